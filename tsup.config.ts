@@ -14,4 +14,13 @@ export default defineConfig([
     platform: "neutral",
     noExternal: ["@noble/hashes"],
   },
+  {
+    // The command line: Node only, ESM, with its shebang kept from src/cli/bin.ts.
+    entry: { cli: "src/cli/bin.ts" },
+    format: ["esm"],
+    sourcemap: true,
+    target: "node20",
+    platform: "node",
+    noExternal: ["@noble/hashes"],
+  },
 ]);

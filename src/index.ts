@@ -1,0 +1,57 @@
+/**
+ * kaohe (考核): assessment indicator systems as typed data and rules, with exact, explainable,
+ * deterministic scoring. Every public export is named here; anything not listed is private.
+ *
+ * @packageDocumentation
+ */
+
+// Errors shared by every entry point.
+export { KaoheError, isKaoheError } from "./internal/errors";
+export type { KaoheIssue, IssuePath, SafeResult } from "./internal/errors";
+
+// Model: primitives.
+export {
+  NumberInputSchema,
+  PointsSchema,
+  NonNegativeNumberSchema,
+  CalendarDateSchema,
+  IdSchema,
+  SourceRefSchema,
+} from "./model/primitives";
+export type { NumberInput, CalendarDate, SourceRef } from "./model/primitives";
+
+// Model: frameworks and key tasks.
+export {
+  FrameworkSchema,
+  CategorySchema,
+  IndicatorSchema,
+  DepartmentSchema,
+  DeductionClauseSchema,
+  PolicySchema,
+  GradeBandSchema,
+  ScoringSchema,
+  FactSchema,
+  SourceDocumentSchema,
+  KeyTaskSchema,
+  KeyTaskListSchema,
+} from "./model/framework";
+export type {
+  Framework,
+  FrameworkInput,
+  Category,
+  Indicator,
+  Department,
+  DeductionClause,
+  Policy,
+  GradeBand,
+  Scoring,
+  ScoringMethod,
+  Fact,
+  SourceDocument,
+  KeyTask,
+} from "./model/framework";
+export { parseFramework, safeParseFramework, parseKeyTasks, safeParseKeyTasks } from "./model/parse";
+
+// Embedded data: the 2025 framework (附件2) and key tasks (附件1).
+export { jiangxi2025 } from "./frameworks/jiangxi2025";
+export { keyTasks2025 } from "./frameworks/keyTasks2025";

@@ -1,0 +1,54 @@
+import type { z } from "zod";
+import { KaoheError, type KaoheIssue } from "../internal/errors";
+
+/**
+ * Converts zod issues to kaohe issues. A custom refinement supplies its own code through
+ * `params.code`; zod's own codes (`invalid_type`, `unrecognized_keys`, …) are kept as they are.
+ * Each message is prefixed with the label of the item concerned when `label` finds one.
+ */
+export function fromZodIssues(
+  issues: readonly z.core.$ZodIssue[],
+  label: (path: readonly PropertyKey[]) => string | undefined = () => undefined,
+): KaoheIssue[] {
+  return issues.map((issue) => {
+    const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
+    const params = (issue as { params?: { code?: unknown } }).params;
+    const input = (issue as { input?: unknown }).input;
+    // NaN and ±Infinity fail every branch of a number-or-decimal-string union: say so plainly.
+    const badNumber = issue.code === "invalid_union" && typeof input === "number";
+    const code = badNumber ? "invalid_number" : typeof params?.code === "string" ? params.code : issue.code;
+    const name = label(path);
+    const detail = badNumber ? `must be a finite number (got ${showValue(input)})` : describeZodIssue(issue);
+    return { code, path, message: name ? `${name}: ${detail}` : detail };
+  });
+}
+
+function describeZodIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "unrecognized_keys") {
+    return `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  }
+  const input = (issue as { input?: unknown }).input;
+  return input === undefined ? issue.message : `${issue.message} (got ${showValue(input)})`;
+}
+
+/** Renders a user's value for a message, briefly and without throwing. */
+export function showValue(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
+  if (typeof value === "number" || typeof value === "boolean" || value === null) return String(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (value === undefined) return "undefined";
+  if (Array.isArray(value)) return "an array";
+  return `a ${typeof value}`;
+}
+
+/** Runs a zod schema and throws a {@link KaoheError} holding every issue on failure. */
+export function parseWith<T>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  context: string,
+  label?: (path: readonly PropertyKey[]) => string | undefined,
+): T {
+  const result = schema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new KaoheError(fromZodIssues(result.error.issues, label), context);
+  return result.data;
+}

@@ -1,0 +1,112 @@
+import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
+import { fromZodIssues } from "./issues";
+import { FrameworkSchema, KeyTaskListSchema, type Framework, type KeyTask } from "./framework";
+import { checkFrameworkReferences, checkKeyTaskReferences } from "./validate";
+
+function at(value: unknown, key: PropertyKey): unknown {
+  return typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+}
+
+function named(value: unknown, noun: string, code: "code" | "id" | "number"): string | undefined {
+  const name = at(value, "name") ?? at(value, "title") ?? at(value, "text");
+  const key = at(value, code) ?? at(value, "id");
+  if (key === undefined && name === undefined) return undefined;
+  return `${noun} ${String(key ?? "?")}${typeof name === "string" ? `「${name.length > 24 ? `${name.slice(0, 24)}…` : name}」` : ""}`;
+}
+
+/** Names the deepest labelled item of a framework that a path runs through, in Chinese where it can. */
+export function frameworkLabel(input: unknown): (path: readonly PropertyKey[]) => string | undefined {
+  return (path) => {
+    let node = input;
+    let label: string | undefined;
+    for (let i = 0; i < path.length; i++) {
+      const key = path[i] as PropertyKey;
+      const parent = path[i - 1];
+      node = at(node, key);
+      if (typeof key !== "number") continue;
+      if (parent === "categories") label = named(node, "类别", "code") ?? label;
+      else if (parent === "indicators") label = named(node, "指标", "code") ?? label;
+      else if (parent === "deductionClauses") label = named(node, "扣分项", "id") ?? label;
+      else if (parent === "departments") label = named(node, "部门", "id") ?? label;
+      else if (parent === "grades") label = `档次 ${String(at(node, "grade") ?? key)}`;
+    }
+    return label;
+  };
+}
+
+
+/**
+ * Parses and validates an assessment indicator system (考核指标体系): its shape, and every
+ * cross-reference (unique ids, departments that exist, grade bands strictly descending, a declared
+ * total that matches).
+ *
+ * @param input - A framework, e.g. read from JSON.
+ * @returns The typed framework, with defaults applied (`precision` 2).
+ * @throws {@link KaoheError} holding every issue found, each with a code, a path and a message.
+ * @example
+ * ```ts
+ * import { parseFramework, jiangxi2025 } from "kaohe";
+ * parseFramework(jiangxi2025).categories.length; //=> 5
+ * ```
+ */
+export function parseFramework(input: unknown): Framework {
+  const result = FrameworkSchema.safeParse(input, { reportInput: true });
+  const issues = result.success ? [] : fromZodIssues(result.error.issues, frameworkLabel(input));
+  issues.push(...checkFrameworkReferences(input));
+  if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid framework");
+  return result.data;
+}
+
+/**
+ * Like {@link parseFramework}, but returns `{ success: true, data }` or `{ success: false, error }`
+ * instead of throwing.
+ *
+ * @param input - A framework, e.g. read from JSON.
+ * @returns The typed framework, or the error holding every issue.
+ * @example
+ * ```ts
+ * import { safeParseFramework } from "kaohe";
+ * safeParseFramework({ id: "x" }).success; //=> false
+ * ```
+ */
+export const safeParseFramework: (input: unknown) => SafeResult<Framework> = toSafe(parseFramework);
+
+/**
+ * Parses the key tasks of a year (重点任务) and checks that each links indicators that exist in
+ * the given framework.
+ *
+ * @param input - A list of key tasks.
+ * @param framework - The framework whose indicators the tasks link to.
+ * @returns The typed key tasks.
+ * @throws {@link KaoheError} holding every issue found.
+ * @example
+ * ```ts
+ * import { parseKeyTasks, keyTasks2025, jiangxi2025 } from "kaohe";
+ * parseKeyTasks(keyTasks2025, jiangxi2025).length; //=> 14
+ * ```
+ */
+export function parseKeyTasks(input: unknown, framework: Framework): KeyTask[] {
+  const result = KeyTaskListSchema.safeParse(input, { reportInput: true });
+  const label = (path: readonly PropertyKey[]) =>
+    typeof path[0] === "number" ? named(at(input, path[0]), "重点任务", "number") : undefined;
+  const issues = result.success ? [] : fromZodIssues(result.error.issues, label);
+  const indicatorIds = new Set(framework.categories.flatMap((c) => c.indicators.map((i) => i.id)));
+  issues.push(...checkKeyTaskReferences(input, indicatorIds));
+  if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid key tasks");
+  return result.data;
+}
+
+/**
+ * Like {@link parseKeyTasks}, but returns a {@link SafeResult} instead of throwing.
+ *
+ * @param input - A list of key tasks.
+ * @param framework - The framework whose indicators the tasks link to.
+ * @returns The typed key tasks, or the error holding every issue.
+ * @example
+ * ```ts
+ * import { safeParseKeyTasks, keyTasks2025, jiangxi2025 } from "kaohe";
+ * safeParseKeyTasks(keyTasks2025, jiangxi2025).success; //=> true
+ * ```
+ */
+export const safeParseKeyTasks: (input: unknown, framework: Framework) => SafeResult<KeyTask[]> =
+  toSafe(parseKeyTasks);
