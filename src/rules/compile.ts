@@ -1,0 +1,173 @@
+import { formatPath, type IssuePath } from "../internal/errors";
+import { evaluationError, ruleError, type ResolvedOptions } from "./limits";
+import { countNodes } from "./snapshot";
+import type { JsonLogicRule, RuleValue } from "./types";
+
+/** Per-evaluation state: the work done so far, checked against `maxSteps`. @internal */
+export interface EvalState {
+  steps: number;
+}
+
+/**
+ * A compiled rule or sub-rule: a closure over the data in scope. Rules compile to composed
+ * closures (no eval, no `new Function`), so kaohe runs under a strict Content-Security-Policy.
+ *
+ * @internal
+ */
+export type Evaluator = (data: unknown, state: EvalState) => unknown;
+
+/** One operator in the rule, as its compiler sees it. @internal */
+export interface Site {
+  /** The operator name. */
+  readonly op: string;
+  /** The path of the operator's object in the rule. */
+  readonly path: IssuePath;
+  /** The arguments: the operator's array, or its one non-array value wrapped in an array. */
+  readonly args: readonly JsonLogicRule[];
+  /** Whether the arguments were given as an array (their paths then carry an index). */
+  readonly listed: boolean;
+}
+
+/** Compiles one operator. @internal */
+export type OperatorCompiler = (site: Site, cx: Compiler) => Evaluator;
+
+/** Path of the i-th argument of an operator. @internal */
+export function argPath(site: Site, i: number): IssuePath {
+  return site.listed ? [...site.path, site.op, i] : [...site.path, site.op];
+}
+
+/** Checks an operator's argument count at compile time. @internal */
+export function checkArity(site: Site, min: number, max: number): void {
+  const n = site.args.length;
+  if (n >= min && n <= max) return;
+  const wanted = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+  throw ruleError("invalid_arguments", site.path, `operator "${site.op}" takes ${wanted} argument${wanted === "1" ? "" : "s"}, got ${n}`);
+}
+
+/**
+ * Compiles a snapshot of a rule into closures, recording the variables it reads. Recursion is
+ * bounded by the rule's depth, which the snapshot has already checked.
+ *
+ * @internal
+ */
+export class Compiler {
+  readonly options: ResolvedOptions;
+  private readonly operators: ReadonlyMap<string, OperatorCompiler>;
+  private readonly constants = new WeakMap<Evaluator, { readonly value: unknown }>();
+  private readonly paths = new Set<string>();
+  private scopeDepth = 0;
+  /** Set when a top-level path is computed at run time. */
+  dynamic = false;
+  /** Set when an operator uses the per-evaluation state. */
+  usesState = false;
+
+  constructor(options: ResolvedOptions, operators: ReadonlyMap<string, OperatorCompiler>) {
+    this.options = options;
+    this.operators = operators;
+  }
+
+  /** Compiles a rule in the current data scope. */
+  compile(rule: JsonLogicRule, path: IssuePath): Evaluator {
+    if (rule === null || typeof rule !== "object") return this.constant(rule);
+    if (Array.isArray(rule)) return this.compileArray(rule as readonly JsonLogicRule[], path);
+    const op = Object.keys(rule)[0] as string;
+    const value = (rule as Record<string, JsonLogicRule>)[op] as JsonLogicRule;
+    const listed = Array.isArray(value);
+    const site: Site = { op, path, args: listed ? (value as readonly JsonLogicRule[]) : [value], listed };
+    const standard = this.operators.get(op);
+    if (standard !== undefined) return standard(site, this);
+    const custom = this.options.operations.get(op);
+    if (custom !== undefined) return this.compileCustom(site, custom);
+    if (op === "method" || op.includes(".")) {
+      throw ruleError(
+        "unsafe_operator",
+        path,
+        `operator "${op}" is refused: it would call methods of values, which rules from data must never do`,
+      );
+    }
+    throw ruleError("unknown_operator", path, `unknown operator "${op}" at ${formatPath(path)}`);
+  }
+
+  /** Compiles the per-element rule of an iterating operator; returns it with its size. */
+  compileScoped(rule: JsonLogicRule, path: IssuePath): { readonly body: Evaluator; readonly size: number } {
+    this.scopeDepth++;
+    try {
+      return { body: this.compile(rule, path), size: countNodes(rule) };
+    } finally {
+      this.scopeDepth--;
+    }
+  }
+
+  /** A closure that returns a constant, remembered so that operators can specialise on it. */
+  constant(value: unknown): Evaluator {
+    const ev: Evaluator = () => value;
+    this.constants.set(ev, { value });
+    return ev;
+  }
+
+  /** The constant an evaluator returns, if it is one. */
+  constantOf(ev: Evaluator): { readonly value: unknown } | undefined {
+    return this.constants.get(ev);
+  }
+
+  /** Records a literal path read from the data in scope (listed only at the top scope). */
+  readPath(path: string): void {
+    if (this.scopeDepth === 0) this.paths.add(path);
+  }
+
+  /** Records a path computed at run time, or refuses it when the options say so. */
+  readComputed(at: IssuePath, op: string): void {
+    if (this.options.refuseComputedPaths) {
+      throw ruleError("computed_path", at, `operator "${op}" reads a path computed at run time, which the computedPaths: "refuse" option forbids`);
+    }
+    if (this.scopeDepth === 0) this.dynamic = true;
+  }
+
+  /** The literal paths read, sorted by code point. */
+  variables(): readonly string[] {
+    return Object.freeze([...this.paths].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
+
+  /** Charges work to the evaluation; throws when the maxSteps limit is passed. */
+  chargeSteps(state: EvalState, steps: number, site: Site): void {
+    state.steps += steps;
+    if (state.steps > this.options.maxSteps) {
+      throw evaluationError(
+        "evaluation_too_long",
+        site.path,
+        `operator "${site.op}" took the evaluation past ${this.options.maxSteps} steps (the maxSteps limit)`,
+      );
+    }
+  }
+
+  /** Throws when an array built by an operator would pass the maxArrayLength limit. */
+  checkArrayLength(length: number, site: Site): void {
+    if (length > this.options.maxArrayLength) {
+      throw evaluationError(
+        "array_too_large",
+        site.path,
+        `operator "${site.op}" would build an array of ${length} items, more than ${this.options.maxArrayLength} (the maxArrayLength limit)`,
+      );
+    }
+  }
+
+  private compileArray(rule: readonly JsonLogicRule[], path: IssuePath): Evaluator {
+    const items = rule.map((item, i) => this.compile(item, [...path, i]));
+    // A literal array of constants is the frozen snapshot itself: safe to hand out every time.
+    if (items.every((item) => this.constants.has(item))) return this.constant(rule);
+    return (data, state) => {
+      const out = new Array<unknown>(items.length);
+      for (let i = 0; i < items.length; i++) out[i] = (items[i] as Evaluator)(data, state);
+      return out;
+    };
+  }
+
+  private compileCustom(site: Site, fn: (...args: RuleValue[]) => RuleValue): Evaluator {
+    const args = site.args.map((arg, i) => this.compile(arg, argPath(site, i)));
+    return (data, state) => {
+      const values = new Array<RuleValue>(args.length);
+      for (let i = 0; i < args.length; i++) values[i] = (args[i] as Evaluator)(data, state) as RuleValue;
+      return fn(...values);
+    };
+  }
+}

@@ -1,0 +1,177 @@
+import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { compareValues, looseEquals, truthy } from "./values";
+
+/*
+ * Control flow, boolean logic, equality and ordering.
+ */
+
+function compileArgs(site: Site, cx: Compiler): Evaluator[] {
+  return site.args.map((arg, i) => cx.compile(arg, argPath(site, i)));
+}
+
+/** `if` and `?:`: condition/consequent pairs, then an optional else; no arguments is null. */
+const compileIf: OperatorCompiler = (site, cx) => {
+  const args = compileArgs(site, cx);
+  if (args.length === 0) return () => null;
+  if (args.length === 1) return args[0] as Evaluator;
+  if (args.length === 3) {
+    const [test, then, otherwise] = args as [Evaluator, Evaluator, Evaluator];
+    return (d, s) => (truthy(test(d, s)) ? then(d, s) : otherwise(d, s));
+  }
+  return (d, s) => {
+    let i = 0;
+    for (; i < args.length - 1; i += 2) {
+      if (truthy((args[i] as Evaluator)(d, s))) return (args[i + 1] as Evaluator)(d, s);
+    }
+    return i === args.length - 1 ? (args[i] as Evaluator)(d, s) : null;
+  };
+};
+
+/** `and`: the first falsy value, or the last. */
+const compileAnd: OperatorCompiler = (site, cx) => {
+  checkArity(site, 1, Infinity);
+  const args = compileArgs(site, cx);
+  if (args.length === 1) return args[0] as Evaluator;
+  if (args.length === 2) {
+    const [a, b] = args as [Evaluator, Evaluator];
+    return (d, s) => {
+      const x = a(d, s);
+      return truthy(x) ? b(d, s) : x;
+    };
+  }
+  return (d, s) => {
+    let value: unknown = null;
+    for (let i = 0; i < args.length; i++) {
+      value = (args[i] as Evaluator)(d, s);
+      if (!truthy(value)) return value;
+    }
+    return value;
+  };
+};
+
+/** `or`: the first truthy value, or the last. */
+const compileOr: OperatorCompiler = (site, cx) => {
+  checkArity(site, 1, Infinity);
+  const args = compileArgs(site, cx);
+  if (args.length === 1) return args[0] as Evaluator;
+  if (args.length === 2) {
+    const [a, b] = args as [Evaluator, Evaluator];
+    return (d, s) => {
+      const x = a(d, s);
+      return truthy(x) ? x : b(d, s);
+    };
+  }
+  return (d, s) => {
+    let value: unknown = null;
+    for (let i = 0; i < args.length; i++) {
+      value = (args[i] as Evaluator)(d, s);
+      if (truthy(value)) return value;
+    }
+    return value;
+  };
+};
+
+const compileNot: OperatorCompiler = (site, cx) => {
+  checkArity(site, 1, 1);
+  const [a] = compileArgs(site, cx) as [Evaluator];
+  return (d, s) => !truthy(a(d, s));
+};
+
+const compileNotNot: OperatorCompiler = (site, cx) => {
+  checkArity(site, 1, 1);
+  const [a] = compileArgs(site, cx) as [Evaluator];
+  return (d, s) => truthy(a(d, s));
+};
+
+/** `log` is made pure: it returns its argument and writes nothing. */
+const compileLog: OperatorCompiler = (site, cx) => {
+  checkArity(site, 1, 1);
+  return compileArgs(site, cx)[0] as Evaluator;
+};
+
+function compileEquality(negate: boolean, strict: boolean): OperatorCompiler {
+  return (site, cx) => {
+    checkArity(site, 2, 2);
+    const [a, b] = compileArgs(site, cx) as [Evaluator, Evaluator];
+    if (strict) return negate ? (d, s) => a(d, s) !== b(d, s) : (d, s) => a(d, s) === b(d, s);
+    return negate ? (d, s) => !looseEquals(a(d, s), b(d, s)) : (d, s) => looseEquals(a(d, s), b(d, s));
+  };
+}
+
+type Order = "<" | "<=" | ">" | ">=";
+
+/** One comparison, with the common case (two finite numbers) inline. */
+function orderPair(order: Order, a: Evaluator, b: Evaluator, site: Site): Evaluator {
+  const { op, path } = site;
+  switch (order) {
+    case "<":
+      return (d, s) => {
+        const x = a(d, s);
+        const y = b(d, s);
+        if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x < y;
+        return compareValues(x, y, op, path) < 0;
+      };
+    case "<=":
+      return (d, s) => {
+        const x = a(d, s);
+        const y = b(d, s);
+        if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x <= y;
+        return compareValues(x, y, op, path) <= 0;
+      };
+    case ">":
+      return (d, s) => {
+        const x = a(d, s);
+        const y = b(d, s);
+        if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x > y;
+        return compareValues(x, y, op, path) > 0;
+      };
+    case ">=":
+      return (d, s) => {
+        const x = a(d, s);
+        const y = b(d, s);
+        if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x >= y;
+        return compareValues(x, y, op, path) >= 0;
+      };
+  }
+}
+
+/**
+ * Ordering. `<` and `<=` also take three arguments, the "between" form: a < b < c. All three are
+ * evaluated first, as in json-logic-js; the second comparison runs only when the first holds.
+ */
+function compileOrder(order: Order): OperatorCompiler {
+  return (site, cx) => {
+    const between = order === "<" || order === "<=";
+    checkArity(site, 2, between ? 3 : 2);
+    const args = compileArgs(site, cx);
+    const [a, b, c] = args as [Evaluator, Evaluator, Evaluator | undefined];
+    if (c === undefined) return orderPair(order, a, b, site);
+    const { op, path } = site;
+    const holds = order === "<" ? (n: number) => n < 0 : (n: number) => n <= 0;
+    return (d, s) => {
+      const x = a(d, s);
+      const y = b(d, s);
+      const z = c(d, s);
+      return holds(compareValues(x, y, op, path)) && holds(compareValues(y, z, op, path));
+    };
+  };
+}
+
+/** The logic, equality and ordering operators, by name. @internal */
+export const LOGIC_OPERATORS: ReadonlyMap<string, OperatorCompiler> = new Map<string, OperatorCompiler>([
+  ["if", compileIf],
+  ["?:", compileIf],
+  ["and", compileAnd],
+  ["or", compileOr],
+  ["!", compileNot],
+  ["!!", compileNotNot],
+  ["log", compileLog],
+  ["==", compileEquality(false, false)],
+  ["!=", compileEquality(true, false)],
+  ["===", compileEquality(false, true)],
+  ["!==", compileEquality(true, true)],
+  ["<", compileOrder("<")],
+  ["<=", compileOrder("<=")],
+  [">", compileOrder(">")],
+  [">=", compileOrder(">=")],
+]);

@@ -1,0 +1,146 @@
+import type { IssuePath } from "../internal/errors";
+import { describeValue, evaluationError } from "./limits";
+
+/*
+ * How operators look at values. None of these calls a method of the data (no toString, valueOf,
+ * indexOf or getter on a prototype): values are inspected by type, and only own properties are read.
+ */
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Path segments that never reach data: they lead to prototypes in JS. @internal */
+export const UNSAFE_SEGMENTS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/** JSON Logic truthiness: JS truthiness, except that an empty array is false. @internal */
+export function truthy(value: unknown): boolean {
+  return Array.isArray(value) ? value.length > 0 : !!value;
+}
+
+/**
+ * Reads one own property of a value: own keys of objects and arrays, indexes and `length` of
+ * strings. Anything else, and anything inherited, reads as `undefined` (missing).
+ *
+ * @internal
+ */
+export function readOwn(value: unknown, key: string): unknown {
+  if (typeof value === "object") {
+    if (value !== null && hasOwn.call(value, key)) return (value as Record<string, unknown>)[key];
+    return undefined;
+  }
+  if (typeof value === "string") {
+    if (key === "length") return value.length;
+    return hasOwn.call(value, key) ? value[Number(key)] : undefined;
+  }
+  return undefined;
+}
+
+/** A plain decimal numeral, as JSON writes numbers (a sign and exponent allowed). */
+const NUMERAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * Converts an operand of arithmetic or numeric comparison: a finite number as it is, a string
+ * holding a decimal numeral to the nearest JS number. Anything else is an error naming the
+ * operator: NaN, ±Infinity, BigInt, symbols and functions are `invalid_data`; other JSON values
+ * (null, booleans, arrays, objects, text) are `not_a_number`.
+ *
+ * @internal
+ */
+export function toNumber(value: unknown, op: string, path: IssuePath): number {
+  if (typeof value === "number") {
+    if (value - value === 0) return value;
+    throw evaluationError("invalid_data", path, `operator "${op}" got ${describeValue(value)}, which is not a finite number`);
+  }
+  if (typeof value === "string" && NUMERAL.test(value)) {
+    const n = Number(value);
+    if (n - n === 0) return n;
+  }
+  return throwNotANumber(value, op, path);
+}
+
+function throwNotANumber(value: unknown, op: string, path: IssuePath): never {
+  const kind = typeof value;
+  if (kind === "bigint" || kind === "symbol" || kind === "function" || kind === "undefined") {
+    throw evaluationError("invalid_data", path, `operator "${op}" got ${describeValue(value)}, which is not a JSON value`);
+  }
+  throw evaluationError("not_a_number", path, `operator "${op}" needs numbers, got ${describeValue(value)}`);
+}
+
+/**
+ * JSON Logic `==` without coercing objects: an array or object equals only itself; primitives
+ * compare with JS loose equality (which calls no user code for primitives).
+ *
+ * @internal
+ */
+export function looseEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if ((typeof a === "object" && a !== null) || typeof a === "function") return false;
+  if ((typeof b === "object" && b !== null) || typeof b === "function") return false;
+  // eslint-disable-next-line eqeqeq -- JSON Logic's == is JS loose equality on primitives.
+  return a == b;
+}
+
+/**
+ * Orders two operands of `<`, `<=`, `>`, `>=`: numbers and numeric strings by exact decimal value
+ * (a JS number's order is its decimal's order), two strings by code units as JS does. Returns a
+ * negative number, zero or a positive number.
+ *
+ * @internal
+ */
+export function compareValues(a: unknown, b: unknown, op: string, path: IssuePath): number {
+  if (typeof a === "string" && typeof b === "string") return a < b ? -1 : a > b ? 1 : 0;
+  const sa = typeof a === "string" || typeof a === "number";
+  const sb = typeof b === "string" || typeof b === "number";
+  if (!sa || !sb) {
+    const bad = sa ? b : a;
+    const kind = typeof bad;
+    if (kind === "bigint" || kind === "symbol" || kind === "function" || kind === "undefined") {
+      throw evaluationError("invalid_data", path, `operator "${op}" got ${describeValue(bad)}, which is not a JSON value`);
+    }
+    throw evaluationError("not_comparable", path, `operator "${op}" cannot order ${describeValue(a)} and ${describeValue(b)}`);
+  }
+  const x = toNumber(a, op, path);
+  const y = toNumber(b, op, path);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/**
+ * Writes a value as `cat` and `substr` see it (JS `Array.prototype.join` rules, without calling
+ * methods): null → "", arrays joined by commas, plain objects "[object Object]". Non-JSON values
+ * and arrays nested deeper than `maxDepth` (or cyclic) are `invalid_data`.
+ *
+ * @internal
+ */
+export function toText(value: unknown, op: string, path: IssuePath, maxDepth: number): string {
+  switch (typeof value) {
+    case "string":
+      return value;
+    case "number":
+      if (value - value === 0) return String(value);
+      break;
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      if (value === null) return "";
+      if (!Array.isArray(value)) return "[object Object]";
+      return joinArray(value, op, path, maxDepth, []);
+    default:
+      break;
+  }
+  throw evaluationError("invalid_data", path, `operator "${op}" cannot write ${describeValue(value)} as text`);
+}
+
+function joinArray(array: readonly unknown[], op: string, path: IssuePath, maxDepth: number, open: unknown[]): string {
+  if (open.includes(array) || open.length >= maxDepth) {
+    throw evaluationError("invalid_data", path, `operator "${op}" met an array nested more than ${maxDepth} deep, or containing itself`);
+  }
+  open.push(array);
+  let out = "";
+  for (let i = 0; i < array.length; i++) {
+    if (i > 0) out += ",";
+    const item: unknown = hasOwn.call(array, i) ? array[i] : undefined;
+    if (item === null || item === undefined) continue;
+    out += Array.isArray(item) ? joinArray(item, op, path, maxDepth, open) : toText(item, op, path, maxDepth);
+  }
+  open.pop();
+  return out;
+}
