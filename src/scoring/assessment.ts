@@ -1,0 +1,105 @@
+import { z } from "zod";
+import { GradeBandSchema } from "../model/framework";
+import { IdSchema, NumberInputSchema, PointsSchema, TextSchema } from "../model/primitives";
+
+/** The unit assessed (被考核单位), e.g. a 设区市. */
+export const UnitSchema = z
+  .strictObject({
+    id: IdSchema,
+    name: TextSchema.meta({ description: "The unit's name, e.g. 南昌市." }),
+    level: TextSchema.optional().meta({ description: "The unit's level, e.g. 设区市." }),
+  })
+  .meta({ description: "The unit assessed (被考核单位)." });
+
+/** A finding (问题) that deducts from a `findings` indicator. */
+export const FindingSchema = z
+  .strictObject({
+    id: TextSchema.optional(),
+    points: PointsSchema,
+    note: TextSchema.optional(),
+  })
+  .meta({ description: "A finding: the points it deducts from its indicator, with an optional id and note." });
+
+/** A finding (问题): see {@link FindingSchema}. */
+export type Finding = z.infer<typeof FindingSchema>;
+
+/** A fact value given to a rule: a boolean, a finite number or a plain decimal string. */
+export const FactValueSchema = z.union([z.boolean(), NumberInputSchema]);
+
+/** The input for one indicator: a score (`manual`), findings (`findings`) or facts (`rule`). */
+export const IndicatorInputSchema = z
+  .union([
+    z.strictObject({ score: NumberInputSchema }),
+    z.strictObject({ findings: z.array(FindingSchema) }),
+    z.strictObject({ facts: z.record(z.string(), FactValueSchema) }),
+  ])
+  .meta({ description: "One of { score } (manual), { findings } (findings) or { facts } (rule)." });
+
+/** The input for one indicator: see {@link IndicatorInputSchema}. */
+export type IndicatorInput = z.infer<typeof IndicatorInputSchema>;
+
+/** A deduction event (负面事项): the matter (事项) that happened and one clause it meets. */
+export const DeductionEventSchema = z
+  .strictObject({
+    matter: TextSchema.meta({ description: "The one thing that happened; events of one matter deduct once, at the highest clause." }),
+    clause: IdSchema.meta({ description: "The id of the deduction clause the matter meets." }),
+    note: TextSchema.optional(),
+  })
+  .meta({ description: "Deduction event: a matter and a clause it meets." });
+
+/** A deduction event: see {@link DeductionEventSchema}. */
+export type DeductionEvent = z.infer<typeof DeductionEventSchema>;
+
+/** Points deducted at the assessors' discretion in a severe case (另行酌情扣分), with the reason. */
+export const DiscretionarySchema = z.strictObject({ points: PointsSchema, reason: TextSchema });
+
+/** The severe-case record (问题严重的): large-scale return to poverty, or matters marked serious. */
+export const SevereCaseSchema = z
+  .strictObject({
+    reason: TextSchema.meta({ description: "Why the case is severe." }),
+    scaleReturnToPoverty: z.boolean().optional().meta({ description: "Whether large-scale return to poverty (规模性返贫) occurred." }),
+    seriousMatters: z.array(TextSchema).optional().meta({ description: "Matters of the deductions judged serious." }),
+    discretionary: z.array(DiscretionarySchema).optional().meta({ description: "Discretionary extra deductions (另行酌情扣分)." }),
+  })
+  .meta({ description: "Severe case: downgrade and interview; optional discretionary deductions." });
+
+/** The severe-case record: see {@link SevereCaseSchema}. */
+export type SevereCase = z.infer<typeof SevereCaseSchema>;
+
+/** An assessment (考核输入): the unit, the period, per-indicator inputs, deductions, severe case. */
+export const AssessmentSchema = z
+  .strictObject({
+    unit: UnitSchema,
+    period: TextSchema.optional().meta({ description: "The period assessed, e.g. 2025." }),
+    indicators: z
+      .record(z.string(), IndicatorInputSchema)
+      .meta({ description: "Inputs by indicator id." }),
+    deductions: z.array(DeductionEventSchema).optional(),
+    severe: SevereCaseSchema.optional(),
+  })
+  .meta({ description: "Assessment input (考核输入) for one unit." });
+
+/** An assessment (考核输入): see {@link AssessmentSchema}. */
+export type Assessment = z.infer<typeof AssessmentSchema>;
+
+/** Options of `scoreAssessment`. */
+export interface ScoreOptions {
+  /** Grade bands (highest first, strictly descending minimums); they replace the framework's. */
+  readonly grades?: readonly z.input<typeof GradeBandSchema>[];
+  /**
+   * Score a scored indicator that has no input as 0 instead of reporting it; the trace says so.
+   * Default `false`.
+   */
+  readonly missingAsZero?: boolean;
+  /** Let the total fall below 0 instead of holding it at 0. Default `false`. */
+  readonly allowNegativeTotal?: boolean;
+}
+
+/** The zod schema of {@link ScoreOptions}, for validating options that arrive as data. */
+export const ScoreOptionsSchema = z
+  .strictObject({
+    grades: z.array(GradeBandSchema).min(1).optional(),
+    missingAsZero: z.boolean().optional(),
+    allowNegativeTotal: z.boolean().optional(),
+  })
+  .meta({ description: "Options of scoreAssessment." });

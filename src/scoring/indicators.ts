@@ -1,0 +1,157 @@
+import { isKaoheError, type KaoheIssue } from "../internal/errors";
+import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
+import type { Indicator } from "../model/framework";
+import { showValue } from "../model/issues";
+import type { JsonLogicRule, PreparedRule } from "../rules/index";
+import type { Finding, IndicatorInput } from "./assessment";
+import { compareCodePoints } from "./digest";
+import type { TraceEntry } from "./result";
+
+/** An indicator's exact score, the input used (canonical order) and how it was reached. */
+export interface IndicatorScore {
+  readonly score: ExactDecimal;
+  readonly input: IndicatorInput | null;
+  readonly trace: TraceEntry[];
+}
+
+/** Names an indicator as the document does: 指标 11「脱贫地区农村居民收入变化情况」. */
+export function indicatorLabel(indicator: Indicator): string {
+  return `指标 ${indicator.code}「${indicator.name}」`;
+}
+
+const INPUT_OF = { manual: "score", findings: "findings", rule: "facts" } as const;
+
+/** Orders findings canonically: by id, then points (numerically), then note. */
+export function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      compareCodePoints(a.id ?? "", b.id ?? "") ||
+      toExact(a.points).comparedTo(toExact(b.points)) ||
+      compareCodePoints(String(a.points), String(b.points)) ||
+      compareCodePoints(a.note ?? "", b.note ?? ""),
+  );
+}
+
+/**
+ * Scores one indicator from its input, or reports why it cannot: the input does not fit the
+ * method, a manual score lies outside [0, points], a fact is missing, unknown or of the wrong type,
+ * or the rule fails or gives a value that is neither a boolean nor a number.
+ */
+export function scoreIndicator(
+  indicator: Indicator & { scoring: { method: "manual" | "findings" | "rule" } },
+  points: ExactDecimal,
+  input: IndicatorInput,
+  rule: PreparedRule | undefined,
+  path: (string | number)[],
+  issues: KaoheIssue[],
+): IndicatorScore | undefined {
+  const label = indicatorLabel(indicator);
+  const source = indicator.source;
+  const method = indicator.scoring.method;
+  const expected = INPUT_OF[method];
+  if (!(expected in input)) {
+    const given = Object.keys(input)[0] ?? "nothing";
+    issues.push({
+      code: "input_method_mismatch",
+      path,
+      message: `${label} is scored by ${method} and takes { ${expected} }, not { ${given} }`,
+    });
+    return undefined;
+  }
+
+  if ("score" in input) {
+    const score = toExact(input.score);
+    if (score.isNegative() || score.greaterThan(points)) {
+      issues.push({
+        code: "score_out_of_range",
+        path: [...path, "score"],
+        message: `${label}: score ${input.score} lies outside [0, ${points.toFixed()}]`,
+      });
+      return undefined;
+    }
+    return { score, input, trace: [{ kind: "score", message: `实地考核得分 ${score.toFixed()} 分（满分 ${points.toFixed()} 分）`, source }] };
+  }
+
+  if ("findings" in input) {
+    const findings = sortFindings(input.findings);
+    const trace: TraceEntry[] = [];
+    let deducted = toExact(0);
+    for (const finding of findings) {
+      deducted = deducted.plus(toExact(finding.points));
+      const name = [finding.id, finding.note].filter(Boolean).join(" ");
+      trace.push({ kind: "finding", message: `发现问题${name ? ` ${name}` : ""}，扣 ${toExact(finding.points).toFixed()} 分`, source });
+    }
+    const left = points.minus(deducted);
+    if (left.isNegative() || left.isZero()) {
+      trace.push({ kind: "exhausted", message: `扣分合计 ${deducted.toFixed()} 分，扣完为止，得 0 分`, source });
+    }
+    return { score: Exact.max(left, 0), input: { findings }, trace };
+  }
+
+  const scoring = indicator.scoring as Extract<Indicator["scoring"], { method: "rule" }>;
+  const facts: Record<string, number | boolean> = {};
+  let factsOk = true;
+  const given = input.facts;
+  for (const fact of scoring.facts) {
+    const value = Object.hasOwn(given, fact.name) ? given[fact.name] : undefined;
+    const factPath = [...path, "facts", fact.name];
+    if (value === undefined) {
+      issues.push({ code: "missing_fact", path: factPath, message: `${label} needs fact "${fact.name}" (${fact.description})` });
+      factsOk = false;
+    } else if (fact.type === "boolean" ? typeof value !== "boolean" : typeof value === "boolean") {
+      issues.push({
+        code: "invalid_fact",
+        path: factPath,
+        message: `${label}: fact "${fact.name}" must be a ${fact.type} (got ${showValue(value)})`,
+      });
+      factsOk = false;
+    } else {
+      facts[fact.name] = typeof value === "string" ? Number(value) : value;
+    }
+  }
+  for (const name of Object.keys(given)) {
+    if (!scoring.facts.some((f) => f.name === name)) {
+      issues.push({
+        code: "unknown_fact",
+        path: [...path, "facts", name],
+        message: `${label} declares no fact "${name}"; it reads ${scoring.facts.map((f) => f.name).join(", ")}`,
+      });
+      factsOk = false;
+    }
+  }
+  if (!factsOk || !rule) return undefined;
+
+  let value: unknown;
+  try {
+    value = rule.evaluate(facts);
+  } catch (error) {
+    if (!isKaoheError(error)) throw error;
+    for (const issue of error.issues) issues.push({ ...issue, code: issue.code, path, message: `${label}: the rule failed: ${issue.message}` });
+    return undefined;
+  }
+  const sortedFacts = Object.fromEntries(Object.entries(given).sort(([a], [b]) => compareCodePoints(a, b)));
+  const ruleTrace: TraceEntry = { kind: "rule", message: `${scoring.description} 规则结果：${JSON.stringify(value)}`, source };
+  if (typeof value === "boolean") {
+    return { score: value ? points : toExact(0), input: { facts: sortedFacts }, trace: [ruleTrace] };
+  }
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const raw = toExact(value);
+    const held = Exact.min(Exact.max(raw, 0), points);
+    const trace = [ruleTrace];
+    if (!held.equals(raw)) {
+      trace.push({ kind: "held", message: `规则得数 ${raw.toFixed()} 超出 [0, ${points.toFixed()}]，按 ${held.toFixed()} 分计`, source });
+    }
+    return { score: held, input: { facts: sortedFacts }, trace };
+  }
+  issues.push({
+    code: "rule_result_invalid",
+    path,
+    message: `${label}: the rule gave ${showValue(value)}, but a score rule must give a boolean or a number`,
+  });
+  return undefined;
+}
+
+/** The rule of a rule-scored indicator as JSON Logic, for compiling. */
+export function ruleOf(indicator: Indicator): JsonLogicRule | undefined {
+  return indicator.scoring.method === "rule" ? (indicator.scoring.rule as JsonLogicRule) : undefined;
+}
