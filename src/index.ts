@@ -55,3 +55,57 @@ export { parseFramework, safeParseFramework, parseKeyTasks, safeParseKeyTasks } 
 // Embedded data: the 2025 framework (附件2) and key tasks (附件1).
 export { jiangxi2025 } from "./frameworks/jiangxi2025";
 export { keyTasks2025 } from "./frameworks/keyTasks2025";
+
+// Rules: safe, exact JSON Logic (the compiler and operator tables stay private).
+export {
+  compileRule,
+  createRuleEngine,
+  evaluateRule,
+  ruleVariables,
+  safeCompileRule,
+  safeEvaluateRule,
+  RULE_OPERATORS,
+  ruleNumberToString,
+  DEFAULT_RULE_LIMITS,
+} from "./rules/index";
+export type {
+  JsonLogicRule,
+  PreparedRule,
+  RuleEngine,
+  RuleEngineOptions,
+  RuleLimits,
+  RuleOperation,
+  RuleValue,
+} from "./rules/index";
+
+// Scoring.
+export {
+  AssessmentSchema,
+  UnitSchema,
+  FindingSchema,
+  FactValueSchema,
+  IndicatorInputSchema,
+  DeductionEventSchema,
+  DiscretionarySchema,
+  SevereCaseSchema,
+  ScoreOptionsSchema,
+} from "./scoring/assessment";
+export type { Assessment, Finding, IndicatorInput, DeductionEvent, SevereCase, ScoreOptions } from "./scoring/assessment";
+export {
+  ScoreResultSchema,
+  IndicatorResultSchema,
+  CategoryResultSchema,
+  MatterResultSchema,
+  TraceEntrySchema,
+  GradeResultSchema,
+  ClauseRefSchema,
+} from "./scoring/result";
+export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceEntry } from "./scoring/result";
+export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
+export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
+export type { WithPointsOptions } from "./scoring/points";
+export { explainResult, formatExplanation, formatSourceRef } from "./scoring/explain";
+export type { ExplanationLine } from "./scoring/explain";
+export { rankResults } from "./scoring/rank";
+export type { RankedResult } from "./scoring/rank";
+export { canonicalJson, digestJson } from "./scoring/digest";

@@ -1,3 +1,5 @@
+import { formatPath } from "../internal/errors";
+
 /** What a command may do to the outside world; the entry point gives Node's, tests give their own. */
 export interface CliIO {
   /** Reads a text file (UTF-8); throws a Node error for a missing or unreadable file. */
@@ -59,4 +61,14 @@ export function readJson(io: CliIO, path: string): { ok: true; value: unknown } 
   } catch (error) {
     return { ok: false, message: `${path}: not valid JSON (${(error as Error).message})` };
   }
+}
+
+/** Prints every issue found in a file, one per line, for a person to act on. */
+export function reportIssues(
+  io: CliIO,
+  file: string,
+  issues: readonly { readonly path: readonly (string | number)[]; readonly message: string; readonly code: string }[],
+): void {
+  io.stderr(`${file}: ${issues.length} issue${issues.length === 1 ? "" : "s"}`);
+  for (const issue of issues) io.stderr(`  ${formatPath(issue.path)}: ${issue.message} [${issue.code}]`);
 }

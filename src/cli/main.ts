@@ -1,57 +1,72 @@
-import { isKaoheError, formatPath } from "../internal/errors";
-import { jiangxi2025 } from "../frameworks/jiangxi2025";
+import { isKaoheError, type KaoheIssue } from "../internal/errors";
+import { fromZodIssues } from "../model/issues";
 import { parseFramework } from "../model/parse";
-import { EXIT, UsageError, parseArgs, readJson, type CliIO } from "./io";
+import { AssessmentSchema } from "../scoring/assessment";
+import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
+import { runScoreCommand } from "./score";
 
 const USAGE = [
   "Usage: kaohe <command> [options]",
   "",
   "Commands:",
-  "  demo                         print the embedded 2025 framework (江西省 2025 年度考核指标体系)",
-  "  validate <framework.json>    check a framework file and list every issue",
-  `  schema <name>                print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
+  "  score <assessment.json…> [--points f] [--grades f] [--framework f] [--format table|json]",
+  "        score assessments (default framework: the embedded 2025 江西省 indicator system)",
+  "  validate <file> [--kind framework|assessment]",
+  "        check a file and list every issue (the kind is guessed from its shape)",
+  `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
   "",
   "Exit codes: 0 success, 1 invalid input, 2 usage error.",
 ];
 
-/** Prints every issue of a kaohe error, one per line, for a person to act on. */
-export function printIssues(io: CliIO, file: string, error: unknown): number {
-  if (!isKaoheError(error)) throw error;
-  io.stderr(`${file}: ${error.issues.length} issue(s)`);
-  for (const issue of error.issues) io.stderr(`  ${formatPath(issue.path)}: ${issue.message} [${issue.code}]`);
-  return EXIT.invalid;
-}
-
-function printOutline(io: CliIO): number {
-  const f = jiangxi2025;
-  io.stdout(`${f.title}（${f.region}，${f.document.title}）`);
-  for (const category of f.categories) {
-    io.stdout(`${category.code}、${category.name}`);
-    for (const indicator of category.indicators) {
-      io.stdout(`  ${indicator.code}. ${indicator.name} [${indicator.scoring.method}]`);
+const VALIDATORS: Record<string, (value: unknown) => KaoheIssue[]> = {
+  framework: (value) => {
+    try {
+      parseFramework(value);
+      return [];
+    } catch (error) {
+      if (isKaoheError(error)) return [...error.issues];
+      throw error;
     }
-  }
-  io.stdout("扣分项:");
-  for (const clause of f.deductionClauses) io.stdout(`  ${clause.id} ${clause.text}（每项扣 ${clause.points} 分）`);
-  return EXIT.ok;
+  },
+  assessment: (value) => {
+    const parsed = AssessmentSchema.safeParse(value, { reportInput: true });
+    return parsed.success ? [] : fromZodIssues(parsed.error.issues);
+  },
+};
+
+/** Guesses what a file holds from its top-level keys. */
+function guessKind(value: unknown): string | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  if ("categories" in value) return "framework";
+  if ("unit" in value && "indicators" in value) return "assessment";
+  return undefined;
 }
 
 function validate(io: CliIO, args: string[]): number {
-  const { positionals } = parseArgs(args, []);
+  const { positionals, options } = parseArgs(args, ["kind"]);
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) throw new UsageError("validate takes one file");
+  if (options.kind !== undefined && !(options.kind in VALIDATORS)) {
+    throw new UsageError(`--kind must be one of ${Object.keys(VALIDATORS).join(", ")}`);
+  }
   const read = readJson(io, file);
   if (!read.ok) {
     io.stderr(read.message);
     return EXIT.invalid;
   }
-  try {
-    parseFramework(read.value);
-  } catch (error) {
-    return printIssues(io, file, error);
+  const kind = options.kind ?? guessKind(read.value);
+  const check = kind === undefined ? undefined : VALIDATORS[kind];
+  if (kind === undefined || check === undefined) {
+    io.stderr(`${file}: cannot tell what this file holds; pass --kind ${Object.keys(VALIDATORS).join("|")}`);
+    return EXIT.invalid;
   }
-  io.stdout(`${file}: valid framework`);
+  const issues = check(read.value);
+  if (issues.length > 0) {
+    reportIssues(io, file, issues);
+    return EXIT.invalid;
+  }
+  io.stdout(`${file}: valid ${kind}`);
   return EXIT.ok;
 }
 
@@ -59,33 +74,33 @@ function schema(io: CliIO, args: string[]): number {
   const { positionals } = parseArgs(args, []);
   const name = positionals[0];
   const source = name === undefined ? undefined : jsonSchemaSources[name];
-  if (name === undefined || source === undefined) {
+  if (name === undefined || source === undefined || positionals.length > 1) {
     throw new UsageError(`schema needs one of: ${Object.keys(jsonSchemaSources).join(", ")}`);
   }
   io.stdout(JSON.stringify(buildJsonSchema(name, source), null, 2));
   return EXIT.ok;
 }
 
-const COMMANDS: Record<string, (io: CliIO, args: string[]) => number> = {
-  demo: (io) => printOutline(io),
+const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<number>> = {
+  score: runScoreCommand,
   validate,
   schema,
 };
 
 /**
- * Runs the `kaohe` command line with the given arguments and returns the exit code. A user's
+ * Runs the `kaohe` command line with the given arguments and resolves to the exit code. A user's
  * mistake gives a readable message (exit 1 or 2), never a stack trace.
  */
-export function runCli(args: readonly string[], io: CliIO): number {
+export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
   const [command, ...rest] = args;
   if (command === undefined || command === "--help" || command === "-h" || command === "help") {
     for (const line of USAGE) io.stdout(line);
     return command === undefined ? EXIT.usage : EXIT.ok;
   }
-  const run = COMMANDS[command];
   try {
+    const run = COMMANDS[command];
     if (!run) throw new UsageError(`unknown command "${command}"`);
-    return run(io, rest);
+    return await run(io, rest);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr(`kaohe: ${error.message}`);

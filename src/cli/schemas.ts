@@ -1,5 +1,8 @@
 import { z } from "zod";
 import { FrameworkSchema, KeyTaskListSchema } from "../model/framework";
+import { AssessmentSchema } from "../scoring/assessment";
+import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
+import { ScoreResultSchema } from "../scoring/result";
 
 /**
  * Every JSON Schema that kaohe publishes in `schemas/`, by name. `npm run schemas` writes them;
@@ -8,6 +11,10 @@ import { FrameworkSchema, KeyTaskListSchema } from "../model/framework";
 export const jsonSchemaSources: Readonly<Record<string, z.ZodType>> = {
   framework: FrameworkSchema,
   "key-tasks": KeyTaskListSchema,
+  assessment: AssessmentSchema,
+  result: ScoreResultSchema,
+  points: PointsFileSchema,
+  grades: GradesFileSchema,
 };
 
 /** The first line of every generated schema, naming the command that generates it. */

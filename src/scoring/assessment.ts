@@ -69,6 +69,7 @@ export type SevereCase = z.infer<typeof SevereCaseSchema>;
 /** An assessment (考核输入): the unit, the period, per-indicator inputs, deductions, severe case. */
 export const AssessmentSchema = z
   .strictObject({
+    $comment: z.string().optional().meta({ description: "A free note, e.g. that the data are synthetic." }),
     unit: UnitSchema,
     period: TextSchema.optional().meta({ description: "The period assessed, e.g. 2025." }),
     indicators: z
