@@ -10,7 +10,7 @@ export function fromZodIssues(
   issues: readonly z.core.$ZodIssue[],
   label: (path: readonly PropertyKey[]) => string | undefined = () => undefined,
 ): KaoheIssue[] {
-  return issues.map((issue) => {
+  return issues.flatMap((issue) => unwrapUnion(issue, [])).map((issue) => {
     const path = issue.path.filter((key): key is string | number => typeof key !== "symbol");
     const params = (issue as { params?: { code?: unknown } }).params;
     const input = (issue as { input?: unknown }).input;
@@ -21,6 +21,27 @@ export function fromZodIssues(
     const detail = badNumber ? `must be a finite number (got ${showValue(input)})` : describeZodIssue(issue);
     return { code, path, message: name ? `${name}: ${detail}` : detail };
   });
+}
+
+/** A branch issue that shows the input has another shape than the branch: an unknown or missing key. */
+function isShapeMismatch(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === "unrecognized_keys") return issue.path.length === 0;
+  return issue.code === "invalid_type" && issue.path.length === 1 && (issue as { input?: unknown }).input === undefined;
+}
+
+/**
+ * Replaces a union failure by the issues of the one branch whose shape the input has (e.g. the
+ * `{ score }` branch of an indicator input whose score is NaN), so that the user sees the real
+ * problem and its full path rather than "Invalid input". Other issues pass through, with the
+ * path of any enclosing union prefixed.
+ */
+function unwrapUnion(issue: z.core.$ZodIssue, prefix: readonly PropertyKey[]): z.core.$ZodIssue[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length > 0) {
+    const fitting = issue.errors.filter((branch) => branch.every((i) => !isShapeMismatch(i)));
+    if (fitting.length === 1) return (fitting[0] ?? []).flatMap((inner) => unwrapUnion(inner, path));
+  }
+  return [{ ...issue, path }];
 }
 
 function describeZodIssue(issue: z.core.$ZodIssue): string {
