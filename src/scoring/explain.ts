@@ -29,9 +29,14 @@ function step(entry: TraceEntry, level = 2): ExplanationLine {
  * @returns The lines, in reading order.
  * @example
  * ```ts
- * import { explainResult } from "kaohe";
- * declare const result: import("kaohe").ScoreResult;
- * explainResult(result)[0]?.text; //=> "南昌市 考核结果：总分 87.20 分"
+ * import { explainResult, jiangxi2025, scoreAssessment, withPoints } from "kaohe";
+ * const ids = jiangxi2025.categories.flatMap((c) => c.indicators).filter((i) => i.code !== "13").map((i) => i.id);
+ * const framework = withPoints(jiangxi2025, Object.fromEntries(ids.map((id) => [id, 8])));
+ * const indicators = Object.fromEntries(ids.map((id) => [id, { score: 8 }]));
+ * indicators.i10 = { facts: { wholeTownshipOrVillageRisk: false } };
+ * indicators.i11 = { facts: { growth: 6.5, provinceGrowth: 6.4, nationalGrowth: 6.6 } };
+ * const result = scoreAssessment(framework, { unit: { id: "nanchang", name: "南昌市" }, indicators });
+ * explainResult(result)[0]?.text; //=> "南昌市 考核结果：总分 88.00 分"
  * ```
  */
 export function explainResult(result: ScoreResult): ExplanationLine[] {
