@@ -1,16 +1,17 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 
-/** Compares strings by Unicode code point (not UTF-16 code unit), as the result's order requires. */
+/**
+ * Compares strings by Unicode code point (not UTF-16 code unit), as the result's order requires.
+ * The two orders differ only where a surrogate meets a code unit above U+DFFF; comparing the code
+ * points at the first differing index settles both cases without splitting the strings.
+ */
 export function compareCodePoints(a: string, b: string): number {
-  const left = Array.from(a);
-  const right = Array.from(b);
-  const length = Math.min(left.length, right.length);
+  const length = Math.min(a.length, b.length);
   for (let i = 0; i < length; i++) {
-    const diff = (left[i] as string).codePointAt(0)! - (right[i] as string).codePointAt(0)!;
-    if (diff !== 0) return diff;
+    if (a.charCodeAt(i) !== b.charCodeAt(i)) return (a.codePointAt(i) ?? 0) - (b.codePointAt(i) ?? 0);
   }
-  return left.length - right.length;
+  return a.length - b.length;
 }
 
 /**
@@ -19,11 +20,20 @@ export function compareCodePoints(a: string, b: string): number {
  */
 export function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(",")}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => compareCodePoints(a, b));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  if (Array.isArray(value)) {
+    let out = "[";
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i] ?? null);
+    return `${out}]`;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record).sort(compareCodePoints);
+  let out = "{";
+  for (const key of keys) {
+    const item = record[key];
+    if (item === undefined) continue;
+    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
+  }
+  return `${out}}`;
 }
 
 /** The SHA-256 of a value's canonical JSON, as lowercase hex. Pure JS, so it runs in browsers. */

@@ -1,15 +1,14 @@
 import { KaoheError, isKaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
-import { GradeBandSchema, type Framework, type GradeBand, type Indicator } from "../model/framework";
+import type { Framework, GradeBand, Indicator } from "../model/framework";
 import { fromZodIssues } from "../model/issues";
-import { parseFramework } from "../model/parse";
+import { PreparedFramework, prepareFramework } from "./prepare";
 import { checkGradeBands } from "../model/validate";
-import { compileRule, type PreparedRule } from "../rules/index";
 import { AssessmentSchema, ScoreOptionsSchema, type Assessment, type ScoreOptions } from "./assessment";
 import { checkDeductionEvents, deductMatters, sortDeductionEvents } from "./deductions";
 import { compareCodePoints, digestJson } from "./digest";
 import { gradeTotal } from "./grades";
-import { indicatorLabel, ruleOf, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
+import { indicatorLabel, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
 
 type ScoredIndicator = Indicator & { scoring: { method: "manual" | "findings" | "rule" } };
@@ -36,11 +35,11 @@ function validateInputs(
   frameworkInput: unknown,
   assessmentInput: unknown,
   options: unknown,
-): { framework: Framework; assessment: Assessment; grades: GradeBand[] | undefined; rules: Map<string, PreparedRule> } {
+): { prepared: PreparedFramework; assessment: Assessment; grades: GradeBand[] | undefined } {
   const issues: KaoheIssue[] = [];
-  let framework: Framework | undefined;
+  let prepared: PreparedFramework | undefined;
   try {
-    framework = parseFramework(frameworkInput);
+    prepared = prepareFramework(frameworkInput);
   } catch (error) {
     if (!isKaoheError(error)) throw error;
     issues.push(...prefixed(error.issues, "framework"));
@@ -49,30 +48,11 @@ function validateInputs(
   if (!parsedOptions.success) issues.push(...prefixed(fromZodIssues(parsedOptions.error.issues), "options"));
   issues.push(...prefixed(checkGradeBands((options as ScoreOptions | undefined)?.grades, ["grades"]), "options"));
   const parsed = AssessmentSchema.safeParse(assessmentInput, { reportInput: true });
-  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(framework)));
-
-  const rules = new Map<string, PreparedRule>();
-  for (const indicator of framework?.categories.flatMap((c) => c.indicators) ?? []) {
-    const rule = ruleOf(indicator);
-    if (rule === undefined) continue;
-    try {
-      rules.set(indicator.id, compileRule(rule));
-    } catch (error) {
-      if (!isKaoheError(error)) throw error;
-      issues.push(
-        ...error.issues.map((issue) => ({
-          ...issue,
-          path: ["framework", "indicators", indicator.id, "scoring", "rule", ...issue.path],
-          message: `${indicatorLabel(indicator)}: ${issue.message}`,
-        })),
-      );
-    }
-  }
-  if (issues.length > 0 || !framework || !parsed.success || !parsedOptions.success) {
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(prepared?.framework)));
+  if (issues.length > 0 || !prepared || !parsed.success || !parsedOptions.success) {
     throw new KaoheError(issues, "Cannot score the assessment");
   }
-  const grades = parsedOptions.data.grades ?? framework.grades;
-  return { framework, assessment: parsed.data, grades: grades?.map((g) => GradeBandSchema.parse(g)), rules };
+  return { prepared, assessment: parsed.data, grades: parsedOptions.data.grades ?? prepared.framework.grades };
 }
 
 /** The assessment in canonical order: deductions and findings sorted, so that order never matters. */
@@ -97,7 +77,8 @@ function round(value: ExactDecimal, places: number): string {
  * semantics 1–9): indicator scores by method, deductions per matter at the highest clause,
  * severe-case flags and discretionary points, a total held at 0, and the grade when bands exist.
  *
- * @param framework - The framework, with points on every scored indicator (see {@link withPoints}).
+ * @param framework - The framework, with points on every scored indicator (see {@link withPoints}),
+ *   or a {@link PreparedFramework} to skip validating it again.
  * @param assessment - The assessment input for one unit.
  * @param options - Grade bands, scoring missing inputs as 0, letting the total go negative.
  * @returns The result, with every score as a decimal string and a trace back to the document.
@@ -120,10 +101,11 @@ function round(value: ExactDecimal, places: number): string {
  * result.total; //=> "87.20"
  * ```
  */
-export function scoreAssessment(framework: Framework, assessment: Assessment, options?: ScoreOptions): ScoreResult;
+export function scoreAssessment(framework: Framework | PreparedFramework, assessment: Assessment, options?: ScoreOptions): ScoreResult;
 export function scoreAssessment(framework: unknown, assessment: unknown, options?: ScoreOptions): ScoreResult;
 export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknown, options: ScoreOptions = {}): ScoreResult {
-  const { framework, assessment: raw, grades, rules } = validateInputs(frameworkInput, assessmentInput, options);
+  const { prepared, assessment: raw, grades } = validateInputs(frameworkInput, assessmentInput, options);
+  const { framework, rules } = prepared;
   const assessment = canonicalAssessment(raw);
   const issues: KaoheIssue[] = [];
   const all = framework.categories.flatMap((c) => c.indicators);
@@ -254,7 +236,7 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
     grade: graded?.grade ?? null,
     flags: { downgrade: isSevere, interview: isSevere },
     trace,
-    digests: { algorithm: "sha256", framework: digestJson(framework), assessment: digestJson(assessment) },
+    digests: { algorithm: "sha256", framework: prepared.digest, assessment: digestJson(assessment) },
   };
 }
 
