@@ -1,5 +1,5 @@
 import { evaluationError } from "./limits";
-import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { argPath, checkArity, fetch, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
 import { addExact, divideExact, multiplyExact, remainderExact, subtractExact } from "./decimal";
 import { toNumber } from "./values";
 
@@ -23,15 +23,24 @@ function operand(ev: Evaluator, site: Site): Evaluator {
 
 type Fold = (a: number, b: number) => number;
 
-/** An n-ary fold over numeric operands, specialised for one and two. */
+/** An n-ary fold over numeric operands, specialised for one and two (checks inline). */
 function fold(site: Site, cx: Compiler, f: Fold, empty: number | undefined): Evaluator {
-  const args = compileArgs(site, cx).map((ev) => operand(ev, site));
-  if (args.length === 0) return () => empty;
-  if (args.length === 1) return args[0] as Evaluator;
-  if (args.length === 2) {
-    const [a, b] = args as [Evaluator, Evaluator];
-    return (d, s) => f(a(d, s) as number, b(d, s) as number);
+  const raw = compileArgs(site, cx);
+  const { op, path } = site;
+  if (raw.length === 0) return () => empty;
+  if (raw.length === 1) return operand(raw[0] as Evaluator, site);
+  if (raw.length === 2) {
+    const { kind: ka, ev: ea, key: keyA, value: va } = cx.operand(raw[0] as Evaluator);
+    const { kind: kb, ev: eb, key: keyB, value: vb } = cx.operand(raw[1] as Evaluator);
+    return (d, s) => {
+      let x = fetch(ka, ea, keyA, va, d, s);
+      let y = fetch(kb, eb, keyB, vb, d, s);
+      if (typeof x !== "number" || x - x !== 0) x = toNumber(x, op, path);
+      if (typeof y !== "number" || y - y !== 0) y = toNumber(y, op, path);
+      return f(x as number, y as number);
+    };
   }
+  const args = raw.map((ev) => operand(ev, site));
   return (d, s) => {
     let acc = (args[0] as Evaluator)(d, s) as number;
     for (let i = 1; i < args.length; i++) acc = f(acc, (args[i] as Evaluator)(d, s) as number);
@@ -51,37 +60,28 @@ const compileMultiply: OperatorCompiler = (site, cx) => {
 /** `-`: negation of one operand, or the exact difference of two. */
 const compileSubtract: OperatorCompiler = (site, cx) => {
   checkArity(site, 1, 2);
-  const args = compileArgs(site, cx).map((ev) => operand(ev, site));
-  const [a, b] = args as [Evaluator, Evaluator | undefined];
-  if (b === undefined) return (d, s) => -(a(d, s) as number);
-  return (d, s) => subtractExact(a(d, s) as number, b(d, s) as number);
+  if (site.args.length === 1) {
+    const a = operand(compileArgs(site, cx)[0] as Evaluator, site);
+    return (d, s) => -(a(d, s) as number);
+  }
+  return fold(site, cx, subtractExact, undefined);
 };
 
-function nonZero(divisor: number, dividend: number, site: Site): number {
-  if (divisor === 0) {
-    throw evaluationError("division_by_zero", site.path, `operator "${site.op}" cannot divide ${String(dividend)} by zero`);
-  }
-  return divisor;
+function divisor(b: number, a: number, site: Site): number {
+  if (b === 0) throw evaluationError("division_by_zero", site.path, `operator "${site.op}" cannot divide ${String(a)} by zero`);
+  return b;
 }
 
 /** `/`: the exact quotient, rounded once to the nearest JS number; dividing by zero is an error. */
 const compileDivide: OperatorCompiler = (site, cx) => {
   checkArity(site, 2, 2);
-  const [a, b] = compileArgs(site, cx).map((ev) => operand(ev, site)) as [Evaluator, Evaluator];
-  return (d, s) => {
-    const x = a(d, s) as number;
-    return divideExact(x, nonZero(b(d, s) as number, x, site));
-  };
+  return fold(site, cx, (a, b) => divideExact(a, divisor(b, a, site)), undefined);
 };
 
 /** `%`: the exact remainder of truncating division (the sign of the dividend, as JS). */
 const compileRemainder: OperatorCompiler = (site, cx) => {
   checkArity(site, 2, 2);
-  const [a, b] = compileArgs(site, cx).map((ev) => operand(ev, site)) as [Evaluator, Evaluator];
-  return (d, s) => {
-    const x = a(d, s) as number;
-    return remainderExact(x, nonZero(b(d, s) as number, x, site));
-  };
+  return fold(site, cx, (a, b) => remainderExact(a, divisor(b, a, site)), undefined);
 };
 
 /** `max` and `min` of one or more operands (choosing one is exact). */

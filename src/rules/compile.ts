@@ -1,6 +1,7 @@
 import { formatPath, type IssuePath } from "../internal/errors";
 import { evaluationError, ruleError, type ResolvedOptions } from "./limits";
 import { countNodes } from "./snapshot";
+import { readKey } from "./values";
 import type { JsonLogicRule, RuleValue } from "./types";
 
 /** Per-evaluation state: the work done so far, checked against `maxSteps`. @internal */
@@ -15,6 +16,24 @@ export interface EvalState {
  * @internal
  */
 export type Evaluator = (data: unknown, state: EvalState) => unknown;
+
+/**
+ * How an operator may fetch an operand without calling its closure: `kind` 0 calls `ev`, 1 reads
+ * the one-step `key` of the data (a `var` with no default), 2 is the constant `value`.
+ *
+ * @internal
+ */
+export interface Operand {
+  readonly kind: 0 | 1 | 2;
+  readonly ev: Evaluator;
+  readonly key: string;
+  readonly value: unknown;
+}
+
+/** Fetches an operand (see {@link Operand}); small, so TurboFan inlines it. @internal */
+export function fetch(kind: number, ev: Evaluator, key: string, value: unknown, d: unknown, s: EvalState): unknown {
+  return kind === 1 ? readKey(d, key) : kind === 2 ? value : ev(d, s);
+}
 
 /** One operator in the rule, as its compiler sees it. @internal */
 export interface Site {
@@ -54,6 +73,7 @@ export class Compiler {
   readonly options: ResolvedOptions;
   private readonly operators: ReadonlyMap<string, OperatorCompiler>;
   private readonly constants = new WeakMap<Evaluator, { readonly value: unknown }>();
+  private readonly keys = new WeakMap<Evaluator, string>();
   private readonly paths = new Set<string>();
   private scopeDepth = 0;
   /** Set when a top-level path is computed at run time. */
@@ -108,6 +128,21 @@ export class Compiler {
   /** The constant an evaluator returns, if it is one. */
   constantOf(ev: Evaluator): { readonly value: unknown } | undefined {
     return this.constants.get(ev);
+  }
+
+  /** Marks an evaluator as `{"var": key}` with a one-step key and a null default. */
+  markKey(ev: Evaluator, key: string): Evaluator {
+    this.keys.set(ev, key);
+    return ev;
+  }
+
+  /** Describes how an operator may fetch an evaluator's value directly. */
+  operand(ev: Evaluator): Operand {
+    const key = this.keys.get(ev);
+    if (key !== undefined) return { kind: 1, ev, key, value: undefined };
+    const fixed = this.constants.get(ev);
+    if (fixed !== undefined) return { kind: 2, ev, key: "", value: fixed.value };
+    return { kind: 0, ev, key: "", value: undefined };
   }
 
   /** Records a literal path read from the data in scope (listed only at the top scope). */

@@ -45,23 +45,29 @@ export function scaleOf(x: number): number {
   return -1;
 }
 
+/** Whether n is an integer scaled from a 2-place decimal that stays in the exact range. */
+function cents(x: number, r: number): boolean {
+  return r / 100 === x && r < SCALED_LIMIT && r > -SCALED_LIMIT;
+}
+
+/*
+ * Each operation tries, in order: both safe integers; both decimals of at most 2 places (money,
+ * the common case, tested with one multiplication and one division each); both decimals of at
+ * most MAX_SCALE places; decimal.js.
+ */
+
 /** Exact sum of two finite numbers, rounded once to the nearest JS number. @internal */
 export function addExact(a: number, b: number): number {
-  const ka = scaleOf(a);
-  if (ka >= 0) {
-    const kb = scaleOf(b);
-    if (kb >= 0) {
-      if ((ka | kb) === 0) {
-        const sum = a + b;
-        if (sum <= SAFE && sum >= -SAFE) return sum;
-      } else {
-        const s = POW10[ka > kb ? ka : kb] as number;
-        const ra = Math.round(a * s);
-        const rb = Math.round(b * s);
-        if (ra < SCALED_LIMIT && ra > -SCALED_LIMIT && rb < SCALED_LIMIT && rb > -SCALED_LIMIT) return (ra + rb) / s;
-      }
-    }
+  if (Number.isInteger(a) && Number.isInteger(b)) {
+    const sum = a + b;
+    if (sum <= SAFE && sum >= -SAFE && a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return sum;
+  } else {
+    const ra = Math.round(a * 100);
+    const rb = Math.round(b * 100);
+    if (cents(a, ra) && cents(b, rb)) return (ra + rb) / 100;
   }
+  const s = commonScale(a, b);
+  if (s > 0) return (Math.round(a * s) + Math.round(b * s)) / s;
   return new Exact(a).plus(b).toNumber();
 }
 
@@ -85,17 +91,19 @@ export function multiplyExact(a: number, b: number): number {
   return new Exact(a).times(b).toNumber();
 }
 
-/** Brings two fast-path numbers to one scale; null when either is too large. */
-function commonScale(a: number, b: number): [number, number] | null {
+/**
+ * The power of ten s (1 for integers) that makes both numbers integers below 10^15 (or safe
+ * integers), or 0 when either is not on the fast path. The callers scale with Math.round(x * s).
+ */
+function commonScale(a: number, b: number): number {
   const ka = scaleOf(a);
-  if (ka < 0) return null;
+  if (ka < 0) return 0;
   const kb = scaleOf(b);
-  if (kb < 0) return null;
-  if ((ka | kb) === 0) return [a, b];
+  if (kb < 0) return 0;
   const s = POW10[ka > kb ? ka : kb] as number;
-  const ra = Math.round(a * s);
-  const rb = Math.round(b * s);
-  return ra < SCALED_LIMIT && ra > -SCALED_LIMIT && rb < SCALED_LIMIT && rb > -SCALED_LIMIT ? [ra, rb] : null;
+  const ra = s === 1 ? a : Math.round(a * s);
+  const rb = s === 1 ? b : Math.round(b * s);
+  return s === 1 || (ra < SCALED_LIMIT && ra > -SCALED_LIMIT && rb < SCALED_LIMIT && rb > -SCALED_LIMIT) ? s : 0;
 }
 
 /**
@@ -104,9 +112,17 @@ function commonScale(a: number, b: number): [number, number] | null {
  * @internal
  */
 export function divideExact(a: number, b: number): number {
-  const scaled = commonScale(a, b);
-  // Both are exact integers below 2^53, so one IEEE division rounds the exact quotient correctly.
-  if (scaled !== null) return scaled[0] / scaled[1];
+  // Both operands are made exact integers below 2^53, so one IEEE division rounds the exact
+  // quotient correctly.
+  if (Number.isInteger(a) && Number.isInteger(b)) {
+    if (a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return a / b;
+  } else {
+    const ra = Math.round(a * 100);
+    const rb = Math.round(b * 100);
+    if (cents(a, ra) && cents(b, rb)) return ra / rb;
+  }
+  const s = commonScale(a, b);
+  if (s > 0) return Math.round(a * s) / Math.round(b * s);
   return new Quotient(a).div(b).toNumber();
 }
 
@@ -116,11 +132,8 @@ export function divideExact(a: number, b: number): number {
  * @internal
  */
 export function remainderExact(a: number, b: number): number {
-  const ka = scaleOf(a);
-  const kb = scaleOf(b);
-  if ((ka | kb) === 0) return a % b;
-  const scaled = commonScale(a, b);
-  if (scaled !== null) return (scaled[0] % scaled[1]) / (POW10[ka > kb ? ka : kb] as number);
+  const s = commonScale(a, b);
+  if (s > 0) return (Math.round(a * s) % Math.round(b * s)) / s;
   return new Exact(a).mod(b).toNumber();
 }
 

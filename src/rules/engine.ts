@@ -35,15 +35,13 @@ function prepare(rule: unknown, options: ResolvedOptions): PreparedRule {
   const dynamicVariables = compiler.dynamic;
   // Rules that never iterate share one state object that nothing writes.
   const idle: EvalState = Object.freeze({ steps: 0 }) as EvalState;
-  const evaluate: (data: unknown) => RuleValue = compiler.usesState
-    ? (data) => root(data, { steps: 0 }) as RuleValue
-    : (data) => root(data, idle) as RuleValue;
+  const stateful = compiler.usesState;
   return Object.freeze({
     rule: snapshot,
     variables,
     dynamicVariables,
-    evaluate,
-    test: (data: unknown) => truthy(evaluate(data)),
+    evaluate: (data: unknown) => root(data, stateful ? { steps: 0 } : idle) as RuleValue,
+    test: (data: unknown) => truthy(root(data, stateful ? { steps: 0 } : idle)),
   });
 }
 

@@ -1,4 +1,4 @@
-import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { argPath, checkArity, fetch, type Compiler, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
 import { compareValues, looseEquals, truthy } from "./values";
 
 /*
@@ -100,35 +100,37 @@ function compileEquality(negate: boolean, strict: boolean): OperatorCompiler {
 
 type Order = "<" | "<=" | ">" | ">=";
 
-/** One comparison, with the common case (two finite numbers) inline. */
-function orderPair(order: Order, a: Evaluator, b: Evaluator, site: Site): Evaluator {
+/** One comparison, with the common case (two finite numbers) inline and operands fetched directly. */
+function orderPair(order: Order, a: Operand, b: Operand, site: Site): Evaluator {
   const { op, path } = site;
+  const { kind: ka, ev: ea, key: keyA, value: va } = a;
+  const { kind: kb, ev: eb, key: keyB, value: vb } = b;
   switch (order) {
     case "<":
       return (d, s) => {
-        const x = a(d, s);
-        const y = b(d, s);
+        const x = fetch(ka, ea, keyA, va, d, s);
+        const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x < y;
         return compareValues(x, y, op, path) < 0;
       };
     case "<=":
       return (d, s) => {
-        const x = a(d, s);
-        const y = b(d, s);
+        const x = fetch(ka, ea, keyA, va, d, s);
+        const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x <= y;
         return compareValues(x, y, op, path) <= 0;
       };
     case ">":
       return (d, s) => {
-        const x = a(d, s);
-        const y = b(d, s);
+        const x = fetch(ka, ea, keyA, va, d, s);
+        const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x > y;
         return compareValues(x, y, op, path) > 0;
       };
     case ">=":
       return (d, s) => {
-        const x = a(d, s);
-        const y = b(d, s);
+        const x = fetch(ka, ea, keyA, va, d, s);
+        const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x >= y;
         return compareValues(x, y, op, path) >= 0;
       };
@@ -145,7 +147,7 @@ function compileOrder(order: Order): OperatorCompiler {
     checkArity(site, 2, between ? 3 : 2);
     const args = compileArgs(site, cx);
     const [a, b, c] = args as [Evaluator, Evaluator, Evaluator | undefined];
-    if (c === undefined) return orderPair(order, a, b, site);
+    if (c === undefined) return orderPair(order, cx.operand(a), cx.operand(b), site);
     const { op, path } = site;
     const holds = order === "<" ? (n: number) => n < 0 : (n: number) => n <= 0;
     return (d, s) => {

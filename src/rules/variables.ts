@@ -1,7 +1,7 @@
 import type { IssuePath } from "../internal/errors";
 import { describeValue, evaluationError, ruleError } from "./limits";
 import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
-import { readOwn, toNumber, UNSAFE_SEGMENTS } from "./values";
+import { readKey, readOwn, toNumber, UNSAFE_SEGMENTS } from "./values";
 import type { JsonLogicRule } from "./types";
 
 /*
@@ -75,25 +75,49 @@ const compileVar: OperatorCompiler = (site, cx) => {
   }
   const segments = literalSegments(pathRule, pathAt, site.op, cx);
   if (segments === null) return (d) => d;
-  if (segments.length === 1 && fixed !== undefined) {
+  if (segments.length === 1 && fallbackValue === null) {
     const key = segments[0] as string;
-    return (d) => {
-      if (typeof d === "object" && d !== null) {
-        if (hasOwn.call(d, key)) {
-          const value = (d as Record<string, unknown>)[key];
-          return value === undefined ? fallbackValue : value;
-        }
-        return fallbackValue;
-      }
-      const value = d === null || d === undefined ? undefined : readOwn(d, key);
-      return value === undefined ? fallbackValue : value;
-    };
+    return cx.markKey((d) => readKey(d, key), key);
   }
+  if (fixed !== undefined && segments.length <= 2) return readFixed(segments, fallbackValue);
   return (d, s) => {
     const value = readPath(d, segments);
     return value === undefined ? fallback(d, s) : value;
   };
 };
+
+/** `var` with a one- or two-step literal path and a constant default: the hot case, inlined. */
+function readFixed(segments: readonly string[], fallbackValue: unknown): Evaluator {
+  const first = segments[0] as string;
+  if (segments.length === 1) {
+    return (d) => {
+      if (typeof d === "object" && d !== null) {
+        if (!hasOwn.call(d, first)) return fallbackValue;
+        const value = (d as Record<string, unknown>)[first];
+        return value === undefined ? fallbackValue : value;
+      }
+      const value = d === undefined ? undefined : readOwn(d, first);
+      return value === undefined ? fallbackValue : value;
+    };
+  }
+  const second = segments[1] as string;
+  return (d) => {
+    let value: unknown;
+    if (typeof d === "object" && d !== null) {
+      if (!hasOwn.call(d, first)) return fallbackValue;
+      const inner = (d as Record<string, unknown>)[first];
+      if (typeof inner === "object" && inner !== null) {
+        if (!hasOwn.call(inner, second)) return fallbackValue;
+        value = (inner as Record<string, unknown>)[second];
+      } else {
+        value = inner === undefined || inner === null ? undefined : readOwn(inner, second);
+      }
+    } else {
+      value = readPath(d, segments);
+    }
+    return value === undefined ? fallbackValue : value;
+  };
+}
 
 /** Whether a key counts as missing: its value is absent, null or "". */
 function isMissing(data: unknown, key: unknown, site: Site): boolean {
