@@ -2,6 +2,7 @@ import fc from "fast-check";
 import Decimal from "decimal.js";
 import { describe, expect, it } from "vitest";
 import { jiangxi2025, scoreAssessment, withPoints, safeWithPoints, withMethods, digestJson, type ScoreResult } from "../../src/index";
+import { compareCodePoints } from "../../src/scoring/digest";
 import { assertValidResult, exampleFramework, exampleGrades } from "../helpers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -195,6 +196,24 @@ describe("scoring properties", () => {
         assertValidResult(result);
       }),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe("compareCodePoints", () => {
+  it("orders strings by code point, as a reference that splits into code points does", () => {
+    const reference = (a: string, b: string): number => {
+      const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);
+      const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);
+      for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return (x[i] ?? 0) - (y[i] ?? 0);
+      return x.length - y.length;
+    };
+    const text = fc.string({ unit: fc.constantFrom("a", "z", "\uffff", "\ue000", "𠀋", "😀", "甲", "乙") });
+    fc.assert(
+      fc.property(text, text, (a, b) => {
+        expect(Math.sign(compareCodePoints(a, b))).toBe(Math.sign(reference(a, b)));
+      }),
+      { numRuns: 2000 },
     );
   });
 });
