@@ -28,7 +28,10 @@ function fold(site: Site, cx: Compiler, f: Fold, empty: number | undefined): Eva
   const raw = compileArgs(site, cx);
   const { op, path } = site;
   if (raw.length === 0) return () => empty;
-  if (raw.length === 1) return operand(raw[0] as Evaluator, site);
+  if (raw.length === 1) {
+    const only = operand(raw[0] as Evaluator, site);
+    return (d, s) => (only(d, s) as number) + 0;
+  }
   if (raw.length === 2) {
     const { kind: ka, ev: ea, key: keyA, value: va } = cx.operand(raw[0] as Evaluator);
     const { kind: kb, ev: eb, key: keyB, value: vb } = cx.operand(raw[1] as Evaluator);
@@ -62,7 +65,7 @@ const compileSubtract: OperatorCompiler = (site, cx) => {
   checkArity(site, 1, 2);
   if (site.args.length === 1) {
     const a = operand(compileArgs(site, cx)[0] as Evaluator, site);
-    return (d, s) => -(a(d, s) as number);
+    return (d, s) => 0 - (a(d, s) as number);
   }
   return fold(site, cx, subtractExact, undefined);
 };

@@ -5,7 +5,8 @@ import { Decimal } from "decimal.js";
  *
  * A number stands for its shortest round-trip decimal (`String(n)`): 0.1 is one tenth. Each
  * operation computes the exact decimal result and returns the JS number nearest to it (ties to
- * even), which is what `Number(exactDecimalString)` gives. When that result has at most 15
+ * even), which is what `Number(exactDecimalString)` gives. Decimals have no negative zero, so
+ * no result is -0 (`+ 0` turns -0 into 0). When that result has at most 15
  * significant digits, `String(result)` is exactly it. Division is exact the same way: the quotient
  * is rounded once, to the nearest JS number (the slow path works to 120 significant digits first).
  *
@@ -60,15 +61,15 @@ function cents(x: number, r: number): boolean {
 export function addExact(a: number, b: number): number {
   if (Number.isInteger(a) && Number.isInteger(b)) {
     const sum = a + b;
-    if (sum <= SAFE && sum >= -SAFE && a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return sum;
+    if (sum <= SAFE && sum >= -SAFE && a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return sum + 0;
   } else {
     const ra = Math.round(a * 100);
     const rb = Math.round(b * 100);
-    if (cents(a, ra) && cents(b, rb)) return (ra + rb) / 100;
+    if (cents(a, ra) && cents(b, rb)) return (ra + rb) / 100 + 0;
   }
   const s = commonScale(a, b);
-  if (s > 0) return (Math.round(a * s) + Math.round(b * s)) / s;
-  return new Exact(a).plus(b).toNumber();
+  if (s > 0) return (Math.round(a * s) + Math.round(b * s)) / s + 0;
+  return new Exact(a).plus(b).toNumber() + 0;
 }
 
 /** Exact difference of two finite numbers, rounded once. @internal */
@@ -85,10 +86,10 @@ export function multiplyExact(a: number, b: number): number {
       const ra = ka === 0 ? a : Math.round(a * (POW10[ka] as number));
       const rb = kb === 0 ? b : Math.round(b * (POW10[kb] as number));
       const p = ra * rb;
-      if (p <= SAFE && p >= -SAFE) return ka + kb === 0 ? p : p / (POW10[ka + kb] as number);
+      if (p <= SAFE && p >= -SAFE) return (ka + kb === 0 ? p : p / (POW10[ka + kb] as number)) + 0;
     }
   }
-  return new Exact(a).times(b).toNumber();
+  return new Exact(a).times(b).toNumber() + 0;
 }
 
 /**
@@ -115,15 +116,15 @@ export function divideExact(a: number, b: number): number {
   // Both operands are made exact integers below 2^53, so one IEEE division rounds the exact
   // quotient correctly.
   if (Number.isInteger(a) && Number.isInteger(b)) {
-    if (a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return a / b;
+    if (a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return a / b + 0;
   } else {
     const ra = Math.round(a * 100);
     const rb = Math.round(b * 100);
-    if (cents(a, ra) && cents(b, rb)) return ra / rb;
+    if (cents(a, ra) && cents(b, rb)) return ra / rb + 0;
   }
   const s = commonScale(a, b);
-  if (s > 0) return Math.round(a * s) / Math.round(b * s);
-  return new Quotient(a).div(b).toNumber();
+  if (s > 0) return Math.round(a * s) / Math.round(b * s) + 0;
+  return new Quotient(a).div(b).toNumber() + 0;
 }
 
 /**
@@ -133,8 +134,8 @@ export function divideExact(a: number, b: number): number {
  */
 export function remainderExact(a: number, b: number): number {
   const s = commonScale(a, b);
-  if (s > 0) return (Math.round(a * s) % Math.round(b * s)) / s;
-  return new Exact(a).mod(b).toNumber();
+  if (s > 0) return (Math.round(a * s) % Math.round(b * s)) / s + 0;
+  return new Exact(a).mod(b).toNumber() + 0;
 }
 
 /**

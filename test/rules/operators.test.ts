@@ -65,6 +65,7 @@ const DIFFERENCES: readonly Difference[] = [
   { description: "quotients are exact, then rounded once", rule: { "/": [0.3, 0.1] }, kaohe: { value: 3 }, jsonLogicJs: 2.9999999999999996 },
   { description: "remainders are exact decimals", rule: { "%": [0.3, 0.1] }, kaohe: { value: 0 }, jsonLogicJs: 0.09999999999999998 },
   { description: "equality after arithmetic holds", rule: { "==": [{ "+": [0.1, 0.2] }, 0.3] }, kaohe: { value: true }, jsonLogicJs: false },
+  { description: "no result is negative zero", rule: { "%": [-1, 1] }, kaohe: { value: 0 }, jsonLogicJs: -0 },
   { description: "dividing by zero is an error, not Infinity", rule: { "/": [1, 0] }, kaohe: { error: "division_by_zero" }, jsonLogicJs: Infinity },
   { description: "a remainder by zero is an error, not NaN", rule: { "%": [1, 0] }, kaohe: { error: "division_by_zero" }, jsonLogicJs: Number.NaN },
   { description: "arithmetic on text that is not a number is an error, not NaN", rule: { "+": ["abc", 1] }, kaohe: { error: "not_a_number" }, jsonLogicJs: Number.NaN },
