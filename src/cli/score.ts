@@ -3,6 +3,7 @@ import { jiangxi2025 } from "../frameworks/jiangxi2025";
 import type { Framework } from "../model/framework";
 import { fromZodIssues } from "../model/issues";
 import { parseFramework } from "../model/parse";
+import { checkForbiddenKeys } from "../model/validate";
 import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
 import { withMethods, withPoints } from "../scoring/points";
 import { rankResults } from "../scoring/rank";
@@ -23,6 +24,8 @@ class FileIssues {
 function load(io: CliIO, file: string): unknown {
   const read = readJson(io, file);
   if (!read.ok) throw new FileIssues(file, read.message);
+  const forbidden = checkForbiddenKeys(read.value);
+  if (forbidden.length > 0) throw new FileIssues(file, forbidden);
   return read.value;
 }
 

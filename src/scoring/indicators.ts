@@ -1,6 +1,6 @@
 import { isKaoheError, type KaoheIssue } from "../internal/errors";
 import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
-import type { Indicator } from "../model/framework";
+import type { Framework, Indicator } from "../model/framework";
 import { showValue } from "../model/issues";
 import type { JsonLogicRule, PreparedRule } from "../rules/index";
 import type { Finding, IndicatorInput } from "./assessment";
@@ -17,6 +17,15 @@ export interface IndicatorScore {
 /** Names an indicator as the document does: 指标 11「脱贫地区农村居民收入变化情况」. */
 export function indicatorLabel(indicator: Indicator): string {
   return `指标 ${indicator.code}「${indicator.name}」`;
+}
+
+/** The path of each indicator in a framework, by id: `["categories", 2, "indicators", 5]`. */
+export function indicatorPaths(framework: Framework): Map<string, (string | number)[]> {
+  return new Map(
+    framework.categories.flatMap((category, ci) =>
+      category.indicators.map((indicator, ii): [string, (string | number)[]] => [indicator.id, ["categories", ci, "indicators", ii]]),
+    ),
+  );
 }
 
 const INPUT_OF = { manual: "score", findings: "findings", rule: "facts" } as const;

@@ -3,7 +3,7 @@ import type { Framework } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
 import { digestJson } from "./digest";
-import { indicatorLabel, ruleOf } from "./indicators";
+import { indicatorLabel, indicatorPaths, ruleOf } from "./indicators";
 
 /**
  * A framework validated once, with its rules compiled and its digest computed, for scoring many
@@ -50,6 +50,7 @@ export function prepareFramework(framework: unknown): PreparedFramework {
     issues.push(...error.issues);
   }
   const rules = new Map<string, PreparedRule>();
+  const paths = parsed ? indicatorPaths(parsed) : new Map<string, (string | number)[]>();
   for (const indicator of parsed?.categories.flatMap((c) => c.indicators) ?? []) {
     const rule = ruleOf(indicator);
     if (rule === undefined) continue;
@@ -60,7 +61,7 @@ export function prepareFramework(framework: unknown): PreparedFramework {
       for (const issue of error.issues) {
         issues.push({
           ...issue,
-          path: ["indicators", indicator.id, "scoring", "rule", ...issue.path],
+          path: [...(paths.get(indicator.id) ?? []), "scoring", "rule", ...issue.path],
           message: `${indicatorLabel(indicator)}: ${issue.message}`,
         });
       }

@@ -3,12 +3,12 @@ import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework, GradeBand, Indicator } from "../model/framework";
 import { fromZodIssues } from "../model/issues";
 import { PreparedFramework, prepareFramework } from "./prepare";
-import { checkGradeBands } from "../model/validate";
+import { checkForbiddenKeys, checkGradeBands } from "../model/validate";
 import { AssessmentSchema, ScoreOptionsSchema, type Assessment, type ScoreOptions } from "./assessment";
 import { checkDeductionEvents, deductMatters, sortDeductionEvents } from "./deductions";
 import { compareCodePoints, digestJson } from "./digest";
 import { gradeTotal } from "./grades";
-import { indicatorLabel, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
+import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
 
 type ScoredIndicator = Indicator & { scoring: { method: "manual" | "findings" | "rule" } };
@@ -47,6 +47,7 @@ function validateInputs(
   const parsedOptions = ScoreOptionsSchema.safeParse(options ?? {}, { reportInput: true });
   if (!parsedOptions.success) issues.push(...prefixed(fromZodIssues(parsedOptions.error.issues), "options"));
   issues.push(...prefixed(checkGradeBands((options as ScoreOptions | undefined)?.grades, ["grades"]), "options"));
+  issues.push(...checkForbiddenKeys(assessmentInput));
   const parsed = AssessmentSchema.safeParse(assessmentInput, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(prepared?.framework)));
   if (issues.length > 0 || !prepared || !parsed.success || !parsedOptions.success) {
@@ -109,12 +110,12 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
   const assessment = canonicalAssessment(raw);
   const issues: KaoheIssue[] = [];
   const all = framework.categories.flatMap((c) => c.indicators);
-  const known = new Set(all.map((i) => i.id));
+  const byId = new Map(all.map((i) => [i.id, i]));
   for (const [id, input] of Object.entries(assessment.indicators)) {
-    const indicator = all.find((i) => i.id === id);
-    if (!known.has(id)) {
+    const indicator = byId.get(id);
+    if (!indicator) {
       issues.push({ code: "unknown_indicator", path: ["indicators", id], message: `indicator "${id}" is not in framework ${framework.id}` });
-    } else if (indicator && !isScored(indicator)) {
+    } else if (!isScored(indicator)) {
       issues.push({
         code: "input_method_mismatch",
         path: ["indicators", id],
@@ -126,14 +127,14 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
   for (const indicator of unpointed) {
     issues.push({
       code: "missing_points",
-      path: ["framework", "indicators", indicator.id, "points"],
+      path: ["framework", ...(indicatorPaths(framework).get(indicator.id) ?? []), "points"],
       message: `${indicatorLabel(indicator)} has no points: the source document gives none; supply them with withPoints(framework, { ${indicator.id}: … }) or \`kaohe score --points <file>\``,
     });
   }
 
   const scores = new Map<string, IndicatorScore>();
   for (const indicator of all.filter(isScored)) {
-    const input = assessment.indicators[indicator.id];
+    const input = Object.hasOwn(assessment.indicators, indicator.id) ? assessment.indicators[indicator.id] : undefined;
     const path = ["indicators", indicator.id];
     if (input === undefined) {
       if (options.missingAsZero) {

@@ -67,6 +67,14 @@ describe("kaohe score", () => {
     expect(wrong.stderr).toContain("points.i2: 指标 2「“三保障”和饮水安全保障、兜底保障等情况」 has no points [missing_points]");
   });
 
+  it("refuses a points file with a __proto__ key instead of silently dropping it", async () => {
+    const run = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "--points", "p.json"], {
+      "p.json": '{"illustrative":true,"points":{"__proto__":{"i1":10}}}',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('points.__proto__: the key "__proto__" is not allowed [forbidden_key]');
+  });
+
   it.each([
     [["score"], "score needs at least one assessment file"],
     [["score", "a.json", "--format", "xml"], "--format must be table or json"],

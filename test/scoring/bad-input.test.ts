@@ -54,6 +54,8 @@ const cases: BadCase[] = [
   { description: "a missing unit", change: (a) => { delete a.unit; }, code: "invalid_type", path: ["unit"] },
   { description: "an empty matter", change: (a) => { a.deductions[0].matter = ""; }, code: "too_small", path: ["deductions", 0, "matter"] },
   { description: "an indicator input with two kinds", change: (a) => { a.indicators.i1 = { score: 1, findings: [] }; }, code: "invalid_union", path: ["indicators", "i1"] },
+  { description: "a __proto__ key among the indicators", change: (a) => { Object.defineProperty(a.indicators, "__proto__", { value: { i4: { score: 1 } }, enumerable: true }); delete a.indicators.i4; }, code: "forbidden_key", path: ["indicators", "__proto__"] },
+  { description: "a __proto__ key among the facts", change: (a) => { Object.defineProperty(a.indicators.i10.facts, "__proto__", { value: {}, enumerable: true }); }, code: "forbidden_key", path: ["indicators", "i10", "facts", "__proto__"] },
 ];
 
 describe("scoreAssessment on bad input", () => {
@@ -92,6 +94,15 @@ describe("scoreAssessment on bad input", () => {
     const paths = outcome.success ? [] : outcome.error.issues.map((i) => i.path);
     expect(paths).toContainEqual(["framework", "level"]);
     expect(paths).toContainEqual(["options", "grades", 1, "min"]);
+  });
+
+  it("never reads an indicator input through a prototype that JSON smuggled in", () => {
+    const text = JSON.stringify(valid()).replace('"indicators":{', '"indicators":{"__proto__":{"i4":{"score":1}},');
+    const input = JSON.parse(text) as Json;
+    delete input.indicators.i4;
+    const outcome = safeScoreAssessment(framework, input);
+    const codes = outcome.success ? [] : outcome.error.issues.map((i) => i.code);
+    expect(codes).toContain("forbidden_key");
   });
 
   it.each([null, undefined, 7, "x", [], { unit: null }])("throws only a KaoheError for %j", (input) => {

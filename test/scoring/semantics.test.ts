@@ -71,7 +71,7 @@ describe("scoring semantics (DESIGN.md, 1–9)", () => {
     it("refuses an unsafe rule in a framework before scoring", () => {
       const base = structuredClone(framework) as Json;
       base.categories[3].indicators[1].scoring.rule = { method: [{ var: "growth" }, "toString"] };
-      expect(() => scoreAssessment(base, fullMarks())).toThrow(/framework\.indicators\.i11\.scoring\.rule/);
+      expect(() => scoreAssessment(base, fullMarks())).toThrow(/framework\.categories\[3\]\.indicators\[1\]\.scoring\.rule: 指标 11.*"method" is refused.*\[unsafe_operator\]/);
     });
   });
 
