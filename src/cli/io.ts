@@ -25,10 +25,10 @@ export interface ParsedArgs {
 }
 
 /**
- * Splits arguments into positionals and `--name value` (or `--name=value`) options, refusing any
- * flag not in `allowed` with a {@link UsageError}.
+ * Splits arguments into positionals, `--name value` (or `--name=value`) options and `--name`
+ * switches, refusing any flag not in `allowed` or `switches` with a {@link UsageError}.
  */
-export function parseArgs(args: readonly string[], allowed: readonly string[]): ParsedArgs {
+export function parseArgs(args: readonly string[], allowed: readonly string[], switches: readonly string[] = []): ParsedArgs {
   const positionals: string[] = [];
   const options: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
@@ -39,6 +39,10 @@ export function parseArgs(args: readonly string[], allowed: readonly string[]): 
     }
     const eq = arg.indexOf("=");
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    if (switches.includes(name) && eq === -1) {
+      options[name] = "true";
+      continue;
+    }
     if (!allowed.includes(name)) throw new UsageError(`unknown option --${name}`);
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
     if (value === undefined || value === "") throw new UsageError(`option --${name} needs a value`);

@@ -11,6 +11,7 @@ const USAGE = [
   "",
   "Commands:",
   "  score <assessment.json…> [--points f] [--grades f] [--framework f] [--format table|json]",
+  "        [--missing-as-zero] [--allow-negative-total]",
   "        score assessments (default framework: the embedded 2025 江西省 indicator system)",
   "  validate <file> [--kind framework|assessment]",
   "        check a file and list every issue (the kind is guessed from its shape)",

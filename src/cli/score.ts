@@ -9,6 +9,7 @@ import { withMethods, withPoints } from "../scoring/points";
 import { rankResults } from "../scoring/rank";
 import type { ScoreResult } from "../scoring/result";
 import { scoreAssessment } from "../scoring/score";
+import { prepareFramework } from "../scoring/prepare";
 import type { ScoreOptions } from "../scoring/assessment";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { renderTable } from "./table";
@@ -100,22 +101,29 @@ export function printRanking(io: CliIO, results: readonly ScoreResult[]): void {
 }
 
 /**
- * `kaohe score <assessment.json…> [--points f] [--grades f] [--framework f] [--format table|json]`:
+ * `kaohe score <assessment.json…> [--points f] [--grades f] [--framework f] [--format table|json]
+ * [--missing-as-zero] [--allow-negative-total]`:
  * scores each assessment with the embedded framework (or `--framework`), prints each breakdown,
  * and a ranking when there are several. Exit 1 with every issue of every file for bad input.
  */
 export function runScoreCommand(io: CliIO, args: string[]): number {
-  const { positionals, options } = parseArgs(args, ["points", "grades", "framework", "format"]);
+  const { positionals, options } = parseArgs(args, ["points", "grades", "framework", "format"], ["missing-as-zero", "allow-negative-total"]);
   const format = options.format ?? "table";
   if (format !== "table" && format !== "json") throw new UsageError(`--format must be table or json (got "${format}")`);
   if (positionals.length === 0) throw new UsageError("score needs at least one assessment file");
   const failures: FileIssues[] = [];
   const results: ScoreResult[] = [];
   try {
-    const { framework, grades } = loadFramework(io, options);
+    const { framework: loaded, grades } = loadFramework(io, options);
+    const framework = blame(options.framework ?? "(embedded framework)", () => prepareFramework(loaded));
+    const scoreOptions: ScoreOptions = {
+      ...(grades ? { grades } : {}),
+      ...(options["missing-as-zero"] ? { missingAsZero: true } : {}),
+      ...(options["allow-negative-total"] ? { allowNegativeTotal: true } : {}),
+    };
     for (const file of positionals) {
       try {
-        results.push(blame(file, () => scoreAssessment(framework, load(io, file), grades ? { grades } : {})));
+        results.push(blame(file, () => scoreAssessment(framework, load(io, file), scoreOptions)));
       } catch (error) {
         if (!(error instanceof FileIssues)) throw error;
         failures.push(error);

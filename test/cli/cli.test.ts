@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { runCliCaptured } from "../helpers";
+import { readRepoJson, runCliCaptured } from "../helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const example = ["--points", "examples/jiangxi-2025/points.json", "--grades", "examples/jiangxi-2025/grades.json"];
@@ -65,6 +65,17 @@ describe("kaohe score", () => {
     });
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toContain("points.i2: 指标 2「“三保障”和饮水安全保障、兜底保障等情况」 has no points [missing_points]");
+  });
+
+  it("exits 1, not with a stack trace, for a framework file whose rule is unsafe", async () => {
+    const framework = readRepoJson<Record<string, any>>("examples/jiangxi-2025/assessments/jian.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const { jiangxi2025 } = await import("../../src/index");
+    const unsafe = structuredClone(jiangxi2025) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    unsafe.categories[3].indicators[1].scoring.rule = { method: ["x", "toString"] };
+    const run = await runCliCaptured(["score", "a.json", "--framework", "f.json"], { "a.json": JSON.stringify(framework), "f.json": JSON.stringify(unsafe) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("f.json: 1 issue");
+    expect(run.stderr).toContain("[unsafe_operator]");
   });
 
   it("refuses a points file with a __proto__ key instead of silently dropping it", async () => {

@@ -53,8 +53,8 @@ describe("scoreAssessment golden cases", () => {
         files["grades.json"] = JSON.stringify({ illustrative: true, grades: c.options.grades });
         args.push("--grades", "grades.json");
       }
-      // The CLI has no flags for these two options; cases that use them run through the library only.
-      if (c.options?.missingAsZero || c.options?.allowNegativeTotal) return;
+      if (c.options?.missingAsZero) args.push("--missing-as-zero");
+      if (c.options?.allowNegativeTotal) args.push("--allow-negative-total");
       const run = await runCliCaptured(args, files);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
