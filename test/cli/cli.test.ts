@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { jiangxi2025 } from "../../src/index";
 import { readRepoJson, runCliCaptured } from "../helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -68,11 +69,10 @@ describe("kaohe score", () => {
   });
 
   it("exits 1, not with a stack trace, for a framework file whose rule is unsafe", async () => {
-    const framework = readRepoJson<Record<string, any>>("examples/jiangxi-2025/assessments/jian.json"); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const { jiangxi2025 } = await import("../../src/index");
+    const assessment = readRepoJson<object>("examples/jiangxi-2025/assessments/jian.json");
     const unsafe = structuredClone(jiangxi2025) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     unsafe.categories[3].indicators[1].scoring.rule = { method: ["x", "toString"] };
-    const run = await runCliCaptured(["score", "a.json", "--framework", "f.json"], { "a.json": JSON.stringify(framework), "f.json": JSON.stringify(unsafe) });
+    const run = await runCliCaptured(["score", "a.json", "--framework", "f.json"], { "a.json": JSON.stringify(assessment), "f.json": JSON.stringify(unsafe) });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("f.json: 1 issue");
     expect(run.stderr).toContain("[unsafe_operator]");
