@@ -1,0 +1,280 @@
+import { z } from "zod";
+import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
+import { fromZodIssues } from "../model/issues";
+import { CalendarDateSchema, IdSchema, TextSchema } from "../model/primitives";
+
+/** The states of a rectification (整改), in the order a problem moves through them. */
+export const RECTIFICATION_STATES = ["待整改", "整改中", "已整改", "已销号"] as const;
+
+/** A state of a rectification: 待整改 (to do), 整改中 (in progress), 已整改 (done), 已销号 (closed). */
+export type RectificationState = (typeof RECTIFICATION_STATES)[number];
+
+/** The findings of a 回头看 review that send a rectification back (回炉), word for word. */
+export const SEND_BACK_REASONS = ["整改不彻底", "成效不明显", "举一反三不到位"] as const;
+
+/** A reason to send a rectification back through 回炉. */
+export type SendBackReason = (typeof SEND_BACK_REASONS)[number];
+
+const on = CalendarDateSchema.meta({ description: "The China calendar date of the event." });
+const note = TextSchema.optional().meta({ description: "A free note." });
+
+/**
+ * An event of the rectification workflow, with its date:
+ * - `start` (开始整改): 待整改 → 整改中;
+ * - `complete` (完成整改): 整改中 → 已整改;
+ * - `review-passed` (回头看通过): a 回头看 finds the rectification sound; it stays 已整改;
+ * - `send-back` (回炉): a 回头看 finds it incomplete, for one or more reasons; 已整改 → 整改中;
+ * - `close` (销号): 已整改 → 已销号, which is final.
+ */
+export const RectificationEventSchema = z
+  .discriminatedUnion("type", [
+    z.strictObject({ type: z.literal("start"), on, note }),
+    z.strictObject({ type: z.literal("complete"), on, note }),
+    z.strictObject({ type: z.literal("review-passed"), on, note }),
+    z.strictObject({
+      type: z.literal("send-back"),
+      on,
+      reasons: z
+        .array(z.enum(SEND_BACK_REASONS))
+        .refine((list) => list.length > 0, {
+          message: "must give at least one reason (整改不彻底、成效不明显、举一反三不到位)",
+          params: { code: "missing_reason" },
+        })
+        .refine((list) => new Set(list).size === list.length, { message: "must not repeat a reason", params: { code: "duplicate_reason" } })
+        .meta({ description: "What the 回头看 found: 整改不彻底, 成效不明显 and/or 举一反三不到位." }),
+      note,
+    }),
+    z.strictObject({ type: z.literal("close"), on, note }),
+  ])
+  .meta({ description: "Rectification event: start, complete, review-passed, send-back (回炉, with reasons) or close (销号), dated." });
+
+/** An event of the rectification workflow: see {@link RectificationEventSchema}. */
+export type RectificationEvent = z.infer<typeof RectificationEventSchema>;
+
+/** The kinds of event: see {@link RectificationEventSchema}. */
+export type RectificationEventType = RectificationEvent["type"];
+
+/** The Chinese name of each event type, for tables and messages. */
+export const RECTIFICATION_EVENT_LABELS: Readonly<Record<RectificationEventType, string>> = {
+  start: "开始整改",
+  complete: "完成整改",
+  "review-passed": "回头看通过",
+  "send-back": "回头看·回炉",
+  close: "销号",
+};
+
+/** Which state each event moves a problem from, and to. Anything else is refused. */
+const TRANSITIONS: Readonly<Record<RectificationEventType, readonly [RectificationState, RectificationState]>> = {
+  start: ["待整改", "整改中"],
+  complete: ["整改中", "已整改"],
+  "review-passed": ["已整改", "已整改"],
+  "send-back": ["已整改", "整改中"],
+  close: ["已整改", "已销号"],
+};
+
+/** A rectification problem: what was found, by whom, for which unit, and its dated history. */
+export const RectificationProblemSchema = z
+  .strictObject({
+    id: IdSchema,
+    title: TextSchema.meta({ description: "The problem, as the feedback states it." }),
+    origin: z
+      .strictObject({
+        kind: z.enum(["national-assessment", "provincial-assessment", "audit", "unannounced-visit", "other"]),
+        year: z.int().min(2000).max(2100).optional(),
+        name: TextSchema.optional().meta({ description: "E.g. 2024 年度国家考核反馈问题." }),
+      })
+      .meta({ description: "Where the problem was found: national or provincial assessment, audit, unannounced visit (暗访), other." }),
+    unit: IdSchema.meta({ description: "The id of the unit responsible for the rectification." }),
+    foundOn: CalendarDateSchema.meta({ description: "The date the problem was found or handed over." }),
+    targetOn: CalendarDateSchema.meta({ description: "The target date (整改时限), inclusive." }),
+    state: z.enum(RECTIFICATION_STATES).meta({ description: "The current state; must agree with the history." }),
+    history: z
+      .array(RectificationEventSchema)
+      .default([])
+      .meta({ description: "Append-only, dated events, oldest first; replayed from 待整改 they give the state." }),
+  })
+  .meta({ description: "Rectification problem (整改问题): origin, unit, dates, state and its append-only history." });
+
+/** A rectification problem: see {@link RectificationProblemSchema}. */
+export type RectificationProblem = z.infer<typeof RectificationProblemSchema>;
+
+/** A rectification problem as written before parsing (`history` may be left out). */
+export type RectificationProblemInput = z.input<typeof RectificationProblemSchema>;
+
+/** The label of a problem in messages, e.g. `整改问题 p1「…」`. */
+function problemLabel(problem: { id: string; title: string }): string {
+  const title = problem.title.length > 24 ? `${problem.title.slice(0, 24)}…` : problem.title;
+  return `整改问题 ${problem.id}「${title}」`;
+}
+
+/** Checks one event against the state and last date it meets; returns the issues (none when allowed). */
+function checkEvent(
+  problem: { id: string; title: string },
+  state: RectificationState,
+  lastOn: string,
+  event: RectificationEvent,
+  path: (string | number)[],
+): KaoheIssue[] {
+  const issues: KaoheIssue[] = [];
+  const [from, to] = TRANSITIONS[event.type];
+  if (state !== from) {
+    const why = state === "已销号" ? "已销号 is final" : `${RECTIFICATION_EVENT_LABELS[event.type]} needs ${from}`;
+    issues.push({
+      code: "transition_not_allowed",
+      path: [...path, "type"],
+      message: `${problemLabel(problem)} is ${state}: ${RECTIFICATION_EVENT_LABELS[event.type]} (${event.type}) cannot move it to ${to}, because ${why}`,
+    });
+  }
+  if (event.on < lastOn) {
+    issues.push({
+      code: "event_date_backwards",
+      path: [...path, "on"],
+      message: `${problemLabel(problem)}: ${RECTIFICATION_EVENT_LABELS[event.type]} is dated ${event.on}, before the last date of its history, ${lastOn}`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * Replays a history from 待整改 and reports every event the workflow refuses, and a state that does
+ * not agree with the history.
+ *
+ * @internal
+ */
+export function checkProblemHistory(problem: RectificationProblem, path: (string | number)[] = []): KaoheIssue[] {
+  const issues: KaoheIssue[] = [];
+  let state: RectificationState = "待整改";
+  let lastOn = problem.foundOn;
+  problem.history.forEach((event, i) => {
+    const found = checkEvent(problem, state, lastOn, event, [...path, "history", i]);
+    issues.push(...found);
+    if (found.length === 0) state = TRANSITIONS[event.type][1];
+    if (event.on > lastOn) lastOn = event.on;
+  });
+  if (problem.targetOn < problem.foundOn) {
+    issues.push({
+      code: "target_before_found",
+      path: [...path, "targetOn"],
+      message: `${problemLabel(problem)} has target date ${problem.targetOn}, before it was found on ${problem.foundOn}`,
+    });
+  }
+  if (issues.length === 0 && state !== problem.state) {
+    issues.push({
+      code: "state_mismatch",
+      path: [...path, "state"],
+      message: `${problemLabel(problem)} says ${problem.state}, but its history leads to ${state}`,
+    });
+  }
+  return issues;
+}
+
+/**
+ * The state of a problem as of a date: its history replayed up to and including `asOf`.
+ *
+ * @internal
+ */
+export function stateAsOf(problem: RectificationProblem, asOf: string): RectificationState {
+  let state: RectificationState = "待整改";
+  for (const event of problem.history) if (event.on <= asOf) state = TRANSITIONS[event.type][1];
+  return state;
+}
+
+/**
+ * Parses and validates a rectification problem: its shape, its dates, and its history replayed
+ * from 待整改 (every transition allowed, dates never going backwards, the state agreeing).
+ *
+ * @param input - A problem, e.g. read from JSON.
+ * @returns The typed problem.
+ * @throws {@link KaoheError} holding every issue found.
+ * @example
+ * ```ts
+ * import { parseRectificationProblem } from "kaohe";
+ * parseRectificationProblem({
+ *   id: "p1", title: "监测帮扶不及时", origin: { kind: "provincial-assessment", year: 2024 },
+ *   unit: "town-01", foundOn: "2025-03-01", targetOn: "2025-10-31", state: "待整改",
+ * }).history; //=> []
+ * ```
+ */
+export function parseRectificationProblem(input: unknown): RectificationProblem {
+  const result = RectificationProblemSchema.safeParse(input, { reportInput: true });
+  if (!result.success) throw new KaoheError(fromZodIssues(result.error.issues), "Invalid rectification problem");
+  const issues = checkProblemHistory(result.data);
+  if (issues.length > 0) throw new KaoheError(issues, "Invalid rectification problem");
+  return result.data;
+}
+
+/**
+ * Applies one event to a problem and returns a new problem with the event appended to its history
+ * and the state it leads to. The problem given is never changed.
+ *
+ * @param problem - The problem, valid as {@link parseRectificationProblem} checks it.
+ * @param event - The event: `start`, `complete`, `review-passed`, `send-back` (回炉, with reasons) or `close`.
+ * @returns A new problem.
+ * @throws {@link KaoheError} with code `transition_not_allowed` when the workflow does not allow the
+ *   event in the problem's state (e.g. anything after 已销号).
+ * @throws {@link KaoheError} with code `event_date_backwards` when the event is dated before the
+ *   last event of the history (or before the problem was found).
+ * @throws {@link KaoheError} when the problem or the event is malformed (e.g. `missing_reason`).
+ * @example
+ * ```ts
+ * import { applyRectificationEvent } from "kaohe";
+ * const problem = {
+ *   id: "p1", title: "监测帮扶不及时", origin: { kind: "provincial-assessment" as const, year: 2024 },
+ *   unit: "town-01", foundOn: "2025-03-01", targetOn: "2025-10-31", state: "已整改" as const,
+ *   history: [{ type: "start" as const, on: "2025-03-05" }, { type: "complete" as const, on: "2025-06-30" }],
+ * };
+ * const back = applyRectificationEvent(problem, { type: "send-back", on: "2025-11-03", reasons: ["整改不彻底"] });
+ * back.state; //=> "整改中"
+ * problem.state; //=> "已整改"
+ * ```
+ */
+export function applyRectificationEvent(problem: RectificationProblem | RectificationProblemInput, event: RectificationEvent): RectificationProblem {
+  const parsedProblem = RectificationProblemSchema.safeParse(problem, { reportInput: true });
+  const parsedEvent = RectificationEventSchema.safeParse(event, { reportInput: true });
+  const shapeIssues = [
+    ...(parsedProblem.success ? [] : fromZodIssues(parsedProblem.error.issues).map((i) => ({ ...i, path: ["problem", ...i.path] }))),
+    ...(parsedEvent.success ? [] : fromZodIssues(parsedEvent.error.issues).map((i) => ({ ...i, path: ["event", ...i.path] }))),
+  ];
+  if (!parsedProblem.success || !parsedEvent.success) throw new KaoheError(shapeIssues, "Invalid rectification event");
+  const current = parsedProblem.data;
+  const historyIssues = checkProblemHistory(current, ["problem"]);
+  if (historyIssues.length > 0) throw new KaoheError(historyIssues, "Invalid rectification problem");
+  const lastOn = current.history.reduce((last, e) => (e.on > last ? e.on : last), current.foundOn);
+  const issues = checkEvent(current, current.state, lastOn, parsedEvent.data, ["event"]);
+  if (issues.length > 0) throw new KaoheError(issues, "Rectification event not allowed");
+  return {
+    ...current,
+    state: TRANSITIONS[parsedEvent.data.type][1],
+    history: [...current.history, parsedEvent.data],
+  };
+}
+
+/**
+ * Like {@link applyRectificationEvent}, but returns `{ success: true, data }` or
+ * `{ success: false, error }` instead of throwing. The problem given is never changed.
+ *
+ * @param problem - The problem.
+ * @param event - The event to apply.
+ * @returns The new problem, or the error that says why the event is refused.
+ * @example
+ * ```ts
+ * import { safeApplyRectificationEvent } from "kaohe";
+ * const closed = {
+ *   id: "p1", title: "监测帮扶不及时", origin: { kind: "audit" as const }, unit: "town-01",
+ *   foundOn: "2025-03-01", targetOn: "2025-10-31", state: "已销号" as const,
+ *   history: [
+ *     { type: "start" as const, on: "2025-03-05" },
+ *     { type: "complete" as const, on: "2025-06-30" },
+ *     { type: "close" as const, on: "2025-07-15" },
+ *   ],
+ * };
+ * const result = safeApplyRectificationEvent(closed, { type: "start", on: "2025-11-01" });
+ * result.success ? "applied" : result.error.issues[0]?.code; //=> "transition_not_allowed"
+ * ```
+ */
+export function safeApplyRectificationEvent(
+  problem: RectificationProblem | RectificationProblemInput,
+  event: RectificationEvent,
+): SafeResult<RectificationProblem> {
+  return toSafe(applyRectificationEvent)(problem, event);
+}
