@@ -55,7 +55,15 @@ export function computeChecklistProgress(
   dueSoonDays: number,
 ): { ok: true; result: ChecklistCommandResult } | { ok: false; issues: KaoheIssue[] } {
   const parsed = ProgressSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: fromZodIssues(parsed.error.issues) };
+  if (!parsed.success) {
+    const named = (input as { checklist?: unknown } | null)?.checklist;
+    const issues = fromZodIssues(parsed.error.issues).map((issue) =>
+      issue.path.length === 1 && issue.path[0] === "checklist" && typeof named === "string"
+        ? { code: "unknown_checklist", path: issue.path, message: `"${named}" is not an embedded checklist: give "${EMBEDDED_CHECKLIST_NAME}" or a checklist object` }
+        : issue,
+    );
+    return { ok: false, issues };
+  }
   const progress = parsed.data;
   let checklist: Checklist = nearTermChecklist2025;
   if (progress.checklist !== EMBEDDED_CHECKLIST_NAME) {

@@ -112,7 +112,7 @@ describe("kaohe checklist", () => {
         expected: "problems[0].history[3].type: ",
       },
       { description: "no units", files: { "p.json": JSON.stringify({ units: [] }) }, expected: "units: " },
-      { description: "a checklist of another name", files: { "p.json": JSON.stringify({ checklist: "jiangxi2025", units }) }, expected: "checklist" },
+      { description: "a checklist of another name", files: { "p.json": JSON.stringify({ checklist: "jiangxi2025", units }) }, expected: "checklist: \"jiangxi2025\" is not an embedded checklist" },
     ])("for $description", ({ files, args, expected }) => {
       const run = runChecklistCaptured([...(args ?? ["p.json"]), "--as-of", "2025-11-01"], files);
       expect(run.code).toBe(1);
