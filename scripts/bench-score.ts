@@ -3,7 +3,7 @@
 // Prints assessments/s (median of rounds) and the ratio to the baseline. Not a test: machines are
 // shared and noisy, so only the same-process ratio means much.
 import { readFileSync, readdirSync } from "node:fs";
-import { jiangxi2025, prepareFramework, scoreAssessment, withMethods, withPoints, canonicalJson, digestJson } from "../src/index";
+import { AssessmentSchema, jiangxi2025, prepareFramework, scoreAssessment, withMethods, withPoints, canonicalJson, digestJson } from "../src/index";
 
 const dir = "examples/jiangxi-2025";
 const pointsFile = JSON.parse(readFileSync(`${dir}/points.json`, "utf8"));
@@ -34,6 +34,12 @@ const variants: Record<string, () => void> = {
   },
   "scoreAssessment with a prepared framework": () => {
     for (let i = 0; i < perRound; i++) sink += scoreAssessment(prepared, inputs[i % inputs.length], { grades }).total.length;
+  },
+  "  of which: zod parse of the assessment": () => {
+    for (let i = 0; i < perRound; i++) sink += AssessmentSchema.safeParse(inputs[i % inputs.length]).success ? 1 : 0;
+  },
+  "  of which: digest of the assessment": () => {
+    for (let i = 0; i < perRound; i++) sink += digestJson(inputs[i % inputs.length]).length;
   },
   "  of which: digest of the framework alone": () => {
     for (let i = 0; i < perRound; i++) sink += digestJson(framework).length;
