@@ -189,10 +189,11 @@ export function stateAsOf(problem: RectificationProblem, asOf: string): Rectific
  * @example
  * ```ts
  * import { parseRectificationProblem } from "kaohe";
- * parseRectificationProblem({
+ * const problem = parseRectificationProblem({
  *   id: "p1", title: "监测帮扶不及时", origin: { kind: "provincial-assessment", year: 2024 },
  *   unit: "town-01", foundOn: "2025-03-01", targetOn: "2025-10-31", state: "待整改",
- * }).history; //=> []
+ * });
+ * problem.history; //=> []
  * ```
  */
 export function parseRectificationProblem(input: unknown): RectificationProblem {
