@@ -110,3 +110,89 @@ export type { ExplanationLine } from "./scoring/explain";
 export { rankResults } from "./scoring/rank";
 export type { RankedResult } from "./scoring/rank";
 export { canonicalJson, digestJson } from "./scoring/digest";
+
+// Model: checklists (任务清单).
+export {
+  ChecklistSchema,
+  ChecklistTaskSchema,
+  ChecklistPartySchema,
+  DeliverableSchema,
+  RecurrenceSchema,
+  FocusItemSchema,
+  ReviewSchema,
+  MilestoneSchema,
+  CalendarMonthSchema,
+} from "./model/checklist";
+export type {
+  Checklist,
+  ChecklistInput,
+  ChecklistTask,
+  ChecklistParty,
+  Deliverable,
+  Recurrence,
+  FocusItem,
+  Review,
+  Milestone,
+  CalendarMonth,
+} from "./model/checklist";
+export { parseChecklist, safeParseChecklist } from "./model/checklistParse";
+
+// Embedded data: the near-term checklist of 2025 (正文).
+export { nearTermChecklist2025 } from "./frameworks/nearTermChecklist2025";
+
+// Checklists and workflow: deadlines, 周三帮扶日, rectification (整改).
+export {
+  checklistStatus,
+  safeChecklistStatus,
+  DELIVERABLE_STATUSES,
+  expandRecurrence,
+  markVisits,
+  safeMarkVisits,
+  RECTIFICATION_STATES,
+  SEND_BACK_REASONS,
+  RECTIFICATION_EVENT_LABELS,
+  RectificationEventSchema,
+  RectificationProblemSchema,
+  parseRectificationProblem,
+  applyRectificationEvent,
+  safeApplyRectificationEvent,
+  summarizeRectifications,
+  safeSummarizeRectifications,
+  ChecklistUnitSchema,
+  SubmissionSchema,
+  SubmissionListSchema,
+  VisitSchema,
+  RectificationProblemListSchema,
+  ProgressSchema,
+  EMBEDDED_CHECKLIST_NAME,
+  checklistJsonSchemas,
+  DateOrTimestampSchema,
+} from "./checklists/index";
+export type {
+  ChecklistStatusOptions,
+  ChecklistStatusReport,
+  DeliverableStatus,
+  DeliverableStatusKind,
+  StatusCounts,
+  ExpandRecurrenceOptions,
+  MarkVisitsOptions,
+  OccurrenceMark,
+  RecurrenceOccurrence,
+  UnitVisitMarks,
+  VisitReport,
+  RectificationEvent,
+  RectificationEventType,
+  RectificationProblem,
+  RectificationProblemInput,
+  RectificationState,
+  SendBackReason,
+  OverdueRectification,
+  RectificationSummary,
+  RepeatedSendBack,
+  SummarizeRectificationsOptions,
+  ChecklistUnit,
+  Submission,
+  Visit,
+  Progress,
+  ProgressInput,
+} from "./checklists/index";

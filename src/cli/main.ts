@@ -5,6 +5,8 @@ import { AssessmentSchema } from "../scoring/assessment";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
 import { runScoreCommand } from "./score";
+import { CHECKLIST_USAGE, runChecklistCommand } from "./checklist";
+import { safeParseChecklist } from "../model/checklistParse";
 
 const USAGE = [
   "Usage: kaohe <command> [options]",
@@ -13,7 +15,9 @@ const USAGE = [
   "  score <assessment.json…> [--points f] [--grades f] [--framework f] [--format table|json]",
   "        [--missing-as-zero] [--allow-negative-total]",
   "        score assessments (default framework: the embedded 2025 江西省 indicator system)",
-  "  validate <file> [--kind framework|assessment]",
+  `  ${CHECKLIST_USAGE.replace("kaohe ", "")}`,
+  "        the overdue and due-soon deliverables per unit, the weekly duty, and the rectification summary",
+  "  validate <file> [--kind framework|assessment|checklist]",
   "        check a file and list every issue (the kind is guessed from its shape)",
   `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
   "",
@@ -30,6 +34,10 @@ const VALIDATORS: Record<string, (value: unknown) => KaoheIssue[]> = {
       throw error;
     }
   },
+  checklist: (value) => {
+    const parsed = safeParseChecklist(value);
+    return parsed.success ? [] : [...parsed.error.issues];
+  },
   assessment: (value) => {
     const parsed = AssessmentSchema.safeParse(value, { reportInput: true });
     return parsed.success ? [] : fromZodIssues(parsed.error.issues);
@@ -41,6 +49,7 @@ function guessKind(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   if ("categories" in value) return "framework";
   if ("unit" in value && "indicators" in value) return "assessment";
+  if ("tasks" in value && "issuedOn" in value) return "checklist";
   return undefined;
 }
 
@@ -84,6 +93,7 @@ function schema(io: CliIO, args: string[]): number {
 
 const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<number>> = {
   score: runScoreCommand,
+  checklist: (io, args) => runChecklistCommand(args, io),
   validate,
   schema,
 };

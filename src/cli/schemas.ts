@@ -3,6 +3,7 @@ import { FrameworkSchema, KeyTaskListSchema } from "../model/framework";
 import { AssessmentSchema } from "../scoring/assessment";
 import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
 import { ScoreResultSchema } from "../scoring/result";
+import { checklistJsonSchemas } from "../checklists/schemas";
 
 /**
  * Every JSON Schema that kaohe publishes in `schemas/`, by name. `npm run schemas` writes them;
@@ -15,6 +16,7 @@ export const jsonSchemaSources: Readonly<Record<string, z.ZodType>> = {
   result: ScoreResultSchema,
   points: PointsFileSchema,
   grades: GradesFileSchema,
+  ...checklistJsonSchemas,
 };
 
 /** The first line of every generated schema, naming the command that generates it. */
