@@ -1,0 +1,92 @@
+import type { PreparedRulebook } from "./prepare";
+import { SUBJECT_DEPTH, fieldColumns, fieldLabel } from "./prepare";
+import type { Subject } from "./schema";
+import { detectLevel } from "./screen";
+
+/** A header row matched against the rulebook's field map. */
+export interface ColumnMap {
+  /** What one row holds, from the key columns present. */
+  readonly level: Subject;
+  /** For each field the rows need, the index of its column. */
+  readonly indexes: readonly (readonly [field: string, index: number])[];
+  /** The number of header cells. */
+  readonly width: number;
+}
+
+/** Header cells compare without blanks: exports break long headers over lines (户\n编号). */
+function normalizeHeader(cell: unknown): string {
+  if (cell === null || cell === undefined) return "";
+  return String(cell).replace(/^\uFEFF/, "").replace(/\s+/g, "");
+}
+
+/**
+ * Tells whether a row looks like the header: it names the column of a key field.
+ *
+ * @param prepared - The prepared rulebook.
+ * @param cells - The row's cells.
+ * @returns `true` when a key field's column is among the cells.
+ */
+export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[]): boolean {
+  const names = new Set(cells.map(normalizeHeader));
+  const { keys, fields } = prepared.rulebook;
+  return Object.values(keys).some((key) => {
+    const field = key === undefined ? undefined : fields[key];
+    return field !== undefined && fieldColumns(field).some((column) => names.has(normalizeHeader(column)));
+  });
+}
+
+/**
+ * Matches a header row against the rulebook's field map (blanks inside names ignored): decides
+ * what one row holds from the key columns present, and requires a column for every field of that
+ * kind of row.
+ *
+ * @param prepared - The prepared rulebook.
+ * @param header - The header row's cells.
+ * @returns The column map, or why the header cannot be used (no key column, missing columns).
+ */
+export function mapColumns(
+  prepared: PreparedRulebook,
+  header: readonly unknown[],
+): { readonly ok: true; readonly map: ColumnMap } | { readonly ok: false; readonly reason: string } {
+  const names = header.map(normalizeHeader);
+  const { fields } = prepared.rulebook;
+  const find = (field: string): number => {
+    const declared = fields[field];
+    if (!declared) return -1;
+    for (const column of fieldColumns(declared)) {
+      const index = names.indexOf(normalizeHeader(column));
+      if (index !== -1) return index;
+    }
+    return -1;
+  };
+  const level = detectLevel(prepared, (field) => find(field) !== -1);
+  if (level === undefined) {
+    const keyColumns = Object.values(prepared.rulebook.keys)
+      .flatMap((key) => (key !== undefined && fields[key] ? fieldColumns(fields[key]) : []))
+      .join(", ");
+    return { ok: false, reason: `the header has no key column (${keyColumns}); give --header-row if the header is not the first row` };
+  }
+  const indexes: [string, number][] = [];
+  const missing: string[] = [];
+  for (const [name, field] of Object.entries(fields)) {
+    if (SUBJECT_DEPTH[field.of] > SUBJECT_DEPTH[level]) continue;
+    const index = find(name);
+    if (index === -1) missing.push(`${fieldLabel(name, field)} (${name})`);
+    else indexes.push([name, index]);
+  }
+  if (missing.length > 0) return { ok: false, reason: `missing column${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}` };
+  return { ok: true, map: { level, indexes, width: header.length } };
+}
+
+/**
+ * Turns a row of cells into a row keyed by field name.
+ *
+ * @param map - The column map of the file.
+ * @param cells - The row's cells.
+ * @returns The row by field name.
+ */
+export function rowFromCells(map: ColumnMap, cells: readonly unknown[]): Record<string, unknown> {
+  const row: Record<string, unknown> = {};
+  for (const [field, index] of map.indexes) row[field] = cells[index];
+  return row;
+}

@@ -1,0 +1,231 @@
+import { KaoheError } from "../internal/errors";
+import { evaluateEntries, planRules, type Finding, type RulePlan, type ScreeningItem } from "./evaluate";
+import { prepareRulebook, type PrepareRulebookOptions, type PreparedRulebook } from "./prepare";
+import { RecordAssembler, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
+import type { Subject } from "./schema";
+
+/** Options of {@link screenRecords} and {@link screenRecordStream}. */
+export interface ScreenOptions extends PrepareRulebookOptions {
+  /**
+   * What one row holds: `person` (rows of persons, grouped into households by the household key),
+   * `household` or `village`. By default, the narrowest kind whose key the first row has.
+   */
+  readonly level?: Subject;
+  /** The file the rows come from, quoted in findings and rejected rows. */
+  readonly file?: string;
+}
+
+/** Row counts and the rules that could not run on rows of this kind. */
+export interface ScreeningCounts extends RowCounts {
+  /** What one row held. */
+  readonly level: Subject;
+  /** Findings (rules that held). */
+  readonly findings: number;
+  /** Rules that could not be decided for a record. */
+  readonly ruleFailures: number;
+  /** Rules not run at all on these rows, with why (e.g. a person rule over rows of households). */
+  readonly skipped: readonly { readonly code: string; readonly reason: string }[];
+}
+
+/** The result of {@link screenRecords}. */
+export interface ScreeningResult {
+  /** Findings and undecided rules, in input order (see `docs/screening.md`, "Order"). */
+  readonly findings: readonly Finding[];
+  /** Rows not screened, with their reason, in input order. */
+  readonly rejected: readonly RejectedRow[];
+  readonly counts: ScreeningCounts;
+}
+
+/** How many records are evaluated at once by the streaming functions. */
+const BATCH = 512;
+
+/**
+ * Screens rows through a prepared rulebook, one at a time, in bounded memory: the building block
+ * of {@link screenRecords}, {@link screenRecordStream} and the CLI.
+ */
+export class Screener {
+  /** The rules run on these rows, and those skipped. */
+  readonly plan: RulePlan;
+  private readonly assembler: RecordAssembler;
+  private pending: (ScreeningRecord | RejectedRow)[] = [];
+  private findings = 0;
+  private ruleFailures = 0;
+
+  /**
+   * @param prepared - The rulebook, from {@link prepareRulebook}.
+   * @param level - What one row holds.
+   * @param file - The file the rows come from.
+   */
+  constructor(
+    readonly prepared: PreparedRulebook,
+    readonly level: Subject,
+    file?: string,
+  ) {
+    this.plan = planRules(prepared, level);
+    this.assembler = new RecordAssembler(prepared, level, file);
+  }
+
+  /**
+   * Takes one row keyed by field name.
+   *
+   * @param values - The row's cells by field name.
+   * @param row - Its number in the file.
+   */
+  push(values: Readonly<Record<string, unknown>>, row: number): void {
+    this.assembler.push(values, row, this.pending);
+  }
+
+  /**
+   * Counts a row that could not be read at all, as rejected.
+   *
+   * @param row - Its number in the file.
+   * @param code - Why, as a code (e.g. `wrong_cell_count`).
+   * @param reason - Why, for a person.
+   */
+  reject(row: number, code: string, reason: string): void {
+    this.assembler.rejectUnread(row, code, reason, this.pending);
+  }
+
+  /**
+   * Takes the records completed and rows rejected so far, to be evaluated here or elsewhere.
+   *
+   * @param end - `true` after the last row, to complete the last household.
+   * @returns The entries, in input order.
+   */
+  take(end = false): (ScreeningRecord | RejectedRow)[] {
+    if (end) this.assembler.end(this.pending);
+    const taken = this.pending;
+    this.pending = [];
+    return taken;
+  }
+
+  /** How many entries wait to be taken. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Evaluates entries taken from this screener (or any with the same rulebook and level).
+   *
+   * @param entries - Entries from {@link Screener.take}.
+   * @returns Findings and rejected rows, in input order.
+   */
+  evaluate(entries: readonly (ScreeningRecord | RejectedRow)[]): ScreeningItem[] {
+    return evaluateEntries(this.prepared, this.plan, entries);
+  }
+
+  /**
+   * Counts items produced elsewhere (by workers), so that {@link Screener.counts} includes them.
+   *
+   * @param items - Items returned by an evaluation of this screener's entries.
+   */
+  count(items: readonly ScreeningItem[]): void {
+    for (const item of items) {
+      if (item.kind === "finding") this.findings++;
+      else if (item.kind === "rule_failed") this.ruleFailures++;
+    }
+  }
+
+  /** The counts so far. */
+  counts(): ScreeningCounts {
+    return { level: this.level, ...this.assembler.counts, findings: this.findings, ruleFailures: this.ruleFailures, skipped: this.plan.skipped };
+  }
+}
+
+/** The narrowest kind of record whose key a row (or a header's field list) has. */
+export function detectLevel(prepared: PreparedRulebook, has: (field: string) => boolean): Subject | undefined {
+  const { keys } = prepared.rulebook;
+  if (keys.person !== undefined && keys.household !== undefined && has(keys.person) && has(keys.household)) return "person";
+  if (keys.household !== undefined && has(keys.household)) return "household";
+  if (keys.village !== undefined && has(keys.village)) return "village";
+  return undefined;
+}
+
+function levelOf(prepared: PreparedRulebook, first: Readonly<Record<string, unknown>> | undefined, options: ScreenOptions): Subject {
+  if (options.level !== undefined) return options.level;
+  const level = first && detectLevel(prepared, (field) => first[field] !== undefined);
+  if (level !== undefined) return level;
+  const keys = Object.values(prepared.rulebook.keys).join(", ");
+  throw new KaoheError([{ code: "missing_key", path: [], message: `the first row has none of the key fields (${keys}): give options.level or the keys` }], "Cannot screen");
+}
+
+/**
+ * Screens rows with a rulebook: converts each row's cells to the declared field types, groups
+ * rows of persons into households, runs every rule on every record of its subject, and reports
+ * each malformed row with its number and reason while screening goes on.
+ *
+ * @param rows - Rows keyed by field name (numbered from 1 in findings); cells may be text as read from a file.
+ * @param rulebook - A rulebook (validated here) or a prepared one from {@link prepareRulebook}.
+ * @param options - The kind of row, parameter overrides, the file name to quote.
+ * @returns Findings and rejected rows in input order, and counts.
+ * @throws {@link KaoheError} for an invalid rulebook (every issue), or rows without a key when no level is given.
+ * @example
+ * const result = screenRecords(
+ *   [{ county: "示例县", township: "甲乡", village: "一村", householdId: "H1", personId: "P1", income: "6000" }],
+ *   rulebook,
+ * );
+ * result.findings.map((f) => f.code); //=> ["SC02"]
+ * result.counts.rowsRead;              //=> 1
+ */
+export function screenRecords(
+  rows: Iterable<Readonly<Record<string, unknown>>>,
+  rulebook: unknown,
+  options: ScreenOptions = {},
+): ScreeningResult {
+  const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);
+  const list = Array.isArray(rows) ? (rows as readonly Readonly<Record<string, unknown>>[]) : [...rows];
+  const screener = new Screener(prepared, levelOf(prepared, list[0], options), options.file);
+  list.forEach((row, i) => screener.push(row, i + 1));
+  const items = screener.evaluate(screener.take(true));
+  screener.count(items);
+  const findings: Finding[] = [];
+  const rejected: RejectedRow[] = [];
+  for (const item of items) (item.kind === "rejected" ? rejected : findings).push(item as never);
+  return { findings, rejected, counts: screener.counts() };
+}
+
+/**
+ * The streaming twin of {@link screenRecords}: reads rows from a sync or async iterable and
+ * yields findings and rejected rows in input order, holding only one batch of records at a time.
+ * The generator's return value is the counts.
+ *
+ * @param rows - Rows keyed by field name, numbered from 1.
+ * @param rulebook - A rulebook or a prepared one.
+ * @param options - As for {@link screenRecords}.
+ * @returns An async generator of findings and rejected rows that returns the counts.
+ * @throws {@link KaoheError} as {@link screenRecords} does (when iteration starts).
+ * @example
+ * for await (const item of screenRecordStream(readRows(), rulebook)) {
+ *   if (item.kind !== "rejected") console.log(item.code, item.recordId, item.message);
+ * }
+ * //=> SC02 P1 人均纯收入6000元低于监测收入标准7600元 …
+ */
+export async function* screenRecordStream(
+  rows: AsyncIterable<Readonly<Record<string, unknown>>> | Iterable<Readonly<Record<string, unknown>>>,
+  rulebook: unknown,
+  options: ScreenOptions = {},
+): AsyncGenerator<ScreeningItem, ScreeningCounts, undefined> {
+  const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);
+  let screener: Screener | undefined;
+  let row = 0;
+  for await (const values of rows) {
+    screener ??= new Screener(prepared, levelOf(prepared, values, options), options.file);
+    screener.push(values, ++row);
+    if (screener.waiting >= BATCH) {
+      const items = screener.evaluate(screener.take());
+      screener.count(items);
+      yield* items;
+    }
+  }
+  screener ??= new Screener(prepared, levelOf(prepared, undefined, { level: "household", ...options }), options.file);
+  const items = screener.evaluate(screener.take(true));
+  screener.count(items);
+  yield* items;
+  return screener.counts();
+}
+
+/** Tells a prepared rulebook from a raw one by its compiled rules. */
+function isPrepared(value: unknown): value is PreparedRulebook {
+  const rules = (value as { rules?: unknown } | null)?.rules;
+  return Array.isArray(rules) && rules.length > 0 && typeof (rules[0] as { condition?: { test?: unknown } }).condition?.test === "function";
+}

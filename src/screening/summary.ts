@@ -1,0 +1,124 @@
+import type { Finding } from "./evaluate";
+import type { Severity } from "./schema";
+
+/** Counts of one group: findings, and rules that could not be decided. */
+export interface FindingCounts {
+  readonly findings: number;
+  readonly ruleFailures: number;
+}
+
+/** Findings per rule, village and township (the summary table of a screening run). */
+export interface FindingSummary extends FindingCounts {
+  /** Per rule: in the order of `options.rules` when given (rules without findings included), else by code. */
+  readonly byRule: readonly (FindingCounts & { readonly code: string; readonly title: string; readonly severity: Severity })[];
+  /** Per township (乡), by county then township in code-point order. */
+  readonly byTownship: readonly (FindingCounts & { readonly county: string; readonly township: string })[];
+  /** Per village (村), by county, township, then village in code-point order. */
+  readonly byVillage: readonly (FindingCounts & { readonly county: string; readonly township: string; readonly village: string })[];
+}
+
+/** Options of {@link summarizeFindings}. */
+export interface SummarizeFindingsOptions {
+  /** The rulebook's rules: the summary then lists every rule, in rulebook order, also those with no finding. */
+  readonly rules?: readonly { readonly code: string; readonly title: string; readonly severity: Severity }[];
+}
+
+interface Counter {
+  findings: number;
+  ruleFailures: number;
+}
+
+const SEP = "\u0000";
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Adds findings one at a time into a {@link FindingSummary}, in memory proportional to the number
+ * of rules and villages (never to the number of findings), for streams of any length.
+ */
+export class FindingTally {
+  private readonly total: Counter = { findings: 0, ruleFailures: 0 };
+  private readonly rules = new Map<string, Counter & { title: string; severity: Severity }>();
+  private readonly townships = new Map<string, Counter>();
+  private readonly villages = new Map<string, Counter>();
+  private readonly listed: boolean;
+
+  /**
+   * @param options - The rulebook's rules, to list every rule in order.
+   */
+  constructor(options: SummarizeFindingsOptions = {}) {
+    this.listed = options.rules !== undefined;
+    for (const rule of options.rules ?? []) this.rules.set(rule.code, { findings: 0, ruleFailures: 0, title: rule.title, severity: rule.severity });
+  }
+
+  /**
+   * Counts one finding.
+   *
+   * @param finding - The finding.
+   */
+  add(finding: Finding): void {
+    const key = finding.kind === "finding" ? "findings" : "ruleFailures";
+    this.total[key]++;
+    let rule = this.rules.get(finding.code);
+    if (!rule) {
+      rule = { findings: 0, ruleFailures: 0, title: finding.title, severity: finding.severity };
+      this.rules.set(finding.code, rule);
+    }
+    rule[key]++;
+    const { county, township, village } = finding.unit;
+    bump(this.townships, county + SEP + township)[key]++;
+    bump(this.villages, county + SEP + township + SEP + village)[key]++;
+  }
+
+  /**
+   * The summary of the findings added so far.
+   *
+   * @returns Totals, and counts per rule, township and village.
+   */
+  summary(): FindingSummary {
+    const rules = [...this.rules.entries()].map(([code, c]) => ({ code, title: c.title, severity: c.severity, findings: c.findings, ruleFailures: c.ruleFailures }));
+    if (!this.listed) rules.sort((a, b) => byCodePoint(a.code, b.code));
+    const sorted = (map: Map<string, Counter>) => [...map.entries()].sort(([a], [b]) => byCodePoint(a, b));
+    return {
+      ...this.total,
+      byRule: rules,
+      byTownship: sorted(this.townships).map(([key, c]) => {
+        const [county = "", township = ""] = key.split(SEP);
+        return { county, township, findings: c.findings, ruleFailures: c.ruleFailures };
+      }),
+      byVillage: sorted(this.villages).map(([key, c]) => {
+        const [county = "", township = "", village = ""] = key.split(SEP);
+        return { county, township, village, findings: c.findings, ruleFailures: c.ruleFailures };
+      }),
+    };
+  }
+}
+
+function bump(map: Map<string, Counter>, key: string): Counter {
+  let counter = map.get(key);
+  if (!counter) {
+    counter = { findings: 0, ruleFailures: 0 };
+    map.set(key, counter);
+  }
+  return counter;
+}
+
+/**
+ * Counts findings per rule, township (乡) and village (村). The result depends only on the
+ * findings, not on their order.
+ *
+ * @param findings - Findings, e.g. `screenRecords(…).findings`.
+ * @param options - The rulebook's rules, to list every rule in rulebook order.
+ * @returns Totals and counts per rule, township and village.
+ * @example
+ * const { findings } = screenRecords(rows, rulebook);
+ * summarizeFindings(findings).byTownship;
+ * //=> [{ county: "示例县", township: "甲乡", findings: 3, ruleFailures: 0 }, …]
+ */
+export function summarizeFindings(findings: Iterable<Finding>, options: SummarizeFindingsOptions = {}): FindingSummary {
+  const tally = new FindingTally(options);
+  for (const finding of findings) tally.add(finding);
+  return tally.summary();
+}
