@@ -83,6 +83,8 @@ export class RecordAssembler {
   private readonly own: FieldEntry[] = [];
   private readonly seen = new Set<string>();
   private group: Group | undefined;
+  /** Rows rejected while a household is open: they follow it, so that its rows stay together. */
+  private deferred: RejectedRow[] = [];
   private readonly key: string;
   private readonly memberKey: string | undefined;
 
@@ -214,26 +216,30 @@ export class RecordAssembler {
     return field ? fieldLabel(name, field) : name;
   }
 
-  private reject(out: (ScreeningRecord | RejectedRow)[], row: number, code: string, reason: string): void {
+  private reject(out: (ScreeningRecord | RejectedRow)[], row: number, code: string, reason: string, now = false): void {
     this.counts.rowsRejected++;
-    out.push(this.file === undefined ? { kind: "rejected", code, reason, row } : { kind: "rejected", code, reason, file: this.file, row });
+    const rejected: RejectedRow = this.file === undefined ? { kind: "rejected", code, reason, row } : { kind: "rejected", code, reason, file: this.file, row };
+    if (this.group !== undefined && !now) this.deferred.push(rejected);
+    else out.push(rejected);
   }
 
   private flush(out: (ScreeningRecord | RejectedRow)[]): void {
     const group = this.group;
     if (group === undefined) return;
-    this.group = undefined;
     if (group.bad.size === 0) {
       this.counts.rowsScreened += group.rows.length;
       out.push(this.record(group.id, group.row, group.fields, group.members));
-      return;
+    } else {
+      const firstBad = [...group.bad.keys()][0];
+      for (const row of group.rows) {
+        const bad = group.bad.get(row);
+        if (bad) this.reject(out, row, bad.code, bad.reason, true);
+        else this.reject(out, row, "household_incomplete", `household ${group.id} is not screened: row ${firstBad} of it is malformed`, true);
+      }
     }
-    const firstBad = [...group.bad.keys()][0];
-    for (const row of group.rows) {
-      const bad = group.bad.get(row);
-      if (bad) this.reject(out, row, bad.code, bad.reason);
-      else this.reject(out, row, "household_incomplete", `household ${group.id} is not screened: row ${firstBad} of it is malformed`);
-    }
+    this.group = undefined;
+    out.push(...this.deferred);
+    this.deferred = [];
   }
 
   private record(id: string, row: number, fields: Record<string, FieldValue>, members: ScreeningMember[]): ScreeningRecord {

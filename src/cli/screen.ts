@@ -1,0 +1,259 @@
+import { createWriteStream, type WriteStream } from "node:fs";
+import { isKaoheError } from "../internal/errors";
+import { FindingTally, type FindingSummary } from "../screening/summary";
+import { safePrepareRulebook, type PreparedRulebook } from "../screening/prepare";
+import type { ScreeningItem } from "../screening/evaluate";
+import type { ScreeningCounts } from "../screening/screen";
+import { normalizeEncoding, type CsvEncoding } from "../screening/node/encoding";
+import { createEvaluatorPool, type EvaluatorPool } from "../screening/node/pool";
+import { screenFile } from "../screening/node/run";
+import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
+import { renderTable } from "./table";
+
+/** The usage line of `kaohe screen`. */
+export const SCREEN_USAGE =
+  "kaohe screen --rules <rulebook.json> <file.csv|file.xlsx>... [--out findings.csv|findings.ndjson] [--workers N] [--encoding auto|utf8|gbk|gb18030] [--header-row N]";
+
+/**
+ * What `kaohe screen` may use beyond {@link CliIO}. Both are optional: without `progress`, a
+ * progress line is drawn on standard error only when it is a terminal.
+ */
+export interface ScreenCliIO extends CliIO {
+  /** Shows a transient progress line (rows/s, elapsed); `undefined` text clears it. */
+  progress?(text: string | undefined): void;
+  /** Milliseconds of a monotonic clock, for the progress line (default `performance.now`). */
+  now?(): number;
+}
+
+const MAX_WORKERS = 64;
+/** Rejected rows shown on standard error when the findings go to --out. */
+const SHOWN_REJECTIONS = 20;
+
+function positiveInt(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  return value;
+}
+
+/** Node's own progress line: rewritten in place with a carriage return, on a terminal only. */
+function ttyProgress(): ((text: string | undefined) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (text) => process.stderr.write(text === undefined ? "\r\u001b[K" : `\r\u001b[K${text}`);
+}
+
+/** Writes lines to a file, waiting when the stream's buffer is full (bounded memory). */
+class LineWriter {
+  private readonly stream: WriteStream;
+  private failure: Error | undefined;
+  constructor(path: string) {
+    this.stream = createWriteStream(path);
+    this.stream.on("error", (error) => {
+      this.failure = error;
+    });
+  }
+  async write(text: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
+  }
+  async close(): Promise<void> {
+    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    if (this.failure) throw this.failure;
+  }
+}
+
+const CSV_COLUMNS = ["kind", "code", "title", "severity", "subject", "recordId", "householdId", "county", "township", "village", "message", "values", "file", "row"];
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** One output line per finding or rejected row, as NDJSON or CSV. */
+function formatItem(item: ScreeningItem, format: "csv" | "ndjson"): string {
+  if (format === "ndjson") return `${JSON.stringify(item)}\n`;
+  const cells =
+    item.kind === "rejected"
+      ? ["rejected", item.code, "", "", "", "", "", "", "", "", item.reason, "", item.file ?? "", String(item.row)]
+      : [item.kind, item.code, item.title, item.severity, item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
+  return `${cells.map(csvCell).join(",")}\n`;
+}
+
+/** One line per finding or rejected row on standard output, when there is no --out. */
+function showItem(item: ScreeningItem): string {
+  const where = `${item.file ?? ""}:${item.row}`;
+  if (item.kind === "rejected") return `${where}  rejected  ${item.reason} [${item.code}]`;
+  const unit = `${item.unit.county}/${item.unit.township}/${item.unit.village}`;
+  const kind = item.kind === "rule_failed" ? "  (rule failed)" : "";
+  return `${where}  ${item.code} ${item.severity}  ${unit}  ${item.recordId}  ${item.message}${kind}`;
+}
+
+/**
+ * Runs `kaohe screen`: screens CSV and XLSX files with a rulebook, streaming, and writes the
+ * findings and rejected rows in input order (to `--out` as CSV or NDJSON by its extension, or to
+ * standard output), then a summary table. Rejected rows never stop the run.
+ *
+ * @param args - The arguments after `screen`.
+ * @param io - Output channels and the rulebook reader; see {@link ScreenCliIO} for the optional progress line.
+ * @returns The exit code: 0 when it ran (findings are not an error), 1 for an invalid rulebook or an unreadable file, 2 for a usage error.
+ * @example
+ * await runScreenCommand(["--rules", "examples/screening/rulebook.json", "examples/screening/synthetic-households.csv"], io);
+ * //=> 0
+ */
+export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise<number> {
+  let options: Record<string, string>;
+  let files: string[];
+  let workers: number;
+  let headerRow: number | undefined;
+  let encoding: CsvEncoding = "auto";
+  let out: { path: string; format: "csv" | "ndjson" } | undefined;
+  try {
+    const parsed = parseArgs(args, ["rules", "out", "workers", "encoding", "header-row"]);
+    options = parsed.options;
+    files = parsed.positionals;
+    if (options.rules === undefined) throw new UsageError("--rules <rulebook.json> is required");
+    if (files.length === 0) throw new UsageError("give at least one CSV or XLSX file to screen");
+    workers = positiveInt("workers", options.workers, 0, MAX_WORKERS) ?? 0;
+    headerRow = positiveInt("header-row", options["header-row"], 1, 1_000_000);
+    if (options.encoding !== undefined) {
+      const normalized = normalizeEncoding(options.encoding);
+      if (!normalized) throw new UsageError(`--encoding must be auto, utf8, gbk or gb18030 (got "${options.encoding}")`);
+      encoding = normalized;
+    }
+    if (options.out !== undefined) {
+      const format = /\.csv$/i.test(options.out) ? "csv" : /\.(ndjson|jsonl)$/i.test(options.out) ? "ndjson" : undefined;
+      if (!format) throw new UsageError(`--out must end in .csv or .ndjson (got "${options.out}")`);
+      out = { path: options.out, format };
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    io.stderr(`kaohe screen: ${error.message}`);
+    io.stderr(`usage: ${SCREEN_USAGE}`);
+    return EXIT.usage;
+  }
+
+  const rulesPath = options.rules as string;
+  const json = readJson(io, rulesPath);
+  if (!json.ok) {
+    io.stderr(json.message);
+    return EXIT.invalid;
+  }
+  const prepared = safePrepareRulebook(json.value);
+  if (!prepared.success) {
+    reportIssues(io, rulesPath, prepared.error.issues);
+    return EXIT.invalid;
+  }
+  return screenFiles(prepared.data, json.value, files, { workers, headerRow, encoding, out }, io);
+}
+
+interface RunSettings {
+  workers: number;
+  headerRow: number | undefined;
+  encoding: CsvEncoding;
+  out: { path: string; format: "csv" | "ndjson" } | undefined;
+}
+
+async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files: string[], settings: RunSettings, io: ScreenCliIO): Promise<number> {
+  const { out } = settings;
+  const progress = io.progress ?? ttyProgress();
+  const now = io.now ?? (() => performance.now());
+  const started = now();
+  const tally = new FindingTally({ rules: prepared.rulebook.rules });
+  const perFile: { file: string; counts?: ScreeningCounts; error?: string }[] = [];
+  let writer: LineWriter | undefined;
+  let pool: EvaluatorPool | undefined;
+  let rejectionsShown = 0;
+  let rejections = 0;
+  let rowsBefore = 0;
+  let exit: number = EXIT.ok;
+  try {
+    if (out) {
+      writer = new LineWriter(out.path);
+      if (out.format === "csv") await writer.write(`\uFEFF${CSV_COLUMNS.join(",")}\n`);
+    }
+    if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.parameters });
+    for (const file of files) {
+      const result = await screenFile(prepared, file, {
+        encoding: settings.encoding,
+        ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
+        ...(pool ? { pool } : {}),
+        onItems: async (items) => {
+          for (const item of items) {
+            if (item.kind === "rejected") {
+              rejections++;
+              if (out && rejectionsShown < SHOWN_REJECTIONS) {
+                rejectionsShown++;
+                io.stderr(`${item.file ?? file}:${item.row}: ${item.reason} [${item.code}]`);
+              }
+            } else tally.add(item);
+            if (writer && out) await writer.write(formatItem(item, out.format));
+            else io.stdout(showItem(item));
+          }
+        },
+        onProgress: (rowsRead) => {
+          if (!progress) return;
+          const seconds = (now() - started) / 1000;
+          const rows = rowsBefore + rowsRead;
+          progress(`${file}: ${rows.toLocaleString("en-US")} rows, ${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")} rows/s, ${seconds.toFixed(1)} s`);
+        },
+      });
+      progress?.(undefined);
+      if (!result.ok) {
+        io.stderr(`${file}: ${result.reason}`);
+        exit = EXIT.invalid;
+      }
+      if (result.counts) rowsBefore += result.counts.rowsRead;
+      perFile.push(result.ok ? { file, counts: result.counts } : { file, error: result.reason, ...(result.counts ? { counts: result.counts } : {}) });
+    }
+  } catch (error) {
+    if (isKaoheError(error)) {
+      reportIssues(io, "screening", error.issues);
+      return EXIT.invalid;
+    }
+    const code = (error as { code?: unknown }).code;
+    io.stderr(`kaohe screen: ${out ? `${out.path}: ` : ""}${typeof code === "string" ? `cannot write (${code})` : (error as Error).message}`);
+    return EXIT.invalid;
+  } finally {
+    await pool?.close();
+    if (writer) await writer.close().catch(() => undefined);
+  }
+  if (out && rejections > rejectionsShown) io.stderr(`… ${rejections - rejectionsShown} more rejected rows in ${out.path}`);
+  for (const line of summaryLines(perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
+  return exit;
+}
+
+function summaryLines(perFile: readonly { file: string; counts?: ScreeningCounts; error?: string }[], summary: FindingSummary, seconds: number): string[] {
+  const n = (value: number) => value.toLocaleString("en-US");
+  const lines: string[] = [""];
+  lines.push(
+    ...renderTable(
+      [{ heading: "file" }, { heading: "rows" }, { heading: "read", align: "right" }, { heading: "screened", align: "right" }, { heading: "rejected", align: "right" }, { heading: "note" }],
+      perFile.map(({ file, counts, error }) => [
+        file,
+        counts ? `${counts.level}` : "",
+        counts ? n(counts.rowsRead) : "",
+        counts ? n(counts.rowsScreened) : "",
+        counts ? n(counts.rowsRejected) : "",
+        error ?? (counts && counts.skipped.length > 0 ? `not run: ${counts.skipped.map((s) => s.code).join(", ")}` : ""),
+      ]),
+    ),
+  );
+  lines.push("");
+  lines.push(
+    ...renderTable(
+      [{ heading: "rule" }, { heading: "severity" }, { heading: "title" }, { heading: "findings", align: "right" }, { heading: "failed", align: "right" }],
+      summary.byRule.map((rule) => [rule.code, rule.severity, rule.title, n(rule.findings), n(rule.ruleFailures)]),
+    ),
+  );
+  lines.push("");
+  lines.push(
+    ...renderTable(
+      [{ heading: "县" }, { heading: "乡" }, { heading: "findings", align: "right" }, { heading: "failed", align: "right" }],
+      summary.byTownship.map((t) => [t.county, t.township, n(t.findings), n(t.ruleFailures)]),
+    ),
+  );
+  const read = perFile.reduce((sum, f) => sum + (f.counts?.rowsRead ?? 0), 0);
+  const rejected = perFile.reduce((sum, f) => sum + (f.counts?.rowsRejected ?? 0), 0);
+  lines.push("");
+  lines.push(`${n(read)} rows read, ${n(read - rejected)} screened, ${n(rejected)} rejected; ${n(summary.findings)} findings, ${n(summary.ruleFailures)} rules undecided; ${seconds.toFixed(1)} s`);
+  return lines;
+}

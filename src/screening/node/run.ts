@@ -1,0 +1,103 @@
+import { isHeaderRow, mapColumns, rowFromCells, type ColumnMap } from "../columns";
+import type { ScreeningItem } from "../evaluate";
+import type { PreparedRulebook } from "../prepare";
+import { Screener, type ScreeningCounts } from "../screen";
+import type { CsvEncoding } from "./encoding";
+import type { EvaluatorPool } from "./pool";
+import { readRows } from "./rows";
+
+/** Options of {@link screenFile}. */
+export interface ScreenFileOptions {
+  /** The CSV encoding (`auto` by default). */
+  readonly encoding?: CsvEncoding;
+  /** The header's row number; by default the first row among the first 50 that names a key column. */
+  readonly headerRow?: number;
+  /** Workers to evaluate on; evaluation runs on this thread without one. */
+  readonly pool?: EvaluatorPool;
+  /** Receives findings and rejected rows, batch by batch, in input order. */
+  readonly onItems: (items: readonly ScreeningItem[]) => void | Promise<void>;
+  /** Called after each batch with the rows read so far. */
+  readonly onProgress?: (rowsRead: number) => void;
+  /** Records per batch (default 1,000). */
+  readonly batchSize?: number;
+}
+
+/** The outcome of {@link screenFile}: counts, or why the file could not be screened. */
+export type ScreenFileResult =
+  | { readonly ok: true; readonly counts: ScreeningCounts }
+  | { readonly ok: false; readonly reason: string; readonly counts?: ScreeningCounts };
+
+/** How far to look for the header when `headerRow` is not given. */
+const HEADER_SEARCH = 50;
+
+/**
+ * Screens one file as a stream: reads it row by row, finds the header, maps columns to fields,
+ * assembles records, evaluates them in batches (on a worker pool when given, keeping input order
+ * with a bounded number of batches in flight) and hands the results to `onItems`.
+ *
+ * @param prepared - The prepared rulebook.
+ * @param file - A `.csv` or `.xlsx` file.
+ * @param options - Encoding, header row, pool and the receiver of results.
+ * @returns The counts, or why the file could not be screened (unreadable, no header, missing columns).
+ */
+export async function screenFile(prepared: PreparedRulebook, file: string, options: ScreenFileOptions): Promise<ScreenFileResult> {
+  const { pool, onItems, headerRow } = options;
+  const batchSize = options.batchSize ?? 1000;
+  const inFlight: Promise<ScreeningItem[]>[] = [];
+  const maxInFlight = 4;
+  let screener: Screener | undefined;
+  let map: ColumnMap | undefined;
+  const strictWidth = !/\.xlsx$/i.test(file);
+
+  const deliver = async (items: ScreeningItem[]) => {
+    screener?.count(items);
+    await onItems(items);
+  };
+  const dispatch = async (end: boolean) => {
+    if (!screener) return;
+    const entries = screener.take(end);
+    if (entries.length > 0) {
+      if (pool) inFlight.push(pool.evaluate({ level: screener.level, entries }));
+      else await deliver(screener.evaluate(entries));
+    }
+    while (inFlight.length > (end ? 0 : maxInFlight - 1)) await deliver(await (inFlight.shift() as Promise<ScreeningItem[]>));
+    options.onProgress?.(screener.counts().rowsRead);
+  };
+
+  try {
+    for await (const source of readRows(file, options.encoding === undefined ? {} : { encoding: options.encoding })) {
+      if (!screener || !map) {
+        const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
+        if (!atHeader) {
+          if (headerRow === undefined && source.row > HEADER_SEARCH) {
+            return { ok: false, reason: `no header row naming a key column in the first ${HEADER_SEARCH} rows; give --header-row` };
+          }
+          continue;
+        }
+        if (!("cells" in source) || (headerRow !== undefined && source.row !== headerRow)) {
+          return { ok: false, reason: `row ${headerRow ?? source.row} is not a readable header row` };
+        }
+        const mapped = mapColumns(prepared, source.cells);
+        if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}` };
+        map = mapped.map;
+        screener = new Screener(prepared, map.level, file);
+        continue;
+      }
+      if (!("cells" in source)) screener.reject(source.row, source.code, source.reason);
+      else if (source.cells.length > map.width && source.cells.slice(map.width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "")) {
+        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`);
+      } else if (strictWidth && source.cells.length < map.width) {
+        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`);
+      } else screener.push(rowFromCells(map, source.cells), source.row);
+      if (screener.waiting >= batchSize) await dispatch(false);
+    }
+    if (!screener) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}` };
+    await dispatch(true);
+    return { ok: true, counts: screener.counts() };
+  } catch (error) {
+    await Promise.allSettled(inFlight);
+    const code = (error as { code?: unknown }).code;
+    const reason = typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
+    return screener ? { ok: false, reason, counts: screener.counts() } : { ok: false, reason };
+  }
+}

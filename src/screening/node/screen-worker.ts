@@ -1,0 +1,29 @@
+/**
+ * The worker thread of `kaohe screen --workers N` (a piscina task module, its own tsup entry
+ * `dist/screen-worker.js`): it prepares the rulebook once, then evaluates batches of records.
+ */
+import { workerData } from "node:worker_threads";
+import { evaluateEntries, planRules, type RulePlan, type ScreeningItem } from "../evaluate";
+import { prepareRulebook } from "../prepare";
+import type { RejectedRow, ScreeningRecord } from "../records";
+import type { Subject } from "../schema";
+import type { EvaluateTask, WorkerInit } from "./pool";
+
+const init = workerData as WorkerInit;
+const prepared = prepareRulebook(init.rulebook, { parameters: init.parameters });
+const plans = new Map<Subject, RulePlan>();
+
+/**
+ * Evaluates one batch of records.
+ *
+ * @param task - The kind of rows and the entries.
+ * @returns Findings and rejected rows, in order.
+ */
+export default function evaluate(task: EvaluateTask): ScreeningItem[] {
+  let plan = plans.get(task.level);
+  if (!plan) {
+    plan = planRules(prepared, task.level);
+    plans.set(task.level, plan);
+  }
+  return evaluateEntries(prepared, plan, task.entries as (ScreeningRecord | RejectedRow)[]);
+}
