@@ -1,7 +1,7 @@
 import type { PreparedRulebook } from "./prepare";
 import { SUBJECT_DEPTH, fieldLabel } from "./prepare";
 import type { Field, Subject } from "./schema";
-import { convertCell, type FieldValue } from "./values";
+import { convertCell, isCellProblem, type FieldValue } from "./values";
 
 /** A record's unit path 县/乡/村 (empty text where the cell was empty). */
 export interface UnitPath {
@@ -69,7 +69,8 @@ interface Group {
   bad: Map<number, { code: string; reason: string }>;
 }
 
-type FieldEntry = readonly [name: string, field: Field, label: string];
+/** A field the rows need: its name, declaration, label, and where a row holds it (a name, or a cell index). */
+type FieldEntry = [name: string, field: Field, label: string, at: string | number];
 
 /**
  * Converts rows keyed by field name into records, one row at a time: rows of persons are grouped
@@ -102,7 +103,7 @@ export class RecordAssembler {
     const outer: Subject = level === "person" ? "household" : level;
     for (const [name, field] of Object.entries(fields)) {
       const depth = SUBJECT_DEPTH[field.of];
-      const entry = [name, field, fieldLabel(name, field)] as const;
+      const entry: FieldEntry = [name, field, fieldLabel(name, field), name];
       if (depth <= SUBJECT_DEPTH[outer]) this.base.push(entry);
       else if (depth <= SUBJECT_DEPTH[level]) this.own.push(entry);
     }
@@ -111,37 +112,32 @@ export class RecordAssembler {
   }
 
   /**
-   * Takes one row; pushes to `out` every record completed and every row rejected, in order.
+   * Reads rows as arrays of cells from now on: each field from its column's index.
+   *
+   * @param indexes - The column index of each field.
+   */
+  useColumns(indexes: readonly (readonly [field: string, index: number])[]): void {
+    const byField = new Map(indexes);
+    for (const entry of [...this.base, ...this.own]) entry[3] = byField.get(entry[0]) ?? -1;
+  }
+
+  /**
+   * Takes one row (by field name, or cells after {@link RecordAssembler.useColumns}); pushes to `out` every record completed and every row rejected, in order.
    *
    * @param values - The row's cells by field name.
    * @param row - The row's number in its file (or its position).
    * @param out - Where completed records and rejected rows go.
    */
-  push(values: Readonly<Record<string, unknown>>, row: number, out: (ScreeningRecord | RejectedRow)[]): void {
+  push(values: Readonly<Record<string, unknown>> | readonly unknown[], row: number, out: (ScreeningRecord | RejectedRow)[]): void {
     this.counts.rowsRead++;
     const problems: string[] = [];
-    let code = "";
-    const convert = (entries: FieldEntry[]): Record<string, FieldValue> => {
-      const result: Record<string, FieldValue> = {};
-      for (const [name, field, label] of entries) {
-        const converted = convertCell(values[name], field, label);
-        if (!converted.ok) {
-          code ||= converted.code;
-          problems.push(converted.reason);
-          result[name] = null;
-        } else if (converted.value === null && field.required) {
-          code ||= "missing_value";
-          problems.push(`${label} is empty`);
-          result[name] = null;
-        } else result[name] = converted.value;
-      }
-      return result;
-    };
-    const fields = convert(this.base);
-    const own = this.memberKey === undefined ? undefined : convert(this.own);
+    const fields = this.convert(this.base, values, problems);
+    const own = this.memberKey === undefined ? undefined : this.convert(this.own, values, problems);
+    let code = this.code;
     const keyValue = fields[this.key];
     if (keyValue === null || keyValue === undefined) {
-      const raw = values[this.key];
+      const at = this.base.find((entry) => entry[0] === this.key)?.[3] ?? this.key;
+      const raw = (values as Record<string | number, unknown>)[at];
       const empty = `${this.label(this.key)} is empty`;
       const blank = raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "");
       if (blank && !problems.includes(empty)) problems.unshift(empty);
@@ -209,6 +205,29 @@ export class RecordAssembler {
   rejectUnread(row: number, code: string, reason: string, out: (ScreeningRecord | RejectedRow)[]): void {
     this.counts.rowsRead++;
     this.reject(out, row, code, reason);
+  }
+
+  /** The first problem's code of the last {@link RecordAssembler.convert}. */
+  private code = "";
+
+  /** Converts the cells of some fields, collecting problems; a field with a problem is null. */
+  private convert(entries: readonly FieldEntry[], values: Readonly<Record<string, unknown>> | readonly unknown[], problems: string[]): Record<string, FieldValue> {
+    const result: Record<string, FieldValue> = {};
+    if (problems.length === 0) this.code = "";
+    for (let i = 0; i < entries.length; i++) {
+      const [name, field, label, at] = entries[i] as FieldEntry;
+      const converted = convertCell((values as Record<string | number, unknown>)[at], field, label);
+      if (isCellProblem(converted)) {
+        this.code ||= converted.code;
+        problems.push(converted.reason);
+        result[name] = null;
+      } else if (converted === null && field.required) {
+        this.code ||= "missing_value";
+        problems.push(`${label} is empty`);
+        result[name] = null;
+      } else result[name] = converted;
+    }
+    return result;
   }
 
   private label(name: string): string {

@@ -5,13 +5,23 @@ import type { Field } from "./schema";
 /** A field's value once converted: text, a finite number, a `YYYY-MM-DD` date as text, a boolean, or null when empty. */
 export type FieldValue = string | number | boolean | null;
 
-/** The outcome of converting one cell: its value, or why it cannot be used. */
-export type CellResult = { readonly ok: true; readonly value: FieldValue } | { readonly ok: false; readonly code: string; readonly reason: string };
+/** Why a cell cannot be used. */
+export interface CellProblem {
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** The outcome of converting one cell: its value, or (the only object) why it cannot be used. */
+export type CellResult = FieldValue | CellProblem;
+
+/** Tells a problem from a value: values are never objects. */
+export function isCellProblem(result: CellResult): result is CellProblem {
+  return typeof result === "object" && result !== null;
+}
 
 const PLAIN_DECIMAL = /^-?\d+(\.\d+)?$/;
 const TRUE_WORDS = new Set(["是", "true", "y", "yes", "1"]);
 const FALSE_WORDS = new Set(["否", "false", "n", "no", "0"]);
-const EMPTY: CellResult = { ok: true, value: null };
 
 /**
  * Converts one cell (from CSV text, an Excel cell or a caller's object) to the field's type. Empty
@@ -21,51 +31,51 @@ const EMPTY: CellResult = { ok: true, value: null };
  * @param raw - The cell as read.
  * @param field - The field it holds.
  * @param label - The field's label for the reason.
- * @returns The value, or the code and reason of the failure.
+ * @returns The value, or (an object) the code and reason of the failure.
  */
 export function convertCell(raw: unknown, field: Field, label: string): CellResult {
-  if (raw === undefined || raw === null) return EMPTY;
+  if (raw === undefined || raw === null) return null;
   let text: string | undefined;
   if (typeof raw === "string") {
     text = raw.trim();
-    if (text === "") return EMPTY;
+    if (text === "") return null;
     if (text.includes("\uFFFD")) {
-      return { ok: false, code: "invalid_encoding", reason: `${label} holds bytes that are not valid in the file's encoding (try --encoding)` };
+      return { code: "invalid_encoding", reason: `${label} holds bytes that are not valid in the file's encoding (try --encoding)` };
     }
   }
   switch (field.type) {
     case "text":
       if (text !== undefined) {
         if (field.values && !field.values.includes(text)) {
-          return { ok: false, code: "invalid_value", reason: `${label} ${showValue(text)} is not one of ${field.values.join("/")}` };
+          return { code: "invalid_value", reason: `${label} ${showValue(text)} is not one of ${field.values.join("/")}` };
         }
-        return { ok: true, value: text };
+        return text;
       }
-      if (typeof raw === "number" && Number.isFinite(raw) && !field.values) return { ok: true, value: String(raw) };
+      if (typeof raw === "number" && Number.isFinite(raw) && !field.values) return String(raw);
       break;
     case "number":
-      if (typeof raw === "number" && Number.isFinite(raw) && Math.abs(raw) <= Number.MAX_SAFE_INTEGER) return { ok: true, value: raw };
+      if (typeof raw === "number" && Number.isFinite(raw) && Math.abs(raw) <= Number.MAX_SAFE_INTEGER) return raw;
       if (text !== undefined && PLAIN_DECIMAL.test(text)) {
         const value = Number(text);
-        if (Math.abs(value) <= Number.MAX_SAFE_INTEGER) return { ok: true, value: value === 0 ? 0 : value };
+        if (Math.abs(value) <= Number.MAX_SAFE_INTEGER) return value === 0 ? 0 : value;
       }
-      return { ok: false, code: "invalid_value", reason: `${label} ${showValue(raw)} is not a number` };
+      return { code: "invalid_value", reason: `${label} ${showValue(raw)} is not a number` };
     case "date": {
       const date = raw instanceof Date ? excelDate(raw) : text !== undefined ? normalizeDate(text) : undefined;
-      if (date !== undefined) return { ok: true, value: date };
-      return { ok: false, code: "invalid_value", reason: `${label} ${showValue(raw)} is not a date (write YYYY-MM-DD)` };
+      if (date !== undefined) return date;
+      return { code: "invalid_value", reason: `${label} ${showValue(raw)} is not a date (write YYYY-MM-DD)` };
     }
     case "boolean":
-      if (typeof raw === "boolean") return { ok: true, value: raw };
-      if (raw === 1 || raw === 0) return { ok: true, value: raw === 1 };
+      if (typeof raw === "boolean") return raw;
+      if (raw === 1 || raw === 0) return raw === 1;
       if (text !== undefined) {
         const word = text.toLowerCase();
-        if (TRUE_WORDS.has(word)) return { ok: true, value: true };
-        if (FALSE_WORDS.has(word)) return { ok: true, value: false };
+        if (TRUE_WORDS.has(word)) return true;
+        if (FALSE_WORDS.has(word)) return false;
       }
-      return { ok: false, code: "invalid_value", reason: `${label} ${showValue(raw)} is not 是 or 否` };
+      return { code: "invalid_value", reason: `${label} ${showValue(raw)} is not 是 or 否` };
   }
-  return { ok: false, code: "invalid_value", reason: `${label} ${showValue(raw)} is not ${field.type}` };
+  return { code: "invalid_value", reason: `${label} ${showValue(raw)} is not ${field.type}` };
 }
 
 /** Reads 2025-03-05, 2025-3-5, 2025/3/5, 2025.3.5, 2025年3月5日 and 20250305 as `YYYY-MM-DD`; undefined if none. */

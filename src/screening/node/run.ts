@@ -1,4 +1,4 @@
-import { isHeaderRow, mapColumns, rowFromCells, type ColumnMap } from "../columns";
+import { isHeaderRow, mapColumns, type ColumnMap } from "../columns";
 import type { ScreeningItem } from "../evaluate";
 import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
@@ -88,7 +88,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`);
       } else if (strictWidth && source.cells.length < map.width) {
         screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`);
-      } else screener.push(rowFromCells(map, source.cells), source.row);
+      } else screener.pushCells(source.cells, source.row, map);
       if (screener.waiting >= batchSize) await dispatch(false);
     }
     if (!screener) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}` };

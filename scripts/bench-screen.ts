@@ -1,0 +1,127 @@
+// Benchmark of screening: npm run bench:screen [-- --rows N] (or -- --generate file.csv --rows N: only write the data)
+// Generates a synthetic CSV of households with members (N rows, default 1,000,000) in a temp dir,
+// then times, each in a fresh process so that peak RSS is its own:
+//   (a) parsing alone (read + decode + csv-parse, every row),
+//   (b) parsing plus the example rulebook, inline and with 1 and 2 worker threads.
+import { execFileSync } from "node:child_process";
+import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { prepareRulebook } from "../src/screening/prepare";
+import { createEvaluatorPool } from "../src/screening/node/pool";
+import { readRows } from "../src/screening/node/rows";
+import { screenFile } from "../src/screening/node/run";
+
+const RULEBOOK = fileURLToPath(new URL("../examples/screening/rulebook.json", import.meta.url));
+const HEADER =
+  "县,乡镇,行政村,户编号,监测对象类别,风险类型,识别纳入时间,风险是否消除,风险消除时间,风险消除方式,人均纯收入（元）,住房是否安全,是否易地扶贫搬迁,帮扶措施,家庭人口数,人编号,与户主关系,年龄,劳动技能,在校生状况,是否务工就业,是否参加城乡居民基本医疗保险";
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+
+/** A small deterministic generator (mulberry32), so that every run screens the same data. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function generate(path: string, rows: number): Promise<void> {
+  const next = random(42);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
+  const out = createWriteStream(path);
+  const write = (text: string) => (out.write(text) ? Promise.resolve() : new Promise<void>((resolve) => out.once("drain", resolve)));
+  await write(`${HEADER}\n`);
+  let written = 0;
+  let household = 0;
+  let buffer = "";
+  while (written < rows) {
+    household++;
+    const size = Math.min(1 + Math.floor(next() * 6), rows - written);
+    const township = `乡${1 + (household % 20)}`;
+    const village = `${township}村${1 + (household % 15)}`;
+    const cleared = next() < 0.6;
+    const identified = `202${3 + Math.floor(next() * 2)}-0${1 + Math.floor(next() * 9)}-1${Math.floor(next() * 9)}`;
+    const clearedOn = cleared ? `2025-0${1 + Math.floor(next() * 9)}-2${Math.floor(next() * 8)}` : "";
+    const income = (5000 + Math.floor(next() * 10000) + (next() < 0.5 ? 0.5 : 0)).toString();
+    const base = `合成县,${township},${village},SYN${household},${pick(["脱贫不稳定户", "边缘易致贫户", "突发严重困难户"])},${pick(["因病", "因残", "缺劳动力", "因学"])},${identified},${cleared ? "已消除" : "未消除"},${clearedOn},${cleared ? pick(["帮扶消除", "自然消除"]) : ""},${next() < 0.01 ? "" : income},${next() < 0.03 ? "否" : "是"},${next() < 0.1 ? "是" : "否"},${pick(["产业帮扶、就业帮扶", "综合保障", "就业帮扶", ""])},${next() < 0.02 ? size + 1 : size}`;
+    for (let i = 0; i < size; i++) {
+      const age = Math.floor(next() * 85);
+      const labour = age < 16 || age > 70 ? pick(["无劳动力", "丧失劳动力"]) : pick(["普通劳动力", "技能劳动力", "弱劳动力或半劳动力"]);
+      const school = age >= 6 && age <= 15 ? (next() < 0.01 ? "辍学" : "义务教育") : "非在校生";
+      buffer += `${base},SYN${household}-${i + 1},${i === 0 ? "户主" : "家庭成员"},${age},${labour},${school},${next() < 0.5 ? "是" : "否"},${next() < 0.02 ? "否" : "是"}\n`;
+    }
+    written += size;
+    if (buffer.length > 1 << 20) {
+      await write(buffer);
+      buffer = "";
+    }
+  }
+  await write(buffer);
+  await new Promise<void>((resolve) => out.end(resolve));
+}
+
+/** One measurement, run in this (child) process: prints JSON of rows, seconds and peak RSS. */
+async function measure(phase: string, file: string): Promise<void> {
+  const started = performance.now();
+  let rows = 0;
+  let findings = 0;
+  if (phase === "parse") {
+    for await (const row of readRows(file)) if ("cells" in row) rows++;
+  } else {
+    const workers = Number(phase.slice("screen".length));
+    const rulebook = JSON.parse(readFileSync(RULEBOOK, "utf8")) as unknown;
+    const prepared = prepareRulebook(rulebook);
+    const pool = workers > 0 ? createEvaluatorPool(workers, { rulebook, parameters: prepared.parameters }) : undefined;
+    const result = await screenFile(prepared, file, {
+      ...(pool ? { pool } : {}),
+      onItems: (items) => {
+        for (const item of items) if (item.kind !== "rejected") findings++;
+      },
+    });
+    await pool?.close();
+    if (!result.ok) throw new Error(result.reason);
+    rows = result.counts.rowsRead;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ phase, rows, findings, seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function main(): Promise<void> {
+  const phase = option("phase");
+  const file = option("file");
+  if (phase && file) return measure(phase, file);
+  const rows = Number(option("rows") ?? 1_000_000);
+  const keep = option("generate");
+  if (keep) return generate(keep, rows);
+  const dir = mkdtempSync(join(tmpdir(), "kaohe-bench-screen-"));
+  const csv = join(dir, "households.csv");
+  try {
+    let t = performance.now();
+    await generate(csv, rows);
+    console.log(`generated ${rows.toLocaleString("en-US")} rows (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const results: Record<string, { rows: number; findings: number; seconds: number; peakRssMiB: number }> = {};
+    for (const name of ["parse", "screen0", "screen1", "screen2"]) {
+      t = performance.now();
+      const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, "--file", csv], { encoding: "utf8" });
+      const result = JSON.parse(output.trim().split("\n").pop() ?? "{}") as (typeof results)[string];
+      results[name] = result;
+      console.log(`${name.padEnd(8)} ${result.rows.toLocaleString("en-US")} rows  ${result.findings.toLocaleString("en-US")} findings  ${result.seconds.toFixed(2)} s  ${Math.round(result.rows / result.seconds).toLocaleString("en-US")} rows/s  peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
+    }
+    const parse = results.parse?.seconds ?? NaN;
+    const one = results.screen1?.seconds ?? NaN;
+    const peak = Math.max(...Object.values(results).map((r) => r.peakRssMiB));
+    console.log(`(b) with 1 worker / (a) = ${(one / parse).toFixed(2)} (goal ≤ 2); peak RSS ${peak.toFixed(0)} MiB (goal < 500)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
