@@ -161,7 +161,9 @@ export function detectLevel(prepared: PreparedRulebook, has: (field: string) => 
 
 function levelOf(prepared: PreparedRulebook, first: Readonly<Record<string, unknown>> | undefined, options: ScreenOptions): Subject {
   if (options.level !== undefined) return options.level;
-  const level = first && detectLevel(prepared, (field) => first[field] !== undefined);
+  // No rows: the narrowest kind the rulebook declares (nothing will be read anyway).
+  if (first === undefined) return detectLevel(prepared, () => true) ?? "village";
+  const level = detectLevel(prepared, (field) => first[field] !== undefined);
   if (level !== undefined) return level;
   const keys = Object.values(prepared.rulebook.keys).join(", ");
   throw new KaoheError([{ code: "missing_key", path: [], message: `the first row has none of the key fields (${keys}): give options.level or the keys` }], "Cannot screen");
@@ -235,7 +237,7 @@ export async function* screenRecordStream(
       yield* items;
     }
   }
-  screener ??= new Screener(prepared, levelOf(prepared, undefined, { level: "household", ...options }), options.file);
+  screener ??= new Screener(prepared, levelOf(prepared, undefined, options), options.file);
   const items = screener.evaluate(screener.take(true));
   screener.count(items);
   yield* items;

@@ -1,0 +1,102 @@
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { examplePath, exampleRulebook, runScreen } from "./helpers";
+
+const RULES = examplePath("rulebook.json");
+const CSV = examplePath("synthetic-households.csv");
+const dir = mkdtempSync(join(tmpdir(), "kaohe-screen-cli-"));
+
+describe("kaohe screen", () => {
+  it("prints findings and a summary table, and exits 0 when it ran (findings are not an error)", async () => {
+    const run = await runScreen(["--rules", RULES, CSV]);
+    expect(run.code).toBe(0);
+    expect(run.stdout[0]).toMatch(/synthetic-households\.csv:4 {2}SC02 high {2}示例县\/甲乡\/一村 {2}SYN-0104 {2}以帮扶消除风险/);
+    expect(run.stdout.join("\n")).toMatch(/SC13 +medium +未参加城乡居民基本医疗保险 +1 +0/);
+    expect(run.stdout.at(-1)).toMatch(/^21 rows read, 21 screened, 0 rejected; 7 findings, 0 rules undecided; /);
+    expect(run.stderr).toEqual([]);
+  });
+
+  it("writes CSV with a BOM (for Excel) or NDJSON to --out, and shows rejected rows on stderr", async () => {
+    const out = join(dir, "findings.csv");
+    const run = await runScreen(["--rules", RULES, examplePath("synthetic-households-gbk.csv"), "--out", out]);
+    expect(run.code).toBe(0);
+    const text = readFileSync(out, "utf8");
+    expect(text.startsWith("\uFEFFkind,code,title,severity,subject,recordId,householdId,county,township,village,message,values,file,row\n")).toBe(true);
+    expect(text).toContain('rejected,invalid_value,,,,,,,,,"年龄 ""十二"" is not a number",,');
+    expect(run.stderr).toHaveLength(3);
+    expect(run.stderr[1]).toMatch(/synthetic-households-gbk\.csv:24: 年龄 "十二" is not a number \[invalid_value\]$/);
+  });
+
+  it("reads UTF-8 with a BOM, GBK by detection or by --encoding, and a header below title rows", async () => {
+    const utf8 = readFileSync(CSV, "utf8");
+    const files = {
+      bom: ["\uFEFF" + utf8, "utf8"],
+      gbk: [iconv.encode(utf8, "gbk"), "gbk"],
+      titled: ["合成数据（非真实）,,\r\n导出时间 2025-01-01\r\n" + utf8, "utf8"],
+    } as const;
+    for (const [name, [content, encoding]] of Object.entries(files)) {
+      const path = join(dir, `${name}.csv`);
+      writeFileSync(path, content);
+      for (const extra of [[], ["--encoding", encoding]]) {
+        const run = await runScreen(["--rules", RULES, path, ...extra]);
+        expect(run.code, name).toBe(0);
+        expect(run.stdout.at(-1), name).toMatch(/^21 rows read, 21 screened, 0 rejected; 7 findings/);
+      }
+    }
+    const wrong = await runScreen(["--rules", RULES, join(dir, "gbk.csv"), "--encoding", "utf8"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr.join("\n")).toMatch(/no header row naming a key column/);
+    const header = await runScreen(["--rules", RULES, examplePath("synthetic-households.xlsx"), "--header-row", "3"]);
+    expect(header.stdout.at(-1)).toMatch(/^21 rows read, 21 screened, 0 rejected; 4 findings/);
+  });
+
+  it("exits 1 for an invalid rulebook, listing every issue, and for an unreadable file, after screening the others", async () => {
+    const book = exampleRulebook();
+    book.rules[1] = { ...book.rules[1], code: "SC01" };
+    const bad = join(dir, "bad-rulebook.json");
+    writeFileSync(bad, JSON.stringify(book));
+    const invalid = await runScreen(["--rules", bad, CSV]);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toEqual([`${bad}: 1 issue`, '  rules[1].code: rule code "SC01" is already used by rules[0] [duplicate_code]']);
+    const missing = await runScreen(["--rules", RULES, join(dir, "nope.csv"), CSV]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toEqual([`${join(dir, "nope.csv")}: cannot read the file (ENOENT)`]);
+    expect(missing.stdout.at(-1)).toMatch(/^21 rows read/);
+    const columns = join(dir, "columns.csv");
+    writeFileSync(columns, "县,乡镇,行政村,户编号,人编号\n示例县,甲乡,一村,H1,P1\n");
+    const lacking = await runScreen(["--rules", RULES, columns]);
+    expect(lacking.code).toBe(1);
+    expect(lacking.stderr[0]).toMatch(/missing columns: 监测对象类别 \(monitorType\), /);
+  });
+
+  it("exits 2 for usage errors", async () => {
+    for (const args of [[CSV], ["--rules", RULES], ["--rules", RULES, CSV, "--workers", "x"], ["--rules", RULES, CSV, "--out", "f.txt"], ["--rules", RULES, CSV, "--encoding", "latin1"], ["--rules", RULES, CSV, "--bogus", "1"]]) {
+      const run = await runScreen(args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr.at(-1)).toMatch(/^usage: kaohe screen --rules/);
+    }
+  });
+
+  it("draws a progress line only through the progress channel, and clears it", async () => {
+    const lines: (string | undefined)[] = [];
+    await runScreen(["--rules", RULES, CSV], { progress: (text) => lines.push(text) });
+    expect(lines.at(-2)).toMatch(/synthetic-households\.csv: 21 rows, [\d,]+ rows\/s, \d+\.\d s$/);
+    expect(lines.at(-1)).toBeUndefined();
+  });
+
+  it("never prints a stack trace for a user's mistake, in a real process", () => {
+    const script = join(dir, "run.mts");
+    writeFileSync(script, `import { readFileSync } from "node:fs";\nimport { runScreenCommand } from ${JSON.stringify(new URL("../../src/cli/screen.ts", import.meta.url).pathname)};\nprocess.exitCode = await runScreenCommand(process.argv.slice(2), { readFile: (p) => readFileSync(p, "utf8"), stdout: console.log, stderr: console.error });\n`);
+    const garbage = join(dir, "garbage.xlsx");
+    writeFileSync(garbage, "not a zip");
+    const run = spawnSync(process.execPath, ["--import", "tsx", script, "--rules", RULES, garbage, join(dir, "bad-rulebook.json")], { encoding: "utf8" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(run.stderr).toMatch(/garbage\.xlsx: cannot read the file/);
+    expect(execFileSync).toBeDefined();
+  });
+});

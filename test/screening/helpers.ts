@@ -1,0 +1,28 @@
+import { readFileSync } from "node:fs";
+import { runScreenCommand, type ScreenCliIO } from "../../src/cli/screen";
+
+export const EXAMPLES = new URL("../../examples/screening/", import.meta.url);
+export const examplePath = (name: string) => new URL(name, EXAMPLES).pathname;
+
+/** The example rulebook, parsed afresh (tests may change their copy). */
+export function exampleRulebook(): Record<string, unknown> & { rules: Record<string, unknown>[] } {
+  return JSON.parse(readFileSync(examplePath("rulebook.json"), "utf8")) as never;
+}
+
+/** The findings each rule must give, declared by hand in generate.ts. */
+export function expected(): { findings: Record<string, string[]>; households: Record<string, string>; rejected: Record<string, string[]> } {
+  return JSON.parse(readFileSync(examplePath("expected.json"), "utf8")) as never;
+}
+
+/** Runs `kaohe screen` in-process, capturing its output. */
+export async function runScreen(args: string[], extra: Partial<ScreenCliIO> = {}) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = await runScreenCommand(args, {
+    readFile: (path) => readFileSync(path, "utf8"),
+    stdout: (line) => stdout.push(line),
+    stderr: (line) => stderr.push(line),
+    ...extra,
+  });
+  return { code, stdout, stderr };
+}
