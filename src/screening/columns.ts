@@ -25,6 +25,9 @@ function normalizeHeader(cell: unknown): string {
  * @param prepared - The prepared rulebook.
  * @param cells - The row's cells.
  * @returns `true` when a key field's column is among the cells.
+ * @example
+ * isHeaderRow(prepared, ["防返贫监测对象信息（合成数据）"]); //=> false
+ * isHeaderRow(prepared, ["县", "乡镇", "户编号"]);            //=> true
  */
 export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[]): boolean {
   const names = new Set(cells.map(normalizeHeader));
@@ -43,6 +46,9 @@ export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[
  * @param prepared - The prepared rulebook.
  * @param header - The header row's cells.
  * @returns The column map, or why the header cannot be used (no key column, missing columns).
+ * @example
+ * const mapped = mapColumns(prepared, ["县", "乡镇", "行政村", "户编号"]);
+ * mapped.ok ? mapped.map.level : mapped.reason; //=> "household" (when every household column is there)
  */
 export function mapColumns(
   prepared: PreparedRulebook,
@@ -84,6 +90,8 @@ export function mapColumns(
  * @param map - The column map of the file.
  * @param cells - The row's cells.
  * @returns The row by field name.
+ * @example
+ * rowFromCells(map, ["示例县", "甲乡", "一村", "H1"]); //=> { county: "示例县", township: "甲乡", village: "一村", householdId: "H1" }
  */
 export function rowFromCells(map: ColumnMap, cells: readonly unknown[]): Record<string, unknown> {
   const row: Record<string, unknown> = {};

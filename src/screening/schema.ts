@@ -91,7 +91,13 @@ export const ScreeningRuleSchema = z
 /** A coded screening rule: see {@link ScreeningRuleSchema}. */
 export type ScreeningRule = z.infer<typeof ScreeningRuleSchema>;
 
-/** The rulebook (筛查规则集): record fields with their field map, parameters and coded rules. */
+/**
+ * The rulebook (筛查规则集): record fields with their field map, parameters and coded rules.
+ * Use {@link prepareRulebook} to validate it fully (codes, variables, safe rules).
+ *
+ * @example
+ * RulebookSchema.safeParse(JSON.parse(text)).success; //=> true for examples/screening/rulebook.json
+ */
 export const RulebookSchema = z
   .strictObject({
     id: IdSchema,

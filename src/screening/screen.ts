@@ -42,6 +42,13 @@ const BATCH = 512;
 /**
  * Screens rows through a prepared rulebook, one at a time, in bounded memory: the building block
  * of {@link screenRecords}, {@link screenRecordStream} and the CLI.
+ *
+ * @example
+ * const screener = new Screener(prepareRulebook(rulebook), "person", "户.csv");
+ * screener.push({ householdId: "H1", personId: "P1", age: "10" }, 2);
+ * const items = screener.evaluate(screener.take(true));
+ * screener.count(items);
+ * screener.counts().rowsRead; //=> 1
  */
 export class Screener {
   /** The rules run on these rows, and those skipped. */

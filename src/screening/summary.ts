@@ -37,6 +37,11 @@ function byCodePoint(a: string, b: string): number {
 /**
  * Adds findings one at a time into a {@link FindingSummary}, in memory proportional to the number
  * of rules and villages (never to the number of findings), for streams of any length.
+ *
+ * @example
+ * const tally = new FindingTally({ rules: rulebook.rules });
+ * for await (const item of screenRecordStream(rows, rulebook)) if (item.kind !== "rejected") tally.add(item);
+ * tally.summary().findings; //=> 3
  */
 export class FindingTally {
   private readonly total: Counter = { findings: 0, ruleFailures: 0 };
