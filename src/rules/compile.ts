@@ -1,5 +1,7 @@
 import { formatPath, type IssuePath } from "../internal/errors";
 import { evaluationError, ruleError, type ResolvedOptions } from "./limits";
+import { programEvaluator } from "./numeric";
+import { buildProgram, qualifies } from "./numeric-build";
 import { countNodes } from "./snapshot";
 import { readKey } from "./values";
 import type { JsonLogicRule, RuleValue } from "./types";
@@ -76,6 +78,9 @@ export class Compiler {
   private readonly keys = new WeakMap<Evaluator, string>();
   private readonly paths = new Set<string>();
   private scopeDepth = 0;
+  /** Which sub-rules qualify for a numeric program, and whether one is being compiled. */
+  private readonly numeric = new WeakMap<object, boolean>();
+  private inProgram = 0;
   /** Set when a top-level path is computed at run time. */
   dynamic = false;
   /** Set when an operator uses the per-evaluation state. */
@@ -95,7 +100,10 @@ export class Compiler {
     const listed = Array.isArray(value);
     const site: Site = { op, path, args: listed ? (value as readonly JsonLogicRule[]) : [value], listed };
     const standard = this.operators.get(op);
-    if (standard !== undefined) return standard(site, this);
+    if (standard !== undefined) {
+      if (this.inProgram > 0 || !qualifies(rule, this.numeric)) return standard(site, this);
+      return this.compileProgram(rule, site, standard);
+    }
     const custom = this.options.operations.get(op);
     if (custom !== undefined) return this.compileCustom(site, custom);
     if (op === "method" || op.includes(".")) {
@@ -184,6 +192,23 @@ export class Compiler {
         `operator "${site.op}" would build an array of ${length} items, more than ${this.options.maxArrayLength} (the maxArrayLength limit)`,
       );
     }
+  }
+
+  /**
+   * The top-most numeric sub-rule: its program (numeric.ts), when it reads fewer steps than the
+   * general path, with the general evaluator, compiled as usual (and without programs inside), to
+   * fall back on whenever the program gives up.
+   */
+  private compileProgram(rule: JsonLogicRule, site: Site, standard: OperatorCompiler): Evaluator {
+    const program = buildProgram(rule);
+    this.inProgram++;
+    let general: Evaluator;
+    try {
+      general = standard(site, this);
+    } finally {
+      this.inProgram--;
+    }
+    return program === null ? general : programEvaluator(program, general);
   }
 
   private compileArray(rule: readonly JsonLogicRule[], path: IssuePath): Evaluator {
