@@ -16,7 +16,8 @@ export default defineConfig([
   },
   {
     // The command line: Node only, ESM, with its shebang kept from src/cli/bin.ts.
-    entry: { cli: "src/cli/bin.ts" },
+    // The screening worker is loaded by file name next to cli.js, so it is an entry of its own.
+    entry: { cli: "src/cli/bin.ts", "screen-worker": "src/screening/node/screen-worker.ts" },
     format: ["esm"],
     sourcemap: true,
     target: "node20",

@@ -6,7 +6,9 @@ import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from 
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
 import { runScoreCommand } from "./score";
 import { CHECKLIST_USAGE, runChecklistCommand } from "./checklist";
+import { SCREEN_USAGE, runScreenCommand } from "./screen";
 import { safeParseChecklist } from "../model/checklistParse";
+import { safePrepareRulebook } from "../screening/prepare";
 
 const USAGE = [
   "Usage: kaohe <command> [options]",
@@ -17,7 +19,9 @@ const USAGE = [
   "        score assessments (default framework: the embedded 2025 江西省 indicator system)",
   `  ${CHECKLIST_USAGE.replace("kaohe ", "")}`,
   "        the overdue and due-soon deliverables per unit, the weekly duty, and the rectification summary",
-  "  validate <file> [--kind framework|assessment|checklist]",
+  `  ${SCREEN_USAGE.replace("kaohe ", "")}`,
+  "        run a screening rulebook (逐村逐户过筛) over CSV or Excel exports; findings are not an error",
+  "  validate <file> [--kind framework|assessment|checklist|rulebook]",
   "        check a file and list every issue (the kind is guessed from its shape)",
   `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
   "",
@@ -38,6 +42,10 @@ const VALIDATORS: Record<string, (value: unknown) => KaoheIssue[]> = {
     const parsed = safeParseChecklist(value);
     return parsed.success ? [] : [...parsed.error.issues];
   },
+  rulebook: (value) => {
+    const prepared = safePrepareRulebook(value);
+    return prepared.success ? [] : [...prepared.error.issues];
+  },
   assessment: (value) => {
     const parsed = AssessmentSchema.safeParse(value, { reportInput: true });
     return parsed.success ? [] : fromZodIssues(parsed.error.issues);
@@ -50,6 +58,7 @@ function guessKind(value: unknown): string | undefined {
   if ("categories" in value) return "framework";
   if ("unit" in value && "indicators" in value) return "assessment";
   if ("tasks" in value && "issuedOn" in value) return "checklist";
+  if ("rules" in value && "fields" in value) return "rulebook";
   return undefined;
 }
 
@@ -94,6 +103,7 @@ function schema(io: CliIO, args: string[]): number {
 const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<number>> = {
   score: runScoreCommand,
   checklist: (io, args) => runChecklistCommand(args, io),
+  screen: (io, args) => runScreenCommand(args, io),
   validate,
   schema,
 };

@@ -4,6 +4,7 @@ import { AssessmentSchema } from "../scoring/assessment";
 import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
 import { ScoreResultSchema } from "../scoring/result";
 import { checklistJsonSchemas } from "../checklists/schemas";
+import { screeningJsonSchemas } from "../screening/index";
 
 /**
  * Every JSON Schema that kaohe publishes in `schemas/`, by name. `npm run schemas` writes them;
@@ -17,6 +18,7 @@ export const jsonSchemaSources: Readonly<Record<string, z.ZodType>> = {
   points: PointsFileSchema,
   grades: GradesFileSchema,
   ...checklistJsonSchemas,
+  ...screeningJsonSchemas,
 };
 
 /** The first line of every generated schema, naming the command that generates it. */

@@ -37,6 +37,9 @@ export type { ColumnMap } from "./columns";
  * (`schemas/rulebook.schema.json`, with `z.toJSONSchema(schema, { io: "input" })`).
  *
  * @example
- * z.toJSONSchema(screeningJsonSchemas.rulebook, { io: "input" }).type; //=> "object"
+ * ```ts
+ * import { screeningJsonSchemas } from "kaohe";
+ * Object.keys(screeningJsonSchemas); //=> ["rulebook"]
+ * ```
  */
 export const screeningJsonSchemas = { rulebook: RulebookSchema } as const;
