@@ -29,4 +29,8 @@ JS
 node esm.mjs
 node cjs.cjs
 npx --no-install kaohe --help >/dev/null && echo "CLI ok"
+# The built CLI with its worker file: screening on two worker threads, as users would run it.
+npx --no-install kaohe screen --rules "$root/examples/screening/rulebook.json" --workers 2 \
+  "$root/examples/screening/synthetic-households.csv" > screen.txt
+grep -q "rows read" screen.txt && echo "CLI screen with 2 workers ok"
 cd "$root"
