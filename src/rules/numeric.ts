@@ -84,16 +84,16 @@ export function programEvaluator(p: NumericProgram, general: Evaluator): Evaluat
     if (p.busy || typeof data !== "object" || data === null) return general(data, state);
     p.busy = true;
     const objs = p.objs;
+    objs[0] = data;
     let done: boolean;
     try {
-      objs[0] = data;
       done = exec(p.code, p.keys, p.nums, objs);
     } catch {
       done = false;
-    } finally {
-      for (let i = 0; i < objs.length; i++) objs[i] = undefined;
-      p.busy = false;
     }
+    // The catch takes every exception, so this always runs: the data is not kept, the program is free.
+    for (let i = 0; i < objs.length; i++) objs[i] = undefined;
+    p.busy = false;
     if (!done) return general(data, state);
     const value = p.nums[p.result] as number;
     return p.boolean ? value !== 0 : value;
