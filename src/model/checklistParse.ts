@@ -2,26 +2,7 @@ import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../interna
 import { ChecklistSchema, type Checklist } from "./checklist";
 import { fromZodIssues } from "./issues";
 import { isCalendarDate } from "./primitives";
-
-type Path = (string | number)[];
-
-/** Reads an own property of an object-like value, or `undefined`, never throwing. */
-function field(value: unknown, key: PropertyKey): unknown {
-  return typeof value === "object" && value !== null && Object.hasOwn(value, key)
-    ? (value as Record<PropertyKey, unknown>)[key]
-    : undefined;
-}
-
-/** The items of an array-valued property with their indexes; nothing when it is not an array. */
-function items(value: unknown, key: string): [unknown, number][] {
-  const list = field(value, key);
-  return Array.isArray(list) ? list.map((item, index): [unknown, number] => [item, index]) : [];
-}
-
-function text(value: unknown, key: string): string | undefined {
-  const found = field(value, key);
-  return typeof found === "string" ? found : undefined;
-}
+import { checkUnique, field, items, text, type Path } from "./read";
 
 /** The Chinese label of a checklist task, e.g. `任务 1「及时调度部署」`. */
 function taskLabel(task: unknown): string {
@@ -58,22 +39,6 @@ export function checklistLabel(input: unknown): (path: readonly PropertyKey[]) =
     }
     return labels.length > 0 ? labels.join(" › ") : undefined;
   };
-}
-
-function checkUnique(
-  entries: readonly { value: unknown; path: Path }[],
-  noun: string,
-  issues: KaoheIssue[],
-  code = "duplicate_id",
-): Set<string> {
-  const seen = new Set<string>();
-  for (const { value, path } of entries) {
-    if (typeof value !== "string" && typeof value !== "number") continue;
-    const key = String(value);
-    if (seen.has(key)) issues.push({ code, path, message: `${noun} "${key}" is given more than once` });
-    seen.add(key);
-  }
-  return seen;
 }
 
 /**

@@ -1,15 +1,12 @@
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { fromZodIssues } from "./issues";
 import { FrameworkSchema, KeyTaskListSchema, type Framework, type KeyTask } from "./framework";
+import { field } from "./read";
 import { checkFrameworkReferences, checkKeyTaskReferences } from "./validate";
 
-function at(value: unknown, key: PropertyKey): unknown {
-  return typeof value === "object" && value !== null ? (value as Record<PropertyKey, unknown>)[key] : undefined;
-}
-
 function named(value: unknown, noun: string, code: "code" | "id" | "number"): string | undefined {
-  const name = at(value, "name") ?? at(value, "title") ?? at(value, "text");
-  const key = at(value, code) ?? at(value, "id");
+  const name = field(value, "name") ?? field(value, "title") ?? field(value, "text");
+  const key = field(value, code) ?? field(value, "id");
   if (key === undefined && name === undefined) return undefined;
   return `${noun} ${String(key ?? "?")}${typeof name === "string" ? `「${name.length > 24 ? `${name.slice(0, 24)}…` : name}」` : ""}`;
 }
@@ -22,13 +19,13 @@ export function frameworkLabel(input: unknown): (path: readonly PropertyKey[]) =
     for (let i = 0; i < path.length; i++) {
       const key = path[i] as PropertyKey;
       const parent = path[i - 1];
-      node = at(node, key);
+      node = field(node, key);
       if (typeof key !== "number") continue;
       if (parent === "categories") label = named(node, "类别", "code") ?? label;
       else if (parent === "indicators") label = named(node, "指标", "code") ?? label;
       else if (parent === "deductionClauses") label = named(node, "扣分项", "id") ?? label;
       else if (parent === "departments") label = named(node, "部门", "id") ?? label;
-      else if (parent === "grades") label = `档次 ${String(at(node, "grade") ?? key)}`;
+      else if (parent === "grades") label = `档次 ${String(field(node, "grade") ?? key)}`;
     }
     return label;
   };
@@ -88,7 +85,7 @@ export const safeParseFramework: (input: unknown) => SafeResult<Framework> = toS
 export function parseKeyTasks(input: unknown, framework: Framework): KeyTask[] {
   const result = KeyTaskListSchema.safeParse(input, { reportInput: true });
   const label = (path: readonly PropertyKey[]) =>
-    typeof path[0] === "number" ? named(at(input, path[0]), "重点任务", "number") : undefined;
+    typeof path[0] === "number" ? named(field(input, path[0]), "重点任务", "number") : undefined;
   const issues = result.success ? [] : fromZodIssues(result.error.issues, label);
   const indicatorIds = new Set(framework.categories.flatMap((c) => c.indicators.map((i) => i.id)));
   issues.push(...checkKeyTaskReferences(input, indicatorIds));

@@ -1,50 +1,13 @@
 import type { KaoheIssue } from "../internal/errors";
 import { toExact } from "../internal/decimal";
 import { DECIMAL_STRING_PATTERN } from "./primitives";
-
-/** Reads a property of an object-like value, or `undefined`, never throwing. */
-function field(value: unknown, key: string): unknown {
-  return typeof value === "object" && value !== null && Object.hasOwn(value, key)
-    ? (value as Record<string, unknown>)[key]
-    : undefined;
-}
-
-/** The items of an array-valued property, with their indexes; nothing when it is not an array. */
-function items(value: unknown, key: string): [unknown, number][] {
-  const list = field(value, key);
-  return Array.isArray(list) ? list.map((item, index): [unknown, number] => [item, index]) : [];
-}
-
-function text(value: unknown, key: string): string | undefined {
-  const found = field(value, key);
-  return typeof found === "string" ? found : undefined;
-}
+import { checkUnique, field, items, text } from "./read";
 
 function isNumberLike(value: unknown): value is number | string {
   return (
     (typeof value === "number" && Number.isFinite(value)) ||
     (typeof value === "string" && DECIMAL_STRING_PATTERN.test(value))
   );
-}
-
-/**
- * Reports every repeated value of `key` among `entries`, naming the item by `noun`.
- * Returns the set of values seen, for reference checks.
- */
-export function checkUnique(
-  entries: readonly { value: unknown; path: (string | number)[] }[],
-  noun: string,
-  issues: KaoheIssue[],
-  code = "duplicate_id",
-): Set<string> {
-  const seen = new Set<string>();
-  for (const { value: raw, path } of entries) {
-    if (typeof raw !== "string" && typeof raw !== "number") continue;
-    const value = String(raw);
-    if (seen.has(value)) issues.push({ code, path, message: `${noun} "${value}" is given more than once` });
-    seen.add(value);
-  }
-  return seen;
 }
 
 /**
