@@ -146,9 +146,12 @@ export function remainderExact(a: number, b: number): number {
  * @returns The plain decimal string, e.g. `"0.3"` or `"1000000000000000000000"`.
  * @throws {RangeError} When the value is NaN or infinite.
  * @example
+ * ```ts
+ * import { evaluateRule, ruleNumberToString } from "kaohe";
  * ruleNumberToString(evaluateRule({ "+": [0.1, 0.2] }, {}) as number); //=> "0.3"
  * ruleNumberToString(1e21); //=> "1000000000000000000000"
  * ruleNumberToString(1.5e-7); //=> "0.00000015"
+ * ```
  */
 export function ruleNumberToString(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`ruleNumberToString needs a finite number, got ${String(value)}`);

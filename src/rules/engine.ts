@@ -67,9 +67,13 @@ function listVariables(rule: unknown, options: ResolvedOptions): readonly string
  * @throws {@link KaoheError} with code `invalid_option` when a limit is not a positive integer in
  *   range, or a custom operation is not a function or takes a reserved name.
  * @example
+ * ```ts
+ * import { createRuleEngine, safeEvaluateRule } from "kaohe";
  * const engine = createRuleEngine({ operations: { round2: (x) => Math.round((x as number) * 100) / 100 } });
  * engine.evaluateRule({ round2: [{ "/": [2, 3] }] }, {}); //=> 0.67
- * evaluateRule({ round2: [1] }, {}); // throws KaoheError [unknown_operator]
+ * // Only this engine knows round2:
+ * safeEvaluateRule({ round2: [1] }, {}).success; //=> false
+ * ```
  */
 export function createRuleEngine(options: RuleEngineOptions = {}): RuleEngine {
   const resolved = resolveOptions(options, STANDARD_NAMES);
@@ -104,10 +108,14 @@ function resolvedFor(options: RuleEngineOptions | undefined): ResolvedOptions {
  *   `computed_path` (with `computedPaths: "refuse"`), `rule_too_deep`, `rule_too_large`, or
  *   `invalid_option`.
  * @example
+ * ```ts
+ * import { compileRule, safeCompileRule } from "kaohe";
  * const rule = compileRule({ "<": [{ "/": [{ var: "income" }, { var: "size" }] }, 6000] });
  * rule.evaluate({ income: 16000.5, size: 3 }); //=> true
  * rule.variables; //=> ["income", "size"]
- * compileRule({ method: ["x", "toString"] }); // throws KaoheError [unsafe_operator]
+ * const refused = safeCompileRule({ method: ["x", "toString"] });
+ * refused.success ? null : refused.error.issues[0]?.code; //=> "unsafe_operator"
+ * ```
  */
 export function compileRule(rule: JsonLogicRule, options?: RuleEngineOptions): PreparedRule {
   return prepare(rule, resolvedFor(options));
@@ -125,10 +133,13 @@ export function compileRule(rule: JsonLogicRule, options?: RuleEngineOptions): P
  *   symbols, functions, cyclic arrays where an operator reads them), `invalid_arguments`,
  *   `array_too_large` or `evaluation_too_long`.
  * @example
+ * ```ts
+ * import { evaluateRule } from "kaohe";
  * evaluateRule({ "+": [0.1, 0.2] }, {}); //=> 0.3
  * evaluateRule({ "*": [1.1, 3] }, {}); //=> 3.3
  * evaluateRule({ "==": [{ "+": [0.1, 0.2] }, 0.3] }, {}); //=> true
  * evaluateRule({ var: "a.b" }, { a: { b: 1 } }); //=> 1
+ * ```
  */
 export function evaluateRule(rule: JsonLogicRule, data: unknown, options?: RuleEngineOptions): RuleValue {
   return prepare(rule, resolvedFor(options)).evaluate(data);
@@ -142,8 +153,12 @@ export function evaluateRule(rule: JsonLogicRule, data: unknown, options?: RuleE
  * @returns `{ success: true, data: preparedRule }` or `{ success: false, error }`.
  * @throws Never for a bad rule; only for an unexpected internal failure.
  * @example
+ * ```ts
+ * import { safeCompileRule } from "kaohe";
  * safeCompileRule({ "==": [1, 1] }).success; //=> true
- * safeCompileRule({ nope: [] }).error?.issues[0]?.code; //=> "unknown_operator"
+ * const outcome = safeCompileRule({ nope: [] });
+ * outcome.success ? null : outcome.error.issues[0]?.code; //=> "unknown_operator"
+ * ```
  */
 export function safeCompileRule(rule: JsonLogicRule, options?: RuleEngineOptions): SafeResult<PreparedRule> {
   return toSafe(compileRule)(rule, options);
@@ -158,8 +173,12 @@ export function safeCompileRule(rule: JsonLogicRule, options?: RuleEngineOptions
  * @returns `{ success: true, data: value }` or `{ success: false, error }`.
  * @throws Never for a bad rule or record; only when a custom operation throws a non-kaohe error.
  * @example
- * safeEvaluateRule({ "/": [1, 0] }, {}); //=> { success: false, error: KaoheError [division_by_zero] }
+ * ```ts
+ * import { safeEvaluateRule } from "kaohe";
+ * const failed = safeEvaluateRule({ "/": [1, 0] }, {});
+ * failed.success ? null : failed.error.issues[0]?.code; //=> "division_by_zero"
  * safeEvaluateRule({ "/": [1, 4] }, {}); //=> { success: true, data: 0.25 }
+ * ```
  */
 export function safeEvaluateRule(rule: JsonLogicRule, data: unknown, options?: RuleEngineOptions): SafeResult<RuleValue> {
   return toSafe(evaluateRule)(rule, data, options);
@@ -177,8 +196,11 @@ export function safeEvaluateRule(rule: JsonLogicRule, data: unknown, options?: R
  * @throws {@link KaoheError} with code `computed_path` when the rule reads a path computed at run
  *   time (the list could not be complete), or any compile code of {@link compileRule}.
  * @example
+ * ```ts
+ * import { ruleVariables } from "kaohe";
  * ruleVariables({ and: [{ var: "b" }, { var: "a.x" }, { missing: ["c", "a.x"] }] }); //=> ["a.x", "b", "c"]
- * ruleVariables({ var: { cat: ["a", "b"] } }); // throws KaoheError [computed_path]
+ * // A path computed at run time cannot be listed: ruleVariables throws a KaoheError [computed_path].
+ * ```
  */
 export function ruleVariables(rule: JsonLogicRule, options?: RuleEngineOptions): readonly string[] {
   return listVariables(rule, resolvedFor(options));
