@@ -26,8 +26,14 @@ function normalizeHeader(cell: unknown): string {
  * @param cells - The row's cells.
  * @returns `true` when a key field's column is among the cells.
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { isHeaderRow, prepareRulebook } from "kaohe";
+ * const prepared = prepareRulebook(JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8")));
  * isHeaderRow(prepared, ["防返贫监测对象信息（合成数据）"]); //=> false
  * isHeaderRow(prepared, ["县", "乡镇", "户编号"]);            //=> true
+ * isHeaderRow(prepared, ["县", "乡镇", "户\n编号"]);          //=> true
+ * ```
  */
 export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[]): boolean {
   const names = new Set(cells.map(normalizeHeader));
@@ -47,8 +53,22 @@ export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[
  * @param header - The header row's cells.
  * @returns The column map, or why the header cannot be used (no key column, missing columns).
  * @example
- * const mapped = mapColumns(prepared, ["县", "乡镇", "行政村", "户编号"]);
- * mapped.ok ? mapped.map.level : mapped.reason; //=> "household" (when every household column is there)
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { mapColumns, prepareRulebook } from "kaohe";
+ * const prepared = prepareRulebook(JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8")));
+ * // Every column of a household row, 家庭人口数 last.
+ * const header = [
+ *   "县", "乡镇", "行政村", "户编号", "监测对象类别", "风险类型", "识别纳入时间", "风险是否消除",
+ *   "风险消除时间", "风险消除方式", "人均纯收入（元）", "住房是否安全", "是否易地扶贫搬迁", "帮扶措施", "家庭人口数",
+ * ];
+ * const mapped = mapColumns(prepared, header);
+ * mapped.ok ? mapped.map.level : mapped.reason; //=> "household"
+ * const short = mapColumns(prepared, header.slice(0, -1));
+ * short.ok ? short.map.level : short.reason; //=> "missing column: 家庭人口数 (householdSize)"
+ * const none = mapColumns(prepared, ["县", "乡镇"]);
+ * none.ok; //=> false
+ * ```
  */
 export function mapColumns(
   prepared: PreparedRulebook,
@@ -91,7 +111,26 @@ export function mapColumns(
  * @param cells - The row's cells.
  * @returns The row by field name.
  * @example
- * rowFromCells(map, ["示例县", "甲乡", "一村", "H1"]); //=> { county: "示例县", township: "甲乡", village: "一村", householdId: "H1" }
+ * ```ts
+ * import { mapColumns, prepareRulebook, rowFromCells } from "kaohe";
+ * // A small rulebook of households: four fields, one rule.
+ * const prepared = prepareRulebook({
+ *   id: "households", title: "户信息", version: "1",
+ *   fields: {
+ *     county: { column: "县", type: "text", of: "village" },
+ *     township: { column: ["乡镇", "乡（镇）"], type: "text", of: "village" },
+ *     village: { column: "行政村", type: "text", of: "village" },
+ *     householdId: { column: "户编号", type: "text", of: "household" },
+ *   },
+ *   keys: { household: "householdId" },
+ *   unit: { county: "county", township: "township", village: "village" },
+ *   rules: [{ code: "R1", title: "缺户编号", subject: "household", severity: "low", when: { missing: ["householdId"] }, message: "缺户编号" }],
+ * });
+ * // The file's columns, in its own order, with one the rulebook does not use.
+ * const mapped = mapColumns(prepared, ["户编号", "备注", "县", "乡（镇）", "行政村"]);
+ * if (!mapped.ok) throw new Error(mapped.reason);
+ * rowFromCells(mapped.map, ["H1", "新识别", "示例县", "甲乡", "一村"]); //=> { householdId: "H1", county: "示例县", township: "甲乡", village: "一村" }
+ * ```
  */
 export function rowFromCells(map: ColumnMap, cells: readonly unknown[]): Record<string, unknown> {
   const row: Record<string, unknown> = {};

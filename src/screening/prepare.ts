@@ -58,8 +58,15 @@ export function fieldColumns(field: Field): readonly string[] {
  * @returns The prepared rulebook.
  * @throws {@link KaoheError} holding every issue found, each with its path into the rulebook.
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { prepareRulebook } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
  * const prepared = prepareRulebook(rulebook, { parameters: { incomeLine: 8000 } });
- * prepared.parameters.incomeLine; //=> 8000
+ * prepared.parameters.incomeLine;              //=> 8000
+ * prepared.parameters.minMonthsBeforeClearing; //=> 6
+ * prepared.rules.map((r) => r.rule.code).slice(0, 3); //=> ["SC01", "SC02", "SC03"]
+ * ```
  */
 export function prepareRulebook(input: unknown, options: PrepareRulebookOptions = {}): PreparedRulebook {
   const parsed = RulebookSchema.safeParse(input, { reportInput: true });
@@ -96,7 +103,15 @@ export function prepareRulebook(input: unknown, options: PrepareRulebookOptions 
  * @param options - Parameter overrides and rule engine limits.
  * @returns `{ success: true, data }` with the prepared rulebook, or `{ success: false, error }` holding every issue.
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { safePrepareRulebook } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
  * safePrepareRulebook({}).success; //=> false
+ * safePrepareRulebook(rulebook).success; //=> true
+ * const result = safePrepareRulebook(rulebook, { parameters: { povertyLine: 4000 } });
+ * result.success ? [] : result.error.issues.map((i) => [i.code, i.path]); //=> [["unknown_parameter", ["parameters", "povertyLine"]]]
+ * ```
  */
 export const safePrepareRulebook: (input: unknown, options?: PrepareRulebookOptions) => SafeResult<PreparedRulebook> =
   toSafe(prepareRulebook);

@@ -96,7 +96,13 @@ export type ScreeningRule = z.infer<typeof ScreeningRuleSchema>;
  * Use {@link prepareRulebook} to validate it fully (codes, variables, safe rules).
  *
  * @example
- * RulebookSchema.safeParse(JSON.parse(text)).success; //=> true for examples/screening/rulebook.json
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { RulebookSchema } from "kaohe";
+ * const text = readFileSync("examples/screening/rulebook.json", "utf8");
+ * RulebookSchema.safeParse(JSON.parse(text)).success;                     //=> true
+ * RulebookSchema.safeParse({ ...JSON.parse(text), rules: [] }).success;  //=> false
+ * ```
  */
 export const RulebookSchema = z
   .strictObject({

@@ -44,11 +44,24 @@ const BATCH = 512;
  * of {@link screenRecords}, {@link screenRecordStream} and the CLI.
  *
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { Screener, prepareRulebook } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
  * const screener = new Screener(prepareRulebook(rulebook), "person", "户.csv");
- * screener.push({ householdId: "H1", personId: "P1", age: "10" }, 2);
+ * const household = {
+ *   county: "示例县", township: "甲乡", village: "一村", householdId: "H1", riskStatus: "未消除",
+ *   perCapitaIncome: "9000", measures: "产业帮扶", householdSize: "2",
+ * };
+ * screener.push({ ...household, personId: "H1-1", age: "40", labourAbility: "普通劳动力", employed: "是", insured: "否" }, 2);
+ * screener.push({ ...household, personId: "H1-2", age: "10", labourAbility: "无劳动力", schooling: "在校生", employed: "否", insured: "是" }, 3);
+ * screener.waiting; //=> 0
  * const items = screener.evaluate(screener.take(true));
  * screener.count(items);
- * screener.counts().rowsRead; //=> 1
+ * items.map((i) => [i.code, i.file, i.row]); //=> [["SC13", "户.csv", 2]]
+ * screener.counts().rowsRead; //=> 2
+ * screener.counts().findings; //=> 1
+ * ```
  */
 export class Screener {
   /** The rules run on these rows, and those skipped. */
@@ -187,12 +200,23 @@ function levelOf(prepared: PreparedRulebook, first: Readonly<Record<string, unkn
  * @returns Findings and rejected rows in input order, and counts.
  * @throws {@link KaoheError} for an invalid rulebook (every issue), or rows without a key when no level is given.
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { screenRecords } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
  * const result = screenRecords(
- *   [{ county: "示例县", township: "甲乡", village: "一村", householdId: "H1", personId: "P1", income: "6000" }],
+ *   [{
+ *     county: "示例县", township: "甲乡", village: "一村", householdId: "H1", riskStatus: "已消除",
+ *     clearedBy: "帮扶消除", identifiedOn: "2024-01-01", clearedOn: "2024-12-01", perCapitaIncome: "6000",
+ *     measures: "产业帮扶", householdSize: "1", personId: "H1-1", age: "40", labourAbility: "普通劳动力",
+ *     employed: "是", insured: "是",
+ *   }],
  *   rulebook,
  * );
  * result.findings.map((f) => f.code); //=> ["SC02"]
  * result.counts.rowsRead;              //=> 1
+ * result.rejected;                     //=> []
+ * ```
  */
 export function screenRecords(
   rows: Iterable<Readonly<Record<string, unknown>>>,
@@ -222,10 +246,25 @@ export function screenRecords(
  * @returns An async generator of findings and rejected rows that returns the counts.
  * @throws {@link KaoheError} as {@link screenRecords} does (when iteration starts).
  * @example
- * for await (const item of screenRecordStream(readRows(), rulebook)) {
- *   if (item.kind !== "rejected") console.log(item.code, item.recordId, item.message);
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { screenRecordStream } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
+ * // Any sync or async iterable of rows keyed by field name, e.g. rows read from a file.
+ * async function* readRows() {
+ *   yield {
+ *     county: "示例县", township: "甲乡", village: "一村", householdId: "H1", riskStatus: "已消除",
+ *     clearedBy: "帮扶消除", identifiedOn: "2024-01-01", clearedOn: "2024-12-01", perCapitaIncome: "6000",
+ *     measures: "产业帮扶", householdSize: "1", personId: "H1-1", age: "40", labourAbility: "普通劳动力",
+ *     employed: "是", insured: "是",
+ *   };
  * }
- * //=> SC02 P1 人均纯收入6000元低于监测收入标准7600元 …
+ * const lines: string[] = [];
+ * for await (const item of screenRecordStream(readRows(), rulebook)) {
+ *   if (item.kind !== "rejected") lines.push(`${item.code} ${item.recordId} ${item.message}`);
+ * }
+ * lines; //=> ["SC02 H1 以帮扶消除风险，但人均纯收入6000元低于监测收入标准7600元"]
+ * ```
  */
 export async function* screenRecordStream(
   rows: AsyncIterable<Readonly<Record<string, unknown>>> | Iterable<Readonly<Record<string, unknown>>>,

@@ -39,9 +39,27 @@ function byCodePoint(a: string, b: string): number {
  * of rules and villages (never to the number of findings), for streams of any length.
  *
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { FindingTally, screenRecordStream } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
+ * const person = (township: string, village: string, householdId: string, over: Record<string, string>) => ({
+ *   county: "示例县", township, village, householdId, riskStatus: "未消除", perCapitaIncome: "9000",
+ *   measures: "产业帮扶", householdSize: "1", personId: `${householdId}-1`, age: "40",
+ *   labourAbility: "普通劳动力", employed: "是", insured: "是", ...over,
+ * });
+ * const rows = [
+ *   person("甲乡", "一村", "H1", { insured: "否" }),                     // SC13
+ *   person("甲乡", "二村", "H2", { insured: "否" }),                     // SC13
+ *   person("乙乡", "三村", "H3", { riskStatus: "已消除", housingSafe: "否" }), // SC04
+ * ];
  * const tally = new FindingTally({ rules: rulebook.rules });
  * for await (const item of screenRecordStream(rows, rulebook)) if (item.kind !== "rejected") tally.add(item);
- * tally.summary().findings; //=> 3
+ * const summary = tally.summary();
+ * summary.findings; //=> 3
+ * summary.byRule.length; //=> 14
+ * summary.byRule.filter((r) => r.findings > 0).map((r) => [r.code, r.findings]); //=> [["SC04", 1], ["SC13", 2]]
+ * ```
  */
 export class FindingTally {
   private readonly total: Counter = { findings: 0, ruleFailures: 0 };
@@ -118,9 +136,25 @@ function bump(map: Map<string, Counter>, key: string): Counter {
  * @param options - The rulebook's rules, to list every rule in rulebook order.
  * @returns Totals and counts per rule, township and village.
  * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { screenRecords, summarizeFindings } from "kaohe";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
+ * const person = (township: string, village: string, householdId: string, over: Record<string, string>) => ({
+ *   county: "示例县", township, village, householdId, riskStatus: "未消除", perCapitaIncome: "9000",
+ *   measures: "产业帮扶", householdSize: "1", personId: `${householdId}-1`, age: "40",
+ *   labourAbility: "普通劳动力", employed: "是", insured: "是", ...over,
+ * });
+ * const rows = [
+ *   person("甲乡", "一村", "H1", { insured: "否" }),                     // SC13
+ *   person("甲乡", "二村", "H2", { insured: "否" }),                     // SC13
+ *   person("乙乡", "三村", "H3", { riskStatus: "已消除", housingSafe: "否" }), // SC04
+ * ];
  * const { findings } = screenRecords(rows, rulebook);
  * summarizeFindings(findings).byTownship;
- * //=> [{ county: "示例县", township: "甲乡", findings: 3, ruleFailures: 0 }, …]
+ * //=> [{ county: "示例县", township: "乙乡", findings: 1, ruleFailures: 0 }, { county: "示例县", township: "甲乡", findings: 2, ruleFailures: 0 }]
+ * summarizeFindings(findings).byRule.map((r) => [r.code, r.findings]); //=> [["SC04", 1], ["SC13", 2]]
+ * ```
  */
 export function summarizeFindings(findings: Iterable<Finding>, options: SummarizeFindingsOptions = {}): FindingSummary {
   const tally = new FindingTally(options);
