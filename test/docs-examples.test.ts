@@ -87,6 +87,13 @@ describe("documentation examples", () => {
     expect(examples.length).toBeGreaterThan(10);
   });
 
+  it("finds every TSDoc @example fenced as ```ts, so that none escapes this test", () => {
+    const unfenced = walk("src").flatMap((file) =>
+      [...readFileSync(join(root, file), "utf8").matchAll(/@example[ \t]*\n[ \t]*\*[ \t]*(?!```ts)(\S.*)/g)].map((m) => `${file}: ${m[1]}`),
+    );
+    expect(unfenced).toEqual([]);
+  });
+
   it.each(examples.map((e, i) => ({ ...e, i })))("$name runs and gives what it shows", async ({ name, code, i }) => {
     const file = join(out, `example-${i}.ts`);
     writeFileSync(file, toModule({ name, code }, name));

@@ -171,7 +171,8 @@ export function formatChecklistProgress(result: ChecklistCommandResult, dueSoonD
  * @param args - The arguments after `checklist`.
  * @param io - How to read files and write lines.
  * @returns The exit code: 0 success, 1 invalid input (a list of issues on stderr), 2 usage error.
- * @example
+ * @remarks
+ * From a shell (the CLI is tested in `test/checklists/cli.test.ts`):
  * ```sh
  * kaohe checklist examples/county-2025/progress.json --as-of 2025-11-01
  * kaohe checklist examples/county-2025/progress.json --as-of 2025-11-01 --format json
