@@ -163,7 +163,8 @@ describe("isolation from json-logic-js", () => {
   it("does not import json-logic-js, decimal.js's global config, Node APIs, eval or Function in src/rules", () => {
     const dir = new URL("../../src/rules/", import.meta.url);
     for (const file of readdirSync(dir)) {
-      const source = readFileSync(new URL(file, dir), "utf8");
+      // Code only: the TSDoc examples import from "kaohe", as a user would.
+      const source = readFileSync(new URL(file, dir), "utf8").replace(/^\s*\*.*$/gm, "");
       expect(source, file).not.toMatch(/from "json-logic-js"|from "node:|Decimal\.set\(|\beval\(|new Function\(/);
       for (const [, from] of source.matchAll(/from "([^"]+)"/g)) {
         expect(from === "decimal.js" || from === "../internal/errors" || from?.startsWith("./"), `${file} imports ${from}`).toBe(true);
