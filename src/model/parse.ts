@@ -1,4 +1,4 @@
-import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
+import { KaoheError, toSafe, type SafeResult } from "../internal/errors";
 import { fromZodIssues } from "./issues";
 import { FrameworkSchema, KeyTaskListSchema, type Framework, type KeyTask } from "./framework";
 import { field } from "./read";
