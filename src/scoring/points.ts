@@ -1,5 +1,5 @@
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
-import { toExact } from "../internal/decimal";
+import { toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { NumberInputSchema, type NumberInput } from "../model/primitives";
@@ -68,7 +68,7 @@ export function withPoints(
   }
   if (issues.length > 0) throw new KaoheError(issues, "Invalid points");
 
-  const total = Object.values(points).reduce((sum: ReturnType<typeof toExact>, v) => sum.plus(toExact(v)), toExact(0));
+  const total = Object.values(points).reduce((sum: ExactDecimal, v) => sum.plus(toExact(v)), toExact(0));
   const declared = options.total ?? framework.totalPoints;
   if (declared !== undefined && !total.equals(toExact(declared))) {
     throw new KaoheError(

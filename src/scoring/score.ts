@@ -124,10 +124,11 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
     }
   }
   const unpointed = all.filter((i) => isScored(i) && i.points === undefined);
+  const paths = unpointed.length > 0 ? indicatorPaths(framework) : new Map<string, (string | number)[]>();
   for (const indicator of unpointed) {
     issues.push({
       code: "missing_points",
-      path: ["framework", ...(indicatorPaths(framework).get(indicator.id) ?? []), "points"],
+      path: ["framework", ...(paths.get(indicator.id) ?? []), "points"],
       message: `${indicatorLabel(indicator)} has no points: the source document gives none; supply them with withPoints(framework, { ${indicator.id}: … }) or \`kaohe score --points <file>\``,
     });
   }
