@@ -10,8 +10,13 @@ export interface KaoheIssue {
   readonly code: string;
   /** Where the problem is, from the root of the input. */
   readonly path: IssuePath;
-  /** A message a user can act on, naming the item (its Chinese label where it has one). */
+  /** A message a user can act on, naming the item (its Chinese label where it has one), in English. */
   readonly message: string;
+  /**
+   * The same message in Chinese, where the issue's author wrote one. Entry points that take a
+   * `lang` option put it into `message` when `lang` is `"zh"`.
+   */
+  readonly zh?: string;
 }
 
 /**
