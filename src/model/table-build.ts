@@ -123,11 +123,11 @@ export function buildIndicators(sheet: IndicatorSheet, context: BuildContext, is
         else scoring = { method: "rule", rule: rule.rule, facts: rule.facts, description: rule.description };
       }
       if (method === "deductions" && !context.clausesGiven) {
-        if (item.clauses.length === 0) {
+        if (item.clauseRows === 0) {
           const cell = place(item, item.criteria ? "criteria" : "content");
           clausesInText(item, item.criteria || item.content, cell, sheet.policies, context.file, issues);
         }
-        if (item.clauses.length === 0 && !issues.some((i) => i.code === "unreadable_clause_points")) {
+        if (item.clauses.length === 0 && item.clauseRows === 0 && !issues.some((i) => i.code === "unreadable_clause_points")) {
           issues.push(cellIssue("no_deduction_clauses", item.place, item.name, "this 扣分项 indicator lists no deduction clause with its points", "该扣分项指标没有列出带扣分值的条款"));
         }
         clauses.push(...item.clauses);

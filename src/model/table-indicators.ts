@@ -26,6 +26,8 @@ export interface RawIndicator {
   readonly clauses: DeductionClause[];
   /** Continuation rows' content (a merged indicator cell read as blank below). */
   readonly more: string[];
+  /** How many clause rows it has, read or not: when any, the 内容 is not read for clauses. */
+  clauseRows: number;
 }
 
 /** A category as read, with its indicators. */
@@ -160,12 +162,15 @@ export function readIndicatorSheet(table: Table, headerIndex: number, columns: M
         criteria: criteriaText,
         clauses: [],
         more: [],
+        clauseRows: 0,
       };
       category.indicators.push(current);
       continue;
     }
     const text = criteriaText || contentText;
     const textPlace = place(row, criteriaText ? "criteria" : "content");
+    // A row that only names its category (the indicators follow below) carries nothing else.
+    if (text === "" && isBlankCell(at(row, "points")) && categoryText !== "") continue;
     if (!current || text === "") {
       const where = place(row, isBlankCell(at(row, "points")) ? "indicator" : "points");
       issues.push(cellIssue("row_without_indicator", where, undefined, "this row gives content or points but no indicator", "该行有内容或分值，却没有指标"));
@@ -195,6 +200,7 @@ function readClauseRow(
   at: (row: TableRow, role: ColumnRole) => unknown,
   place: (row: TableRow, role: ColumnRole) => CellPlace,
 ): void {
+  indicator.clauseRows++;
   const sourceText = cellText(at(row, "source"));
   const stated = parseSourceCell(sourceText);
   if (sourceText !== "" && !stated) issues.push(invalidSource(place(row, "source"), sourceText));
