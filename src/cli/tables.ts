@@ -12,7 +12,8 @@ export interface ReadTables {
 
 /**
  * Reads every sheet of a workbook, or a CSV file as one sheet named after the file. CSV goes
- * through the screening readers' `readRows` (UTF-8 or GBK, detected). A workbook is read with
+ * through the screening readers' `readRows` (UTF-8 or GBK, detected), its records numbered as a
+ * spreadsheet shows them. A workbook is read with
  * exceljs's non-streaming reader, because an indicator table comes with sheets beside it (部门,
  * 扣分项, 说明 …) and `readRows` reads the first sheet only; the cells a merge covers, other than
  * its top-left one, are read as blank, as the streaming reader gives them.
@@ -25,8 +26,11 @@ export async function readTables(path: string): Promise<ReadTables> {
   if (/\.xlsx$/i.test(path)) return { tables: await readWorkbook(path), issues: [] };
   const rows: TableRow[] = [];
   const issues: KaoheIssue[] = [];
+  // readRows numbers a CSV record by its last physical line (csv-parse's info.lines), which a
+  // multi-line cell pushes down; a spreadsheet opening the file shows records as rows, so records
+  // are numbered in order here. (Blank lines, which readRows leaves out, would shift them.)
   for await (const row of readRows(path)) {
-    if ("cells" in row) rows.push({ row: row.row, cells: row.cells });
+    if ("cells" in row) rows.push({ row: rows.length + 1, cells: row.cells });
     else issues.push({ code: row.code, path: [basename(path), row.row], message: `row ${row.row}: ${row.reason}`, zh: `第 ${row.row} 行：${row.reason}` });
   }
   return { tables: [{ name: basename(path, extname(path)), rows }], issues };
