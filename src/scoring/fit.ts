@@ -39,11 +39,11 @@ export function checkAssessmentFit(assessment: Pick<Assessment, "indicators" | "
       const removed = diff?.indicators.find((d) => d.kind === "removed" && d.from?.id === id)?.from;
       if (renamed) {
         const [toId, { match }] = renamed;
-        issues.push({ code: "indicator_id_changed", path, message: `indicator ${id} is ${toId} in ${whereEn} (matched by ${match.replace(/_/g, " ")}): move its input there`, zh: `指标 ${id} 在 ${where} 中编号为 ${toId}，请将其考核数据移至 ${toId}` });
+        issues.push({ code: "indicator_id_changed", path, message: `indicator ${id} is ${toId} in ${whereEn} (matched by ${match.replace(/_/g, " ")}): move its input there`, zh: `指标 ${id} 在 ${where}中编号为 ${toId}，请将其考核数据移至 ${toId}` });
       } else if (removed) {
-        issues.push({ code: "indicator_removed", path, message: `indicator ${id} "${removed.name}" was removed in ${whereEn}; its input no longer counts`, zh: `指标 ${id}「${removed.name}」在 ${where} 中已删除，其考核数据不再计分` });
+        issues.push({ code: "indicator_removed", path, message: `indicator ${id} "${removed.name}" was removed in ${whereEn}; its input no longer counts`, zh: `指标 ${id}「${removed.name}」在 ${where}中已删除，其考核数据不再计分` });
       } else {
-        issues.push({ code: "unknown_indicator", path, message: `indicator ${id} is not in ${whereEn}`, zh: `指标 ${id} 不在 ${where} 中` });
+        issues.push({ code: "unknown_indicator", path, message: `indicator ${id} is not in ${whereEn}`, zh: `指标 ${id} 不在 ${where}中` });
       }
       continue;
     }
@@ -57,7 +57,7 @@ export function checkAssessmentFit(assessment: Pick<Assessment, "indicators" | "
         code: change ? "method_changed" : "input_mismatch",
         path,
         message: `indicator ${id} "${indicator.name}" is scored by ${indicator.scoring.method} in ${whereEn}${from}: it needs { ${expected} }, not { ${given} }`,
-        zh: `指标 ${id}「${indicator.name}」在 ${where} 中按「${METHOD_ZH[indicator.scoring.method]}」计分${fromZh}，需要 ${expected} 而非 ${given}`,
+        zh: `指标 ${id}「${indicator.name}」在 ${where}中按「${METHOD_ZH[indicator.scoring.method]}」计分${fromZh}，需要 ${expected} 而非 ${given}`,
       });
     }
   }
@@ -70,7 +70,7 @@ export function checkAssessmentFit(assessment: Pick<Assessment, "indicators" | "
       code: added ? "indicator_added" : "missing_input",
       path: ["indicators", indicator.id],
       message: added ? `indicator ${indicator.id} "${indicator.name}" is new in ${whereEn} and has no input` : `indicator ${indicator.id} "${indicator.name}" has no input`,
-      zh: added ? `指标 ${indicator.id}「${indicator.name}」为 ${where} 新增指标，缺少考核数据` : `指标 ${indicator.id}「${indicator.name}」缺少考核数据`,
+      zh: added ? `指标 ${indicator.id}「${indicator.name}」为 ${where}新增指标，缺少考核数据` : `指标 ${indicator.id}「${indicator.name}」缺少考核数据`,
     });
   }
   const clauses = new Set(framework.deductionClauses.map((c) => c.id));
@@ -81,7 +81,7 @@ export function checkAssessmentFit(assessment: Pick<Assessment, "indicators" | "
       code: removed ? "clause_removed" : "unknown_clause",
       path: ["deductions", index, "clause"],
       message: removed ? `deduction clause ${event.clause} "${removed.text}" was removed in ${whereEn}` : `deduction clause ${event.clause} is not in ${whereEn}`,
-      zh: removed ? `扣分项 ${event.clause}「${removed.text}」在 ${where} 中已删除` : `扣分项 ${event.clause} 不在 ${where} 中`,
+      zh: removed ? `扣分项 ${event.clause}「${removed.text}」在 ${where}中已删除` : `扣分项 ${event.clause} 不在 ${where}中`,
     });
   });
   return issues;
