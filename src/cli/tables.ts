@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import ExcelJS from "exceljs";
 import { basename, extname } from "node:path";
-import type { KaoheIssue } from "../internal/errors";
+import { KaoheError, type KaoheIssue } from "../internal/errors";
 import type { Table, TableRow } from "../model/table";
 import { readRows } from "../screening/node/rows";
 
@@ -20,7 +21,8 @@ export interface ReadTables {
  *
  * @param path - A `.xlsx` or `.csv` file.
  * @returns The sheets, and an issue for each row that is not valid CSV.
- * @throws A Node error when the file cannot be read, an exceljs error for a corrupt workbook.
+ * @throws A Node error when the file cannot be read; a `KaoheError` (`unreadable_workbook`) for a
+ *   file that is not a workbook.
  */
 export async function readTables(path: string): Promise<ReadTables> {
   if (/\.xlsx$/i.test(path)) return { tables: await readWorkbook(path), issues: [] };
@@ -48,7 +50,17 @@ function plain(value: unknown): unknown {
 
 async function readWorkbook(path: string): Promise<Table[]> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.readFile(path);
+  // Read the bytes first: a missing file then fails with Node's ENOENT, not exceljs's own message.
+  const bytes = readFileSync(path);
+  try {
+    await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new KaoheError(
+      [{ code: "unreadable_workbook", path: [basename(path)], message: `${basename(path)} is not a readable .xlsx workbook (${reason})`, zh: `${basename(path)} 不是可读取的 .xlsx 工作簿（${reason}）` }],
+      "Unreadable workbook",
+    );
+  }
   return workbook.worksheets.map((sheet) => {
     const covered = new Set<string>();
     const merges = ((sheet.model as { merges?: string[] }).merges ?? []).slice();

@@ -8,6 +8,7 @@ import {
   safeDeriveFramework,
   scoreAssessment,
   withPoints,
+  type Assessment,
   type Framework,
 } from "../../src/index";
 import { exampleFramework, readRepoJson } from "../helpers";
@@ -115,7 +116,7 @@ describe("diffFrameworks", () => {
 });
 
 describe("checkAssessmentFit", () => {
-  const assessment = readRepoJson<Parameters<typeof scoreAssessment>[1]>("examples/jiangxi-2025/assessments/jiujiang.json");
+  const assessment = readRepoJson<Assessment>("examples/jiangxi-2025/assessments/jiujiang.json");
   // The example assessments are written for the embedded framework with illustrative points and
   // indicator 9 scored by findings.
   const written = exampleFramework();
