@@ -80,3 +80,30 @@ describe("importFramework on malformed tables", () => {
     });
   });
 });
+
+describe("importFramework on arbitrary cells", () => {
+  it("either gives a valid framework or a KaoheError, never anything else", async () => {
+    const fc = (await import("fast-check")).default;
+    const { isKaoheError, importFramework, parseFramework } = await import("../../src/index");
+    const cell = fc.oneof(
+      fc.constantFrom(null, "", "　", "合计", "类别", "指标", "内容", "分值", "数据来源", "计分方法", "编号", "出处", "等次", "最低分", "扣分项", "实地考核；县委办", "扣完为止", "规则", "一、责任落实", "1. 指标", "每项扣 1 分", "扣若干分", "同一事项按就高原则计算。", "a/b", "x｜y｜z"),
+      fc.string({ maxLength: 6 }),
+      fc.double(),
+      fc.integer({ min: -5, max: 200 }),
+    );
+    const rows = fc.array(fc.array(cell, { maxLength: 7 }), { maxLength: 12 });
+    fc.assert(
+      fc.property(rows, fc.array(rows, { maxLength: 2 }), (main, extra) => {
+        const tables = [main, ...extra].map((r, t) => ({ name: `s${t}`, rows: r.map((cells, i) => ({ row: i + 1, cells })) }));
+        try {
+          const framework = importFramework(tables, { ...defaults, title: "t" });
+          expect(parseFramework(framework)).toEqual(framework);
+        } catch (error) {
+          if (!isKaoheError(error)) throw error;
+          for (const issue of error.issues) expect(typeof issue.code).toBe("string");
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
