@@ -4,8 +4,8 @@ import { renderTextDiff } from "./text-diff";
 
 /** Options of {@link formatFrameworkDiff}. */
 export interface FormatDiffOptions {
-  /** The report's language; Chinese by default. */
-  readonly lang?: Lang;
+  /** The report's language: `"zh"` (the default) or `"en"`. */
+  readonly lang?: "zh" | "en";
 }
 
 const MATCH: Readonly<Record<IndicatorMatch, Bilingual>> = {

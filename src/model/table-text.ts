@@ -52,7 +52,7 @@ export function splitSources(text: string): string[] {
 /** What a deduction sentence says about its points per item. */
 export type ClausePoints = { readonly points: string } | { readonly unreadable: true };
 
-const POINTS_PHRASE = /[，,、]?\s*(?:每(?:发现)?(?:一)?[项例次个处起件户人]?)?\s*扣\s*([0-9.]+)\s*分(?:\s*[；;。]?\s*扣完为止)?[；;。]?$/;
+const POINTS_PHRASE = /[，,、]?\s*(?:每(?:发现)?(?:一)?[项例次个处起件户人]?)?\s*扣\s*([0-9.]+)\s*分(?:\s*[，,；;。]?\s*扣完为止)?[；;。]?$/;
 
 /**
  * Reads the points per item of a deduction sentence: "每项扣 1 分", "每例扣0.5分", "扣 0.8 分", with
