@@ -4,6 +4,9 @@ import { pick, type Bilingual, type Lang } from "../internal/i18n";
 import { jiangxi2025 } from "../frameworks/jiangxi2025";
 import { keyTasks2025 } from "../frameworks/keyTasks2025";
 import { diffFrameworks } from "../model/diff";
+import { fromZodIssues } from "../model/issues";
+import { AssessmentSchema } from "../scoring/assessment";
+import { checkAssessmentFit } from "../scoring/fit";
 import { formatFrameworkDiff } from "../model/diff-report";
 import type { Framework, KeyTask } from "../model/framework";
 import { parseFramework, parseKeyTasks } from "../model/parse";
@@ -23,8 +26,9 @@ export const FRAMEWORK_USAGE: Bilingual = {
     "      读入指标体系表（类别/指标/内容/数据来源/分值…），逐格报告全部问题，写出指标体系 JSON",
     "  kaohe framework export <framework.json|jiangxi2025> --out <指标表.xlsx> [--key-tasks tasks.json]",
     "      写出供审阅的指标体系表（附件2 的版式，另有扣分项、部门、说明、重点任务等工作表）",
-    "  kaohe framework diff <a> <b> [--format text|json]",
-    "      比较两个指标体系（JSON、jiangxi2025 或导出的表格）：新增、删除、更名、移动、内容、分值、扣分项、规则",
+    "  kaohe framework diff <a> <b> [--format text|json] [--assessment 考核数据.json]",
+    "      比较两个指标体系（JSON、jiangxi2025 或导出的表格）：新增、删除、更名、移动、内容、分值、扣分项、规则；",
+    "      给出 --assessment 时，说明按 a 填报的考核数据对照 b 有哪些不再适用",
     "选项 --lang zh|en 选择输出语言（默认中文）。不会覆盖输入文件；输出先写临时文件再改名。",
     "退出码：0 成功，1 输入有误，2 用法错误。",
   ].join("\n"),
@@ -36,8 +40,9 @@ export const FRAMEWORK_USAGE: Bilingual = {
     "      read an indicator table (类别/指标/内容/数据来源/分值…), report every problem with its cell, write the framework JSON",
     "  kaohe framework export <framework.json|jiangxi2025> --out <table.xlsx> [--key-tasks tasks.json]",
     "      write the table an official reviews (attachment 2's layout, with sheets for clauses, departments, particulars, key tasks)",
-    "  kaohe framework diff <a> <b> [--format text|json]",
-    "      compare two frameworks (JSON, jiangxi2025 or an exported table): added, removed, renamed, moved, content, points, clauses, policies",
+    "  kaohe framework diff <a> <b> [--format text|json] [--assessment assessment.json]",
+    "      compare two frameworks (JSON, jiangxi2025 or an exported table): added, removed, renamed, moved, content, points, clauses, policies;",
+    "      with --assessment, say what of an assessment written for a no longer fits b",
     "Option --lang zh|en picks the language (Chinese by default). Inputs are never overwritten; output goes to a temporary file, then is renamed.",
     "Exit codes: 0 success, 1 invalid input, 2 usage error.",
   ].join("\n"),
@@ -156,7 +161,7 @@ async function exportCommand(io: CliIO, lang: Lang, args: readonly string[]): Pr
 }
 
 async function diffCommand(io: CliIO, lang: Lang, args: readonly string[]): Promise<number> {
-  const { positionals, options } = parseArgs(args, ["format", "lang"]);
+  const { positionals, options } = parseArgs(args, ["format", "lang", "assessment"]);
   const [a, b] = positionals;
   if (a === undefined || b === undefined || positionals.length > 2) throw new UsageError("framework diff takes two frameworks");
   if (options.format !== undefined && options.format !== "text" && options.format !== "json") throw new UsageError(`--format must be text or json (got "${options.format}")`);
@@ -168,8 +173,27 @@ async function diffCommand(io: CliIO, lang: Lang, args: readonly string[]): Prom
   if (loaded !== EXIT.ok || from === undefined) return loaded;
   const first = from;
   return reporting(io, lang, b, async () => {
-    const diff = diffFrameworks(first, await loadFramework(io, b));
-    io.stdout(options.format === "json" ? JSON.stringify(diff, null, 2) : formatFrameworkDiff(diff, { lang }));
+    const to = await loadFramework(io, b);
+    const diff = diffFrameworks(first, to);
+    const file = options.assessment;
+    if (file === undefined) {
+      io.stdout(options.format === "json" ? JSON.stringify(diff, null, 2) : formatFrameworkDiff(diff, { lang }));
+      return EXIT.ok;
+    }
+    const parsed = AssessmentSchema.safeParse(readJsonOrFail(io, file), { reportInput: true });
+    if (!parsed.success) {
+      printIssues(io, lang, file, fromZodIssues(parsed.error.issues));
+      return EXIT.invalid;
+    }
+    const misfits = checkAssessmentFit(parsed.data, to, diff);
+    if (options.format === "json") io.stdout(JSON.stringify({ diff, assessment: misfits }, null, 2));
+    else {
+      io.stdout(formatFrameworkDiff(diff, { lang }));
+      io.stdout(pick(lang, misfits.length === 0
+        ? { zh: `${file}：适用于 ${to.id}`, en: `${file}: fits ${to.id}` }
+        : { zh: `${file}：对照 ${to.id}，有 ${misfits.length} 处不再适用`, en: `${file}: ${misfits.length} thing${misfits.length === 1 ? "" : "s"} no longer fit ${to.id}` }));
+      for (const issue of misfits) io.stdout(`  ${lang === "zh" ? (issue.zh ?? issue.message) : issue.message} [${issue.code}]`);
+    }
     return EXIT.ok;
   });
 }

@@ -58,6 +58,16 @@ describe("kaohe framework import", () => {
     expect(readFileSync(at("input.csv"))).toEqual(before);
   });
 
+  it("reads the sheet named by --sheet of a workbook, and reports one that is not there", async () => {
+    await runCliCaptured(["framework", "export", "jiangxi2025", "--out", at("sheets.xlsx")]);
+    const run = await runCliCaptured(["framework", "import", at("sheets.xlsx"), "--sheet", "指标体系", "--out", at("sheets.json")]);
+    expect(run.code).toBe(0);
+    expect((JSON.parse(readFileSync(at("sheets.json"), "utf8")) as { id: string }).id).toBe("jiangxi2025");
+    const missing = await runCliCaptured(["framework", "import", at("sheets.xlsx"), "--sheet", "附件2", "--out", at("missing.json")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("没有名为「附件2」的工作表（现有：指标体系、扣分项、部门、说明、规则、重点任务） [sheet_not_found]");
+  });
+
   it("says a missing file cannot be read, without a stack trace", async () => {
     const run = await runCliCaptured(["framework", "import", at("nope.xlsx"), "--out", at("nope.json")]);
     expect(run.code).toBe(1);
@@ -102,6 +112,18 @@ describe("kaohe framework diff", () => {
     expect(run.stdout).toBe("jiangxi2025（2025）→ jiangxi2026（2026）\n  年度：2025 → 2026\n  删除指标 8「财政衔接推进乡村振兴补助资金使用管理情况」（三、工作落实）");
     const json = await runCliCaptured(["framework", "diff", "jiangxi2025", at("next.json"), "--format", "json"]);
     expect((JSON.parse(json.stdout) as { indicators: { kind: string }[] }).indicators.map((d) => d.kind)).toEqual(["removed"]);
+  });
+
+  it("with --assessment, says what of last year's assessment no longer fits", async () => {
+    writeFileSync(at("next.json"), JSON.stringify(next));
+    const run = await runCliCaptured(["framework", "diff", "jiangxi2025", at("next.json"), "--assessment", "examples/jiangxi-2025/assessments/nanchang.json"]);
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split("\n");
+    expect(lines.slice(3)).toEqual([
+      "examples/jiangxi-2025/assessments/nanchang.json：对照 jiangxi2026，有 2 处不再适用",
+      "  指标 i8「财政衔接推进乡村振兴补助资金使用管理情况」在 jiangxi2026（2026）中已删除，其考核数据不再计分 [indicator_removed]",
+      "  指标 i9「考核评估、暗访等发现问题整改情况」在 jiangxi2026（2026）中按「实地考核评分」计分，需要 score 而非 findings [input_mismatch]",
+    ]);
   });
 
   it("says which file is not valid JSON", async () => {
