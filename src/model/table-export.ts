@@ -1,6 +1,8 @@
+import { KaoheError, type KaoheIssue } from "../internal/errors";
 import type { Framework, Indicator, KeyTask } from "./framework";
+import type { SourceRef } from "./primitives";
 import { cellAddress, type Table, type TableRow } from "./table";
-import { formatSourceCell } from "./table-issues";
+import { formatSourceCell, SOURCE_SEPARATOR } from "./table-issues";
 import { CLAUSE_ROW_TYPES, SHEET_HEADERS } from "./table-sheets";
 import { METHOD_LABELS, ON_SITE_LABEL } from "./table-text";
 
@@ -26,6 +28,10 @@ const LEVEL_LABELS: Readonly<Record<Framework["level"], string>> = { national: "
  * @param framework - A parsed framework.
  * @param options - Key tasks to list.
  * @returns The sheets, indicator sheet first, with merged ranges, frozen header rows and widths.
+ * @throws {@link KaoheError} (`not_writable_as_table`) for what a table cannot carry so that it
+ *   reads back the same: a department name with 、，,；;/ or blanks (数据来源 splits names there), a
+ *   source reference with ｜, a category code other than a numeral or letter, an indicator code
+ *   other than letters and digits joined by . or -, a name with a line break. All at once.
  * @example
  * ```ts
  * import { exportFramework, jiangxi2025 } from "kaohe";
@@ -36,6 +42,8 @@ const LEVEL_LABELS: Readonly<Record<Framework["level"], string>> = { national: "
  * ```
  */
 export function exportFramework(framework: Framework, options: ExportFrameworkOptions = {}): Table[] {
+  const problems = unwritable(framework);
+  if (problems.length > 0) throw new KaoheError(problems, `Framework ${framework.id} cannot be written as a table`);
   const sheets: Table[] = [indicatorSheet(framework), clauseSheet(framework), departmentSheet(framework), metadataSheet(framework)];
   if (framework.grades) sheets.push(simpleSheet("等次", SHEET_HEADERS.grades.required, framework.grades.map((g) => [g.grade, g.min])));
   const rules = framework.categories.flatMap((c) => c.indicators).flatMap((i) =>
@@ -139,4 +147,34 @@ function keyTaskSheet(framework: Framework, tasks: readonly KeyTask[]): Table {
 function simpleSheet(name: string, header: readonly string[], body: readonly (readonly unknown[])[], widths?: readonly number[]): Table {
   const rows: TableRow[] = [{ row: 1, cells: [...header] }, ...body.map((cells, i) => ({ row: i + 2, cells: [...cells] }))];
   return { name, rows, frozenRows: 1, ...(widths ? { widths } : {}) };
+}
+
+/** What a table cannot carry so that it reads back the same. */
+function unwritable(framework: Framework): KaoheIssue[] {
+  const issues: KaoheIssue[] = [];
+  const add = (path: (string | number)[], en: string, zh: string) => issues.push({ code: "not_writable_as_table", path, message: en, zh });
+  const checkSource = (source: SourceRef, path: (string | number)[]) => {
+    if ([source.document, source.part, source.item].some((t) => t.includes(SOURCE_SEPARATOR) || t !== t.trim() || t.includes("\n"))) {
+      add(path, `the source reference holds "${SOURCE_SEPARATOR}", a line break or outer blanks, which the 出处 column cannot carry`, `出处含“${SOURCE_SEPARATOR}”、换行或首尾空白，无法写入“出处”列`);
+    }
+  };
+  framework.departments.forEach((d, i) => {
+    if (/[、，,；;/\s\u3000]/.test(d.name) || d.name === ON_SITE_LABEL) {
+      add(["departments", i, "name"], `department name "${d.name}" holds a separator of 数据来源 (、，,；;/ or a blank), or is 实地考核`, `部门名称「${d.name}」含数据来源的分隔符（、，,；;/ 或空白），或为“实地考核”`);
+    }
+  });
+  framework.categories.forEach((c, ci) => {
+    if (!/^([一二三四五六七八九十百零〇]+|[0-9]+|[A-Za-z])$/.test(c.code)) add(["categories", ci, "code"], `category code "${c.code}" is not a numeral or a letter`, `类别代码「${c.code}」不是数字或字母`);
+    if (/[\n]/.test(c.name) || c.name !== c.name.trim()) add(["categories", ci, "name"], `category name "${c.name}" holds a line break or outer blanks`, `类别名称「${c.name}」含换行或首尾空白`);
+    c.indicators.forEach((i, ii) => {
+      const path = ["categories", ci, "indicators", ii];
+      if (!/^[0-9A-Za-z]+(?:[.-][0-9A-Za-z]+)*$/.test(i.code)) add([...path, "code"], `indicator code "${i.code}" is not letters and digits joined by . or -`, `指标序号「${i.code}」不是由“.”或“-”连接的字母和数字`);
+      if (/\s{2}|\n/.test(i.name) || i.name !== i.name.trim()) add([...path, "name"], `indicator name "${i.name}" holds a line break, doubled or outer blanks`, `指标名称「${i.name}」含换行、连续空白或首尾空白`);
+      if (i.content !== i.content.trim()) add([...path, "content"], `the content of indicator ${i.code} has outer blanks`, `指标 ${i.code} 的内容有首尾空白`);
+      checkSource(i.source, [...path, "source"]);
+    });
+  });
+  framework.deductionClauses.forEach((c, i) => checkSource(c.source, ["deductionClauses", i, "source"]));
+  framework.policies.forEach((p, i) => checkSource(p.source, ["policies", i, "source"]));
+  return issues;
 }

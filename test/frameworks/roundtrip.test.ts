@@ -176,3 +176,23 @@ describe("importFramework(exportFramework(f))", () => {
     );
   });
 });
+
+describe("exportFramework on what a table cannot carry", () => {
+  it("refuses, naming every item, rather than write a table that reads back otherwise", () => {
+    const framework = parseFramework({
+      ...jiangxi2025,
+      departments: jiangxi2025.departments.map((d) => (d.id === "org" ? { ...d, name: "省委组织部、省委宣传部" } : d)),
+      deductionClauses: jiangxi2025.deductionClauses.map((c, i) => (i === 0 ? { ...c, source: { ...c.source, item: "第1条｜甲" } } : c)),
+    });
+    let issues: unknown[] = [];
+    try {
+      exportFramework(framework);
+    } catch (error) {
+      issues = (error as { issues: { code: string; path: unknown[] }[] }).issues.map((i) => [i.code, i.path]);
+    }
+    expect(issues).toEqual([
+      ["not_writable_as_table", ["departments", 0, "name"]],
+      ["not_writable_as_table", ["deductionClauses", 0, "source"]],
+    ]);
+  });
+});
