@@ -96,7 +96,7 @@ describe("kaohe screen", () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", script, "--rules", RULES, garbage, join(dir, "bad-rulebook.json")], { encoding: "utf8" });
     expect(run.status).toBe(1);
     expect(run.stderr).not.toMatch(/\n\s+at /);
-    expect(run.stderr).toMatch(/garbage\.xlsx: cannot read the file/);
+    expect(run.stderr).toMatch(/garbage\.xlsx: the file is named \.xlsx but holds text .*\[wrong_extension\]/);
     expect(execFileSync).toBeDefined();
   });
 });
