@@ -60,7 +60,7 @@ function parseQuoted(buf: string, start: number, final: boolean, delimiter: numb
     counted = Math.max(counted, to);
     return span;
   };
-  const more = (): Parsed => (buf.length - start > limits.maxRecordSize ? { kind: "unclosed", lines: linesTo(buf.length), why: "size" } : { kind: "more" });
+  const more = (): Parsed => (buf.length - start > limits.maxRecordSize ? { kind: "unclosed", lines: countLines(buf, start, start + limits.maxRecordSize), why: "size" } : { kind: "more" });
   const delimiterText = String.fromCharCode(delimiter);
   for (;;) {
     if (buf.charCodeAt(i) === QUOTE) {
@@ -70,8 +70,8 @@ function parseQuoted(buf: string, start: number, final: boolean, delimiter: numb
         const q = buf.indexOf('"', j);
         const to = q === -1 ? buf.length : q;
         if (linesTo(to) > limits.maxRecordLines) return { kind: "unclosed", lines: span, why: "lines" };
-        if (to - start > limits.maxRecordSize) return { kind: "unclosed", lines: span, why: "size" };
-        if (q === -1) return final ? { kind: "unclosed", lines: span, why: "end" } : more();
+        if (to - start > limits.maxRecordSize) return { kind: "unclosed", lines: countLines(buf, start, start + limits.maxRecordSize), why: "size" };
+        if (q === -1) return final ? { kind: "unclosed", lines: countLines(buf, start, buf.endsWith(LF) ? buf.length - 1 : buf.length), why: "end" } : more();
         if (q === buf.length - 1 && !final) return more();
         if (buf.charCodeAt(q + 1) === QUOTE) {
           value += buf.slice(j, q + 1);
@@ -122,6 +122,20 @@ function parseQuoted(buf: string, start: number, final: boolean, delimiter: numb
     }
     return { kind: "record", cells, end: n === -1 ? buf.length : n + 1, lines: linesTo(end) };
   }
+}
+
+/**
+ * Whether a record's multi-line field holds lines that look like records of the file (at least
+ * `width - 2` delimiters): the mark of a stray quote that swallowed whole lines, where a note typed
+ * across lines (Alt+Enter in Excel) has few delimiters.
+ */
+function holdsRecords(cells: readonly string[], delimiter: string, width: number): boolean {
+  if (width < 3) return false;
+  for (const cell of cells) {
+    if (cell.indexOf(LF) === -1) continue;
+    for (const inner of cell.split(LF).slice(1)) if (inner.split(delimiter).length - 1 >= width - 2) return true;
+  }
+  return false;
 }
 
 /** Whether every cell of a record is blank. */
@@ -178,10 +192,16 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   function* drain(final: boolean): Generator<SourceRow, boolean> {
     while (pos < buf.length) {
       const n = buf.indexOf(LF, pos);
-      if ((n === -1 ? buf.length : n) - pos > limits.maxRecordSize) {
+      if (n === -1 && buf.length - pos > limits.maxRecordSize) {
         yield report(line, line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true);
         tally.complete = false;
         return false;
+      }
+      if (n - pos > limits.maxRecordSize) {
+        yield report(line, line, "record_too_large", `line ${line} has ${n - pos} characters, more than the limit of ${limits.maxRecordSize}; it is not read`, `第 ${line} 行有 ${n - pos} 个字符，超过上限 ${limits.maxRecordSize}，未读取`, true);
+        pos = n + 1;
+        line++;
+        continue;
       }
       if (n === -1 && !final) return true;
       const lineEnd = n === -1 ? buf.length : n;
@@ -201,7 +221,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       }
       const parsed = parseQuoted(buf, pos, final, delimiter, limits);
       if (parsed.kind === "more") return true;
-      if (parsed.kind === "record" && (parsed.lines === 0 || width < 2 || parsed.cells.length === width)) {
+      if (parsed.kind === "record" && (parsed.lines === 0 || width < 2 || (parsed.cells.length === width && !holdsRecords(parsed.cells, delimiterText, width)))) {
         const endRow = line + parsed.lines;
         if (isBlankRecord(parsed.cells)) tally.blankLines += parsed.lines + 1;
         else {
@@ -215,16 +235,18 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
         continue;
       }
       // A broken record: report its first line and read again from the next one.
-      if (parsed.kind === "syntax") {
-        const at = line + countLines(buf, pos, parsed.at);
-        const where = at === line ? `line ${line}` : `line ${at} (in the record from line ${line})`;
-        const whereZh = at === line ? `第 ${line} 行` : `第 ${at} 行（第 ${line} 行起的记录中）`;
-        yield report(line, line, "csv_syntax", `not valid CSV at ${where}: ${parsed.en}`, `${whereZh}不是有效的 CSV：${parsed.zh}`, false);
+      const at = parsed.kind === "syntax" ? line + countLines(buf, pos, parsed.at) : line;
+      if (parsed.kind === "syntax" && at === line) {
+        yield report(line, line, "csv_syntax", `not valid CSV at line ${line}: ${parsed.en}`, `第 ${line} 行不是有效的 CSV：${parsed.zh}`, false);
       } else {
         broken++;
-        const swallowed = parsed.lines;
+        const swallowed = parsed.kind === "syntax" ? at - line : parsed.lines;
         const why =
-          parsed.kind === "record"
+          parsed.kind === "record" && parsed.cells.length === width
+            ? { en: `joins lines ${line}–${line + parsed.lines} into one record whose field holds lines that look like records of this file`, zh: `把第 ${line}–${line + parsed.lines} 行连成一条记录，其字段中含有形似本文件记录的行` }
+            : parsed.kind === "syntax"
+            ? { en: `runs to line ${at}, where a quote is followed by text (${parsed.en})`, zh: `一直延续到第 ${at} 行，该处引号后还有文字（${parsed.zh}）` }
+            : parsed.kind === "record"
             ? { en: `joins lines ${line}–${line + parsed.lines} into one record of ${parsed.cells.length} cells (the record before has ${width})`, zh: `把第 ${line}–${line + parsed.lines} 行连成一条有 ${parsed.cells.length} 个单元格的记录（上一条记录有 ${width} 个）` }
             : parsed.why === "end"
               ? { en: `is not closed before the end of the file (${swallowed} lines after it)`, zh: `直到文件末尾都没有闭合（其后还有 ${swallowed} 行）` }
