@@ -143,17 +143,18 @@ export function isBlankRecord(cells: readonly unknown[]): boolean {
   return cells.every((cell) => cell === undefined || cell === null || (typeof cell === "string" && cell.trim() === ""));
 }
 
-/** Picks the delimiter of a CSV from its first text: a tab when tabs outnumber commas on the first lines. */
+/**
+ * Picks the delimiter of a CSV from its first text: a tab when the first line holding a tab or a
+ * comma has tabs and no commas (Excel's "Unicode text"), else a comma.
+ */
 export function detectDelimiter(text: string): string {
   const head = text.slice(0, 64 * 1024);
-  let commas = 0;
-  let tabs = 0;
-  for (let i = 0; i < head.length; i++) {
-    const c = head.charCodeAt(i);
-    if (c === 44) commas++;
-    else if (c === 9) tabs++;
+  for (const line of head.split(/\r\n|\n|\r/)) {
+    const tab = line.includes("\t");
+    const comma = line.includes(",");
+    if (tab || comma) return tab && !comma ? "\t" : ",";
   }
-  return tabs > commas ? "\t" : ",";
+  return ",";
 }
 
 /**
@@ -169,9 +170,10 @@ export function detectDelimiter(text: string): string {
  * @param chunks - The file's text.
  * @param limits - The limits.
  * @param tally - Filled in as the reading goes.
+ * @param given - The delimiter, when not to be detected.
  * @returns The rows.
  */
-export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally): AsyncGenerator<SourceRow> {
+export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string): AsyncGenerator<SourceRow> {
   let buf = "";
   let pos = 0;
   let line = 1;
@@ -282,7 +284,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       if (buf.length + chunk.length === 0) continue;
       const head = buf + chunk;
       crOnly = head.indexOf(LF) === -1 && head.indexOf("\r") !== -1 && head.length > 4096;
-      delimiterText = detectDelimiter(head);
+      delimiterText = given ?? detectDelimiter(head);
       delimiter = delimiterText.charCodeAt(0);
       tally.delimiter = delimiterText;
     }
@@ -296,8 +298,9 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   }
   if (going) {
     if (delimiter === -1) {
-      tally.delimiter = ",";
-      delimiter = 44;
+      delimiterText = given ?? ",";
+      tally.delimiter = delimiterText;
+      delimiter = delimiterText.charCodeAt(0);
     }
     going = yield* drain(true);
   }

@@ -53,6 +53,8 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 export interface ReadRowsOptions {
   /** The encoding of a CSV file: `auto` (default) detects UTF-8, UTF-16 (by its BOM) or GB18030. */
   readonly encoding?: CsvEncoding;
+  /** The delimiter of a CSV; by default a tab when the first line has tabs and no commas, else a comma. */
+  readonly delimiter?: "," | "\t" | ";";
   /** The worksheet of a workbook: its name, or its 1-based position among the tabs. */
   readonly sheet?: string | number;
   /** Limits other than {@link DEFAULT_READ_LIMITS}. */
@@ -146,7 +148,7 @@ async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimit
     yield* readXlsx(path, options.sheet, limits, summary);
   } else {
     summary.format = "csv";
-    yield* readCsv(path, chooseEncoding(path, sample, whole, options.encoding ?? "auto"), limits, summary);
+    yield* readCsv(path, chooseEncoding(path, sample, whole, options.encoding ?? "auto"), options.delimiter, limits, summary);
   }
 }
 
@@ -160,7 +162,7 @@ async function* decode(path: string, encoding: TextEncoding): AsyncGenerator<str
   if (tail !== "") yield tail;
 }
 
-async function* readCsv(path: string, encoding: TextEncoding, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
+async function* readCsv(path: string, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
   summary.encoding = encoding;
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   const sync = () => {
@@ -171,7 +173,7 @@ async function* readCsv(path: string, encoding: TextEncoding, limits: ReadLimits
     summary.reportedLines = tally.reportedLines;
     summary.multiLineRecords = tally.multiLineRecords;
   };
-  for await (const row of parseCsv(decode(path, encoding), limits, tally)) {
+  for await (const row of parseCsv(decode(path, encoding), limits, tally, delimiter)) {
     sync();
     yield row;
   }
