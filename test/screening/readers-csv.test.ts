@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import { examplePath, runScreen } from "./helpers";
 import { csvField, file, readAll } from "./readers-fixtures";
 
 const HEADER = ["县", "乡镇", "行政村", "户编号", "人编号", "姓名", "备注"];
@@ -183,6 +185,27 @@ describe("readRows on CSV", () => {
       const read = await readAll(file("unsure.csv", bytes));
       expect(read.error).toMatchObject({ code: "ambiguous_encoding", message: expect.stringMatching(/cannot tell the encoding: .* 2 valid UTF-8 characters and \d invalid byte sequences \(the first at line 2\); give --encoding utf8 or --encoding gb18030/) });
       expect((await readAll(file("unsure.csv", bytes), { encoding: "gb18030" })).rows).toHaveLength(2);
+    });
+  });
+
+  describe("through kaohe screen", () => {
+    const RULES = examplePath("rulebook.json");
+    const lines = readFileSync(examplePath("synthetic-households.csv"), "utf8").split("\n");
+
+    it("marks the file's screening incomplete (exit 1) for an unclosed quote, naming its line, and still screens the other rows", async () => {
+      const broken = [...lines];
+      broken[9] = broken[9]!.replace(",户主,", ',"户主,');
+      const run = await runScreen(["--rules", RULES, file("unclosed.csv", broken.join("\n"))]);
+      expect(run.code).toBe(1);
+      expect(run.stderr.join("\n")).toMatch(/unclosed\.csv: incomplete: likely an unclosed quote: a quote at line 10 is not closed before the end of the file .*\[unclosed_quote\]/);
+      expect(run.stdout.at(-1)).toMatch(/^21 rows read, 20 screened, 1 rejected/);
+    });
+
+    it("exits 1 for /dev/zero and a wrong encoding, naming the reason, and screens the next file", async () => {
+      const run = await runScreen(["--rules", RULES, "/dev/zero", examplePath("synthetic-households.csv")]);
+      expect(run.code).toBe(1);
+      expect(run.stderr[0]).toMatch(/^\/dev\/zero: the file holds NUL bytes: it is not a text \(CSV\) file.*\[not_text\]$/);
+      expect(run.stdout.at(-1)).toMatch(/^21 rows read, 21 screened/);
     });
   });
 });

@@ -236,9 +236,10 @@ async function* readXlsx(path: string, wanted: string | number | undefined, limi
       summary.lines = 0;
       summary.blankLines = 0;
     }
+    const hidden = book.sheets.filter((s) => s.hidden && s.part !== undefined).map((s) => s.name);
     throw readError(path, "empty_workbook", {
-      en: `no sheet of the workbook has a non-blank row (sheets: ${book.sheets.map((s) => `"${s.name}"`).join(", ") || "none"})`,
-      zh: `工作簿中没有任何工作表含有非空行（工作表：${book.sheets.map((s) => `「${s.name}」`).join("、") || "无"}）`,
+      en: `no sheet of the workbook has a non-blank row (sheets: ${book.sheets.map((s) => `"${s.name}"`).join(", ") || "none"})${hidden.length > 0 ? `; hidden sheets are read only when named with --sheet: ${hidden.map((n) => `"${n}"`).join(", ")}` : ""}`,
+      zh: `工作簿中没有任何工作表含有非空行（工作表：${book.sheets.map((s) => `「${s.name}」`).join("、") || "无"}）${hidden.length > 0 ? `；隐藏的工作表只有用 --sheet 指定时才读取：${hidden.map((n) => `「${n}」`).join("、")}` : ""}`,
     });
   } finally {
     book.close();
