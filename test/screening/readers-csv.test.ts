@@ -1,3 +1,4 @@
+import { execFileSync, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
@@ -148,6 +149,24 @@ describe("readRows on CSV", () => {
         expect.objectContaining({ row: 1, code: "record_too_large", incomplete: true, reason: "line 1 runs past 1048576 characters without a line break; the reading stops here (not a CSV file, or a broken export)" }),
       ]);
       expect(read.summary.complete).toBe(false);
+    });
+
+    it("stops endless input from a pipe without a line break, and reads a CSV from a pipe whole", async () => {
+      const fifo = file("endless.csv", "");
+      execFileSync("sh", ["-c", `rm -f '${fifo}' && mkfifo '${fifo}'`]);
+      const writer = spawn("sh", ["-c", `yes 示例县甲乡 | tr -d '\\n' > '${fifo}'`], { stdio: "ignore" });
+      const read = await readAll(fifo);
+      writer.kill();
+      expect(read.rows).toEqual([expect.objectContaining({ row: 1, code: "record_too_large", incomplete: true })]);
+      const piped = file("piped.csv", "");
+      execFileSync("sh", ["-c", `rm -f '${piped}' && mkfifo '${piped}'`]);
+      const text = toCsv([HEADER, ...people(20000)]);
+      const source = file("source.csv", text);
+      const cat = spawn("sh", ["-c", `cat '${source}' > '${piped}'`], { stdio: "ignore" });
+      const pipedRead = await readAll(piped);
+      cat.kill();
+      expect(cellsOf(pipedRead.rows)).toHaveLength(20001);
+      expect(pipedRead.summary).toMatchObject({ lines: 20001, complete: true });
     });
 
     it("refuses /dev/zero (NUL bytes) at once as not text", async () => {

@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
 import { parseCsv, isBlankRecord, type CsvLimits, type CsvTally } from "./csv";
 import { chooseEncoding, decoderLabel, ENCODING_SAMPLE, type CsvEncoding, type TextEncoding } from "./encoding";
 import { readError } from "./read-error";
@@ -131,38 +130,51 @@ export function readRows(path: string, options: ReadRowsOptions = {}): RowReader
 }
 
 async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
-  const handle = await open(path, "r");
-  let sample: Buffer;
-  let whole: boolean;
+  // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO) is read once.
+  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  const bytes = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
-    const buffer = Buffer.alloc(ENCODING_SAMPLE);
-    const { bytesRead } = await handle.read(buffer, 0, ENCODING_SAMPLE, 0);
-    sample = buffer.subarray(0, bytesRead);
-    whole = bytesRead < ENCODING_SAMPLE;
-  } finally {
-    await handle.close();
-  }
-  const kind = sniffKind(path, sample);
-  if (kind === "xlsx") {
-    summary.format = "xlsx";
-    yield* readXlsx(path, options.sheet, limits, summary);
-  } else {
+    const head: Buffer[] = [];
+    let size = 0;
+    let whole = false;
+    while (size < ENCODING_SAMPLE) {
+      const next = await bytes.next();
+      if (next.done) {
+        whole = true;
+        break;
+      }
+      head.push(next.value);
+      size += next.value.length;
+    }
+    const start = Buffer.concat(head);
+    const sample = start.subarray(0, ENCODING_SAMPLE);
+    if (sniffKind(path, sample) === "xlsx") {
+      stream.destroy();
+      summary.format = "xlsx";
+      yield* readXlsx(path, options.sheet, limits, summary);
+      return;
+    }
     summary.format = "csv";
-    yield* readCsv(path, chooseEncoding(path, sample, whole, options.encoding ?? "auto"), options.delimiter, limits, summary);
+    const encoding = chooseEncoding(path, sample, whole, options.encoding ?? "auto");
+    yield* readCsv(decode(start, bytes, encoding), encoding, options.delimiter, limits, summary);
+  } finally {
+    stream.destroy();
   }
 }
 
-async function* decode(path: string, encoding: TextEncoding): AsyncGenerator<string> {
+async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: TextEncoding): AsyncGenerator<string> {
   const decoder = new TextDecoder(decoderLabel(encoding));
-  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
-    const text = decoder.decode(chunk, { stream: true });
+  let text = decoder.decode(start, { stream: true });
+  if (text !== "") yield text;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) {
+    text = decoder.decode(next.value, { stream: true });
     if (text !== "") yield text;
   }
   const tail = decoder.decode();
   if (tail !== "") yield tail;
 }
 
-async function* readCsv(path: string, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
+async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
   summary.encoding = encoding;
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   const sync = () => {
@@ -173,7 +185,7 @@ async function* readCsv(path: string, encoding: TextEncoding, delimiter: string 
     summary.reportedLines = tally.reportedLines;
     summary.multiLineRecords = tally.multiLineRecords;
   };
-  for await (const row of parseCsv(decode(path, encoding), limits, tally, delimiter)) {
+  for await (const row of parseCsv(text, limits, tally, delimiter)) {
     sync();
     yield row;
   }
