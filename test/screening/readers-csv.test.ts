@@ -44,6 +44,7 @@ describe("readRows on CSV", () => {
     const crRead = await readAll(file("cr.csv", cr));
     expect(cellsOf(crRead.rows)).toHaveLength(401);
     expect(cellsOf(crRead.rows).at(-1)).toEqual({ row: 401, cells: people(400).at(-1) });
+    expect((await readAll(file("small-cr.csv", "a,b\r1,2\r"))).rows).toEqual([{ row: 1, cells: ["a", "b"] }, { row: 2, cells: ["1", "2"] }]);
   });
 
   it("numbers rows by their first line, gives the last line of a record spanning lines, and skips blank lines", async () => {

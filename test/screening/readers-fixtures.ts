@@ -92,6 +92,8 @@ export interface BookSpec {
   readonly sharedStrings?: readonly string[] | string;
   /** `<cellXfs>` number formats, by style index; 14 is a date. */
   readonly styles?: readonly number[];
+  /** Custom number formats (`<numFmts>`), by id. */
+  readonly formats?: Readonly<Record<number, string>>;
   readonly date1904?: boolean;
   /** Entries to change or add (by name) after the workbook's own. */
   readonly override?: (entries: ZipEntry[]) => ZipEntry[];
@@ -114,7 +116,7 @@ export function workbookEntries(spec: BookSpec): ZipEntry[] {
     },
     {
       name: "xl/styles.xml",
-      data: `<?xml version="1.0" encoding="UTF-8"?><styleSheet ${NS}><cellXfs count="${(spec.styles ?? [0]).length}">${(spec.styles ?? [0]).map((id) => `<xf numFmtId="${id}"/>`).join("")}</cellXfs></styleSheet>`,
+      data: `<?xml version="1.0" encoding="UTF-8"?><styleSheet ${NS}>${spec.formats ? `<numFmts>${Object.entries(spec.formats).map(([id, code]) => `<numFmt numFmtId="${id}" formatCode="${escapeXml(code)}"/>`).join("")}</numFmts>` : ""}<cellXfs count="${(spec.styles ?? [0]).length}">${(spec.styles ?? [0]).map((id) => `<xf numFmtId="${id}"/>`).join("")}</cellXfs></styleSheet>`,
     },
     ...spec.sheets.map((s, i) => ({ name: `xl/worksheets/sheet${i + 1}.xml`, data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet ${NS}><sheetData>${s.data}</sheetData></worksheet>` })),
   ];

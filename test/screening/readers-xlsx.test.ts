@@ -36,6 +36,13 @@ describe("readRows on XLSX", () => {
     expect(read.summary).toMatchObject({ format: "xlsx", sheet: { name: "数据", number: 1, chosen: "first", passed: [] }, lines: 4, blankLines: 1, recordLines: 3, complete: true });
   });
 
+  it("reads numbers with a custom date format as dates, and other custom formats as numbers", async () => {
+    const data = '<row r="1"><c r="A1" s="1"><v>45658</v></c><c r="B1" s="2"><v>45658</v></c><c r="C1" s="3"><v>0.5</v></c><c r="D1" s="4"><v>45658</v></c></row>';
+    const formats = { 164: 'yyyy"年"m"月"d"日"', 165: '#,##0.00"元"', 166: "[h]:mm", 167: '[Red]0;"负"0' };
+    const read = await readAll(file("formats.xlsx", workbook({ sheets: [{ name: "S", data }], styles: [0, 164, 165, 166, 167], formats })));
+    expect(read.rows).toEqual([{ row: 1, cells: [new Date("2025-01-01T00:00:00Z"), 45658, new Date("1899-12-30T12:00:00Z"), 45658] }]);
+  });
+
   it("reads dates of the 1904 date system", async () => {
     const read = await readAll(file("1904.xlsx", workbook({ sheets: [{ name: "S", data: '<row r="1"><c r="A1" s="1"><v>0</v></c></row>' }], styles: [0, 14], date1904: true })));
     expect(read.rows).toEqual([{ row: 1, cells: [new Date("1904-01-01T00:00:00Z")] }]);

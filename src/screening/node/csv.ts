@@ -157,6 +157,20 @@ export function detectDelimiter(text: string): string {
   return ",";
 }
 
+/** Why a quote is taken for a broken one, in both languages. */
+function brokenQuote(parsed: Exclude<Parsed, { kind: "more" }>, line: number, at: number, width: number, limits: CsvLimits): { en: string; zh: string } {
+  if (parsed.kind === "record") {
+    const lines = `${line}–${line + parsed.lines}`;
+    return parsed.cells.length === width
+      ? { en: `joins lines ${lines} into one record whose field holds lines that look like records of this file`, zh: `把第 ${lines} 行连成一条记录，其字段中含有形似本文件记录的行` }
+      : { en: `joins lines ${lines} into one record of ${parsed.cells.length} cells (the record before has ${width})`, zh: `把第 ${lines} 行连成一条有 ${parsed.cells.length} 个单元格的记录（上一条记录有 ${width} 个）` };
+  }
+  if (parsed.kind === "syntax") return { en: `runs to line ${at}, where a quote is followed by text (${parsed.en})`, zh: `一直延续到第 ${at} 行，该处引号后还有文字（${parsed.zh}）` };
+  if (parsed.why === "end") return { en: `is not closed before the end of the file (${parsed.lines} lines after it)`, zh: `直到文件末尾都没有闭合（其后还有 ${parsed.lines} 行）` };
+  if (parsed.why === "size") return { en: `is not closed within ${limits.maxRecordSize} characters (${parsed.lines} lines)`, zh: `在 ${limits.maxRecordSize} 个字符（${parsed.lines} 行）内没有闭合` };
+  return { en: `is not closed within ${limits.maxRecordLines} lines`, zh: `在 ${limits.maxRecordLines} 行内没有闭合` };
+}
+
 /**
  * Reads CSV records from decoded text chunks. Yields each non-blank record with its first line
  * (and its last, when it spans lines), and each broken one as a reason: `csv_syntax` (a misplaced
@@ -164,7 +178,8 @@ export function detectDelimiter(text: string): string {
  * spans more than `maxRecordLines` lines or `maxRecordSize` characters, or joins lines into a
  * record whose cell count differs from the record before: reported at the line where it opens,
  * with the lines it would swallow; the lines after it are read again), `record_too_large` (a
- * record without quotes over `maxRecordSize`: the reading stops). Every physical line ends up in
+ * line over `maxRecordSize` is skipped; without a line break within it the reading stops),
+ * `too_many_errors` (past `maxBrokenQuotes`: the reading stops). Every physical line ends up in
  * `tally` as blank, in a record or reported.
  *
  * @param chunks - The file's text.
@@ -185,22 +200,22 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   let broken = 0;
   let last = "";
 
-  const report = (row: number, endRow: number, code: string, en: string, zh: string, incomplete: boolean): SourceRow => {
-    tally.reportedLines += endRow - row + 1;
-    const base = { row, code, reason: en, zh };
-    return incomplete ? { ...base, incomplete: true, ...(endRow > row ? { endRow } : {}) } : base;
+  /** A reported line: counted as such, and incomplete when the file's structure broke there. */
+  const report = (row: number, code: string, en: string, zh: string, incomplete: boolean): SourceRow => {
+    tally.reportedLines++;
+    return incomplete ? { row, code, reason: en, zh, incomplete: true } : { row, code, reason: en, zh };
   };
 
   function* drain(final: boolean): Generator<SourceRow, boolean> {
     while (pos < buf.length) {
       const n = buf.indexOf(LF, pos);
       if (n === -1 && buf.length - pos > limits.maxRecordSize) {
-        yield report(line, line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true);
+        yield report(line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true);
         tally.complete = false;
         return false;
       }
       if (n - pos > limits.maxRecordSize) {
-        yield report(line, line, "record_too_large", `line ${line} has ${n - pos} characters, more than the limit of ${limits.maxRecordSize}; it is not read`, `第 ${line} 行有 ${n - pos} 个字符，超过上限 ${limits.maxRecordSize}，未读取`, true);
+        yield report(line, "record_too_large", `line ${line} has ${n - pos} characters, more than the limit of ${limits.maxRecordSize}; it is not read`, `第 ${line} 行有 ${n - pos} 个字符，超过上限 ${limits.maxRecordSize}，未读取`, true);
         pos = n + 1;
         line++;
         continue;
@@ -239,24 +254,11 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       // A broken record: report its first line and read again from the next one.
       const at = parsed.kind === "syntax" ? line + countLines(buf, pos, parsed.at) : line;
       if (parsed.kind === "syntax" && at === line) {
-        yield report(line, line, "csv_syntax", `not valid CSV at line ${line}: ${parsed.en}`, `第 ${line} 行不是有效的 CSV：${parsed.zh}`, false);
+        yield report(line, "csv_syntax", `not valid CSV at line ${line}: ${parsed.en}`, `第 ${line} 行不是有效的 CSV：${parsed.zh}`, false);
       } else {
         broken++;
-        const swallowed = parsed.kind === "syntax" ? at - line : parsed.lines;
-        const why =
-          parsed.kind === "record" && parsed.cells.length === width
-            ? { en: `joins lines ${line}–${line + parsed.lines} into one record whose field holds lines that look like records of this file`, zh: `把第 ${line}–${line + parsed.lines} 行连成一条记录，其字段中含有形似本文件记录的行` }
-            : parsed.kind === "syntax"
-            ? { en: `runs to line ${at}, where a quote is followed by text (${parsed.en})`, zh: `一直延续到第 ${at} 行，该处引号后还有文字（${parsed.zh}）` }
-            : parsed.kind === "record"
-            ? { en: `joins lines ${line}–${line + parsed.lines} into one record of ${parsed.cells.length} cells (the record before has ${width})`, zh: `把第 ${line}–${line + parsed.lines} 行连成一条有 ${parsed.cells.length} 个单元格的记录（上一条记录有 ${width} 个）` }
-            : parsed.why === "end"
-              ? { en: `is not closed before the end of the file (${swallowed} lines after it)`, zh: `直到文件末尾都没有闭合（其后还有 ${swallowed} 行）` }
-              : parsed.why === "size"
-                ? { en: `is not closed within ${limits.maxRecordSize} characters (${swallowed} lines)`, zh: `在 ${limits.maxRecordSize} 个字符（${swallowed} 行）内没有闭合` }
-                : { en: `is not closed within ${limits.maxRecordLines} lines`, zh: `在 ${limits.maxRecordLines} 行内没有闭合` };
+        const why = brokenQuote(parsed, line, at, width, limits);
         yield report(
-          line,
           line,
           "unclosed_quote",
           `likely an unclosed quote: a quote at line ${line} ${why.en}; line ${line} is not read, the lines after it are read on their own`,
@@ -264,8 +266,8 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
           true,
         );
         if (broken >= limits.maxBrokenQuotes) {
-          yield report(line + 1, line + 1, "too_many_errors", `${broken} broken quotes; the reading stops after line ${line}`, `${broken} 处引号错误，读取在第 ${line} 行后停止`, true);
-          tally.reportedLines--;
+          // Not a line of its own: the lines from here on are not read.
+          yield { row: line + 1, code: "too_many_errors", reason: `${broken} broken quotes; the reading stops after line ${line}`, zh: `${broken} 处引号错误，读取在第 ${line} 行后停止`, incomplete: true };
           tally.complete = false;
           return false;
         }
@@ -283,7 +285,8 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
     if (delimiter === -1) {
       if (buf.length + chunk.length === 0) continue;
       const head = buf + chunk;
-      crOnly = head.indexOf(LF) === -1 && head.indexOf("\r") !== -1 && head.length > 4096;
+      // The first chunk is the encoding sample (256 KiB) or the whole file.
+      crOnly = head.indexOf(LF) === -1 && head.indexOf("\r") !== -1;
       delimiterText = given ?? detectDelimiter(head);
       delimiter = delimiterText.charCodeAt(0);
       tally.delimiter = delimiterText;
@@ -309,6 +312,6 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   const accounted = tally.blankLines + tally.recordLines + tally.reportedLines;
   if (accounted !== tally.lines) {
     tally.complete = false;
-    yield report(line, line, "lines_unaccounted", `the file has ${tally.lines} lines but ${accounted} were read or reported`, `文件共 ${tally.lines} 行，但只读取或报告了 ${accounted} 行`, true);
+    yield report(line, "lines_unaccounted", `the file has ${tally.lines} lines but ${accounted} were read or reported`, `文件共 ${tally.lines} 行，但只读取或报告了 ${accounted} 行`, true);
   }
 }
