@@ -1,7 +1,7 @@
 // Benchmark of screening: npm run bench:screen [-- --rows N] (or -- --generate file.csv --rows N: only write the data)
 // Generates a synthetic CSV of households with members (N rows, default 1,000,000) in a temp dir,
 // then times, each in a fresh process so that peak RSS is its own:
-//   (a) parsing alone (read + decode + csv-parse, every row),
+//   (a) parsing alone (read + decode + parse, every row),
 //   (b) parsing plus the example rulebook, inline and with 1 and 2 worker threads.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
