@@ -63,10 +63,10 @@ describe.skipIf(!present)(`the playground in ${CHROMIUM} under ${CSP}${present ?
     page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
     page.on("request", (r) => void (!r.url().startsWith(`${origin}/`) && problems.push(`request not to 127.0.0.1: ${r.url()}`)));
     page.on("worker", (w) => w.on("console", (m) => void (m.type() === "error" && problems.push(`worker console error: ${m.text()}`))));
-    await page.addInitScript(() => {
-      document.addEventListener("securitypolicyviolation", (e) => {
-        ((window as unknown as { __csp: string[] }).__csp ??= []).push(`${e.violatedDirective} ${e.blockedURI}`);
-      });
+    await page.addInitScript({
+      content: `document.addEventListener("securitypolicyviolation", (e) => {
+        (window.__csp ??= []).push(e.violatedDirective + " " + e.blockedURI);
+      });`,
     });
     await page.goto(`${origin}/`);
     await page.waitForSelector("body[data-ready=true]");
@@ -80,7 +80,7 @@ describe.skipIf(!present)(`the playground in ${CHROMIUM} under ${CSP}${present ?
   });
 
   async function noProblems(): Promise<void> {
-    const csp = await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+    const csp = (await page.evaluate("window.__csp ?? []")) as string[];
     expect([...problems, ...csp.map((v) => `CSP violation: ${v}`)]).toEqual([]);
   }
   async function shot(name: string): Promise<void> {
