@@ -10,7 +10,8 @@ import { AssessmentSchema, type Assessment } from "./assessment";
  * what {@link scoreAssessment} takes; data of unknown shape goes through {@link parseAssessment},
  * {@link safeParseAssessment} or {@link safeScoreAssessment} instead.
  */
-export type AssessmentInput = z.input<typeof AssessmentSchema>;
+// An interface, not a type alias of z.input: the reference and editors then show its name, not the expanded shape.
+export interface AssessmentInput extends z.input<typeof AssessmentSchema> {}
 
 /**
  * Validates an assessment of unknown shape, e.g. read from a JSON file, and returns it typed.
