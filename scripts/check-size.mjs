@@ -11,8 +11,9 @@ const KB = 1024;
 /**
  * Each case: what a user writes and its gzipped budget in KB (issue 12). `enforced: false` marks a
  * budget not met yet: its figure is printed as NOT MET and fails nothing, so that the number stays
- * visible without a check that cannot fail. The two unmet budgets wait for the zod/mini pass
- * (docs/decisions/0501-package-dependencies.md); set `enforced: true` once they are met.
+ * visible without a check that cannot fail. `scoreAssessment` waits for the zod/mini pass (zod
+ * classic is 93 KB of its 198 KB); `compileRule` imports no zod, its excess is the rules' own code
+ * (docs/decisions/0501-package-dependencies.md). A budget met but not enforced says so.
  */
 const CASES = [
   {
@@ -61,7 +62,7 @@ try {
     const gz = gzipSync(bytes, { level: 9 }).length;
     const over = gz > c.budget * KB;
     if (over && c.enforced) failed = true;
-    const status = !over ? "ok     " : c.enforced ? "OVER   " : "NOT MET";
+    const status = !over ? (c.enforced ? "ok     " : "MET (set enforced: true)") : c.enforced ? "OVER   " : "NOT MET";
     console.log(
       `${status} ${c.name}: ${(bytes.length / KB).toFixed(1)} KB minified, ` +
         `${(gz / KB).toFixed(1)} KB gzipped (budget ${c.budget} KB gzipped${c.enforced ? "" : ", not enforced yet"})`,
