@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareRulebook } from "../src/screening/prepare";
+import type { RulebookInput } from "../src/screening/schema";
 import { createEvaluatorPool } from "../src/screening/node/pool";
 import { readRows } from "../src/screening/node/rows";
 import { screenFile } from "../src/screening/node/run";
@@ -77,7 +78,7 @@ async function measure(phase: string, file: string): Promise<void> {
     for await (const row of readRows(file)) if ("cells" in row) rows++;
   } else {
     const workers = Number(phase.slice("screen".length));
-    const rulebook = JSON.parse(readFileSync(RULEBOOK, "utf8")) as unknown;
+    const rulebook = JSON.parse(readFileSync(RULEBOOK, "utf8")) as RulebookInput;
     const prepared = prepareRulebook(rulebook);
     const pool = workers > 0 ? createEvaluatorPool(workers, { rulebook, parameters: prepared.parameters }) : undefined;
     const result = await screenFile(prepared, file, {

@@ -120,6 +120,8 @@ export {
 } from "./scoring/result";
 export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceEntry } from "./scoring/result";
 export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
+export { parseAssessment, safeParseAssessment } from "./scoring/input";
+export type { AssessmentInput } from "./scoring/input";
 export { prepareFramework, PreparedFramework } from "./scoring/prepare";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { IdSchema, NonNegativeNumberSchema, PointsSchema, SourceRefSchema, TextSchema, CalendarDateSchema } from "./primitives";
 
 /** A department (部门) of the framework's registry, referred to by indicators through its id. */
