@@ -1,6 +1,6 @@
 import type { IssuePath } from "../internal/errors";
 import { describeValue, evaluationError, ruleError } from "./limits";
-import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { argPath, checkArity, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
 import { readKey, readOwn, toNumber, UNSAFE_SEGMENTS } from "./values";
 import type { JsonLogicRule } from "./types";
 
@@ -33,6 +33,7 @@ function literalSegments(key: JsonLogicRule | undefined, at: IssuePath, op: stri
   if (typeof key === "object" && key !== null) {
     throw ruleError("invalid_arguments", at, `operator "${op}" needs a path (text or a number), got ${describeValue(key)}`);
   }
+  if (key !== undefined && key !== null) cx.checkPathLength(String(key), op, at, true);
   const segments = splitPath(key);
   if (segments === null) return null;
   for (const segment of segments) {
@@ -45,12 +46,14 @@ function literalSegments(key: JsonLogicRule | undefined, at: IssuePath, op: stri
 }
 
 /** Splits a path computed at run time; unsafe steps make it unreachable (null result). */
-function runtimeSegments(key: unknown, site: Site): string[] | null | false {
+function runtimeSegments(key: unknown, site: Site, cx: Compiler): string[] | null | false {
   if (key === undefined || key === null || key === "") return null;
   if (typeof key !== "string" && typeof key !== "number") {
     throw evaluationError("invalid_arguments", site.path, `operator "${site.op}" needs a path (text or a number), got ${describeValue(key)}`);
   }
-  const segments = String(key).split(".");
+  const text = String(key);
+  cx.checkPathLength(text, site.op, site.path, false);
+  const segments = text.split(".");
   for (const segment of segments) if (UNSAFE_SEGMENTS.has(segment)) return false;
   return segments;
 }
@@ -67,7 +70,7 @@ const compileVar: OperatorCompiler = (site, cx) => {
     cx.readComputed(pathAt, site.op);
     const pathEv = cx.compile(pathRule, pathAt);
     return (d, s) => {
-      const segments = runtimeSegments(pathEv(d, s), site);
+      const segments = runtimeSegments(pathEv(d, s), site, cx);
       if (segments === null) return d;
       const value = segments === false ? undefined : readPath(d, segments);
       return value === undefined ? fallback(d, s) : value;
@@ -120,8 +123,8 @@ function readFixed(segments: readonly string[], fallbackValue: unknown): Evaluat
 }
 
 /** Whether a key counts as missing: its value is absent, null or "". */
-function isMissing(data: unknown, key: unknown, site: Site): boolean {
-  const segments = runtimeSegments(key, site);
+function isMissing(data: unknown, key: unknown, site: Site, cx: Compiler): boolean {
+  const segments = runtimeSegments(key, site, cx);
   if (segments === null) return data === null || data === undefined || data === "";
   if (segments === false) return true;
   const value = readPath(data, segments);
@@ -143,11 +146,13 @@ function compileKeys(rules: readonly JsonLogicRule[], at: (i: number) => IssuePa
   };
 }
 
-function collectMissing(data: unknown, keys: readonly unknown[], site: Site): unknown[] {
+function collectMissing(data: unknown, keys: readonly unknown[], site: Site, cx: Compiler, s: EvalState): unknown[] {
+  // One step per key, charged before the walk: a computed list may be long (or sparse).
+  cx.chargeSteps(s, keys.length, site);
   const out: unknown[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    if (isMissing(data, key, site)) out.push(key);
+    if (isMissing(data, key, site, cx)) out.push(key);
   }
   return out;
 }
@@ -158,7 +163,7 @@ const compileMissing: OperatorCompiler = (site, cx) => {
   const keyRules = site.args.length === 1 && Array.isArray(first) ? (first as readonly JsonLogicRule[]) : site.args;
   const nested = keyRules !== site.args;
   const keys = compileKeys(keyRules, (i) => (nested ? [...argPath(site, 0), i] : argPath(site, i)), site, cx);
-  return (d, s) => collectMissing(d, keys(d, s) as readonly unknown[], site);
+  return (d, s) => collectMissing(d, keys(d, s) as readonly unknown[], site, cx, s);
 };
 
 /** `missing_some`: [] when at least `need` of the keys are present, else the missing keys. */
@@ -181,7 +186,7 @@ const compileMissingSome: OperatorCompiler = (site, cx) => {
     if (!Array.isArray(list)) {
       throw evaluationError("invalid_arguments", site.path, `operator "missing_some" needs an array of keys, got ${describeValue(list)}`);
     }
-    const missing = collectMissing(d, list, site);
+    const missing = collectMissing(d, list, site, cx, s);
     return list.length - missing.length >= wanted ? [] : missing;
   };
 };
