@@ -1,4 +1,4 @@
-import { describeValue, evaluationError } from "./limits";
+import { COST, describeValue, evaluationError } from "./limits";
 import { argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
 import {
   addFast,
@@ -24,12 +24,17 @@ function compileArgs(site: Site, cx: Compiler): Evaluator[] {
   return site.args.map((arg, i) => cx.compile(arg, argPath(site, i)));
 }
 
+/** Converts a value that is not a finite number, charging the reading of long numeric text. */
+function numberOf(x: unknown, site: Site, cx: Compiler, s: EvalState): number {
+  if (typeof x === "string" && x.length > COST.freeText) cx.chargeSteps(s, Math.ceil(x.length / COST.searchPerStep), site);
+  return toNumber(x, site.op, site.path);
+}
+
 /** Evaluates an operand as a number, with the finite-number case inline. */
-function operand(ev: Evaluator, site: Site): Evaluator {
-  const { op, path } = site;
+function operand(ev: Evaluator, site: Site, cx: Compiler): Evaluator {
   return (d, s) => {
     const x = ev(d, s);
-    return typeof x === "number" && x - x === 0 ? x : toNumber(x, op, path);
+    return typeof x === "number" && x - x === 0 ? x : numberOf(x, site, cx, s);
   };
 }
 
@@ -65,11 +70,9 @@ function apply(op: Arithmetic, x: number, y: number, site: Site, cx: Compiler, s
 /** An n-ary fold over numeric operands, specialised for one and two (checks inline). */
 function fold(site: Site, cx: Compiler, op: Arithmetic, empty: number | undefined): Evaluator {
   const raw = compileArgs(site, cx);
-  const { path } = site;
-  const name = site.op;
   if (raw.length === 0) return () => empty;
   if (raw.length === 1) {
-    const only = operand(raw[0] as Evaluator, site);
+    const only = operand(raw[0] as Evaluator, site, cx);
     return (d, s) => (only(d, s) as number) + 0;
   }
   if (raw.length === 2) {
@@ -79,13 +82,13 @@ function fold(site: Site, cx: Compiler, op: Arithmetic, empty: number | undefine
     return (d, s) => {
       let x = fetch(ka, ea, keyA, va, d, s);
       let y = fetch(kb, eb, keyB, vb, d, s);
-      if (typeof x !== "number" || x - x !== 0) x = toNumber(x, name, path);
-      if (typeof y !== "number" || y - y !== 0) y = toNumber(y, name, path);
+      if (typeof x !== "number" || x - x !== 0) x = numberOf(x, site, cx, s);
+      if (typeof y !== "number" || y - y !== 0) y = numberOf(y, site, cx, s);
       const r = f(x as number, y as number);
       return r === r ? r : apply(op, x as number, y as number, site, cx, s);
     };
   }
-  const args = raw.map((ev) => operand(ev, site));
+  const args = raw.map((ev) => operand(ev, site, cx));
   return (d, s) => {
     let acc = (args[0] as Evaluator)(d, s) as number;
     for (let i = 1; i < args.length; i++) acc = apply(op, acc, (args[i] as Evaluator)(d, s) as number, site, cx, s);
@@ -106,7 +109,7 @@ const compileMultiply: OperatorCompiler = (site, cx) => {
 const compileSubtract: OperatorCompiler = (site, cx) => {
   checkArity(site, 1, 2);
   if (site.args.length === 1) {
-    const a = operand(compileArgs(site, cx)[0] as Evaluator, site);
+    const a = operand(compileArgs(site, cx)[0] as Evaluator, site, cx);
     return (d, s) => 0 - (a(d, s) as number);
   }
   return fold(site, cx, { fast: subtractFast, slow: subtractSlow, name: "-" }, undefined);

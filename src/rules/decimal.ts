@@ -201,7 +201,8 @@ function magnitude(x: number): number {
 }
 
 /**
- * The cost, in steps of the `maxSteps` budget, of one operation through decimal.js: a base, plus
+ * The cost, in steps of the `maxSteps` budget, of one operation through decimal.js: a base (twice
+ * for `/`, which works to 120 digits), plus
  * the digits the exact result spans between the operands' magnitudes for `+` and `-` (an addition
  * of 1e308 and 1e-300 writes 608 digits), and four times the digits of the quotient for `%` (the
  * remainder divides them all out). `*` and `/` work on at most 17 and 120 digits.
@@ -210,7 +211,8 @@ function magnitude(x: number): number {
  */
 export function decimalCost(op: "+" | "-" | "*" | "/" | "%", a: number, b: number): number {
   const base = COST.decimalBase;
-  if (op === "*" || op === "/") return base;
+  if (op === "*") return base;
+  if (op === "/") return 2 * base;
   const spread = magnitude(a) - magnitude(b);
   if (op === "%") return base + 4 * COST.decimalPerDigit * (spread > 0 ? spread : 0);
   return base + COST.decimalPerDigit * (spread > 0 ? spread : -spread);

@@ -30,12 +30,17 @@ export const MAX_NUMERAL_LENGTH = 400;
 export const COST = Object.freeze({
   /** Text at most this long is compared, searched and built at no charge beyond its node. */
   freeText: 64,
-  /** Characters compared, hashed or searched per step (`==`, `===`, `<`, `in`). */
+  /** Characters compared or hashed per step (`==`, `===`, `<`, `in` over an array). */
   textPerStep: 64,
+  /**
+   * Characters searched or parsed per step (`in` over text, whose worst case reads each several
+   * times; numeric text read as a number).
+   */
+  searchPerStep: 8,
   /** Characters built per step (`cat`, an array written as text): memory, too, is bounded. */
   builtPerStep: 8,
-  /** A decimal.js operation (the rare numbers off the fast path), before its digits. */
-  decimalBase: 100,
+  /** A decimal.js operation (the rare numbers off the fast path), before its digits; twice for `/`. */
+  decimalBase: 300,
   /** Each decimal digit between the operands' magnitudes (`+`, `-`), times 4 for `%`. */
   decimalPerDigit: 1,
 });

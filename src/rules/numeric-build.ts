@@ -48,6 +48,8 @@ function varSegments(args: readonly JsonLogicRule[]): string[] | null {
   if (typeof path !== "string" && typeof path !== "number") return null;
   if (path === "" || (fallback !== undefined && fallback !== null && typeof fallback === "object")) return null;
   const segments = String(path).split(".");
+  // Long paths take the general path, which charges their reads to the step budget.
+  if (segments.length > 8) return null;
   return segments.some((s) => UNSAFE_SEGMENTS.has(s)) ? null : segments;
 }
 

@@ -76,13 +76,14 @@ const compileIn: OperatorCompiler = (site, cx) => {
     const within = haystack(d, s);
     if (typeof within === "string") {
       const part = typeof value === "string" ? value : toText(value, site, cx, s);
-      cx.chargeText(s, within.length + part.length, site);
+      const length = within.length + part.length;
+      if (length > COST.freeText) cx.chargeSteps(s, Math.ceil(length / COST.searchPerStep), site);
       return within.includes(part);
     }
     if (!Array.isArray(within)) return false;
     // One step per element, charged before the walk (a sparse array of length 2^32 - 1 is refused),
     // and a long text needle costs its comparison with each element.
-    const per = typeof value === "string" && value.length > COST.freeText ? 1 + Math.ceil(value.length / COST.textPerStep) : 1;
+    const per = typeof value === "string" && value.length > COST.freeText ? 1 + Math.ceil(value.length / COST.searchPerStep) : 1;
     cx.chargeSteps(s, within.length * per, site);
     for (let i = 0; i < within.length; i++) {
       if (within[i] === value && hasOwn.call(within, i)) return true;

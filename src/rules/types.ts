@@ -45,9 +45,10 @@ export interface RuleLimits {
    * Most work per evaluation. Each element that `map`, `filter`, `reduce`, `all`, `none` or `some`
    * walks costs the size (node count) of its per-element rule; each element `merge` builds, `in`
    * searches, `missing` checks or an array written as text holds costs 1; text longer than 64
-   * characters costs 1 per 64 characters compared or searched (`==`, `===`, `<`, `in`) and 1 per 8
-   * characters built (`cat`); an arithmetic operation off the fast path (decimal.js) costs 100 plus
-   * the digits between its operands' magnitudes (4 per digit for `%`). Default 10,000,000.
+   * characters costs 1 per 64 characters compared (`==`, `===`, `<`), 1 per 8 searched (`in`) or
+   * read as a number, and 1 per 8 built (`cat`); an arithmetic operation off the fast path
+   * (decimal.js) costs 300 (600 for `/`) plus the digits between its operands' magnitudes (4 per
+   * digit for `%`). Default 10,000,000.
    */
   readonly maxSteps?: number;
   /** Longest text that `cat`, or an array written as text, may build. Default 1,000,000 characters. */

@@ -12,6 +12,9 @@ import type { JsonLogicRule } from "./types";
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/** Literal paths of more segments than this are charged a step per segment on each read. */
+const LONG_PATH = 8;
+
 /** The segments of a path, or null for the whole data (`""`, null, no path). */
 function splitPath(path: unknown): string[] | null {
   if (path === undefined || path === null || path === "") return null;
@@ -46,7 +49,7 @@ function literalSegments(key: JsonLogicRule | undefined, at: IssuePath, op: stri
 }
 
 /** Splits a path computed at run time; unsafe steps make it unreachable (null result). */
-function runtimeSegments(key: unknown, site: Site, cx: Compiler): string[] | null | false {
+function runtimeSegments(key: unknown, site: Site, cx: Compiler, s: EvalState): string[] | null | false {
   if (key === undefined || key === null || key === "") return null;
   if (typeof key !== "string" && typeof key !== "number") {
     throw evaluationError("invalid_arguments", site.path, `operator "${site.op}" needs a path (text or a number), got ${describeValue(key)}`);
@@ -54,6 +57,9 @@ function runtimeSegments(key: unknown, site: Site, cx: Compiler): string[] | nul
   const text = String(key);
   cx.checkPathLength(text, site.op, site.path, false);
   const segments = text.split(".");
+  // Splitting and walking cost a step per segment, and its text.
+  cx.chargeSteps(s, segments.length, site);
+  cx.chargeText(s, text.length, site);
   for (const segment of segments) if (UNSAFE_SEGMENTS.has(segment)) return false;
   return segments;
 }
@@ -70,7 +76,7 @@ const compileVar: OperatorCompiler = (site, cx) => {
     cx.readComputed(pathAt, site.op);
     const pathEv = cx.compile(pathRule, pathAt);
     return (d, s) => {
-      const segments = runtimeSegments(pathEv(d, s), site, cx);
+      const segments = runtimeSegments(pathEv(d, s), site, cx, s);
       if (segments === null) return d;
       const value = segments === false ? undefined : readPath(d, segments);
       return value === undefined ? fallback(d, s) : value;
@@ -83,6 +89,14 @@ const compileVar: OperatorCompiler = (site, cx) => {
     return cx.markKey((d) => readKey(d, key), key);
   }
   if (fixed !== undefined && segments.length <= 2) return readFixed(segments, fallbackValue);
+  if (segments.length > LONG_PATH) {
+    // A long literal path costs a step per segment on every read (one node would undercount it).
+    return (d, s) => {
+      cx.chargeSteps(s, segments.length, site);
+      const value = readPath(d, segments);
+      return value === undefined ? fallback(d, s) : value;
+    };
+  }
   return (d, s) => {
     const value = readPath(d, segments);
     return value === undefined ? fallback(d, s) : value;
@@ -123,8 +137,8 @@ function readFixed(segments: readonly string[], fallbackValue: unknown): Evaluat
 }
 
 /** Whether a key counts as missing: its value is absent, null or "". */
-function isMissing(data: unknown, key: unknown, site: Site, cx: Compiler): boolean {
-  const segments = runtimeSegments(key, site, cx);
+function isMissing(data: unknown, key: unknown, site: Site, cx: Compiler, s: EvalState): boolean {
+  const segments = runtimeSegments(key, site, cx, s);
   if (segments === null) return data === null || data === undefined || data === "";
   if (segments === false) return true;
   const value = readPath(data, segments);
@@ -152,7 +166,7 @@ function collectMissing(data: unknown, keys: readonly unknown[], site: Site, cx:
   const out: unknown[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    if (isMissing(data, key, site, cx)) out.push(key);
+    if (isMissing(data, key, site, cx, s)) out.push(key);
   }
   return out;
 }
