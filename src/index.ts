@@ -102,6 +102,7 @@ export {
 } from "./scoring/result";
 export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceEntry } from "./scoring/result";
 export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
+export { matterKey } from "./scoring/deductions";
 export { prepareFramework, PreparedFramework } from "./scoring/prepare";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";
@@ -156,6 +157,7 @@ export {
   parseRectificationProblem,
   applyRectificationEvent,
   safeApplyRectificationEvent,
+  MAX_RECTIFICATION_HISTORY,
   summarizeRectifications,
   safeSummarizeRectifications,
   ChecklistUnitSchema,
