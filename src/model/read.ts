@@ -1,4 +1,7 @@
 import type { KaoheIssue } from "../internal/errors";
+import { FORBIDDEN_KEYS, MAX_INPUT_DEPTH } from "../internal/json";
+
+export { FORBIDDEN_KEYS, MAX_INPUT_DEPTH };
 
 /**
  * Defensive readers for inputs whose shape is not yet known: the cross-reference checks run beside
@@ -46,17 +49,6 @@ export function checkUnique(
   }
   return seen;
 }
-
-/** Keys that lead to prototypes in JS: refused in every input kaohe reads. */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
-
-/**
- * The deepest nesting of objects and arrays accepted in an input (a framework, an assessment, a
- * rulebook, a checklist…). Deeper input, or input that contains itself, is a `too_deep` issue, found
- * without recursion before anything recurses over the input. A rule's own depth is limited further by
- * the rule engine (at most 1,000 levels), which fits.
- */
-export const MAX_INPUT_DEPTH = 1_024;
 
 /** Formats a short path for a message. */
 function shortPath(path: readonly (string | number)[]): string {
@@ -117,8 +109,9 @@ export function checkInputStructure(input: unknown, path: (string | number)[] = 
           issues.push({
             code: "forbidden_key",
             path: [...at, key],
-            message: `the key "${key}" is not allowed: it names a JS prototype, and would be dropped or read through one`,
-            zh: `不允许使用键名"${key}"：它在 JS 中指向原型，会被丢弃或借原型读取`,
+            // The path says where; the key names a JS prototype and would be dropped or read through one.
+            message: `the key "${key}" is not allowed`,
+            zh: `不允许使用键名"${key}"（它在 JS 中指向原型）`,
           });
         }
       }
