@@ -8,7 +8,9 @@ function named(value: unknown, noun: string, code: "code" | "id" | "number"): st
   const name = field(value, "name") ?? field(value, "title") ?? field(value, "text");
   const key = field(value, code) ?? field(value, "id");
   if (key === undefined && name === undefined) return undefined;
-  return `${noun} ${String(key ?? "?")}${typeof name === "string" ? `「${name.length > 24 ? `${name.slice(0, 24)}…` : name}」` : ""}`;
+  // A host's value may be any object (even one without a prototype): only text and numbers are shown.
+  const shown = typeof key === "string" || typeof key === "number" ? String(key) : "?";
+  return `${noun} ${shown}${typeof name === "string" ? `「${name.length > 24 ? `${name.slice(0, 24)}…` : name}」` : ""}`;
 }
 
 /** Names the deepest labelled item of a framework that a path runs through, in Chinese where it can. */
