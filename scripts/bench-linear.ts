@@ -84,7 +84,7 @@ report("deduction events naming distinct matters (scoreAssessment), for comparis
   const input = assessment(n, false);
   return time(() => scoreAssessment(framework, input));
 });
-report("rectification events applied one by one (applyRectificationEvent)", 2_500, (n) => {
+report("rectification events applied one by one (applyRectificationEvent), up to MAX_RECTIFICATION_HISTORY", 250, (n) => {
   const events = rectificationEvents(n);
   return time(() => events.reduce((p, e) => applyRectificationEvent(p, e), problem));
 });

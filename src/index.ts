@@ -103,6 +103,7 @@ export {
 export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceEntry } from "./scoring/result";
 export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
 export { matterKey } from "./scoring/deductions";
+export { MAX_INPUT_DEPTH } from "./internal/json";
 export { prepareFramework, PreparedFramework } from "./scoring/prepare";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";

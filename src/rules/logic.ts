@@ -1,4 +1,4 @@
-import { argPath, checkArity, fetch, type Compiler, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
+import { argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
 import { compareValues, looseEquals, truthy } from "./values";
 
 /*
@@ -121,6 +121,11 @@ type Order = "<" | "<=" | ">" | ">=";
 /** One comparison, with the common case (two finite numbers) inline and operands fetched directly. */
 function orderPair(order: Order, a: Operand, b: Operand, site: Site, cx: Compiler): Evaluator {
   const { op, path } = site;
+  // The general case, apart so that the hot closures stay small: text read is charged first.
+  const compareCharged = (x: unknown, y: unknown, s: EvalState): number => {
+    cx.chargeText(s, textLength(x, y), site);
+    return compareValues(x, y, op, path);
+  };
   const { kind: ka, ev: ea, key: keyA, value: va } = a;
   const { kind: kb, ev: eb, key: keyB, value: vb } = b;
   switch (order) {
@@ -129,32 +134,28 @@ function orderPair(order: Order, a: Operand, b: Operand, site: Site, cx: Compile
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x < y;
-        cx.chargeText(s, textLength(x, y), site);
-        return compareValues(x, y, op, path) < 0;
+        return compareCharged(x, y, s) < 0;
       };
     case "<=":
       return (d, s) => {
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x <= y;
-        cx.chargeText(s, textLength(x, y), site);
-        return compareValues(x, y, op, path) <= 0;
+        return compareCharged(x, y, s) <= 0;
       };
     case ">":
       return (d, s) => {
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x > y;
-        cx.chargeText(s, textLength(x, y), site);
-        return compareValues(x, y, op, path) > 0;
+        return compareCharged(x, y, s) > 0;
       };
     case ">=":
       return (d, s) => {
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x >= y;
-        cx.chargeText(s, textLength(x, y), site);
-        return compareValues(x, y, op, path) >= 0;
+        return compareCharged(x, y, s) >= 0;
       };
   }
 }

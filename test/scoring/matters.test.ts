@@ -52,6 +52,15 @@ describe("deductions of one matter however it is typed", () => {
     });
   }
 
+  it("groups 20,000 events of one matter into one deduction at its highest clause", () => {
+    const clauses = framework.deductionClauses.map((c) => c.id).filter((id) => id !== "13a" && id !== "13e" && id !== "13g");
+    const events = Array.from({ length: 20_000 }, (_, i) => ({ matter: i % 2 === 0 ? "同一事项" : " 同一事项\u3000", clause: clauses[i % clauses.length] as string, note: `第${i}次` }));
+    const result = scoreAssessment(framework, fullMarks(events));
+    expect(result.deductions.matters).toHaveLength(1);
+    expect(result.deductions.total).toBe("0.8");
+    expect(result.deductions.matters[0]?.notes).toHaveLength(20_000);
+  });
+
   it("keeps different words different matters", () => {
     const result = scoreAssessment(framework, fullMarks([{ matter: "媒体曝光", clause: "13d" }, { matter: "媒体曝光2", clause: "13a" }]));
     expect(result.deductions.matters).toHaveLength(2);
