@@ -11,6 +11,7 @@ import { fromZodIssues } from "../model/issues";
 import { isCalendarDate } from "../model/primitives";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { renderTable } from "./table";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** The usage line of `kaohe checklist`. */
 export const CHECKLIST_USAGE =
@@ -54,7 +55,7 @@ export function computeChecklistProgress(
   asOf: string,
   dueSoonDays: number,
 ): { ok: true; result: ChecklistCommandResult } | { ok: false; issues: KaoheIssue[] } {
-  const parsed = ProgressSchema.safeParse(input, { reportInput: true });
+  const parsed = ProgressSchema.safeParse(input, PARSE_OPTIONS);
   if (!parsed.success) {
     const named = (input as { checklist?: unknown } | null)?.checklist;
     const issues = fromZodIssues(parsed.error.issues).map((issue) =>

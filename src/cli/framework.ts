@@ -15,6 +15,7 @@ import { importFramework, type ImportFrameworkOptions } from "../model/table-imp
 import { samePath, writeFileAtomic } from "./atomic-write";
 import { EXIT, UsageError, parseArgs, readJson, type CliIO } from "./io";
 import { readTables, workbookBytes } from "./tables";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** The usage of `kaohe framework`, in both languages. */
 export const FRAMEWORK_USAGE: Bilingual = {
@@ -180,7 +181,7 @@ async function diffCommand(io: CliIO, lang: Lang, args: readonly string[]): Prom
       io.stdout(options.format === "json" ? JSON.stringify(diff, null, 2) : formatFrameworkDiff(diff, { lang }));
       return EXIT.ok;
     }
-    const parsed = AssessmentSchema.safeParse(readJsonOrFail(io, file), { reportInput: true });
+    const parsed = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
     if (!parsed.success) {
       printIssues(io, lang, file, fromZodIssues(parsed.error.issues));
       return EXIT.invalid;

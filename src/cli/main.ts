@@ -10,6 +10,7 @@ import { SCREEN_USAGE, runScreenCommand } from "./screen";
 import { safeParseChecklist } from "../model/checklistParse";
 import { safePrepareRulebook } from "../screening/prepare";
 import { runFrameworkCommand } from "./framework";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 const USAGE = [
   "Usage: kaohe <command> [options]",
@@ -49,7 +50,7 @@ const VALIDATORS: Record<string, (value: unknown) => KaoheIssue[]> = {
     return prepared.success ? [] : [...prepared.error.issues];
   },
   assessment: (value) => {
-    const parsed = AssessmentSchema.safeParse(value, { reportInput: true });
+    const parsed = AssessmentSchema.safeParse(value, PARSE_OPTIONS);
     return parsed.success ? [] : fromZodIssues(parsed.error.issues);
   },
 };

@@ -14,6 +14,7 @@ import { prepareFramework } from "../scoring/prepare";
 import type { ScoreOptions } from "../scoring/assessment";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { renderTable } from "./table";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** A file that could not be used, with every issue found in it. */
 class FileIssues {
@@ -50,14 +51,14 @@ function loadFramework(io: CliIO, options: Record<string, string>): { framework:
   }
   if (options.points) {
     const file = options.points;
-    const parsed = PointsFileSchema.safeParse(load(io, file), { reportInput: true });
+    const parsed = PointsFileSchema.safeParse(load(io, file), PARSE_OPTIONS);
     if (!parsed.success) throw new FileIssues(file, fromZodIssues(parsed.error.issues));
     const { points, methods, total } = parsed.data;
     framework = blame(file, () => withPoints(methods ? withMethods(framework, methods) : framework, points, total === undefined ? {} : { total }));
   }
   if (!options.grades) return { framework };
   const file = options.grades;
-  const parsed = GradesFileSchema.safeParse(load(io, file), { reportInput: true });
+  const parsed = GradesFileSchema.safeParse(load(io, file), PARSE_OPTIONS);
   if (!parsed.success) throw new FileIssues(file, fromZodIssues(parsed.error.issues));
   return { framework, grades: parsed.data.grades };
 }

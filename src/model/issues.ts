@@ -1,5 +1,6 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { KaoheError, type KaoheIssue } from "../internal/errors";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /**
  * Converts zod issues to kaohe issues. A custom refinement supplies its own code through
@@ -64,12 +65,12 @@ export function showValue(value: unknown): string {
 
 /** Runs a zod schema and throws a {@link KaoheError} holding every issue on failure. */
 export function parseWith<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   input: unknown,
   context: string,
   label?: (path: readonly PropertyKey[]) => string | undefined,
 ): T {
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = schema.safeParse(input, PARSE_OPTIONS);
   if (!result.success) throw new KaoheError(fromZodIssues(result.error.issues, label), context);
   return result.data;
 }
