@@ -79,7 +79,7 @@ async function measure(phase: string, file: string): Promise<void> {
     const workers = Number(phase.slice("screen".length));
     const rulebook = JSON.parse(readFileSync(RULEBOOK, "utf8")) as unknown;
     const prepared = prepareRulebook(rulebook);
-    const pool = workers > 0 ? createEvaluatorPool(workers, { rulebook, parameters: prepared.parameters }) : undefined;
+    const pool = workers > 0 ? createEvaluatorPool(workers, { rulebook, parameters: prepared.overrides }) : undefined;
     const result = await screenFile(prepared, file, {
       ...(pool ? { pool } : {}),
       onItems: (items) => {

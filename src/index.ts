@@ -218,6 +218,7 @@ export {
   isHeaderRow,
   rowFromCells,
   screeningJsonSchemas,
+  SCREENING_OPERATIONS,
 } from "./screening/index";
 export type {
   Rulebook,
@@ -238,6 +239,8 @@ export type {
   Finding as ScreeningFinding,
   ScreeningItem,
   RulePlan,
+  SkippedRule,
+  DataQualityFinding,
   RejectedRow,
   RowCounts,
   ScreeningRecord,

@@ -26,9 +26,10 @@ describe("kaohe screen", () => {
     expect(run.code).toBe(0);
     const text = readFileSync(out, "utf8");
     expect(text.startsWith("\uFEFFkind,code,title,severity,subject,recordId,householdId,county,township,village,message,values,file,row\n")).toBe(true);
-    expect(text).toContain('rejected,invalid_value,,,,,,,,,"年龄 ""十二"" is not a number",,');
-    expect(run.stderr).toHaveLength(3);
-    expect(run.stderr[1]).toMatch(/synthetic-households-gbk\.csv:24: 年龄 "十二" is not a number \[invalid_value\]$/);
+    expect(text).toContain('data_quality,invalid_value,年龄,,person,SYN-0199-02,SYN-0199,示例县,甲乡,二村,"「年龄」的值""十二""不是数字","{""age"":""十二""}",');
+    expect(text).toContain("rejected,wrong_cell_count,,,,,,,,,\"has 23 cells, the header has 22\",,");
+    expect(run.stderr).toHaveLength(1);
+    expect(run.stderr[0]).toMatch(/synthetic-households-gbk\.csv:25: has 23 cells, the header has 22 \[wrong_cell_count\]$/);
   });
 
   it("reads UTF-8 with a BOM, GBK by detection or by --encoding, and a header below title rows", async () => {
@@ -69,8 +70,11 @@ describe("kaohe screen", () => {
     const columns = join(dir, "columns.csv");
     writeFileSync(columns, "县,乡镇,行政村,户编号,人编号\n示例县,甲乡,一村,H1,P1\n");
     const lacking = await runScreen(["--rules", RULES, columns]);
-    expect(lacking.code).toBe(1);
-    expect(lacking.stderr[0]).toMatch(/missing columns: 监测对象类别 \(monitorType\), /);
+    expect(lacking.code).toBe(3);
+    const notRun = lacking.stdout.slice(lacking.stdout.findIndex((line) => line.startsWith("INCOMPLETE")));
+    expect(notRun[0]).toBe(`INCOMPLETE ${columns}: 14 rules could not run:`);
+    expect(notRun.slice(1).map((line) => line.trim().split(" ")[0])).toEqual(exampleRulebook().rules.map((r) => r.code));
+    expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: 规则 SC02 需要「风险消除方式」「人均纯收入（元）」「风险是否消除」列，文件中没有 (rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks)");
   });
 
   it("exits 2 for usage errors", async () => {
