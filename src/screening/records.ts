@@ -335,7 +335,7 @@ export class RecordAssembler {
         const issue = { field: name, code: converted.code, value: cellValue(raw), reason: converted.reason, zh: converted.zh, row };
         issues.push(person === undefined ? issue : { ...issue, person });
         result[name] = null;
-      } else if (converted === null && field.required && at !== -1) {
+      } else if ((converted === null || converted === "") && field.required && at !== -1) {
         const value = cellValue(raw);
         const blank = typeof value === "string" && value !== "";
         issues.push({

@@ -56,7 +56,7 @@ export const FieldSchema = z
       }),
     trim: z.boolean().optional().meta({
       description:
-        "For text fields: false keeps the cell's text as exported, blanks included (a cell of spaces is then not empty). Default true: blanks around the text are removed and a blank cell is empty.",
+        "For text fields: false keeps the cell's text as exported, blanks included (a cell of spaces is then not empty, and an empty cell is \"\", never null). Default true: blanks around the text are removed and a blank cell is empty (null).",
     }),
   })
   .meta({ description: "A record field: its column(s) in the export, its type, and which record it belongs to." });

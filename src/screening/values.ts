@@ -34,9 +34,10 @@ function problem(code: string, label: string, raw: unknown, en: string, zh: stri
 
 /**
  * Converts one cell (from CSV text, an Excel cell or a caller's object) to the field's type. Empty
- * cells (undefined, null, blank text) are null, except in a text field with `trim: false`, where
- * only a cell of no characters is empty. Text containing U+FFFD, the mark of bytes that did not
- * decode, is refused rather than screened garbled.
+ * cells (undefined, null, blank text) are null, except in a text field with `trim: false`, which
+ * holds the text as exported: blanks are kept, and an empty cell is `""` (as pandas reads an
+ * export with `dtype=str, keep_default_na=False`), the same from CSV and XLSX. Text containing
+ * U+FFFD, the mark of bytes that did not decode, is refused rather than screened garbled.
  *
  * @param raw - The cell as read.
  * @param field - The field it holds.
@@ -44,12 +45,12 @@ function problem(code: string, label: string, raw: unknown, en: string, zh: stri
  * @returns The value, or (an object) the code and reason of the failure.
  */
 export function convertCell(raw: unknown, field: Field, label: string): CellResult {
-  if (raw === undefined || raw === null) return null;
+  const keepRaw = field.trim === false && field.type === "text";
+  if (raw === undefined || raw === null) return keepRaw ? "" : null;
   let text: string | undefined;
   if (typeof raw === "string") {
-    const keepRaw = field.trim === false && field.type === "text";
     text = keepRaw ? raw : raw.trim();
-    if (text === "") return null;
+    if (text === "") return keepRaw ? "" : null;
     if (text.includes("\uFFFD")) {
       return problem("invalid_encoding", label, raw, "holds bytes that are not valid in the file's encoding (try --encoding)", "含有不符合文件编码的字节（请用 --encoding 指定编码）");
     }
