@@ -2,7 +2,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { isKaoheError } from "../internal/errors";
 import { FindingTally, type FindingSummary } from "../screening/summary";
 import { safePrepareRulebook, type PreparedRulebook } from "../screening/prepare";
-import type { ScreeningItem } from "../screening/evaluate";
+import type { ScreeningItem, SkippedRule } from "../screening/evaluate";
 import type { ScreeningCounts } from "../screening/screen";
 import { normalizeEncoding, type CsvEncoding } from "../screening/node/encoding";
 import { createEvaluatorPool, type EvaluatorPool } from "../screening/node/pool";
@@ -232,7 +232,6 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
         for (const failure of result.workerFailures) {
           io.stderr(`${file}: a worker stopped while screening rows ${failure.rows[0]}-${failure.rows[1]} (${failure.reason}); screened again, ${failure.notScreened} records not screened`);
         }
-        if ((result.counts.skipped.length > 0 || result.counts.notScreened > 0) && exit === EXIT.ok) exit = EXIT_INCOMPLETE;
       }
       if (result.counts) rowsBefore += result.counts.rowsRead;
       perFile.push(result.ok ? { file, counts: result.counts } : { file, error: result.reason, ...(result.counts ? { counts: result.counts } : {}) });
@@ -251,8 +250,9 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
   }
   if (out && rejections > rejectionsShown) io.stderr(`… ${rejections - rejectionsShown} more rejected rows in ${out.path}`);
   for (const line of summaryLines(perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
-  for (const line of incompleteLines(perFile, prepared)) io.stdout(line);
-  return exit;
+  const incomplete = incompleteLines(perFile, prepared);
+  for (const line of incomplete) io.stdout(line);
+  return exit === EXIT.ok && incomplete.some((line) => line.startsWith("INCOMPLETE")) ? EXIT_INCOMPLETE : exit;
 }
 
 /** The rules that could not run, by file, named with their title and why: printed last, where a reader looks. */
@@ -263,13 +263,28 @@ function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCou
     lines.push(`parameters for this run: ${overrides.map(([name, value]) => `${name}=${String(value)} (${prepared.rulebook.parameters[name]?.title ?? name}; default ${String(prepared.rulebook.parameters[name]?.value)})`).join(", ")}`);
   }
   const titles = new Map(prepared.rulebook.rules.map((rule) => [rule.code, rule.title]));
+  const show = (skipped: SkippedRule) => `  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${skipped.zh} (${skipped.reason})`;
+  // A rule skipped for the kind of rows is incomplete only if no file of the run could run it.
+  const ran = new Set<string>();
+  for (const { counts } of perFile) {
+    if (!counts) continue;
+    const skipped = new Set(counts.skipped.map((s) => s.code));
+    for (const rule of prepared.rulebook.rules) if (!skipped.has(rule.code)) ran.add(rule.code);
+  }
+  const notRun = new Map<string, SkippedRule>();
   for (const { file, counts } of perFile) {
     if (!counts) continue;
-    if (counts.skipped.length > 0) {
-      lines.push(`INCOMPLETE ${file}: ${counts.skipped.length} rule${counts.skipped.length > 1 ? "s" : ""} could not run:`);
-      for (const skipped of counts.skipped) lines.push(`  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${skipped.zh} (${skipped.reason})`);
+    const columns = counts.skipped.filter((s) => s.why === "columns");
+    if (columns.length > 0) {
+      lines.push(`INCOMPLETE ${file}: ${columns.length} rule${columns.length > 1 ? "s" : ""} could not run:`);
+      lines.push(...columns.map(show));
     }
+    for (const skipped of counts.skipped) if (skipped.why === "level" && !ran.has(skipped.code) && !notRun.has(skipped.code)) notRun.set(skipped.code, skipped);
     if (counts.notScreened > 0) lines.push(`INCOMPLETE ${file}: ${counts.notScreened} rows not screened (their worker stopped twice)`);
+  }
+  if (notRun.size > 0) {
+    lines.push(`INCOMPLETE: ${notRun.size} rule${notRun.size > 1 ? "s" : ""} ran on no file of this run:`);
+    lines.push(...[...notRun.values()].map(show));
   }
   return lines;
 }

@@ -46,6 +46,8 @@ export type ScreeningItem = Finding | DataQualityFinding | RejectedRow;
 /** A rule not run at all over some rows, and why. */
 export interface SkippedRule {
   readonly code: string;
+  /** `level`: these rows are of another kind than the rule screens (a run may give it another file); `columns`: the file lacks a column it reads. */
+  readonly why: "level" | "columns";
   /** Why, in English: rows of the wrong kind, or a column the file lacks. */
   readonly reason: string;
   /** The same in Chinese. */
@@ -89,6 +91,7 @@ export function planRules(prepared: PreparedRulebook, level: Subject, missing: R
       const rowsZh = needed === 2 ? "每人一行" : needed === 1 ? "每户或每人一行" : "每村一行";
       skipped.push({
         code,
+        why: "level",
         reason: `rule ${code} needs ${rows}, and these rows are of ${level === "person" ? "persons" : `${level}s`}`,
         zh: `规则 ${code} 需要${rowsZh}的数据，而此文件每${LEVEL_ZH[level]}一行`,
       });
@@ -98,6 +101,7 @@ export function planRules(prepared: PreparedRulebook, level: Subject, missing: R
     if (lacking.length > 0) {
       skipped.push({
         code,
+        why: "columns",
         reason: `rule ${code} reads column${lacking.length > 1 ? "s" : ""} ${lacking.join(", ")}, which the file lacks`,
         zh: `规则 ${code} 需要「${lacking.join("」「")}」列，文件中没有`,
         missingColumns: lacking,
