@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -39,8 +39,10 @@ function walk(dir: string): string[] {
 }
 
 function docFiles(): string[] {
-  const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
-  return ["README.md", ...docs];
+  // docs/*.md and their translations in docs/<lang>/*.md (decisions hold no examples to run).
+  const md = (dir: string) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`) : []);
+  const langs = readdirSync(join(root, "docs"), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "decisions").map((e) => `docs/${e.name}`);
+  return ["README.md", ...md("docs"), ...langs.flatMap(md)];
 }
 
 /** Turns an example into a module that asserts each `//=>` line. */
