@@ -77,6 +77,16 @@ describe("kaohe screen", () => {
     expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: 规则 SC02 需要「风险消除方式」「人均纯收入（元）」「风险是否消除」列，文件中没有 (rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks)");
   });
 
+  it("refuses a file of persons without the person key (exit 1), rather than screening its rows as households", async () => {
+    const lines = readFileSync(CSV, "utf8").trim().split("\n").map((line) => line.split(","));
+    const at = (lines[0] ?? []).indexOf("人编号");
+    const noKey = join(dir, "no-person-key.csv");
+    writeFileSync(noKey, lines.map((cells) => cells.filter((_, i) => i !== at).join(",")).join("\n") + "\n");
+    const run = await runScreen(["--rules", RULES, noKey]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual([`${noKey}: row 1: the header has person columns (与户主关系, 年龄, 劳动技能, 在校生状况, 是否务工就业, 是否参加城乡居民基本医疗保险) but no 人编号 column (personId): persons cannot be told apart`]);
+  });
+
   it("exits 2 for usage errors", async () => {
     for (const args of [[CSV], ["--rules", RULES], ["--rules", RULES, CSV, "--workers", "x"], ["--rules", RULES, CSV, "--out", "f.txt"], ["--rules", RULES, CSV, "--encoding", "latin1"], ["--rules", RULES, CSV, "--bogus", "1"]]) {
       const run = await runScreen(args);

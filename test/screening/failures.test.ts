@@ -7,13 +7,10 @@ import { evaluateEntries, planRules, type ScreeningItem } from "../../src/screen
 import { workerOptions, type EvaluatorPool } from "../../src/screening/node/pool";
 import { screenFile } from "../../src/screening/node/run";
 import { Screener, prepareRulebook, screenRecords, type PreparedRulebook } from "../../src/screening/index";
-import { examplePath, exampleRulebook } from "./helpers";
+import { examplePath, examplePerson, exampleRulebook } from "./helpers";
 
-const place = { county: "示例县", township: "甲乡", village: "一村" };
-const person = (household: string, n: number, over: Record<string, unknown> = {}) => ({
-  ...place, householdId: household, riskStatus: "未消除", perCapitaIncome: "9000", measures: "产业帮扶", householdSize: "1",
-  personId: `${household}-${n}`, age: "40", labourAbility: "普通劳动力", employed: "是", insured: "否", ...over,
-});
+/** An uninsured adult (SC13), so that every household has a finding to compare. */
+const person = (household: string, n: number, over: Record<string, unknown> = {}) => examplePerson(household, n, { insured: "否", ...over });
 
 describe("a rule that fails on one record", () => {
   it("is undecided for that record when it exceeds a limit, and the run goes on", () => {

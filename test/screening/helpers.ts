@@ -26,3 +26,12 @@ export async function runScreen(args: string[], extra: Partial<ScreenCliIO> = {}
   });
   return { code, stdout, stderr };
 }
+
+/** A row of a person of the example rulebook: a clean, insured adult of a one-person household, with overrides. */
+export function examplePerson(household: string, n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    county: "示例县", township: "甲乡", village: "一村", householdId: household, riskStatus: "未消除", perCapitaIncome: "9000",
+    measures: "产业帮扶", householdSize: "1", personId: `${household}-${n}`, age: "40", labourAbility: "普通劳动力", employed: "是",
+    insured: "是", ...over,
+  };
+}

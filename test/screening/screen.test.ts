@@ -1,14 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { screenRecords, screenRecordStream, summarizeFindings, type ScreeningItem } from "../../src/screening/index";
-import { exampleRulebook } from "./helpers";
+import { examplePerson, exampleRulebook } from "./helpers";
 
 const book = exampleRulebook();
-const place = { county: "示例县", township: "甲乡", village: "一村" };
-const person = (household: string, n: number, over: Record<string, unknown> = {}) => ({
-  ...place, householdId: household, riskStatus: "未消除", perCapitaIncome: "9000", measures: "产业帮扶", householdSize: "1",
-  personId: `${household}-${n}`, age: "40", labourAbility: "普通劳动力", employed: "是", insured: "是", ...over,
-});
+const person = examplePerson;
 
 describe("screenRecords", () => {
   it("groups rows of persons into households and screens both", () => {
