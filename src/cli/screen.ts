@@ -7,6 +7,7 @@ import type { ScreeningCounts } from "../screening/screen";
 import { normalizeEncoding, type CsvEncoding } from "../screening/node/encoding";
 import { createEvaluatorPool, type EvaluatorPool } from "../screening/node/pool";
 import { screenFile } from "../screening/node/run";
+import { pick, type Lang } from "../internal/i18n";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { renderTable } from "./table";
 
@@ -230,7 +231,13 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
         exit = EXIT.invalid;
       } else {
         for (const failure of result.workerFailures) {
-          io.stderr(`${file}: a worker stopped while screening rows ${failure.rows[0]}-${failure.rows[1]} (${failure.reason}); screened again, ${failure.notScreened} records not screened`);
+          const [first, last] = failure.rows;
+          io.stderr(
+            pick(langOf(io), {
+              en: `${file}: a worker stopped while screening rows ${first}-${last} (${failure.reason}); screened again, ${failure.notScreened} records not screened`,
+              zh: `${file}：工作线程在筛查第 ${first}-${last} 行时退出（${failure.reason}）；已重新筛查，${failure.notScreened} 条记录未能筛查`,
+            }),
+          );
         }
       }
       if (result.counts) rowsBefore += result.counts.rowsRead;
@@ -250,20 +257,33 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
   }
   if (out && rejections > rejectionsShown) io.stderr(`… ${rejections - rejectionsShown} more rejected rows in ${out.path}`);
   for (const line of summaryLines(perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
-  const incomplete = incompleteLines(perFile, prepared);
+  const { lines: incomplete, complete } = incompleteLines(perFile, prepared, langOf(io));
   for (const line of incomplete) io.stdout(line);
-  return exit === EXIT.ok && incomplete.some((line) => line.startsWith("INCOMPLETE")) ? EXIT_INCOMPLETE : exit;
+  return exit === EXIT.ok && !complete ? EXIT_INCOMPLETE : exit;
 }
 
-/** The rules that could not run, by file, named with their title and why: printed last, where a reader looks. */
-function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCounts }[], prepared: PreparedRulebook): string[] {
+/** The language of the CLI's messages, once the CLI wires it into its IO (Chinese by default). */
+function langOf(io: ScreenCliIO): Lang | undefined {
+  return (io as { lang?: Lang }).lang;
+}
+
+/** The parameters overridden for this run, and the rules that could not run, by file, named with their title and why: printed last, where a reader looks. */
+function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCounts }[], prepared: PreparedRulebook, lang: Lang | undefined): { lines: string[]; complete: boolean } {
   const lines: string[] = [];
+  let complete = true;
   const overrides = Object.entries(prepared.overrides);
   if (overrides.length > 0) {
-    lines.push(`parameters for this run: ${overrides.map(([name, value]) => `${name}=${String(value)} (${prepared.rulebook.parameters[name]?.title ?? name}; default ${String(prepared.rulebook.parameters[name]?.value)})`).join(", ")}`);
+    const list = (zh: boolean) =>
+      overrides
+        .map(([name, value]) => {
+          const declared = prepared.rulebook.parameters[name];
+          return zh ? `${name}=${String(value)}（${declared?.title ?? name}；默认 ${String(declared?.value)}）` : `${name}=${String(value)} (${declared?.title ?? name}; default ${String(declared?.value)})`;
+        })
+        .join(zh ? "，" : ", ");
+    lines.push(pick(lang, { en: `parameters for this run: ${list(false)}`, zh: `本次参数：${list(true)}` }));
   }
   const titles = new Map(prepared.rulebook.rules.map((rule) => [rule.code, rule.title]));
-  const show = (skipped: SkippedRule) => `  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${skipped.zh} (${skipped.reason})`;
+  const show = (skipped: SkippedRule) => `  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${pick(lang, { en: skipped.reason, zh: skipped.zh })}`;
   // A rule skipped for the kind of rows is incomplete only if no file of the run could run it.
   const ran = new Set<string>();
   for (const { counts } of perFile) {
@@ -276,17 +296,22 @@ function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCou
     if (!counts) continue;
     const columns = counts.skipped.filter((s) => s.why === "columns");
     if (columns.length > 0) {
-      lines.push(`INCOMPLETE ${file}: ${columns.length} rule${columns.length > 1 ? "s" : ""} could not run:`);
+      complete = false;
+      lines.push(pick(lang, { en: `INCOMPLETE ${file}: ${columns.length} rule${columns.length > 1 ? "s" : ""} could not run:`, zh: `不完整 ${file}：${columns.length} 条规则未能运行：` }));
       lines.push(...columns.map(show));
     }
     for (const skipped of counts.skipped) if (skipped.why === "level" && !ran.has(skipped.code) && !notRun.has(skipped.code)) notRun.set(skipped.code, skipped);
-    if (counts.notScreened > 0) lines.push(`INCOMPLETE ${file}: ${counts.notScreened} rows not screened (their worker stopped twice)`);
+    if (counts.notScreened > 0) {
+      complete = false;
+      lines.push(pick(lang, { en: `INCOMPLETE ${file}: ${counts.notScreened} rows not screened (their worker stopped twice)`, zh: `不完整 ${file}：${counts.notScreened} 行未能筛查（其工作线程两次退出）` }));
+    }
   }
   if (notRun.size > 0) {
-    lines.push(`INCOMPLETE: ${notRun.size} rule${notRun.size > 1 ? "s" : ""} ran on no file of this run:`);
+    complete = false;
+    lines.push(pick(lang, { en: `INCOMPLETE: ${notRun.size} rule${notRun.size > 1 ? "s" : ""} ran on no file of this run:`, zh: `不完整：${notRun.size} 条规则在本次的任何文件上都没有运行：` }));
     lines.push(...[...notRun.values()].map(show));
   }
-  return lines;
+  return { lines, complete };
 }
 
 function summaryLines(perFile: readonly { file: string; counts?: ScreeningCounts; error?: string }[], summary: FindingSummary, seconds: number): string[] {
@@ -322,7 +347,7 @@ function summaryLines(perFile: readonly { file: string; counts?: ScreeningCounts
   const read = perFile.reduce((sum, f) => sum + (f.counts?.rowsRead ?? 0), 0);
   const rejected = perFile.reduce((sum, f) => sum + (f.counts?.rowsRejected ?? 0), 0);
   lines.push("");
-  if (summary.dataQuality > 0) lines.push(`${n(summary.dataQuality)} data-quality findings (cells not usable, households inconsistent)`);
+  if (summary.dataQuality > 0) lines.push(`${n(summary.dataQuality)} data-quality findings (数据质量问题)`);
   lines.push(`${n(read)} rows read, ${n(read - rejected)} screened, ${n(rejected)} rejected; ${n(summary.findings)} findings, ${n(summary.ruleFailures)} rules undecided; ${seconds.toFixed(1)} s`);
   return lines;
 }

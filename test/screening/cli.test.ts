@@ -74,7 +74,9 @@ describe("kaohe screen", () => {
     const notRun = lacking.stdout.slice(lacking.stdout.findIndex((line) => line.startsWith("INCOMPLETE")));
     expect(notRun[0]).toBe(`INCOMPLETE ${columns}: 14 rules could not run:`);
     expect(notRun.slice(1).map((line) => line.trim().split(" ")[0])).toEqual(exampleRulebook().rules.map((r) => r.code));
-    expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: 规则 SC02 需要「风险消除方式」「人均纯收入（元）」「风险是否消除」列，文件中没有 (rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks)");
+    const zh = await runScreen(["--rules", RULES, columns], { lang: "zh" });
+    expect(zh.stdout.find((line) => line.startsWith("不完整"))).toBe(`不完整 ${columns}：14 条规则未能运行：`);
+    expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks");
   });
 
   it("refuses a file of persons without the person key (exit 1), rather than screening its rows as households", async () => {

@@ -14,14 +14,15 @@ export function expected(): { findings: Record<string, string[]>; households: Re
   return JSON.parse(readFileSync(examplePath("expected.json"), "utf8")) as never;
 }
 
-/** Runs `kaohe screen` in-process, capturing its output. */
-export async function runScreen(args: string[], extra: Partial<ScreenCliIO> = {}) {
+/** Runs `kaohe screen` in-process, capturing its output (in English, as the CLI's `lang` is wired through its IO). */
+export async function runScreen(args: string[], extra: Partial<ScreenCliIO> & { lang?: "zh" | "en" } = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runScreenCommand(args, {
     readFile: (path) => readFileSync(path, "utf8"),
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
+    lang: "en",
     ...extra,
   });
   return { code, stdout, stderr };
