@@ -124,3 +124,15 @@ describe("worker threads under node flags", () => {
     expect(outputs[0]?.split("\n").length).toBeGreaterThan(5);
   }, 60_000);
 });
+
+describe("a receiver of the findings that fails", () => {
+  it("is not reported as a file that cannot be read: its error reaches the caller", async () => {
+    const prepared = prepareRulebook(exampleRulebook());
+    const failing = screenFile(prepared, examplePath("synthetic-households.csv"), {
+      onItems: () => {
+        throw Object.assign(new Error("write EPIPE"), { code: "EPIPE" });
+      },
+    });
+    await expect(failing).rejects.toThrow("write EPIPE");
+  });
+});

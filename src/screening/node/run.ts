@@ -54,6 +54,7 @@ const HEADER_SEARCH = 50;
  * a time, so that none is lost silently.
  *
  * @returns The counts and the workers that stopped, or why the file could not be screened (unreadable, no header, no key column).
+ * @throws Whatever `onItems` throws (e.g. the output cannot be written): that is not a fault of the file.
  */
 export async function screenFile(prepared: PreparedRulebook, file: string, options: ScreenFileOptions): Promise<ScreenFileResult> {
   const { pool, onItems, headerRow } = options;
@@ -95,9 +96,16 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     }
   };
 
+  // An error of the receiver (writing the output) is not an error of reading the file: it propagates.
+  let sinkError: unknown;
   const deliver = async (items: ScreeningItem[]) => {
     screener?.count(items);
-    await onItems(items);
+    try {
+      await onItems(items);
+    } catch (error) {
+      sinkError = error ?? new Error("the receiver of the findings failed");
+      throw sinkError;
+    }
   };
   const dispatch = async (end: boolean) => {
     if (!screener) return;
@@ -142,6 +150,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     return { ok: true, counts: screener.counts(), workerFailures };
   } catch (error) {
     await Promise.allSettled(inFlight);
+    if (sinkError !== undefined && error === sinkError) throw error;
     const code = (error as { code?: unknown }).code;
     const reason = typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
     return screener ? { ok: false, reason, counts: screener.counts() } : { ok: false, reason };
