@@ -129,6 +129,9 @@ interface Group {
 /** A field the rows need: its name, declaration, label, and where a row holds it (a name, or a cell index). */
 type FieldEntry = [name: string, field: Field, label: string, at: string | number];
 
+/** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** A cell's value as it stands in a finding: text, a number, a boolean or null. */
 function cellValue(raw: unknown): FieldValue {
   if (raw === undefined || raw === null) return null;
@@ -264,7 +267,7 @@ export class RecordAssembler {
     } else this.compareHousehold(group, fields, baseIssues, cells, row);
     for (const issue of memberIssues) group.issues.push({ ...issue, person });
     group.memberIds.add(person);
-    group.members.push({ id: person, row, fields: own, unusable: memberIssues.map((issue) => issue.field) });
+    group.members.push({ id: person, row, fields: own, unusable: memberIssues.length === 0 ? NONE : memberIssues.map((issue) => issue.field) });
   }
 
   /** A later row of a household: each household field must be as on its first row; a difference is an inconsistency of the household. */
@@ -393,7 +396,7 @@ export class RecordAssembler {
     };
     const subject = this.level === "village" ? "village" : "household";
     const path = { county: text(unit.county), township: text(unit.township), village: text(unit.village) };
-    const quality = issues.map((issue): DataQualityFinding => {
+    const quality = issues.length === 0 ? NONE : issues.map((issue): DataQualityFinding => {
       const fieldOf = this.prepared.rulebook.fields[issue.field]?.of ?? subject;
       const finding = {
         kind: "data_quality",
@@ -412,7 +415,18 @@ export class RecordAssembler {
       } as const;
       return finding;
     });
-    const record = { kind: "record", subject, id, unit: path, row, fields, members, unusable: [...unusable].sort(), quality, rejectedRows } as const;
+    const record = {
+      kind: "record",
+      subject,
+      id,
+      unit: path,
+      row,
+      fields,
+      members,
+      unusable: unusable.size === 0 ? NONE : [...unusable].sort(),
+      quality,
+      rejectedRows: rejectedRows.length === 0 ? NONE : rejectedRows,
+    } as const;
     return this.file === undefined ? record : { ...record, file: this.file };
   }
 }
