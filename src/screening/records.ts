@@ -274,7 +274,7 @@ export class RecordAssembler {
   private compareHousehold(group: Group, fields: Record<string, FieldValue>, issues: readonly CellIssue[], cells: Record<string | number, unknown>, row: number): void {
     for (const [name, , label, at] of this.base) {
       if (name === this.key) continue;
-      const issue = issues.find((i) => i.field === name);
+      const issue = issues.length === 0 ? undefined : issues.find((i) => i.field === name);
       if (issue) {
         group.issues.push(issue);
         group.unusable.add(name);
