@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -39,10 +39,11 @@ function walk(dir: string): string[] {
 }
 
 function docFiles(): string[] {
-  // docs/*.md and their translations in docs/<lang>/*.md (decisions hold no examples to run).
-  const md = (dir: string) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`) : []);
-  const langs = readdirSync(join(root, "docs"), { withFileTypes: true }).filter((e) => e.isDirectory() && e.name !== "decisions").map((e) => `docs/${e.name}`);
-  return ["README.md", ...md("docs"), ...langs.flatMap(md)];
+  // The guides and their Chinese twins (docs/zh/).
+  const docs = ["docs", "docs/zh"].flatMap((dir) =>
+    readdirSync(join(root, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`),
+  );
+  return ["README.md", ...docs];
 }
 
 /** Turns an example into a module that asserts each `//=>` line. */

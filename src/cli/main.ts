@@ -9,6 +9,7 @@ import { CHECKLIST_USAGE, runChecklistCommand } from "./checklist";
 import { SCREEN_USAGE, runScreenCommand } from "./screen";
 import { safeParseChecklist } from "../model/checklistParse";
 import { safePrepareRulebook } from "../screening/prepare";
+import { runFrameworkCommand } from "./framework";
 
 const USAGE = [
   "Usage: kaohe <command> [options]",
@@ -21,6 +22,7 @@ const USAGE = [
   "        the overdue and due-soon deliverables per unit, the weekly duty, and the rectification summary",
   `  ${SCREEN_USAGE.replace("kaohe ", "")}`,
   "        run a screening rulebook (逐村逐户过筛) over CSV or Excel exports; findings are not an error",
+  "  framework import|export|diff …   indicator tables in and out of Excel, and what changed (kaohe framework --help)",
   "  validate <file> [--kind framework|assessment|checklist|rulebook]",
   "        check a file and list every issue (the kind is guessed from its shape)",
   `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
@@ -104,6 +106,7 @@ const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<n
   score: runScoreCommand,
   checklist: (io, args) => runChecklistCommand(args, io),
   screen: (io, args) => runScreenCommand(args, io),
+  framework: (io, args) => runFrameworkCommand(io, args),
   validate,
   schema,
 };

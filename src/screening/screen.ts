@@ -2,7 +2,7 @@ import { KaoheError } from "../internal/errors";
 import { evaluateEntries, planRules, type Finding, type RulePlan, type ScreeningItem, type SkippedRule } from "./evaluate";
 import { prepareRulebook, type PrepareRulebookOptions, type PreparedRulebook } from "./prepare";
 import { RecordAssembler, type DataQualityFinding, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
-import type { Subject } from "./schema";
+import type { RulebookInput, Subject } from "./schema";
 
 /** Options of {@link screenRecords} and {@link screenRecordStream}. */
 export interface ScreenOptions extends PrepareRulebookOptions {
@@ -83,6 +83,8 @@ export class Screener {
   private notScreened = 0;
 
   /**
+   * Starts screening rows of one kind through a prepared rulebook.
+   *
    * @param prepared - The rulebook, from {@link prepareRulebook}.
    * @param level - What one row holds.
    * @param file - The file the rows come from.
@@ -248,7 +250,7 @@ function levelOf(prepared: PreparedRulebook, first: Readonly<Record<string, unkn
  */
 export function screenRecords(
   rows: Iterable<Readonly<Record<string, unknown>>>,
-  rulebook: unknown,
+  rulebook: RulebookInput | PreparedRulebook,
   options: ScreenOptions = {},
 ): ScreeningResult {
   const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);
@@ -301,7 +303,7 @@ export function screenRecords(
  */
 export async function* screenRecordStream(
   rows: AsyncIterable<Readonly<Record<string, unknown>>> | Iterable<Readonly<Record<string, unknown>>>,
-  rulebook: unknown,
+  rulebook: RulebookInput | PreparedRulebook,
   options: ScreenOptions = {},
 ): AsyncGenerator<ScreeningItem, ScreeningCounts, undefined> {
   const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);

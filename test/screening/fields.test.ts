@@ -1,11 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRuleEngine } from "../../src/rules/index";
-import { SCREENING_OPERATIONS, prepareRulebook, safePrepareRulebook, screenRecords } from "../../src/screening/index";
+import { SCREENING_OPERATIONS, prepareRulebook, safePrepareRulebook, screenRecords, type RulebookInput } from "../../src/screening/index";
 import { normalizeMonth } from "../../src/screening/values";
 
 /** A small rulebook of persons with the fields under test. */
-function book(fields: Record<string, unknown>, rules: Record<string, unknown>[], parameters: Record<string, unknown> = {}) {
+function book(fields: Record<string, unknown>, rules: Record<string, unknown>[], parameters: Record<string, unknown> = {}): RulebookInput {
+  // Built loosely (as a rulebook read from JSON is): the screening functions validate it.
   return {
     id: "fields",
     title: "字段测试",
@@ -21,7 +22,7 @@ function book(fields: Record<string, unknown>, rules: Record<string, unknown>[],
     keys: { household: "householdId" },
     unit: { county: "county", township: "township", village: "village" },
     rules,
-  };
+  } as unknown as RulebookInput;
 }
 const place = { county: "县", township: "乡", village: "村" };
 

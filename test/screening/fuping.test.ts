@@ -5,12 +5,12 @@ import { describe, expect, it } from "vitest";
 import { personRows } from "../../examples/screening/fuping/data";
 import type { ScreeningItem } from "../../src/screening/evaluate";
 import { screenFile } from "../../src/screening/node/run";
-import { prepareRulebook, type Finding as ScreeningFinding } from "../../src/screening/index";
+import { prepareRulebook, type Finding as ScreeningFinding, type RulebookInput } from "../../src/screening/index";
 import { examplePath, runScreen } from "./helpers";
 
 const fuping = (name: string) => examplePath(`fuping/${name}`);
 const RULES = fuping("rulebook.json");
-const rulebook = JSON.parse(readFileSync(RULES, "utf8")) as { rules: { code: string }[] };
+const rulebook = JSON.parse(readFileSync(RULES, "utf8")) as RulebookInput & { rules: { code: string }[] };
 const want = JSON.parse(readFileSync(fuping("expected.json"), "utf8")) as {
   findings: Record<string, string[]>;
   undecided: Record<string, string[]>;
