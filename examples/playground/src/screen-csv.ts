@@ -3,12 +3,14 @@
 // cells or fewer cells than the header is rejected with its number, and rows are numbered by line.
 import { parse } from "csv-parse/browser/esm/sync";
 import { Screener, isHeaderRow, mapColumns, prepareRulebook, summarizeFindings } from "kaohe";
-import type { FindingSummary, RejectedRow, ScreeningCounts, ScreeningFinding, Subject } from "kaohe";
+import type { DataQualityFinding, FindingSummary, RejectedRow, ScreeningCounts, ScreeningFinding, Subject } from "kaohe";
 
 const HEADER_SEARCH = 50;
 
 export interface CsvScreening {
   readonly findings: readonly ScreeningFinding[];
+  /** Cells that could not be used (the records are still screened by the rules not reading them). */
+  readonly quality: readonly DataQualityFinding[];
   readonly rejected: readonly RejectedRow[];
   readonly counts: ScreeningCounts;
   readonly summary: FindingSummary;
@@ -49,7 +51,7 @@ export function screenCsv(text: string, rulebook: unknown, file: string): CsvScr
   const mapped = mapColumns(prepared, header.record);
   if (!mapped.ok) throw new Error(`${file}: row ${header.info.lines}: ${mapped.reason}`);
   const { map } = mapped;
-  const screener = new Screener(prepared, map.level, file);
+  const screener = new Screener(prepared, map.level, file, map.missing);
   for (const { record, info } of records.slice(headerAt + 1)) {
     if (isBlank(record)) continue;
     const extra = record.length > map.width && record.slice(map.width).some((cell) => cell.trim() !== "");
@@ -61,9 +63,11 @@ export function screenCsv(text: string, rulebook: unknown, file: string): CsvScr
   screener.count(items);
   const findings: ScreeningFinding[] = [];
   const rejected: RejectedRow[] = [];
+  const quality: DataQualityFinding[] = [];
   for (const item of items) {
     if (item.kind === "rejected") rejected.push(item);
+    else if (item.kind === "data_quality") quality.push(item);
     else findings.push(item);
   }
-  return { findings, rejected, counts: screener.counts(), summary: summarizeFindings(findings, { rules: prepared.rulebook.rules }), level: map.level };
+  return { findings, quality, rejected, counts: screener.counts(), summary: summarizeFindings([...findings, ...quality], { rules: prepared.rulebook.rules }), level: map.level };
 }
