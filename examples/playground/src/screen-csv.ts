@@ -8,9 +8,8 @@ import type { DataQualityFinding, FindingSummary, RejectedRow, ScreeningCounts, 
 const HEADER_SEARCH = 50;
 
 export interface CsvScreening {
-  readonly findings: readonly ScreeningFinding[];
-  /** Cells that could not be used (the records are still screened by the rules not reading them). */
-  readonly quality: readonly DataQualityFinding[];
+  /** Findings, undecided rules and data-quality findings (cells that could not be used), in input order. */
+  readonly findings: readonly (ScreeningFinding | DataQualityFinding)[];
   readonly rejected: readonly RejectedRow[];
   readonly counts: ScreeningCounts;
   readonly summary: FindingSummary;
@@ -56,18 +55,16 @@ export function screenCsv(text: string, rulebook: unknown, file: string): CsvScr
     if (isBlank(record)) continue;
     const extra = record.length > map.width && record.slice(map.width).some((cell) => cell.trim() !== "");
     if (extra || record.length < map.width) {
-      screener.reject(info.lines, "wrong_cell_count", `has ${record.length} cells, the header has ${map.width}`);
+      screener.reject(info.lines, "wrong_cell_count", `has ${record.length} cells, the header has ${map.width}`, record);
     } else screener.pushCells(record, info.lines, map);
   }
   const items = screener.evaluate(screener.take(true));
   screener.count(items);
-  const findings: ScreeningFinding[] = [];
+  const findings: (ScreeningFinding | DataQualityFinding)[] = [];
   const rejected: RejectedRow[] = [];
-  const quality: DataQualityFinding[] = [];
   for (const item of items) {
     if (item.kind === "rejected") rejected.push(item);
-    else if (item.kind === "data_quality") quality.push(item);
     else findings.push(item);
   }
-  return { findings, quality, rejected, counts: screener.counts(), summary: summarizeFindings([...findings, ...quality], { rules: prepared.rulebook.rules }), level: map.level };
+  return { findings, rejected, counts: screener.counts(), summary: summarizeFindings(findings, { rules: prepared.rulebook.rules }), level: map.level };
 }
