@@ -126,6 +126,32 @@ function loadFramework(io: CliIO, options: Record<string, unknown>): Loaded {
 }
 
 /**
+ * The problems a shape error hides: when the library stops at the shape of an assessment, its
+ * indicator keys are still checked against the framework (unknown ids, scored indicators with no
+ * input), so that one run reports every problem of the file.
+ */
+function beyondShape(found: readonly Issue[], framework: Framework, value: unknown, missingAsZero: boolean): Issue[] {
+  if (found.some((i) => i.code === "unknown_indicator" || i.code === "missing_indicator")) return [];
+  const given = (value as { indicators?: unknown } | null)?.indicators;
+  if (typeof given !== "object" || given === null || Array.isArray(given)) return [];
+  const indicators = framework.categories.flatMap((c) => c.indicators);
+  const known = new Map(indicators.map((i) => [i.id, i]));
+  const issues: Issue[] = [];
+  for (const id of Object.keys(given)) {
+    if (!known.has(id)) {
+      issues.push({ code: "unknown_indicator", path: ["indicators", id], message: `indicator "${id}" is not in framework ${framework.id}`, zh: `指标「${id}」不在指标体系 ${framework.id} 中` });
+    }
+  }
+  if (!missingAsZero) {
+    for (const indicator of indicators) {
+      if (indicator.scoring.method === "deductions" || Object.hasOwn(given, indicator.id)) continue;
+      issues.push({ code: "missing_indicator", path: ["indicators", indicator.id], message: `指标 ${indicator.code}「${indicator.name}」 has no input` });
+    }
+  }
+  return issues;
+}
+
+/**
  * Puts the library's advice in the command line's terms: `--points <file>` rather than
  * `withPoints(…)`, `--missing-as-zero` rather than `{ missingAsZero: true }`, and no paths inside
  * the embedded framework, which the user never sees.
@@ -309,7 +335,13 @@ export function scoreFiles(io: CliIO, options: Parsed["values"], files: readonly
         continue;
       }
       const framework = prepared;
-      results.push({ file, result: blame(file, () => scoreAssessment(framework, load(io, file), scoreOptions)) });
+      const value = load(io, file);
+      try {
+        results.push({ file, result: blame(file, () => scoreAssessment(framework, value, scoreOptions)) });
+      } catch (error) {
+        if (!(error instanceof FileIssues) || !Array.isArray(error.issues)) throw error;
+        throw new FileIssues(error.file, [...error.issues, ...beyondShape(error.issues as Issue[], framework.framework, value, scoreOptions.missingAsZero === true)]);
+      }
     } catch (error) {
       if (!(error instanceof FileIssues)) throw error;
       if (Array.isArray(error.issues)) {

@@ -11,7 +11,7 @@ const FIELD_LABELS: Readonly<Record<string, string>> = {
   unit: "单位", units: "单位名单", period: "考核期", indicators: "指标", score: "得分", facts: "事实", findings: "发现的问题",
   points: "分值", deductions: "负面事项", clause: "扣分项", matter: "事项", severe: "问题严重情形", reason: "理由",
   discretionary: "酌情扣分", id: "代码", name: "名称", title: "标题", code: "编号", year: "年度", level: "层级",
-  region: "地区", source: "出处", document: "文件名", part: "部分", item: "条目", categories: "类别", departments: "部门",
+  region: "地区", source: "出处", document: "来源文件", part: "部分", item: "条目", categories: "类别", departments: "部门",
   grades: "档次", grade: "等次名称", min: "最低分", total: "合计", illustrative: "示例标记", note: "说明", methods: "评分方法",
   tasks: "任务", issuedOn: "印发日期", dueOn: "截止日期", submittedOn: "报送日期", submissions: "报送记录", visits: "走访记录",
   problems: "整改问题", history: "整改历程", state: "整改状态", on: "日期", foundOn: "发现日期", targetOn: "整改期限",
@@ -119,8 +119,17 @@ function quoteList(values: readonly unknown[], zh: boolean): string {
 /** The sentence, in both languages, for one zod issue about the field labelled `field`. */
 function describeZodIssue(issue: z.core.$ZodIssue, field: string | undefined): { en: string; zh: string } {
   const input = (issue as { input?: unknown }).input;
-  const got = input === undefined ? { en: "", zh: "" } : { en: ` (got ${showValue(input)})`, zh: `（收到 ${showValue(input)}）` };
+  // A value is shown when it is short (a number, a text); a list or an object is only named, in English.
+  const got =
+    input === undefined ? { en: "", zh: "" } : typeof input === "object" && input !== null ? { en: ` (got ${showValue(input)})`, zh: Array.isArray(input) ? "（收到一个列表）" : "（收到一个对象）" } : { en: ` (got ${showValue(input)})`, zh: `（收到 ${showValue(input)}）` };
   const f = field ?? "此项";
+  // A message that kaohe's own schema gave is kept (it names what is needed); zod's own are replaced.
+  const custom = ZOD_DEFAULT.test(issue.message) || issue.code === "unrecognized_keys" ? undefined : issue.message;
+  if (custom !== undefined) {
+    const zhParam = (issue as { params?: { zh?: unknown } }).params?.zh;
+    const zh = typeof zhParam === "string" ? zhParam : CUSTOM_ZH[custom];
+    return { en: `${custom}${got.en}`, zh: zh === undefined ? `${f}不符合要求：${custom}${got.zh}` : `${f}：${zh}${got.zh}` };
+  }
   switch (issue.code) {
     case "unrecognized_keys": {
       const keys = issue.keys.map((k) => `"${k}"`);
@@ -150,13 +159,10 @@ function describeZodIssue(issue: z.core.$ZodIssue, field: string | undefined): {
       return { en: `does not have any of the accepted forms${got.en}`, zh: `${f}不符合任何一种允许的写法${got.zh}` };
     case "not_multiple_of":
       return { en: `must be a multiple of ${String(issue.divisor)}${got.en}`, zh: `${f}必须是 ${String(issue.divisor)} 的倍数${got.zh}` };
-    default: {
-      const zhParam = (issue as { params?: { zh?: unknown } }).params?.zh;
-      const custom = ZOD_DEFAULT.test(issue.message) ? undefined : issue.message;
-      const en = custom ?? (issue.code === "invalid_format" ? "does not have the required form" : "is not valid");
-      const zh = typeof zhParam === "string" ? zhParam : custom !== undefined && CUSTOM_ZH[custom] ? CUSTOM_ZH[custom] : undefined;
-      return { en: `${en}${got.en}`, zh: `${f}${zh ?? (issue.code === "invalid_format" ? "的格式不对" : "不符合要求")}${got.zh}` };
-    }
+    default:
+      return issue.code === "invalid_format"
+        ? { en: `does not have the required form${got.en}`, zh: `${f}的格式不对${got.zh}` }
+        : { en: `is not valid${got.en}`, zh: `${f}不符合要求${got.zh}` };
   }
 }
 

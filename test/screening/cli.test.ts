@@ -7,12 +7,14 @@ import { describe, expect, it } from "vitest";
 import { examplePath, exampleRulebook, runScreen } from "./helpers";
 
 const RULES = examplePath("rulebook.json");
+/** These cases check the English twin of the output; the Chinese default is checked in test/cli/. */
+const EN = ["--lang", "en"];
 const CSV = examplePath("synthetic-households.csv");
 const dir = mkdtempSync(join(tmpdir(), "kaohe-screen-cli-"));
 
 describe("kaohe screen", () => {
   it("prints findings and a summary table, and exits 0 when it ran (findings are not an error)", async () => {
-    const run = await runScreen(["--rules", RULES, CSV]);
+    const run = await runScreen(["--rules", RULES, CSV, ...EN]);
     expect(run.code).toBe(0);
     expect(run.stdout[0]).toMatch(/synthetic-households\.csv:4 {2}SC02 high {2}示例县\/甲乡\/一村 {2}SYN-0104 {2}以帮扶消除风险/);
     expect(run.stdout.join("\n")).toMatch(/SC13 +medium +未参加城乡居民基本医疗保险 +1 +0/);
@@ -22,7 +24,7 @@ describe("kaohe screen", () => {
 
   it("writes CSV with a BOM (for Excel) or NDJSON to --out, and shows rejected rows on stderr", async () => {
     const out = join(dir, "findings.csv");
-    const run = await runScreen(["--rules", RULES, examplePath("synthetic-households-gbk.csv"), "--out", out]);
+    const run = await runScreen(["--rules", RULES, examplePath("synthetic-households-gbk.csv"), "--out", out, ...EN]);
     expect(run.code).toBe(0);
     const text = readFileSync(out, "utf8");
     expect(text.startsWith("\uFEFFkind,code,title,severity,subject,recordId,householdId,county,township,village,message,values,file,row\n")).toBe(true);
@@ -42,15 +44,15 @@ describe("kaohe screen", () => {
       const path = join(dir, `${name}.csv`);
       writeFileSync(path, content);
       for (const extra of [[], ["--encoding", encoding]]) {
-        const run = await runScreen(["--rules", RULES, path, ...extra]);
+        const run = await runScreen(["--rules", RULES, path, ...extra, ...EN]);
         expect(run.code, name).toBe(0);
         expect(run.stdout.at(-1), name).toMatch(/^21 rows read, 21 screened, 0 rejected; 7 findings/);
       }
     }
-    const wrong = await runScreen(["--rules", RULES, join(dir, "gbk.csv"), "--encoding", "utf8"]);
+    const wrong = await runScreen(["--rules", RULES, join(dir, "gbk.csv"), "--encoding", "utf8", ...EN]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.join("\n")).toMatch(/no header row naming a key column/);
-    const header = await runScreen(["--rules", RULES, examplePath("synthetic-households.xlsx"), "--header-row", "3"]);
+    const header = await runScreen(["--rules", RULES, examplePath("synthetic-households.xlsx"), "--header-row", "3", ...EN]);
     expect(header.stdout.at(-1)).toMatch(/^21 rows read, 21 screened, 0 rejected; 4 findings/);
   });
 
@@ -59,31 +61,35 @@ describe("kaohe screen", () => {
     book.rules[1] = { ...book.rules[1], code: "SC01" };
     const bad = join(dir, "bad-rulebook.json");
     writeFileSync(bad, JSON.stringify(book));
-    const invalid = await runScreen(["--rules", bad, CSV]);
+    const invalid = await runScreen(["--rules", bad, CSV, ...EN]);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toEqual([`${bad}: 1 issue`, '  rules[1].code: rule code "SC01" is already used by rules[0] [duplicate_code]']);
-    const missing = await runScreen(["--rules", RULES, join(dir, "nope.csv"), CSV]);
+    const missing = await runScreen(["--rules", RULES, join(dir, "nope.csv"), CSV, ...EN]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toEqual([`${join(dir, "nope.csv")}: cannot read the file (ENOENT)`]);
-    expect(missing.stdout.at(-1)).toMatch(/^21 rows read/);
+    expect(missing.stderr).toEqual([
+      `${join(dir, "nope.csv")}: cannot read the file (ENOENT)`,
+      `screening incomplete: 1 file(s) not screened (${join(dir, "nope.csv")}); the totals above leave them out`,
+    ]);
+    expect(missing.stdout.at(-1)).toMatch(/^21 rows read, .*; 1 file\(s\) NOT screened$/);
     const columns = join(dir, "columns.csv");
     writeFileSync(columns, "县,乡镇,行政村,户编号,人编号\n示例县,甲乡,一村,H1,P1\n");
-    const lacking = await runScreen(["--rules", RULES, columns]);
+    const lacking = await runScreen(["--rules", RULES, columns, ...EN]);
     expect(lacking.code).toBe(1);
     expect(lacking.stderr[0]).toMatch(/missing columns: 监测对象类别 \(monitorType\), /);
   });
 
   it("exits 2 for usage errors", async () => {
     for (const args of [[CSV], ["--rules", RULES], ["--rules", RULES, CSV, "--workers", "x"], ["--rules", RULES, CSV, "--out", "f.txt"], ["--rules", RULES, CSV, "--encoding", "latin1"], ["--rules", RULES, CSV, "--bogus", "1"]]) {
-      const run = await runScreen(args);
+      const run = await runScreen([...args, ...EN]);
       expect(run.code, args.join(" ")).toBe(2);
-      expect(run.stderr.at(-1)).toMatch(/^usage: kaohe screen --rules/);
+      expect(run.stderr[0]).toMatch(/^kaohe screen: /);
+      expect(run.stderr.at(-1)).toBe("Run `kaohe help screen` for usage.");
     }
   });
 
   it("draws a progress line only through the progress channel, and clears it", async () => {
     const lines: (string | undefined)[] = [];
-    await runScreen(["--rules", RULES, CSV], { progress: (text) => lines.push(text) });
+    await runScreen(["--rules", RULES, CSV, ...EN], { progress: (text) => lines.push(text) });
     expect(lines.at(-2)).toMatch(/synthetic-households\.csv: 21 rows, [\d,]+ rows\/s, \d+\.\d s$/);
     expect(lines.at(-1)).toBeUndefined();
   });
