@@ -1,4 +1,6 @@
+import type { z } from "zod";
 import { isKaoheError, type KaoheIssue } from "../internal/errors";
+import { ScoreOutputSchema } from "./outputs";
 import { jiangxi2025 } from "../frameworks/jiangxi2025";
 import type { Framework } from "../model/framework";
 import { fromZodIssues, localizeIssue } from "../model/issues";
@@ -258,14 +260,8 @@ export function printRanking(ctx: Ctx, results: readonly ScoreResult[]): void {
   }
 }
 
-/** What `kaohe score --format json` prints, whatever the number of inputs: see schemas/score-output.schema.json. */
-export interface ScoreOutput {
-  readonly ok: boolean;
-  readonly illustrative: readonly IllustrativeFile[];
-  readonly results: readonly ScoreResult[];
-  readonly ranking: readonly Omit<ReturnType<typeof rankResults>[number], "result">[];
-  readonly errors: readonly { file: string; message?: string; issues?: readonly { code: string; path: readonly (string | number)[]; message: string }[] }[];
-}
+/** What `kaohe score --format json` prints, whatever the number of inputs: see {@link ScoreOutputSchema}. */
+export type ScoreOutput = z.input<typeof ScoreOutputSchema>;
 
 function jsonErrors(lang: Lang, failures: readonly FileIssues[]): ScoreOutput["errors"] {
   return failures.map((f) =>

@@ -5,6 +5,7 @@ import { fromZodIssues } from "../model/issues";
 import { parseFramework } from "../model/parse";
 import { safeParseChecklist } from "../model/checklistParse";
 import { checkForbiddenKeys, checkGradeBands } from "../model/validate";
+import { isCalendarDate } from "../model/primitives";
 import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
 import { withMethods, withPoints } from "../scoring/points";
 import { prepareFramework } from "../scoring/prepare";
@@ -36,6 +37,7 @@ export const VALIDATE_SPEC: CommandSpec = {
     framework: { type: "string", value: "<file>", help: t("考核输入、分值表：按这个指标体系检查（默认内嵌的）", "assessment, points: check against this framework (default: the embedded one)") },
     grades: { type: "string", value: "<file>", help: t("考核输入：连同这个档次文件检查", "assessment: check together with this grades file") },
     "missing-as-zero": { type: "boolean", help: t("考核输入：缺少的指标按 0 分计，不报错（同 score）", "assessment: missing indicators count as 0, not as errors (as score does)") },
+    "as-of": { type: "string", value: "<YYYY-MM-DD>", help: t("进度文件：按这一天检查（默认文件中最晚的日期）", "progress: check as of this day (default: the latest date in the file)") },
   },
   exits: [[EXIT.invalid, t("文件有问题（逐条列出），或无法判断文件类型", "the file has problems (each listed), or its kind cannot be told")]],
   examples: [
@@ -64,6 +66,12 @@ export function guessKind(value: unknown): Kind | undefined {
   if ("grades" in value) return "grades";
   if ("units" in value) return "progress";
   return undefined;
+}
+
+/** The latest calendar date written anywhere in a file (the embedded checklist's issue date if none). */
+function latestDate(value: unknown): string {
+  const dates = JSON.stringify(value).match(/\d{4}-\d{2}-\d{2}/g) ?? [];
+  return dates.filter(isCalendarDate).reduce((a, b) => (b > a ? b : a), nearTermChecklist2025.issuedOn);
 }
 
 function caught(run: () => unknown): KaoheIssue[] {
@@ -111,7 +119,7 @@ function check(io: CliIO, kind: Kind, file: string, value: unknown, options: Par
       return parsed.success ? [] : [...parsed.error.issues];
     }
     case "progress": {
-      const computed = computeChecklistProgress(value, "9999-12-31", 0);
+      const computed = computeChecklistProgress(value, (options["as-of"] as string | undefined) ?? latestDate(value), 0);
       return computed.ok ? [] : computed.issues;
     }
     case "submissions": {
