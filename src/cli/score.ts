@@ -239,7 +239,7 @@ function printExplanation(ctx: Ctx, result: ScoreResult, framework: Framework): 
     const indicator = result.categories.flatMap((c) => c.indicators).find((i) => i.method === "rule" && line.startsWith(`  ${i.code}. `));
     const facts = indicator?.input && "facts" in indicator.input ? (indicator.input.facts as Record<string, unknown>) : undefined;
     if (!indicator || !facts) continue;
-    const read = Object.entries(facts).map(([k, v]) => `${k} = ${showFact(v)}`).join("，");
+    const read = Object.entries(facts).map(([k, v]) => `${k} = ${showFact(v)}`).join(ctx.lang === "en" ? ", " : "，");
     ctx.out(`    ${l(ctx.lang, t(`读取的事实：${read}`, `facts read: ${read}`))}`);
     const decided = decidingComparison(rules.get(indicator.id), facts);
     if (decided) ctx.out(`    ${l(ctx.lang, t(`起决定作用的比较：${decided}，得 ${indicator.score} 分`, `deciding comparison: ${decided}, score ${indicator.score}`))}`);

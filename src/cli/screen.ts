@@ -87,11 +87,13 @@ const KIND_LABEL: Readonly<Record<string, { zh: string; en: string }>> = {
 /** One output line per finding or rejected row, as NDJSON (raw) or CSV (for people, in a language). */
 function formatItem(item: ScreeningItem, format: "csv" | "ndjson", lang: Lang, neutralise: boolean): string {
   if (format === "ndjson") return `${JSON.stringify(item)}\n`;
-  const kind = lang === "en" ? item.kind : (KIND_LABEL[item.kind]?.zh ?? item.kind);
+  // CSV for people speaks the reader's language; --raw-csv (for programs) keeps the codes.
+  const kind = !neutralise || lang === "en" ? item.kind : (KIND_LABEL[item.kind]?.zh ?? item.kind);
+  const severity = (value: string) => (neutralise ? severityLabel(lang, value) : value);
   const cells =
     item.kind === "rejected"
       ? [kind, item.code, "", "", "", "", "", "", "", "", item.reason, "", item.file ?? "", String(item.row)]
-      : [kind, item.code, item.title, severityLabel(lang, item.severity), item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
+      : [kind, item.code, item.title, severity(item.severity), item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
   return `${cells.map((c) => csvCell(c, neutralise)).join(",")}\n`;
 }
 
