@@ -183,6 +183,48 @@ export function localizeIssue<T extends Pick<KaoheIssue, "message" | "zh">>(issu
   return lang === "en" || issue.zh === undefined ? issue : { ...issue, message: issue.zh };
 }
 
+/** Options of the entry points that report issues: the language of their messages. */
+export interface MessageOptions {
+  /**
+   * `"zh"` puts each issue's Chinese text (where it has one) into `message`; `"en"` (the default,
+   * for compatibility) keeps the English. Codes and paths never change. Passed per call, never set
+   * globally.
+   */
+  readonly lang?: Lang;
+}
+
+/**
+ * Issues in a language: see {@link localizeIssue}.
+ *
+ * @param issues - Issues of a kaohe error.
+ * @param lang - The language wanted.
+ * @returns The issues, each `message` in that language.
+ * @example
+ * ```ts
+ * import { localizeIssues } from "kaohe";
+ * localizeIssues([{ code: "x", path: ["unit", "name"], message: "is required", zh: "缺少单位名称" }], "zh")[0]?.message; //=> "缺少单位名称"
+ * ```
+ */
+export function localizeIssues<T extends Pick<KaoheIssue, "message" | "zh">>(issues: readonly T[], lang: Lang | undefined): T[] {
+  return issues.map((issue) => localizeIssue(issue, lang));
+}
+
+/**
+ * Runs a step and, when it throws a {@link KaoheError}, throws it again with its issues' messages in
+ * `lang` (the error's own message too). Other errors pass through.
+ *
+ * @internal
+ */
+export function inLanguage<T>(lang: Lang | undefined, context: string, step: () => T): T {
+  if (lang === undefined || lang === "en") return step();
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof KaoheError) throw new KaoheError(localizeIssues(error.issues, lang), context);
+    throw error;
+  }
+}
+
 /** Renders a user's value for a message, briefly and without throwing. */
 export function showValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
