@@ -1,7 +1,7 @@
 import { version } from "../../package.json";
 import { formatHelp, type CommandSpec } from "./args";
 import { CHECKLIST_SPEC, runChecklistCommand } from "./checklist";
-import { runCommand, runLang, usageFailure } from "./command";
+import { langFlag, runCommand, runLang, usageFailure } from "./command";
 import { EXIT, UsageError, makeCtx, type CliIO, type Ctx } from "./io";
 import { t } from "./lang";
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
@@ -73,7 +73,10 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
   const rest = [...args];
   // Options before the command (`kaohe --lang en score …`) are the common ones.
   while (rest[0] === "--lang" || rest[0]?.startsWith("--lang=")) rest.splice(0, rest[0] === "--lang" ? 2 : 1);
-  const [command, ...commandArgs] = rest;
+  const [command, ...afterCommand] = rest;
+  // A --lang given before the command applies to it too.
+  const flag = rest.length < args.length ? langFlag(args) : undefined;
+  const commandArgs = flag === undefined ? afterCommand : [...afterCommand, "--lang", flag];
   if (command === "--version" || command === "-V" || command === "-v") {
     io.stdout(KAOHE_VERSION);
     return EXIT.ok;

@@ -44,6 +44,7 @@ export const MISUSE_CASES: readonly MisuseCase[] = [
   { name: "-h on a command, in Chinese", args: ["screen", "-h"], code: 0, stdout: ["用法：kaohe screen", "--raw-csv", "（默认 auto）", "退出码：", "示例："] },
   { name: "help for an unknown command", args: ["help", "nope"], code: 2, stderr: ['没有 "nope" 这个命令'] },
   { name: "an English LANG speaks English", args: ["score", "a/ganzhou.json", "--colour", "red"], env: { LANG: "en_US.UTF-8" }, code: 2, stderr: ["kaohe score: unknown option --colour", "Run `kaohe help score` for usage."] },
+  { name: "--lang before the command applies to it", args: ["--lang", "en", "score", "nope.json", ...P], code: 1, stderr: ["nope.json: no such file"] },
   { name: "LC_ALL wins over LANG", args: ["score", "--bogus"], env: { LANG: "en_US.UTF-8", LC_ALL: "zh_CN.UTF-8" }, code: 2, stderr: ["kaohe score: 未知选项 --bogus"] },
 
   // ── score: the command line ──────────────────────────────────────────────────────────────────
