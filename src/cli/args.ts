@@ -46,9 +46,10 @@ export class UsageError extends Error {
   override readonly name = "UsageError";
   /** The message in both languages. */
   readonly text: Bilingual;
-  constructor(text: Bilingual) {
-    super(text.en);
-    this.text = text;
+  constructor(text: Bilingual | string) {
+    const both = typeof text === "string" ? { zh: text, en: text } : text;
+    super(both.en);
+    this.text = both;
   }
 }
 

@@ -11,6 +11,7 @@ import { withMethods, withPoints } from "../scoring/points";
 import { rankResults } from "../scoring/rank";
 import type { ScoreResult } from "../scoring/result";
 import { scoreAssessment } from "../scoring/score";
+import type { AssessmentInput } from "../scoring/input";
 import { prepareFramework } from "../scoring/prepare";
 import { explainResult, formatExplanation } from "../scoring/explain";
 import type { ScoreOptions } from "../scoring/assessment";
@@ -333,7 +334,7 @@ export function scoreFiles(io: CliIO, options: Parsed["values"], files: readonly
       const framework = prepared;
       const value = load(io, file);
       try {
-        results.push({ file, result: blame(file, () => scoreAssessment(framework, value, scoreOptions)) });
+        results.push({ file, result: blame(file, () => scoreAssessment(framework, value as AssessmentInput, scoreOptions)) });
       } catch (error) {
         if (!(error instanceof FileIssues) || !Array.isArray(error.issues)) throw error;
         throw new FileIssues(error.file, [...error.issues, ...beyondShape(error.issues as Issue[], framework.framework, value, scoreOptions.missingAsZero === true)]);

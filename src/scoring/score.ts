@@ -5,6 +5,7 @@ import { fromZodIssues } from "../model/issues";
 import { PreparedFramework, prepareFramework } from "./prepare";
 import { checkForbiddenKeys, checkGradeBands } from "../model/validate";
 import { AssessmentSchema, ScoreOptionsSchema, type Assessment, type ScoreOptions } from "./assessment";
+import type { AssessmentInput } from "./input";
 import { checkDeductionEvents, deductMatters, sortDeductionEvents } from "./deductions";
 import { compareCodePoints, digestJson } from "./digest";
 import { gradeTotal } from "./grades";
@@ -102,9 +103,8 @@ function round(value: ExactDecimal, places: number): string {
  * result.total; //=> "87.20"
  * ```
  */
-export function scoreAssessment(framework: Framework | PreparedFramework, assessment: Assessment, options?: ScoreOptions): ScoreResult;
-export function scoreAssessment(framework: unknown, assessment: unknown, options?: ScoreOptions): ScoreResult;
-export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknown, options: ScoreOptions = {}): ScoreResult {
+export function scoreAssessment(framework: Framework | PreparedFramework, assessment: AssessmentInput, options?: ScoreOptions): ScoreResult;
+export function scoreAssessment(frameworkInput: Framework | PreparedFramework, assessmentInput: AssessmentInput, options: ScoreOptions = {}): ScoreResult {
   const { prepared, assessment: raw, grades } = validateInputs(frameworkInput, assessmentInput, options);
   const { framework, rules } = prepared;
   const assessment = canonicalAssessment(raw);
@@ -257,4 +257,7 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
  * ```
  */
 export const safeScoreAssessment: (framework: unknown, assessment: unknown, options?: ScoreOptions) => SafeResult<ScoreResult> =
-  toSafe((framework: unknown, assessment: unknown, options?: ScoreOptions) => scoreAssessment(framework, assessment, options));
+  // Untrusted data enters here: scoreAssessment validates all three inputs whatever their type says.
+  toSafe((framework: unknown, assessment: unknown, options?: ScoreOptions) =>
+    scoreAssessment(framework as Framework, assessment as AssessmentInput, options),
+  );
