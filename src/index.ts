@@ -125,6 +125,8 @@ export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceE
 export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
 export { parseAssessment, safeParseAssessment } from "./scoring/input";
 export type { AssessmentInput } from "./scoring/input";
+export { matterKey } from "./scoring/deductions";
+export { MAX_INPUT_DEPTH } from "./internal/json";
 export { prepareFramework, PreparedFramework } from "./scoring/prepare";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";
@@ -179,6 +181,7 @@ export {
   parseRectificationProblem,
   applyRectificationEvent,
   safeApplyRectificationEvent,
+  MAX_RECTIFICATION_HISTORY,
   summarizeRectifications,
   safeSummarizeRectifications,
   ChecklistUnitSchema,

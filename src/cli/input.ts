@@ -1,3 +1,5 @@
+import { formatPath } from "../internal/errors";
+import { parseJsonText } from "../internal/json";
 import { t, type Bilingual } from "./lang";
 
 /** What reading a JSON input gives: the value, or a message naming the file and the problem. */
@@ -66,10 +68,11 @@ export function readJsonInput(readFile: (path: string) => string | Uint8Array, f
     ({ text, encoding } = decoded);
   }
   if (text.trim() === "") return { ok: false, message: t(`${name}：文件是空的`, `${name}: the file is empty`) };
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown, encoding };
-  } catch (error) {
-    const detail = (error as Error).message;
-    return { ok: false, message: t(`${name}：不是有效的 JSON（${detail}）`, `${name}: not valid JSON (${detail})`) };
-  }
+  // Duplicate keys with different values, depth and prototype keys are refused (issue 16).
+  const parsed = parseJsonText(text);
+  if (parsed.success) return { ok: true, value: parsed.data, encoding };
+  const issues = parsed.error.issues;
+  const line = (lang: "zh" | "en") =>
+    issues.map((i) => `${i.path.length > 0 ? `${formatPath(i.path)}: ` : ""}${lang === "zh" ? (i.zh ?? i.message) : i.message} [${i.code}]`).join(lang === "zh" ? "；" : "; ");
+  return { ok: false, message: t(`${name}：${line("zh")}`, `${name}: ${line("en")}`) };
 }

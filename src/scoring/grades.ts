@@ -4,7 +4,7 @@ import type { TraceEntry } from "./result";
 
 /** The grade of a total and the trace behind it. */
 export interface GradeOutcome {
-  /** The grade, or `null` when the total reaches no band's minimum (see docs/decisions/0005). */
+  /** The grade, or `null` when the total reaches no band's minimum (see docs/decisions/0601). */
   readonly grade: { base: string; final: string; downgraded: boolean; alreadyLowest: boolean } | null;
   readonly trace: TraceEntry[];
 }

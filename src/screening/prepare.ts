@@ -1,5 +1,6 @@
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { fromZodIssues, showValue } from "../model/issues";
+import { checkInputStructure } from "../model/read";
 import { safeCompileRule, type JsonLogicRule, type PreparedRule, type RuleEngineOptions } from "../rules/index";
 import { RulebookSchema, SUBJECTS, type Field, type ParameterValue, type Rulebook, type RulebookInput, type ScreeningRule, type Subject } from "./schema";
 
@@ -70,7 +71,11 @@ export function fieldColumns(field: Field): readonly string[] {
  */
 export function prepareRulebook(input: RulebookInput, options: PrepareRulebookOptions = {}): PreparedRulebook {
   const parsed = RulebookSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) throw new KaoheError(fromZodIssues(parsed.error.issues), "Invalid rulebook");
+  // Too deep, or a key such as fields.__proto__ that parsing would silently drop (issue 16).
+  const structure = checkInputStructure(input);
+  if (!parsed.success || structure.length > 0) {
+    throw new KaoheError([...structure, ...(parsed.success ? [] : fromZodIssues(parsed.error.issues))], "Invalid rulebook");
+  }
   const rulebook = parsed.data;
   const issues: KaoheIssue[] = [...checkStructure(rulebook)];
   const parameters: Record<string, ParameterValue> = {};

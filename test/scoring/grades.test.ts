@@ -8,7 +8,7 @@ const bands = [
   { grade: "一般", min: 75 },
 ];
 
-describe("gradeTotal (decision 0401)", () => {
+describe("gradeTotal (decision 0601)", () => {
   it("gives the highest band whose minimum the total reaches", () => {
     expect(gradeTotal(toExact("80"), bands, false).grade).toEqual({ base: "较好", final: "较好", downgraded: false, alreadyLowest: false });
   });
