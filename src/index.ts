@@ -8,6 +8,9 @@
 // Errors shared by every entry point.
 export { KaoheError, isKaoheError } from "./internal/errors";
 export type { KaoheIssue, IssuePath, SafeResult } from "./internal/errors";
+export type { Lang, Bilingual } from "./internal/i18n";
+export { localizeIssue, localizeIssues } from "./model/issues";
+export type { MessageOptions } from "./model/issues";
 
 // Model: primitives.
 export {
@@ -241,6 +244,7 @@ export {
   isHeaderRow,
   rowFromCells,
   screeningJsonSchemas,
+  SCREENING_OPERATIONS,
 } from "./screening/index";
 export type {
   Rulebook,
@@ -261,6 +265,8 @@ export type {
   Finding as ScreeningFinding,
   ScreeningItem,
   RulePlan,
+  SkippedRule,
+  DataQualityFinding,
   RejectedRow,
   RowCounts,
   ScreeningRecord,

@@ -79,10 +79,14 @@ export const CalendarDateSchema = meta(z.string().check(z.regex(DATE_PATTERN, { 
 /** A calendar date `YYYY-MM-DD`: see {@link CalendarDateSchema}. */
 export type CalendarDate = z.infer<typeof CalendarDateSchema>;
 
-/** An identifier: letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
-export const IdSchema = meta(z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
-    message: "must be an id of letters, digits, '-', '_' or '.'",
-  })), { description: "An identifier: letters, digits, '-', '_' and '.', starting with a letter or digit." });
+/**
+ * An identifier as offices write them: letters of any script (乡镇A, 青山镇), digits (an
+ * administrative division code such as 360702), `-`, `_` and `.`, starting with a letter or digit.
+ * Blanks, empty ids and keys such as `__proto__` are refused.
+ */
+export const IdSchema = meta(z.string().check(z.regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u, {
+    message: "must be an id: letters (Chinese too), digits, '-', '_' or '.', starting with a letter or digit",
+  })), { description: "An identifier: letters of any script (e.g. 青山镇), digits (e.g. the division code 360702), '-', '_' and '.', starting with a letter or digit." });
 
 /** A non-empty text, trimmed of nothing: the document's words are kept as written. */
 export const TextSchema = z.string().check(z.minLength(1, { message: "must not be empty" }));

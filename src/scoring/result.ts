@@ -110,7 +110,7 @@ export const ScoreResultSchema = meta(z.strictObject({
     source: z.optional(SourceRefSchema),
   })),
   discretionary: z.strictObject({ total: Decimal, items: z.array(DiscretionarySchema) }),
-  grade: meta(z.nullable(GradeResultSchema), { description: "Null when no grade bands are defined." }),
+  grade: meta(z.nullable(GradeResultSchema), { description: "Null when no grade bands are defined, or when the total reaches no band's minimum." }),
   flags: z.strictObject({ downgrade: z.boolean(), interview: z.boolean() }),
   trace: meta(z.array(TraceEntrySchema), { description: "Steps of the total: deductions, severe case, hold at 0, grade." }),
   digests: z.strictObject({
