@@ -249,3 +249,7 @@ export type {
   SummarizeFindingsOptions,
   ColumnMap,
 } from "./screening/index";
+
+// SQL: the same rulebook as one query for DuckDB, PostgreSQL or MySQL.
+export { compileRulebookSql, safeCompileRulebookSql, SQL_RESULT_COLUMNS, SQL_DIALECTS } from "./sql/index";
+export type { CompileRulebookSqlOptions, CompiledSql, SqlDialect } from "./sql/index";
