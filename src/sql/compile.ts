@@ -218,6 +218,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const { d, prepared, options } = b;
   const table = (typeof options.table === "string" ? [options.table] : options.table).map((part) => b.q(part)).join(".");
   const src: string[] = [];
+  const trims: string[] = [];
   const ok: string[] = [];
   const typed: string[] = [];
   names.forEach((name, i) => {
@@ -231,7 +232,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const text = b.q(`kh_t${i}`);
     const trimmed = d.trim(raw, b.text(JS_WHITESPACE), b.text(JS_TRIM_PATTERN));
     src.push(`${d.column(b.q(column))} AS ${raw}`);
-    src.push(`(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
+    trims.push(`(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
     const conversion = FIELD_CONVERSIONS[field.type];
     const cell = { raw, text };
     const encoding = b.q(`kh_e${i}`);
@@ -253,7 +254,8 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
   return [
     `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`].join(", ")} FROM ${table})`,
-    `${b.q("kh_ok")} AS (SELECT *, ${ok.join(", ")} FROM ${b.q("kh_src")})`,
+    `${b.q("kh_trim")} AS (SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
+    `${b.q("kh_ok")} AS (SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
     `${b.q("kh_typed")} AS (SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
   ];
 }
