@@ -139,7 +139,7 @@ export function toNumber(e: SqlExpr, op: string, cx: ExprContext, path: readonly
       return { v: e.v, f: e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${nan()} END)` : null };
     case "null":
     case "boolean":
-      return { v: "NULL", f: nan() };
+      return { v: `CAST(NULL AS ${cx.d.types.number})`, f: nan() };
     case "text": {
       const exact = cx.d.matches(e.v, cx.text(NUMERAL_SQL));
       const js = cx.d.matches(e.v, cx.text(NUMERAL_JS));

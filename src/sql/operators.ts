@@ -163,7 +163,8 @@ function order(a: SqlExpr, op: string, b: SqlExpr, sqlOp: string, scope: RuleSco
   const x = toNumber(a, op, scope, at);
   const y = toNumber(b, op, scope, at);
   const conversions = [x.f, y.f].filter((f): f is string => f !== null);
-  const f = nullCheck === "" && conversions.length === 0 ? null : `(CASE ${nullCheck}ELSE ${firstFailure(conversions) ?? "NULL"} END)`;
+  const converted = firstFailure(conversions);
+  const f = nullCheck === "" ? converted : `(CASE ${nullCheck}ELSE ${converted ?? "NULL"} END)`;
   return { v: `COALESCE((${x.v} ${sqlOp} ${y.v}), ${FALSE})`, f };
 }
 
