@@ -12,7 +12,7 @@ import { renderTable } from "./table";
 
 /** The usage line of `kaohe screen`. */
 export const SCREEN_USAGE =
-  "kaohe screen --rules <rulebook.json> <file.csv|file.xlsx>... [--out findings.csv|findings.ndjson] [--workers N] [--encoding auto|utf8|gbk|gb18030] [--header-row N]";
+  "kaohe screen --rules <rulebook.json> <file.csv|file.xlsx>... [--out findings.csv|findings.ndjson] [--workers N] [--encoding auto|utf8|gbk|gb18030] [--header-row N] [--engine js|duckdb]";
 
 /**
  * What `kaohe screen` may use beyond {@link CliIO}. Both are optional: without `progress`, a
@@ -115,12 +115,15 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
   let encoding: CsvEncoding = "auto";
   let out: { path: string; format: "csv" | "ndjson" } | undefined;
   try {
-    const parsed = parseArgs(args, ["rules", "out", "workers", "encoding", "header-row"]);
+    const parsed = parseArgs(args, ["rules", "out", "workers", "encoding", "header-row", "engine"]);
     options = parsed.options;
     files = parsed.positionals;
     if (options.rules === undefined) throw new UsageError("--rules <rulebook.json> is required");
     if (files.length === 0) throw new UsageError("give at least one CSV or XLSX file to screen");
     workers = positiveInt("workers", options.workers, 0, MAX_WORKERS) ?? 0;
+    // --engine duckdb (issue 11): the compiled rulebook on embedded DuckDB, see src/sql/node/duckdb.ts.
+    if (options.engine !== undefined && options.engine !== "js" && options.engine !== "duckdb") throw new UsageError(`--engine must be js or duckdb (got "${options.engine}")`);
+    if (options.engine === "duckdb" && options.workers !== undefined) throw new UsageError("--workers is for the js engine; DuckDB uses its own threads");
     headerRow = positiveInt("header-row", options["header-row"], 1, 1_000_000);
     if (options.encoding !== undefined) {
       const normalized = normalizeEncoding(options.encoding);
@@ -150,7 +153,7 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
     reportIssues(io, rulesPath, prepared.error.issues);
     return EXIT.invalid;
   }
-  return screenFiles(prepared.data, json.value, files, { workers, headerRow, encoding, out }, io);
+  return screenFiles(prepared.data, json.value, files, { workers, headerRow, encoding, out, engine: options.engine === "duckdb" ? "duckdb" : "js" }, io);
 }
 
 interface RunSettings {
@@ -158,6 +161,7 @@ interface RunSettings {
   headerRow: number | undefined;
   encoding: CsvEncoding;
   out: { path: string; format: "csv" | "ndjson" } | undefined;
+  engine: "js" | "duckdb";
 }
 
 async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files: string[], settings: RunSettings, io: ScreenCliIO): Promise<number> {
@@ -179,8 +183,9 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
       if (out.format === "csv") await writer.write(`\uFEFF${CSV_COLUMNS.join(",")}\n`);
     }
     if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.parameters });
+    const screen = settings.engine === "duckdb" ? (await import("../sql/node/duckdb")).screenFileDuckdb : screenFile;
     for (const file of files) {
-      const result = await screenFile(prepared, file, {
+      const result = await screen(prepared, file, {
         encoding: settings.encoding,
         ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
         ...(pool ? { pool } : {}),

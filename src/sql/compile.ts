@@ -25,6 +25,10 @@ export interface CompileRulebookSqlOptions extends PrepareRulebookOptions {
    * of their keys.
    */
   readonly rowColumn?: string;
+  /** The column of each field, by field name, where the table's columns are not the file's names (e.g. `{ householdId: "c3" }`); it overrides `header`. */
+  readonly columnOf?: Readonly<Record<string, string>>;
+  /** Adds a last column `position`: the record's first row, by which the result is ordered (for merging with other results). */
+  readonly withPosition?: boolean;
 }
 
 /** A rulebook compiled to one SQL query. */
@@ -223,7 +227,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const typed: string[] = [];
   names.forEach((name, i) => {
     const field = prepared.rulebook.fields[name] as Field;
-    const column = chooseColumn(name, field, header);
+    const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
     if (column === undefined) {
       issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`));
       return;
@@ -323,7 +327,7 @@ export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSq
   const header = options.header;
   const has = (field: string) => {
     const declared = prepared.rulebook.fields[field];
-    return declared !== undefined && chooseColumn(field, declared, header) !== undefined;
+    return declared !== undefined && (options.columnOf?.[field] !== undefined || chooseColumn(field, declared, header) !== undefined);
   };
   const level = options.level ?? defaultLevel(prepared, has);
   if (level === undefined) throw new KaoheError([issue("missing_key", ["header"], "the table has none of the rulebook's key columns")], "Cannot compile");
@@ -557,7 +561,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
       .map((c, i) => `${c} AS ${SQL_RESULT_COLUMNS.map(q)[i]}`)
       .join(", ")} FROM (SELECT r.*, ${why} AS ${q("kh_why")} FROM ${q("kh_rows")} r LEFT JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE r.${key.value} IS NULL OR c.${q("kh_clean")} = ${d.flag("(1 = 0)")}) r`,
   );
-  const sql = `WITH ${ctes.join(",\n")}\nSELECT ${SQL_RESULT_COLUMNS.map(q).join(", ")} FROM (\n${outputs.join("\nUNION ALL\n")}\n) AS ${q("kh_out")}\nORDER BY ${q("kh_pos")}, ${q("kh_sortkey")}, ${q("kh_sub")}, ${q("kh_rule")}`;
+  const shown = [...SQL_RESULT_COLUMNS.map(q), ...(b.options.withPosition ? [`${q("kh_pos")} AS ${q("position")}`] : [])];
+  const sql = `WITH ${ctes.join(",\n")}\nSELECT ${shown.join(", ")} FROM (\n${outputs.join("\nUNION ALL\n")}\n) AS ${q("kh_out")}\nORDER BY ${q("kh_pos")}, ${q("kh_sortkey")}, ${q("kh_sub")}, ${q("kh_rule")}`;
   void truth;
   return finish(b, sql, plan.skipped, [...householdRules, ...personRules].sort((x, y) => x.index - y.index).map((r) => r.rule.rule.code));
 }
@@ -586,5 +591,6 @@ function finish(b: QueryBuilder, sql: string, skipped: CompiledSql["skipped"], r
       return b.d.placeholder(n);
     });
   }
-  return { sql: text, params, setup: b.d.preamble, level: b.level, columns: SQL_RESULT_COLUMNS, rules, skipped };
+  const columns = b.options.withPosition ? [...SQL_RESULT_COLUMNS, "position"] : SQL_RESULT_COLUMNS;
+  return { sql: text, params, setup: b.d.preamble, level: b.level, columns, rules, skipped };
 }
