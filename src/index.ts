@@ -251,5 +251,5 @@ export type {
 } from "./screening/index";
 
 // SQL: the same rulebook as one query for DuckDB, PostgreSQL or MySQL.
-export { compileRulebookSql, safeCompileRulebookSql, SQL_RESULT_COLUMNS, SQL_DIALECTS } from "./sql/index";
-export type { CompileRulebookSqlOptions, CompiledSql, SqlDialect } from "./sql/index";
+export { compileRulebookSql, safeCompileRulebookSql, sqlScript, SQL_RESULT_COLUMNS, SQL_DIALECTS } from "./sql/index";
+export type { CompileRulebookSqlOptions, CompiledSql, SqlDialect, SqlScriptOptions } from "./sql/index";

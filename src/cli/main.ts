@@ -7,6 +7,7 @@ import { jsonSchemaSources, buildJsonSchema } from "./schemas";
 import { runScoreCommand } from "./score";
 import { CHECKLIST_USAGE, runChecklistCommand } from "./checklist";
 import { SCREEN_USAGE, runScreenCommand } from "./screen";
+import { SQL_USAGE, runSqlCommand } from "./sql";
 import { safeParseChecklist } from "../model/checklistParse";
 import { safePrepareRulebook } from "../screening/prepare";
 
@@ -21,6 +22,8 @@ const USAGE = [
   "        the overdue and due-soon deliverables per unit, the weekly duty, and the rectification summary",
   `  ${SCREEN_USAGE.replace("kaohe ", "")}`,
   "        run a screening rulebook (逐村逐户过筛) over CSV or Excel exports; findings are not an error",
+  `  ${SQL_USAGE.replace("kaohe ", "")}`,
+  "        print the rulebook as one SQL script for the database that holds the export",
   "  validate <file> [--kind framework|assessment|checklist|rulebook]",
   "        check a file and list every issue (the kind is guessed from its shape)",
   `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
@@ -104,6 +107,7 @@ const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<n
   score: runScoreCommand,
   checklist: (io, args) => runChecklistCommand(args, io),
   screen: (io, args) => runScreenCommand(args, io),
+  sql: (io, args) => runSqlCommand(args, io),
   validate,
   schema,
 };

@@ -6,3 +6,4 @@
  */
 export { compileRulebookSql, safeCompileRulebookSql, SQL_RESULT_COLUMNS, type CompileRulebookSqlOptions, type CompiledSql } from "./compile";
 export { SQL_DIALECTS, type SqlDialect } from "./dialect";
+export { sqlScript, type SqlScriptOptions } from "./script";

@@ -14,6 +14,8 @@ import type { Subject } from "../../src/screening/schema";
 export type SqlRow = Record<string, string | number | null>;
 
 export interface Engine {
+  /** DuckDB only: runs a script of statements, returning the rows of the one that returns rows. */
+  runScript?(script: string): Promise<SqlRow[]>;
   readonly name: string;
   readonly dialect: SqlDialect;
   /** Loads rows into a table of text columns named as the header, plus a row-number column. */
@@ -55,6 +57,17 @@ async function duckdbEngine(): Promise<Engine> {
     async run(compiled) {
       const reader = await connection.runAndReadAll(compiled.sql, compiled.params as never);
       return reader.getRowObjectsJson() as SqlRow[];
+    },
+    /** Runs a script of several statements as the duckdb client would; the last one's rows. */
+    async runScript(script: string) {
+      const statements = await connection.extractStatements(script);
+      let rows: SqlRow[] = [];
+      for (let i = 0; i < statements.count; i++) {
+        const prepared = await statements.prepare(i);
+        const reader = await prepared.runAndReadAll();
+        if (reader.columnCount > 1) rows = reader.getRowObjectsJson() as SqlRow[];
+      }
+      return rows;
     },
     async close() {
       connection.closeSync();
