@@ -234,7 +234,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     }
     const raw = b.q(`kh_r${i}`);
     const text = b.q(`kh_t${i}`);
-    const trimmed = d.trim(raw, b.text(JS_WHITESPACE), b.text(JS_TRIM_PATTERN));
+    const trimmed = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
     src.push(`${d.column(b.q(column))} AS ${raw}`);
     trims.push(`(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
     const conversion = FIELD_CONVERSIONS[field.type];
@@ -258,9 +258,9 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
   return [
     `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`].join(", ")} FROM ${table})`,
-    `${b.q("kh_trim")} AS (SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
-    `${b.q("kh_ok")} AS (SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
-    `${b.q("kh_typed")} AS (SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
+    `${b.q("kh_trim")} AS ${d.materialized}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
+    `${b.q("kh_ok")} AS ${d.materialized}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
+    `${b.q("kh_typed")} AS ${d.materialized}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
   ];
 }
 
@@ -392,7 +392,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     ? `, (CASE WHEN LAG(${bin}) OVER (PARTITION BY (CASE WHEN ${key.value} IS NULL THEN 1 ELSE 0 END) ORDER BY ${q("kh_row")}) = ${bin} THEN 0 ELSE 1 END) AS ${q("kh_run")}`
     : `, 1 AS ${q("kh_run")}`;
   const firstProblem = `COALESCE(${[...problems, `(CASE WHEN ${key.value} IS NULL THEN ${b.text(`missing_value|${key.label} is empty`)} END)`].join(", ")})`;
-  ctes.push(`${q("kh_rows")} AS (SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")}${run} FROM ${q("kh_typed")})`);
+  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")}${run} FROM ${q("kh_typed")})`);
 
   // Records: clean when every row converts, the record's fields agree, members are distinct, rows are contiguous.
   const clean: string[] = [`SUM(CASE WHEN ${q("kh_problem")} IS NULL THEN 0 ELSE 1 END) = 0`];
@@ -406,7 +406,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     clean.push(`COUNT(DISTINCT ${d.binaryKey(personKey.value)}) = COUNT(*)`);
   } else clean.push("COUNT(*) = 1");
   ctes.push(
-    `${q("kh_records")} AS (SELECT ${q("kh_key")} AS ${q("kh_rkey")}, MIN(${q("kh_row")}) AS ${q("kh_first")}, ${d.flag(`(${clean.join(" AND ")})`)} AS ${q("kh_clean")} FROM ${q("kh_rows")} WHERE ${key.value} IS NOT NULL GROUP BY ${q("kh_key")})`,
+    `${q("kh_records")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_rkey")}, MIN(${q("kh_row")}) AS ${q("kh_first")}, ${d.flag(`(${clean.join(" AND ")})`)} AS ${q("kh_clean")} FROM ${q("kh_rows")} WHERE ${key.value} IS NOT NULL GROUP BY ${q("kh_key")})`,
   );
   const ord = hasRows ? q("kh_row") : personKey ? d.binaryKey(personKey.value) : "1";
   ctes.push(
@@ -492,14 +492,14 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     aggregates.push(`${d.joinTexts(object, q("kh_ord"))} AS ${q("kh_mj")}`);
   }
 
-  ctes.push(`${q("kh_m")} AS (${m.build(q("kh_good"), "kh_ml")})`);
+  ctes.push(...m.ctes(q("kh_good"), q("kh_m"), d.materialized));
   if (level === "person") {
-    ctes.push(`${q("kh_agg")} AS (SELECT ${q("kh_key")} AS ${q("kh_akey")}, COUNT(*) AS ${q("kh_n")}${aggregates.map((a) => `, ${a}`).join("")} FROM ${q("kh_m")} GROUP BY ${q("kh_key")})`);
+    ctes.push(`${q("kh_agg")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_akey")}, COUNT(*) AS ${q("kh_n")}${aggregates.map((a) => `, ${a}`).join("")} FROM ${q("kh_m")} GROUP BY ${q("kh_key")})`);
     ctes.push(`${q("kh_hbase")} AS (SELECT g.*, a.* FROM ${q("kh_m")} g JOIN ${q("kh_agg")} a ON g.${q("kh_key")} = a.${q("kh_akey")} WHERE g.${q("kh_ord")} = 1)`);
   } else {
     ctes.push(`${q("kh_hbase")} AS (SELECT *, 0 AS ${q("kh_n")} FROM ${q("kh_m")})`);
   }
-  ctes.push(`${q("kh_h")} AS (${h.build(q("kh_hbase"), "kh_hl")})`);
+  ctes.push(...h.ctes(q("kh_hbase"), q("kh_h"), d.materialized));
 
   // The result rows: findings and undecided rules of records and persons, then rejected rows.
   const unitText = (name: string) => b.asText(b.fieldExpr(name));

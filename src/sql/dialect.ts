@@ -70,6 +70,10 @@ export interface DialectTable {
   readonly preamble: readonly string[];
   /** A boolean as a value the dialect selects (MySQL's are integers). */
   flag(condition: string): string;
+  /** A numeral (already checked) as a number: DuckDB parses short ones through DECIMAL(18,6), many times faster than DECIMAL(38,10). */
+  numberFromText(text: string): string;
+  /** The keyword that makes a CTE computed once (DuckDB and PostgreSQL inline CTEs otherwise). */
+  readonly materialized: string;
 }
 
 /** Refuses a name no engine can hold safely: empty, NUL, or over the engines' limit. */
@@ -98,7 +102,8 @@ const duckdb: DialectTable = {
   substring: (t, f, c) => `substr(${t}, ${f}, ${c})`,
   matches: (t, p) => `regexp_full_match(${t}, ${p})`,
   replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
-  trim: (t, set) => `trim(${t}, ${set})`,
+  // Most cells have no white space at either end: a regular expression tells them faster than trim with a set.
+  trim: (t, set, pattern) => `(CASE WHEN regexp_matches(${t}, ${pattern}) THEN trim(${t}, ${set}) ELSE ${t} END)`,
   binaryKey: (t) => t,
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS VARCHAR)`,
@@ -115,6 +120,9 @@ const duckdb: DialectTable = {
   joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
   preamble: [],
   flag: (c) => c,
+  materialized: "MATERIALIZED ",
+  numberFromText: (t) =>
+    `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
 };
 
 const postgres: DialectTable = {
@@ -150,6 +158,8 @@ const postgres: DialectTable = {
   joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
   preamble: [],
   flag: (c) => c,
+  materialized: "MATERIALIZED ",
+  numberFromText: (t) => `CAST(${t} AS NUMERIC)`,
 };
 
 const mysql: DialectTable = {
@@ -185,6 +195,8 @@ const mysql: DialectTable = {
   joinTexts: (v, o) => `GROUP_CONCAT(${v} ORDER BY ${o} SEPARATOR ',')`,
   preamble: ["SET SESSION group_concat_max_len = 1073741824"],
   flag: (c) => `(CASE WHEN ${c} THEN 1 ELSE 0 END)`,
+  materialized: "",
+  numberFromText: (t) => `CAST(${t} AS DECIMAL(65,30))`,
 };
 
 /** The translation tables by dialect. @internal */

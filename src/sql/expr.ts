@@ -141,9 +141,9 @@ export function toNumber(e: SqlExpr, op: string, cx: ExprContext, path: readonly
     case "boolean":
       return { v: `CAST(NULL AS ${cx.d.types.number})`, f: nan() };
     case "text": {
-      const exact = cx.d.matches(e.v, cx.text(NUMERAL_SQL));
-      const js = cx.d.matches(e.v, cx.text(NUMERAL_JS));
-      const v = `(CASE WHEN ${exact} THEN CAST(${e.v} AS ${cx.d.types.number}) END)`;
+      const exact = cx.d.matches(e.v, cx.d.literal(NUMERAL_SQL));
+      const js = cx.d.matches(e.v, cx.d.literal(NUMERAL_JS));
+      const v = `(CASE WHEN ${exact} THEN ${cx.d.numberFromText(e.v)} END)`;
       const untranslatable = failure("sql_untranslatable", [cx.text(`operator "${op}" got the numeral `), describe(e, cx), cx.text(", which SQL cannot convert exactly")], cx);
       const f = `(CASE WHEN ${e.v} IS NULL THEN ${nan()} WHEN ${exact} THEN NULL WHEN ${js} THEN ${untranslatable} ELSE ${nan()} END)`;
       return { v, f };

@@ -51,23 +51,25 @@ function anyOf(text: string, words: readonly string[], cx: ExprContext): string 
 }
 
 function numberValid(cell: CellSql, cx: ExprContext): string {
-  const castable = cx.d.matches(cell.text, cx.text(CASTABLE_DECIMAL));
-  const value = `(CASE WHEN ${castable} THEN CAST(${cell.text} AS ${cx.d.types.number}) END)`;
-  return `(${castable} AND ${cx.d.matches(cell.text, cx.text(PLAIN_DECIMAL))} AND ABS(${value}) < ${cx.param("9007199254740991.5", "number")})`;
+  const castable = cx.d.matches(cell.text, cx.d.literal(CASTABLE_DECIMAL));
+  // Below a trillion, a plain decimal is within JavaScript's safe integers without converting it.
+  const short = cx.d.matches(cell.text, cx.d.literal("^-?[0-9]{1,12}([.][0-9]+)?$"));
+  const value = `(CASE WHEN ${castable} THEN ${cx.d.numberFromText(cell.text)} END)`;
+  return `(${cx.d.matches(cell.text, cx.d.literal(PLAIN_DECIMAL))} AND (${short} OR (${castable} AND ABS(${value}) < ${cx.param("9007199254740991.5", "number")})))`;
 }
 
 /** Year, month and day of a date text in one of the accepted forms (only read when it matches). */
 function dateParts(text: string, cx: ExprContext): { y: string; m: string; day: string } {
   const d = cx.d;
-  const compact = d.matches(text, cx.text("^[0-9]{8}$"));
-  const rest = d.replaceAll(d.substring(text, "6", "10"), cx.text("[-/.年月日]"), cx.text("-"));
+  const compact = d.matches(text, cx.d.literal("^[0-9]{8}$"));
+  const rest = d.replaceAll(d.substring(text, "6", "10"), cx.d.literal("[-/.年月日]"), cx.text("-"));
   const pick = (compactFrom: string, n: number) => `(CASE WHEN ${compact} THEN ${d.substring(text, compactFrom, "2")} ELSE ${d.part(rest, cx.text("-"), n)} END)`;
   return { y: d.substring(text, "1", "4"), m: pick("5", 1), day: pick("7", 2) };
 }
 
 function dateValid(cell: CellSql, cx: ExprContext): string {
   const d = cx.d;
-  const form = d.matches(cell.text, cx.text(DATE_FORMS));
+  const form = d.matches(cell.text, cx.d.literal(DATE_FORMS));
   const { y, m, day } = dateParts(cell.text, cx);
   const guard = (part: string) => `(CASE WHEN ${form} THEN ${d.integer(part)} END)`;
   const year = guard(y);
@@ -95,7 +97,7 @@ export const FIELD_CONVERSIONS: Readonly<Record<FieldType, FieldConversion>> = {
   },
   number: {
     scalar: "number",
-    value: (cell, _field, cx) => `CAST(${cell.text} AS ${cx.d.types.number})`,
+    value: (cell, _field, cx) => cx.d.numberFromText(cell.text),
     valid: (cell, _field, cx) => numberValid(cell, cx),
     complaint: () => " is not a number",
   },

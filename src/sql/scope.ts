@@ -42,6 +42,23 @@ export class Relation {
     return name;
   }
 
+  /**
+   * The layers as a chain of CTEs ending in `name`, each computed once where the dialect can say
+   * so (DuckDB and PostgreSQL would otherwise inline a layer into the next, copying its expressions).
+   */
+  ctes(base: string, name: string, materialized: string): string[] {
+    const out: string[] = [];
+    let previous = base;
+    const layers = this.layers.filter((columns) => columns.length > 0);
+    layers.forEach((columns, i) => {
+      const current = i === layers.length - 1 ? name : this.d.quote(`${name.replace(/["`]/g, "")}_${i + 1}`);
+      out.push(`${current} AS ${materialized}(SELECT *, ${columns.join(", ")} FROM ${previous})`);
+      previous = current;
+    });
+    if (layers.length === 0) out.push(`${name} AS ${materialized}(SELECT * FROM ${base})`);
+    return out;
+  }
+
   /** The SELECT over `base` (a relation name) adding every layer. */
   build(base: string, alias: string): string {
     let sql = `SELECT * FROM ${base}`;

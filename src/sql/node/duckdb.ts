@@ -75,10 +75,14 @@ async function loadCsv(connection: DuckDBConnection, file: string, header: Heade
   const width = header.map.width;
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ");
   try {
+    // A table keeps the file's order (preserve_insertion_order); its rowid numbers the rows.
     await connection.run(
-      `CREATE TABLE kh_input AS SELECT CAST(rowid AS BIGINT) + ${header.row + 1} AS kh_line, * FROM read_csv(${sqlText(file)}, header = false, skip = ${header.row}, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, columns = {${columns}})`,
+      `CREATE TABLE kh_raw AS SELECT * FROM read_csv(${sqlText(file)}, header = false, skip = ${header.row}, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, columns = {${columns}})`,
     );
+    await connection.run(`CREATE VIEW kh_input AS SELECT CAST(rowid AS BIGINT) + ${header.row + 1} AS kh_line, * FROM kh_raw`);
   } catch {
+    await connection.run("DROP VIEW IF EXISTS kh_input");
+    await connection.run("DROP TABLE IF EXISTS kh_raw");
     return false;
   }
   const blank = Array.from({ length: width }, (_, i) => `(c${i} IS NULL OR trim(c${i}) = '')`).join(" AND ");
@@ -86,7 +90,8 @@ async function loadCsv(connection: DuckDBConnection, file: string, header: Heade
   const [row] = check.getRowObjectsJson() as { n: string; blank: string }[];
   const lines = await countLines(file);
   if (!row || Number(row.blank) > 0 || Number(row.n) + header.row !== lines) {
-    await connection.run("DROP TABLE kh_input");
+    await connection.run("DROP VIEW kh_input");
+    await connection.run("DROP TABLE kh_raw");
     return false;
   }
   return true;
