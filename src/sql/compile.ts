@@ -76,8 +76,8 @@ interface FieldColumn {
   readonly scalar: SqlScalar;
 }
 
-function issue(code: string, path: (string | number)[], message: string): KaoheIssue {
-  return { code, path, message };
+function issue(code: string, path: (string | number)[], message: string, zh: string): KaoheIssue {
+  return { code, path, message, zh };
 }
 
 /** Chooses each field's column among its alternatives, by the header when given. */
@@ -229,7 +229,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const field = prepared.rulebook.fields[name] as Field;
     const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
     if (column === undefined) {
-      issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`));
+      issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`, `字段 "${name}" 的列（${fieldColumns(field).join("、")}）都不在表中`));
       return;
     }
     const raw = b.q(`kh_r${i}`);
@@ -288,7 +288,9 @@ function outcomeOf(scope: Scope, relation: Relation, rule: PreparedScreeningRule
   } catch (error) {
     if (!(error instanceof UntranslatableError)) throw error;
     issues.push(
-      issue("untranslatable_rule", ["rules", index, "when", ...error.path], `rule ${rule.rule.code} (${rule.rule.title}): operator "${error.op}" cannot be translated to SQL exactly: ${error.reason}`),
+      issue("untranslatable_rule", ["rules", index, "when", ...error.path], `rule ${rule.rule.code} (${rule.rule.title}): operator "${error.op}" cannot be translated to SQL exactly: ${error.reason}`,
+        `规则 ${rule.rule.code}（${rule.rule.title}）：运算符 "${error.op}" 无法精确翻译为 SQL（${error.reason}）`,
+      ),
     );
     return undefined;
   }
@@ -321,7 +323,7 @@ function outcomeOf(scope: Scope, relation: Relation, rule: PreparedScreeningRule
  */
 export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSqlOptions): CompiledSql {
   if (!(SQL_DIALECTS as readonly string[]).includes(options.dialect)) {
-    throw new KaoheError([issue("invalid_dialect", ["dialect"], `dialect must be one of ${SQL_DIALECTS.join(", ")} (got ${String(options.dialect)})`)], "Cannot compile");
+    throw new KaoheError([issue("invalid_dialect", ["dialect"], `dialect must be one of ${SQL_DIALECTS.join(", ")} (got ${String(options.dialect)})`, `方言须为 ${SQL_DIALECTS.join("、")}（得到 ${String(options.dialect)}）`)], "Cannot compile");
   }
   const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);
   const header = options.header;
@@ -330,7 +332,7 @@ export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSq
     return declared !== undefined && (options.columnOf?.[field] !== undefined || chooseColumn(field, declared, header) !== undefined);
   };
   const level = options.level ?? defaultLevel(prepared, has);
-  if (level === undefined) throw new KaoheError([issue("missing_key", ["header"], "the table has none of the rulebook's key columns")], "Cannot compile");
+  if (level === undefined) throw new KaoheError([issue("missing_key", ["header"], "the table has none of the rulebook's key columns", "表中没有规则集的任何键列")], "Cannot compile");
   const issues: KaoheIssue[] = [];
   let b: QueryBuilder;
   try {
@@ -339,7 +341,7 @@ export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSq
     if (issues.length > 0) throw new KaoheError(issues, "Cannot compile the rulebook to SQL");
     return result;
   } catch (error) {
-    if (error instanceof RangeError) throw new KaoheError([issue("invalid_identifier", ["table"], error.message)], "Cannot compile");
+    if (error instanceof RangeError) throw new KaoheError([issue("invalid_identifier", ["table"], error.message, `无法作为 SQL 标识符：${error.message}`)], "Cannot compile");
     throw error;
   }
 }
