@@ -3,7 +3,7 @@
 // Prints assessments/s (median of rounds) and the ratio to the baseline. Not a test: machines are
 // shared and noisy, so only the same-process ratio means much.
 import { readFileSync, readdirSync } from "node:fs";
-import { AssessmentSchema, jiangxi2025, prepareFramework, scoreAssessment, withMethods, withPoints, canonicalJson, digestJson } from "../src/index";
+import { AssessmentSchema, jiangxi2025, type AssessmentInput, prepareFramework, scoreAssessment, withMethods, withPoints, canonicalJson, digestJson } from "../src/index";
 
 const dir = "examples/jiangxi-2025";
 const pointsFile = JSON.parse(readFileSync(`${dir}/points.json`, "utf8"));
@@ -11,7 +11,7 @@ const grades = JSON.parse(readFileSync(`${dir}/grades.json`, "utf8")).grades;
 const framework = withPoints(withMethods(jiangxi2025, pointsFile.methods), pointsFile.points, { total: pointsFile.total });
 const prepared = prepareFramework(framework);
 const texts = readdirSync(`${dir}/assessments`).map((f) => readFileSync(`${dir}/assessments/${f}`, "utf8"));
-const inputs = texts.map((t) => JSON.parse(t) as unknown);
+const inputs = texts.map((t) => JSON.parse(t) as AssessmentInput);
 
 const rounds = Number(process.argv[process.argv.indexOf("--rounds") + 1]) || 9;
 const perRound = Number(process.argv[process.argv.indexOf("--per-round") + 1]) || 2000;
@@ -30,10 +30,10 @@ const variants: Record<string, () => void> = {
     for (let i = 0; i < perRound; i++) sink += JSON.stringify(JSON.parse(texts[i % texts.length] ?? "{}")).length;
   },
   "scoreAssessment (validate + score + digest)": () => {
-    for (let i = 0; i < perRound; i++) sink += scoreAssessment(framework, inputs[i % inputs.length], { grades }).total.length;
+    for (let i = 0; i < perRound; i++) sink += scoreAssessment(framework, (inputs[i % inputs.length] as AssessmentInput), { grades }).total.length;
   },
   "scoreAssessment with a prepared framework": () => {
-    for (let i = 0; i < perRound; i++) sink += scoreAssessment(prepared, inputs[i % inputs.length], { grades }).total.length;
+    for (let i = 0; i < perRound; i++) sink += scoreAssessment(prepared, (inputs[i % inputs.length] as AssessmentInput), { grades }).total.length;
   },
   "  of which: zod parse of the assessment": () => {
     for (let i = 0; i < perRound; i++) sink += AssessmentSchema.safeParse(inputs[i % inputs.length]).success ? 1 : 0;

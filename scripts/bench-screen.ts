@@ -1,7 +1,7 @@
 // Benchmark of screening: npm run bench:screen [-- --rows N] (or -- --generate file.csv --rows N: only write the data)
 // Generates a synthetic CSV of households with members (N rows, default 1,000,000) in a temp dir,
 // then times, each in a fresh process so that peak RSS is its own:
-//   (a) parsing alone (read + decode + csv-parse, every row),
+//   (a) parsing alone (read + decode + parse, every row),
 //   (b) parsing plus the example rulebook, inline and with 1 and 2 worker threads.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { prepareRulebook } from "../src/screening/prepare";
+import type { RulebookInput } from "../src/screening/schema";
 import { createEvaluatorPool } from "../src/screening/node/pool";
 import { readRows } from "../src/screening/node/rows";
 import { screenFile } from "../src/screening/node/run";
@@ -77,7 +78,7 @@ async function measure(phase: string, file: string): Promise<void> {
     for await (const row of readRows(file)) if ("cells" in row) rows++;
   } else {
     const workers = Number(phase.slice("screen".length));
-    const rulebook = JSON.parse(readFileSync(RULEBOOK, "utf8")) as unknown;
+    const rulebook = JSON.parse(readFileSync(RULEBOOK, "utf8")) as RulebookInput;
     const prepared = prepareRulebook(rulebook);
     const pool = workers > 0 ? createEvaluatorPool(workers, { rulebook, parameters: prepared.parameters }) : undefined;
     const result = await screenFile(prepared, file, {

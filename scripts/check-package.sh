@@ -14,6 +14,22 @@ npx attw --pack . --profile node16
 cd "$work"
 npm init -y >/dev/null
 npm install --no-audit --no-fund --prefer-offline "./$tarball" >/dev/null
+
+# What a library user installs (issue 12, docs/decisions/0501-package-dependencies.md): kaohe and
+# its runtime dependencies only, at most 5 packages and 20 MB (apparent size of node_modules).
+max_packages=5
+max_bytes=$((20 * 1024 * 1024))
+packages=$(npm ls --all --parseable | tail -n +2 | sort -u | wc -l)
+bytes=$(du -sb node_modules | cut -f1)
+echo "install: $packages packages, $(awk "BEGIN { printf \"%.1f\", $bytes / 1048576 }") MB" \
+  "(budget $max_packages packages, $((max_bytes / 1048576)) MB)"
+if [ "$packages" -gt "$max_packages" ] || [ "$bytes" -gt "$max_bytes" ]; then
+  npm ls --all >&2 || true
+  echo "install budget exceeded: $packages packages, $bytes bytes" >&2
+  exit 1
+fi
+# Browser bundles of the installed package against their size budgets.
+node "$root/scripts/check-size.mjs" .
 cat > esm.mjs <<'JS'
 import { jiangxi2025, parseFramework } from "kaohe";
 const f = parseFramework(jiangxi2025);
@@ -33,4 +49,12 @@ npx --no-install kaohe --help >/dev/null && echo "CLI ok"
 npx --no-install kaohe screen --rules "$root/examples/screening/rulebook.json" --workers 2 \
   "$root/examples/screening/synthetic-households.csv" > screen.txt
 grep -q "rows read" screen.txt && echo "CLI screen with 2 workers ok"
+# The readers are bundled into the CLI (exceljs, iconv-lite): on the XLSX and GBK CSV exports the
+# installed CLI prints what the CLI run from the sources (with the packages unbundled) prints.
+for f in synthetic-households.xlsx synthetic-households-gbk.csv; do
+  args=(screen --rules "$root/examples/screening/rulebook.json" "$root/examples/screening/$f")
+  npx --no-install kaohe "${args[@]}" | sed 's/; [0-9.]* s$//' > installed.txt
+  (cd "$root" && npx --no-install tsx src/cli/bin.ts "${args[@]}") | sed 's/; [0-9.]* s$//' > source.txt
+  grep -q "rows read" installed.txt && diff source.txt installed.txt && echo "CLI screen $f ok"
+done
 cd "$root"

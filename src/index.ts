@@ -51,6 +51,24 @@ export type {
   KeyTask,
 } from "./model/framework";
 export { parseFramework, safeParseFramework, parseKeyTasks, safeParseKeyTasks } from "./model/parse";
+export { FrameworkRefSchema } from "./model/framework";
+export type { FrameworkRef } from "./model/framework";
+
+// Frameworks that users author: derived versions, the indicator table in and out, what changed.
+export { deriveFramework, safeDeriveFramework } from "./model/derive";
+export type { FrameworkChanges, IndicatorChange, IndicatorAddition } from "./model/derive";
+export type { Table, TableRow } from "./model/table";
+export { importFramework, safeImportFramework } from "./model/table-import";
+export type { ImportFrameworkOptions } from "./model/table-import";
+export type { ColumnRole } from "./model/table-text";
+export { exportFramework, INDICATOR_SHEET } from "./model/table-export";
+export type { ExportFrameworkOptions } from "./model/table-export";
+export { diffFrameworks } from "./model/diff";
+export type { FrameworkDiff, IndicatorDiff, IndicatorMatch, IndicatorSide, ClauseDiff, PolicyDiff, FieldDiff } from "./model/diff";
+export { formatFrameworkDiff } from "./model/diff-report";
+export type { FormatDiffOptions } from "./model/diff-report";
+export type { TextDiffPart } from "./model/text-diff";
+export { checkAssessmentFit } from "./scoring/fit";
 
 // Embedded data: the 2025 framework (附件2) and key tasks (附件1).
 export { jiangxi2025 } from "./frameworks/jiangxi2025";
@@ -102,6 +120,10 @@ export {
 } from "./scoring/result";
 export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceEntry } from "./scoring/result";
 export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
+export { parseAssessment, safeParseAssessment } from "./scoring/input";
+export type { AssessmentInput } from "./scoring/input";
+export { matterKey } from "./scoring/deductions";
+export { MAX_INPUT_DEPTH } from "./internal/json";
 export { prepareFramework, PreparedFramework } from "./scoring/prepare";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";
@@ -156,6 +178,7 @@ export {
   parseRectificationProblem,
   applyRectificationEvent,
   safeApplyRectificationEvent,
+  MAX_RECTIFICATION_HISTORY,
   summarizeRectifications,
   safeSummarizeRectifications,
   ChecklistUnitSchema,

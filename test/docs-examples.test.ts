@@ -39,7 +39,10 @@ function walk(dir: string): string[] {
 }
 
 function docFiles(): string[] {
-  const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+  // The guides and their Chinese twins (docs/zh/).
+  const docs = ["docs", "docs/zh"].flatMap((dir) =>
+    readdirSync(join(root, dir)).filter((f) => f.endsWith(".md")).map((f) => `${dir}/${f}`),
+  );
   return ["README.md", ...docs];
 }
 

@@ -14,6 +14,15 @@ import {
   type Indicator,
   type ScoringMethod,
   type NumberInput,
+  type AssessmentInput,
+  parseAssessment,
+  safeParseAssessment,
+  prepareRulebook,
+  safePrepareRulebook,
+  screenRecords,
+  screenRecordStream,
+  type PreparedRulebook,
+  type RulebookInput,
 } from "../src/index";
 
 describe("public types", () => {
@@ -53,5 +62,74 @@ describe("public types", () => {
     // @ts-expect-error points are numbers or strings
     withPoints(jiangxi2025, { i1: true });
     expectTypeOf<Assessment["deductions"]>().toEqualTypeOf<{ matter: string; clause: string; note?: string | undefined }[] | undefined>();
+  });
+
+  describe("typed entry points (issue 12): what a user writes compiles, misspelt keys and wrong types do not", () => {
+    const assessment = {
+      unit: { id: "jian", name: "吉安市" },
+      indicators: { i1: { score: 9 }, i2: { score: "11.5" }, i9: { findings: [{ points: "0.5" }] } },
+      deductions: [{ matter: "媒体曝光", clause: "13f" }],
+    };
+    const rulebook: RulebookInput = {
+      id: "r", title: "规则", version: "1",
+      fields: {
+        county: { column: "县", type: "text", of: "village" },
+        township: { column: "乡镇", type: "text", of: "village" },
+        village: { column: "行政村", type: "text", of: "village" },
+        householdId: { column: "户编号", type: "text", of: "household" },
+      },
+      keys: { household: "householdId" },
+      unit: { county: "county", township: "township", village: "village" },
+      rules: [{ code: "R1", title: "缺户编号", subject: "household", severity: "low", when: { missing: ["householdId"] }, message: "缺户编号" }],
+    };
+
+    it("takes an AssessmentInput with numbers or decimal strings", () => {
+      expectTypeOf(scoreAssessment).toBeCallableWith(jiangxi2025, assessment);
+      expectTypeOf(scoreAssessment).parameter(1).toEqualTypeOf<AssessmentInput>();
+      expectTypeOf<AssessmentInput["indicators"][string]>().toMatchTypeOf<{ score: number | string } | object>();
+    });
+
+    it("rejects misspelt keys and wrong types in scoreAssessment", () => {
+      // @ts-expect-error `unti` is not `unit`
+      scoreAssessment(jiangxi2025, { unti: { id: "x", name: "x" }, indicators: {} });
+      // @ts-expect-error `scroe` is not `score`
+      scoreAssessment(jiangxi2025, { unit: { id: "x", name: "x" }, indicators: { i1: { scroe: 9 } } });
+      // @ts-expect-error a score is a number or a decimal string, not a boolean
+      scoreAssessment(jiangxi2025, { unit: { id: "x", name: "x" }, indicators: { i1: { score: true } } });
+      // @ts-expect-error neither a framework nor an assessment
+      scoreAssessment(42, "x");
+      // @ts-expect-error the unit needs a name
+      scoreAssessment(jiangxi2025, { unit: { id: "x" }, indicators: {} });
+    });
+
+    it("sends data of unknown shape through parse… and safe…", () => {
+      const data: unknown = JSON.parse("{}");
+      // @ts-expect-error unknown data is parsed first
+      scoreAssessment(jiangxi2025, data);
+      expectTypeOf(parseAssessment).parameter(0).toEqualTypeOf<unknown>();
+      expectTypeOf(parseAssessment(data)).toEqualTypeOf<Assessment>();
+      expectTypeOf(scoreAssessment).toBeCallableWith(jiangxi2025, parseAssessment(data));
+      expectTypeOf(safeParseAssessment).parameter(0).toEqualTypeOf<unknown>();
+      expectTypeOf(safeScoreAssessment).toBeCallableWith(data, data);
+      expectTypeOf(safePrepareRulebook).toBeCallableWith(data);
+      // @ts-expect-error unknown data is checked by safePrepareRulebook
+      prepareRulebook(data);
+    });
+
+    it("takes a RulebookInput or a PreparedRulebook for screening, and rejects misspelt ones", () => {
+      expectTypeOf(prepareRulebook).toBeCallableWith(rulebook);
+      expectTypeOf(prepareRulebook(rulebook)).toEqualTypeOf<PreparedRulebook>();
+      expectTypeOf(screenRecords).toBeCallableWith([{ householdId: "H1" }], rulebook);
+      expectTypeOf(screenRecords).toBeCallableWith([{ householdId: "H1" }], prepareRulebook(rulebook));
+      expectTypeOf(screenRecordStream).toBeCallableWith([{ householdId: "H1" }], rulebook);
+      // @ts-expect-error `feilds` is not `fields`
+      prepareRulebook({ ...rulebook, feilds: {} });
+      // @ts-expect-error a field's type is one of text, number, date, boolean
+      prepareRulebook({ ...rulebook, fields: { ...rulebook.fields, householdId: { column: "户编号", type: "string", of: "household" } } });
+      // @ts-expect-error a rulebook, not a number
+      screenRecords([], 42);
+      // @ts-expect-error rows are objects keyed by field name
+      screenRecords(["H1"], rulebook);
+    });
   });
 });

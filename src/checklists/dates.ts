@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { isCalendarDate } from "../model/primitives";
 
 // Calendar arithmetic on day numbers (days since 1970-01-01) through Date.UTC only: nothing here

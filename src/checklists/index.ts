@@ -37,6 +37,7 @@ export {
   parseRectificationProblem,
   applyRectificationEvent,
   safeApplyRectificationEvent,
+  MAX_RECTIFICATION_HISTORY,
 } from "./rectification";
 export type {
   RectificationEvent,

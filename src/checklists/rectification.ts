@@ -1,5 +1,6 @@
-import { z } from "zod";
+import * as z from "zod";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
+import { checkInputStructure } from "../model/read";
 import { fromZodIssues } from "../model/issues";
 import { CalendarDateSchema, IdSchema, TextSchema } from "../model/primitives";
 
@@ -198,10 +199,71 @@ export function stateAsOf(problem: RectificationProblem, asOf: string): Rectific
  */
 export function parseRectificationProblem(input: unknown): RectificationProblem {
   const result = RectificationProblemSchema.safeParse(input, { reportInput: true });
-  if (!result.success) throw new KaoheError(fromZodIssues(result.error.issues), "Invalid rectification problem");
+  const structure = checkInputStructure(input);
+  if (!result.success || structure.length > 0) {
+    throw new KaoheError([...structure, ...(result.success ? [] : fromZodIssues(result.error.issues))], "Invalid rectification problem");
+  }
   const issues = checkProblemHistory(result.data);
+  if (result.data.history.length > MAX_RECTIFICATION_HISTORY) issues.push(historyTooLong(result.data, []));
   if (issues.length > 0) throw new KaoheError(issues, "Invalid rectification problem");
   return result.data;
+}
+
+/**
+ * The most events a rectification's history may hold (a real one holds a handful). Applying one
+ * more is `history_too_long`. Validation is linear in the number of events applied one by one (see
+ * {@link applyRectificationEvent}); the copy and freeze of the history that each application makes
+ * is not, and this bounds it (1,000 events one by one take milliseconds).
+ */
+export const MAX_RECTIFICATION_HISTORY = 1_000;
+
+function historyTooLong(problem: RectificationProblem, path: (string | number)[]): KaoheIssue {
+  return {
+    code: "history_too_long",
+    path: [...path, "history"],
+    message: `${problemLabel(problem)} has ${problem.history.length} events in its history; a history holds at most ${MAX_RECTIFICATION_HISTORY}`,
+    zh: `${problemLabel(problem)} 的整改记录已有 ${problem.history.length} 条，最多 ${MAX_RECTIFICATION_HISTORY} 条`,
+  };
+}
+
+/**
+ * The problems that {@link applyRectificationEvent} returned, deep-frozen (so they cannot have
+ * changed since), with the last date of their history. Applying the next event to one of them skips
+ * validating its history again, so that applying n events one by one is linear in n, not
+ * quadratic. A cache of a pure function's own results: it changes no answer, only the time.
+ */
+const applied = new WeakMap<object, string>();
+
+function freezeEvent(event: RectificationEvent): RectificationEvent {
+  if (event.type === "send-back") Object.freeze(event.reasons);
+  return Object.freeze(event);
+}
+
+function eventIssues(event: unknown): { readonly data?: RectificationEvent; readonly issues: KaoheIssue[] } {
+  const parsed = RectificationEventSchema.safeParse(event, { reportInput: true });
+  const issues = checkInputStructure(event, ["event"]);
+  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues).map((i) => ({ ...i, path: ["event", ...i.path] })));
+  return parsed.success && issues.length === 0 ? { data: parsed.data, issues } : { issues };
+}
+
+/** Validates a problem given to applyRectificationEvent that is not one of its own results. */
+function validProblem(problem: unknown, eventShape: readonly KaoheIssue[]): { readonly current: RectificationProblem; readonly lastOn: string } {
+  const parsed = RectificationProblemSchema.safeParse(problem, { reportInput: true });
+  const structure = checkInputStructure(problem, ["problem"]);
+  if (!parsed.success || structure.length > 0) {
+    const shape = parsed.success ? [] : fromZodIssues(parsed.error.issues).map((i) => ({ ...i, path: ["problem", ...i.path] }));
+    throw new KaoheError([...structure, ...shape, ...eventShape], "Invalid rectification event");
+  }
+  if (eventShape.length > 0) throw new KaoheError(eventShape, "Invalid rectification event");
+  const current = parsed.data;
+  const historyIssues = checkProblemHistory(current, ["problem"]);
+  if (historyIssues.length > 0) throw new KaoheError(historyIssues, "Invalid rectification problem");
+  // The parsed copy is kaohe's own: freezing it changes nothing the caller holds.
+  Object.freeze(current.origin);
+  for (const event of current.history) freezeEvent(event);
+  Object.freeze(current.history);
+  const lastOn = current.history.reduce((last, e) => (e.on > last ? e.on : last), current.foundOn);
+  return { current, lastOn };
 }
 
 /**
@@ -210,12 +272,15 @@ export function parseRectificationProblem(input: unknown): RectificationProblem 
  *
  * @param problem - The problem, valid as {@link parseRectificationProblem} checks it.
  * @param event - The event: `start`, `complete`, `review-passed`, `send-back` (回炉, with reasons) or `close`.
- * @returns A new problem.
+ * @returns A new problem, deep-frozen. Given back to this function, it is not validated again, so
+ *   that applying events one by one validates each event once.
  * @throws {@link KaoheError} with code `transition_not_allowed` when the workflow does not allow the
  *   event in the problem's state (e.g. anything after 已销号).
  * @throws {@link KaoheError} with code `event_date_backwards` when the event is dated before the
  *   last event of the history (or before the problem was found).
  * @throws {@link KaoheError} when the problem or the event is malformed (e.g. `missing_reason`).
+ * @throws {@link KaoheError} with code `history_too_long` when the history already holds
+ *   {@link MAX_RECTIFICATION_HISTORY} events.
  * @example
  * ```ts
  * import { applyRectificationEvent } from "kaohe";
@@ -229,25 +294,22 @@ export function parseRectificationProblem(input: unknown): RectificationProblem 
  * problem.state; //=> "已整改"
  * ```
  */
+
 export function applyRectificationEvent(problem: RectificationProblem | RectificationProblemInput, event: RectificationEvent): RectificationProblem {
-  const parsedProblem = RectificationProblemSchema.safeParse(problem, { reportInput: true });
-  const parsedEvent = RectificationEventSchema.safeParse(event, { reportInput: true });
-  const shapeIssues = [
-    ...(parsedProblem.success ? [] : fromZodIssues(parsedProblem.error.issues).map((i) => ({ ...i, path: ["problem", ...i.path] }))),
-    ...(parsedEvent.success ? [] : fromZodIssues(parsedEvent.error.issues).map((i) => ({ ...i, path: ["event", ...i.path] }))),
-  ];
-  if (!parsedProblem.success || !parsedEvent.success) throw new KaoheError(shapeIssues, "Invalid rectification event");
-  const current = parsedProblem.data;
-  const historyIssues = checkProblemHistory(current, ["problem"]);
-  if (historyIssues.length > 0) throw new KaoheError(historyIssues, "Invalid rectification problem");
-  const lastOn = current.history.reduce((last, e) => (e.on > last ? e.on : last), current.foundOn);
-  const issues = checkEvent(current, current.state, lastOn, parsedEvent.data, ["event"]);
+  const known = typeof problem === "object" && problem !== null ? applied.get(problem) : undefined;
+  const checked = eventIssues(event);
+  const { current, lastOn } = known === undefined ? validProblem(problem, checked.issues) : { current: problem as RectificationProblem, lastOn: known };
+  if (checked.data === undefined) throw new KaoheError(checked.issues, "Invalid rectification event");
+  const issues = checkEvent(current, current.state, lastOn, checked.data, ["event"]);
+  if (current.history.length >= MAX_RECTIFICATION_HISTORY) issues.push(historyTooLong(current, ["problem"]));
   if (issues.length > 0) throw new KaoheError(issues, "Rectification event not allowed");
-  return {
+  const next: RectificationProblem = Object.freeze({
     ...current,
-    state: TRANSITIONS[parsedEvent.data.type][1],
-    history: [...current.history, parsedEvent.data],
-  };
+    state: TRANSITIONS[checked.data.type][1],
+    history: Object.freeze([...current.history, freezeEvent(checked.data)]) as RectificationEvent[],
+  });
+  applied.set(next, checked.data.on > lastOn ? checked.data.on : lastOn);
+  return next;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { ChecklistTaskSchema, type ChecklistTask } from "../model/checklist";
 import { CalendarDateSchema } from "../model/primitives";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ChecklistSchema } from "../model/checklist";
 import { IdSchema, TextSchema } from "../model/primitives";
 import { DateOrTimestampSchema } from "./dates";

@@ -2,6 +2,7 @@ import type { KaoheIssue } from "../internal/errors";
 import type { Checklist } from "../model/checklist";
 import { safeParseChecklist } from "../model/checklistParse";
 import { fromZodIssues } from "../model/issues";
+import { checkInputStructure } from "../model/read";
 import type { ChecklistUnit } from "./schemas";
 import type { z } from "zod";
 
@@ -16,8 +17,10 @@ export function prefixed(issues: readonly KaoheIssue[], prefix: readonly (string
 /** Runs a zod schema; returns the value or pushes the issues (prefixed) and returns `undefined`. @internal */
 export function check<T>(schema: z.ZodType<T>, input: unknown, prefix: (string | number)[], issues: KaoheIssue[]): T | undefined {
   const result = schema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  issues.push(...prefixed(fromZodIssues(result.error.issues), prefix));
+  const structure = checkInputStructure(input, prefix);
+  issues.push(...structure);
+  if (result.success && structure.length === 0) return result.data;
+  if (!result.success) issues.push(...prefixed(fromZodIssues(result.error.issues), prefix));
   return undefined;
 }
 

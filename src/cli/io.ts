@@ -1,4 +1,5 @@
 import { formatPath } from "../internal/errors";
+import { parseJsonText } from "../internal/json";
 
 /** What a command may do to the outside world; the entry point gives Node's, tests give their own. */
 export interface CliIO {
@@ -60,11 +61,10 @@ export function readJson(io: CliIO, path: string): { ok: true; value: unknown } 
     const code = (error as { code?: string }).code;
     return { ok: false, message: `${path}: cannot read the file${code ? ` (${code})` : ""}` };
   }
-  try {
-    return { ok: true, value: JSON.parse(text.replace(/^\uFEFF/, "")) as unknown };
-  } catch (error) {
-    return { ok: false, message: `${path}: not valid JSON (${(error as Error).message})` };
-  }
+  // Duplicate keys with different values, depth and prototype keys are refused (issue 16).
+  const parsed = parseJsonText(text);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  return { ok: false, message: `${path}: ${parsed.error.issues.map((i) => `${i.path.length > 0 ? `${formatPath(i.path)}: ` : ""}${i.message} [${i.code}]`).join("; ")}` };
 }
 
 /** Prints every issue found in a file, one per line, for a person to act on. */

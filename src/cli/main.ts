@@ -10,6 +10,7 @@ import { SCREEN_USAGE, runScreenCommand } from "./screen";
 import { SQL_USAGE, runSqlCommand } from "./sql";
 import { safeParseChecklist } from "../model/checklistParse";
 import { safePrepareRulebook } from "../screening/prepare";
+import { runFrameworkCommand } from "./framework";
 
 const USAGE = [
   "Usage: kaohe <command> [options]",
@@ -24,6 +25,7 @@ const USAGE = [
   "        run a screening rulebook (逐村逐户过筛) over CSV or Excel exports; findings are not an error",
   `  ${SQL_USAGE.replace("kaohe ", "")}`,
   "        print the rulebook as one SQL script for the database that holds the export",
+  "  framework import|export|diff …   indicator tables in and out of Excel, and what changed (kaohe framework --help)",
   "  validate <file> [--kind framework|assessment|checklist|rulebook]",
   "        check a file and list every issue (the kind is guessed from its shape)",
   `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
@@ -108,6 +110,7 @@ const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<n
   checklist: (io, args) => runChecklistCommand(args, io),
   screen: (io, args) => runScreenCommand(args, io),
   sql: (io, args) => runSqlCommand(args, io),
+  framework: (io, args) => runFrameworkCommand(io, args),
   validate,
   schema,
 };

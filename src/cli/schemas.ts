@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { FrameworkSchema, KeyTaskListSchema } from "../model/framework";
 import { AssessmentSchema } from "../scoring/assessment";
 import { GradesFileSchema, PointsFileSchema } from "../scoring/files";

@@ -9,6 +9,7 @@ import { withMethods, withPoints } from "../scoring/points";
 import { rankResults } from "../scoring/rank";
 import type { ScoreResult } from "../scoring/result";
 import { scoreAssessment } from "../scoring/score";
+import type { AssessmentInput } from "../scoring/input";
 import { prepareFramework } from "../scoring/prepare";
 import type { ScoreOptions } from "../scoring/assessment";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
@@ -123,7 +124,7 @@ export function runScoreCommand(io: CliIO, args: string[]): number {
     };
     for (const file of positionals) {
       try {
-        results.push(blame(file, () => scoreAssessment(framework, load(io, file), scoreOptions)));
+        results.push(blame(file, () => scoreAssessment(framework, load(io, file) as AssessmentInput, scoreOptions)));
       } catch (error) {
         if (!(error instanceof FileIssues)) throw error;
         failures.push(error);

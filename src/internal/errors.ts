@@ -28,6 +28,8 @@ export class KaoheError extends Error {
   readonly issues: readonly KaoheIssue[];
 
   /**
+   * Creates the error; its message lists every issue, prefixed by `context`.
+   *
    * @param issues - The issues found; at least one.
    * @param context - What was being checked, used as the message's prefix.
    */

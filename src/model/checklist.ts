@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { CalendarDateSchema, IdSchema, SourceRefSchema, TextSchema } from "./primitives";
 
 /** A month written `YYYY-MM`, for dates the document gives only to the month (e.g. "11 月启动"). */

@@ -2,7 +2,7 @@ import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../interna
 import { ChecklistSchema, type Checklist } from "./checklist";
 import { fromZodIssues } from "./issues";
 import { isCalendarDate } from "./primitives";
-import { checkUnique, field, items, text, type Path } from "./read";
+import { checkInputStructure, checkUnique, field, items, text, type Path } from "./read";
 
 /** The Chinese label of a checklist task, e.g. `任务 1「及时调度部署」`. */
 function taskLabel(task: unknown): string {
@@ -118,7 +118,8 @@ export function checkChecklistReferences(input: unknown): KaoheIssue[] {
  */
 export function parseChecklist(input: unknown): Checklist {
   const result = ChecklistSchema.safeParse(input, { reportInput: true });
-  const issues = result.success ? [] : fromZodIssues(result.error.issues, checklistLabel(input));
+  const issues = checkInputStructure(input);
+  if (!result.success) issues.push(...fromZodIssues(result.error.issues, checklistLabel(input)));
   issues.push(...checkChecklistReferences(input));
   if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid checklist");
   return result.data;

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { IdSchema, NonNegativeNumberSchema, PointsSchema, SourceRefSchema, TextSchema, CalendarDateSchema } from "./primitives";
 
 /** A department (部门) of the framework's registry, referred to by indicators through its id. */
@@ -141,6 +141,21 @@ export const SourceDocumentSchema = z
 /** The source document of a framework: see {@link SourceDocumentSchema}. */
 export type SourceDocument = z.infer<typeof SourceDocumentSchema>;
 
+/**
+ * The framework another derives from (a county's from its city's, a city's from its province's):
+ * its id, and its year and title when known.
+ */
+export const FrameworkRefSchema = z
+  .strictObject({
+    id: IdSchema,
+    year: z.int().min(2000).max(2100).optional(),
+    title: TextSchema.optional(),
+  })
+  .meta({ description: "The framework this one derives from: id, optional year and title." });
+
+/** The framework another derives from: see {@link FrameworkRefSchema}. */
+export type FrameworkRef = z.infer<typeof FrameworkRefSchema>;
+
 /** An assessment indicator system (考核指标体系). */
 export const FrameworkSchema = z
   .strictObject({
@@ -150,6 +165,9 @@ export const FrameworkSchema = z
     level: z.enum(["national", "provincial", "municipal", "county"]),
     region: TextSchema.meta({ description: "The region whose units it assesses, e.g. 江西省." }),
     document: SourceDocumentSchema,
+    derivesFrom: FrameworkRefSchema.optional().meta({
+      description: "The framework this one derives from (a county's from its city's, a city's from its province's).",
+    }),
     departments: z.array(DepartmentSchema),
     categories: z.array(CategorySchema).min(1, { message: "must hold at least one category" }),
     deductionClauses: z.array(DeductionClauseSchema),

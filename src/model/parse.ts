@@ -1,14 +1,16 @@
 import { KaoheError, toSafe, type SafeResult } from "../internal/errors";
 import { fromZodIssues } from "./issues";
 import { FrameworkSchema, KeyTaskListSchema, type Framework, type KeyTask } from "./framework";
-import { field } from "./read";
+import { checkInputStructure, field } from "./read";
 import { checkFrameworkReferences, checkKeyTaskReferences } from "./validate";
 
 function named(value: unknown, noun: string, code: "code" | "id" | "number"): string | undefined {
   const name = field(value, "name") ?? field(value, "title") ?? field(value, "text");
   const key = field(value, code) ?? field(value, "id");
   if (key === undefined && name === undefined) return undefined;
-  return `${noun} ${String(key ?? "?")}${typeof name === "string" ? `「${name.length > 24 ? `${name.slice(0, 24)}…` : name}」` : ""}`;
+  // A host's value may be any object (even one without a prototype): only text and numbers are shown.
+  const shown = typeof key === "string" || typeof key === "number" ? String(key) : "?";
+  return `${noun} ${shown}${typeof name === "string" ? `「${name.length > 24 ? `${name.slice(0, 24)}…` : name}」` : ""}`;
 }
 
 /** Names the deepest labelled item of a framework that a path runs through, in Chinese where it can. */
@@ -48,7 +50,8 @@ export function frameworkLabel(input: unknown): (path: readonly PropertyKey[]) =
  */
 export function parseFramework(input: unknown): Framework {
   const result = FrameworkSchema.safeParse(input, { reportInput: true });
-  const issues = result.success ? [] : fromZodIssues(result.error.issues, frameworkLabel(input));
+  const issues = checkInputStructure(input);
+  if (!result.success) issues.push(...fromZodIssues(result.error.issues, frameworkLabel(input)));
   issues.push(...checkFrameworkReferences(input));
   if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid framework");
   return result.data;
@@ -86,7 +89,8 @@ export function parseKeyTasks(input: unknown, framework: Framework): KeyTask[] {
   const result = KeyTaskListSchema.safeParse(input, { reportInput: true });
   const label = (path: readonly PropertyKey[]) =>
     typeof path[0] === "number" ? named(field(input, path[0]), "重点任务", "number") : undefined;
-  const issues = result.success ? [] : fromZodIssues(result.error.issues, label);
+  const issues = checkInputStructure(input);
+  if (!result.success) issues.push(...fromZodIssues(result.error.issues, label));
   const indicatorIds = new Set(framework.categories.flatMap((c) => c.indicators.map((i) => i.id)));
   issues.push(...checkKeyTaskReferences(input, indicatorIds));
   if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid key tasks");

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The plain decimal form accepted in strings: optional minus, digits, optional fraction. */
 export const DECIMAL_STRING_PATTERN = /^-?\d+(\.\d+)?$/;

@@ -1,7 +1,7 @@
 import type { KaoheIssue } from "../internal/errors";
 import { toExact } from "../internal/decimal";
 import { DECIMAL_STRING_PATTERN } from "./primitives";
-import { checkUnique, field, items, text } from "./read";
+import { checkInputStructure, checkUnique, field, items, text } from "./read";
 
 function isNumberLike(value: unknown): value is number | string {
   return (
@@ -142,21 +142,9 @@ export function checkKeyTaskReferences(input: unknown, indicatorIds: ReadonlySet
 }
 
 /**
- * Reports every own `__proto__` key in a JSON-like input. `JSON.parse` makes such keys own
- * properties, but copying them into a new object (as a schema's record parsing does) would set the
- * copy's prototype instead, so that a key the user never wrote could be read through it. kaohe
- * refuses them; cyclic values are walked once.
+ * Reports every own `__proto__`, `constructor` or `prototype` key in a JSON-like input, and nesting
+ * too deep to walk safely (see {@link checkInputStructure}, which this is).
  */
-export function checkForbiddenKeys(input: unknown, path: (string | number)[] = [], seen = new Set<object>()): KaoheIssue[] {
-  if (typeof input !== "object" || input === null || seen.has(input)) return [];
-  seen.add(input);
-  const issues: KaoheIssue[] = [];
-  if (Object.hasOwn(input, "__proto__")) {
-    issues.push({ code: "forbidden_key", path: [...path, "__proto__"], message: 'the key "__proto__" is not allowed' });
-  }
-  const entries: [string | number, unknown][] = Array.isArray(input)
-    ? input.map((item, index) => [index, item])
-    : Object.keys(input).filter((key) => key !== "__proto__").map((key) => [key, (input as Record<string, unknown>)[key]]);
-  for (const [key, value] of entries) issues.push(...checkForbiddenKeys(value, [...path, key], seen));
-  return issues;
+export function checkForbiddenKeys(input: unknown, path: (string | number)[] = []): KaoheIssue[] {
+  return checkInputStructure(input, path);
 }

@@ -24,7 +24,6 @@ interface Scoped {
 function compileScopedPair(site: Site, cx: Compiler): Scoped {
   const source = cx.compile(site.args[0] as JsonLogicRule, argPath(site, 0));
   const { body, size } = cx.compileScoped(site.args[1] as JsonLogicRule, argPath(site, 1));
-  cx.usesState = true;
   return { source, body, size };
 }
 
@@ -99,7 +98,6 @@ function compileQuantifier(kind: "all" | "some" | "none"): OperatorCompiler {
 /** `merge`: one flat array of its arguments, arrays spread one level. */
 const compileMerge: OperatorCompiler = (site, cx) => {
   const args = site.args.map((arg, i) => cx.compile(arg, argPath(site, i)));
-  cx.usesState = true;
   return (d, s) => {
     const values = args.map((ev) => ev(d, s));
     let length = 0;

@@ -1,5 +1,5 @@
 import { formatPath, type IssuePath } from "../internal/errors";
-import { evaluationError, ruleError, type ResolvedOptions } from "./limits";
+import { COST, evaluationError, ruleError, type ResolvedOptions } from "./limits";
 import { programEvaluator } from "./numeric";
 import { buildProgram, qualifies } from "./numeric-build";
 import { countNodes } from "./snapshot";
@@ -83,8 +83,6 @@ export class Compiler {
   private inProgram = 0;
   /** Set when a top-level path is computed at run time. */
   dynamic = false;
-  /** Set when an operator uses the per-evaluation state. */
-  usesState = false;
 
   constructor(options: ResolvedOptions, operators: ReadonlyMap<string, OperatorCompiler>) {
     this.options = options;
@@ -181,6 +179,40 @@ export class Compiler {
         `operator "${site.op}" took the evaluation past ${this.options.maxSteps} steps (the maxSteps limit)`,
       );
     }
+  }
+
+  /**
+   * Charges the work of comparing, hashing or searching text of `length` characters (free up to
+   * {@link COST}.freeText, then one step per `textPerStep`).
+   */
+  chargeText(state: EvalState, length: number, site: Site): void {
+    if (length > COST.freeText) this.chargeSteps(state, Math.ceil(length / COST.textPerStep), site);
+  }
+
+  /**
+   * Checks text an operator builds against maxStringLength, before it is built, and charges one
+   * step per `builtPerStep` characters past the free length.
+   */
+  chargeBuilt(state: EvalState, length: number, site: Site): void {
+    if (length > this.options.maxStringLength) {
+      throw evaluationError(
+        "string_too_long",
+        site.path,
+        `operator "${site.op}" would build a text of ${length} characters, more than ${this.options.maxStringLength} (the maxStringLength limit)`,
+      );
+    }
+    if (length > COST.freeText) this.chargeSteps(state, Math.ceil(length / COST.builtPerStep), site);
+  }
+
+  /** Throws when a path (literal at compile time, computed at run time) passes maxPathLength. */
+  checkPathLength(path: string, op: string, at: IssuePath, compileTime: boolean): void {
+    if (path.length <= this.options.maxPathLength) return;
+    const make = compileTime ? ruleError : evaluationError;
+    throw make(
+      "path_too_long",
+      at,
+      `operator "${op}" reads a path of ${path.length} characters (${JSON.stringify(path.slice(0, 40))}…), more than ${this.options.maxPathLength} (the maxPathLength limit)`,
+    );
   }
 
   /** Throws when an array built by an operator would pass the maxArrayLength limit. */

@@ -1,4 +1,5 @@
 import { Decimal } from "decimal.js";
+import { COST } from "./limits";
 
 /*
  * Exact decimal arithmetic on JS numbers.
@@ -54,11 +55,13 @@ function cents(x: number, r: number): boolean {
 /*
  * Each operation tries, in order: both safe integers; both decimals of at most 2 places (money,
  * the common case, tested with one multiplication and one division each); both decimals of at
- * most MAX_SCALE places; decimal.js.
+ * most MAX_SCALE places; decimal.js. The `…Fast` functions stop before decimal.js and return NaN
+ * (no fast result is NaN), so that the operators can charge the slow path's cost first
+ * ({@link decimalCost}); the `…Exact` functions do both.
  */
 
-/** Exact sum of two finite numbers, rounded once to the nearest JS number. @internal */
-export function addExact(a: number, b: number): number {
+/** Exact sum on the fast path, or NaN. @internal */
+export function addFast(a: number, b: number): number {
   if (Number.isInteger(a) && Number.isInteger(b)) {
     const sum = a + b;
     if (sum <= SAFE && sum >= -SAFE && a <= SAFE && a >= -SAFE && b <= SAFE && b >= -SAFE) return sum + 0;
@@ -69,16 +72,26 @@ export function addExact(a: number, b: number): number {
   }
   const s = commonScale(a, b);
   if (s > 0) return (Math.round(a * s) + Math.round(b * s)) / s + 0;
+  return Number.NaN;
+}
+
+/** Exact sum through decimal.js. @internal */
+export function addSlow(a: number, b: number): number {
   return new Exact(a).plus(b).toNumber() + 0;
 }
 
-/** Exact difference of two finite numbers, rounded once. @internal */
-export function subtractExact(a: number, b: number): number {
-  return addExact(a, -b);
+/** Exact difference on the fast path, or NaN. @internal */
+export function subtractFast(a: number, b: number): number {
+  return addFast(a, -b);
 }
 
-/** Exact product of two finite numbers, rounded once. @internal */
-export function multiplyExact(a: number, b: number): number {
+/** Exact difference through decimal.js. @internal */
+export function subtractSlow(a: number, b: number): number {
+  return addSlow(a, -b);
+}
+
+/** Exact product on the fast path, or NaN. @internal */
+export function multiplyFast(a: number, b: number): number {
   const ka = scaleOf(a);
   if (ka >= 0) {
     const kb = scaleOf(b);
@@ -89,6 +102,11 @@ export function multiplyExact(a: number, b: number): number {
       if (p <= SAFE && p >= -SAFE) return (ka + kb === 0 ? p : p / (POW10[ka + kb] as number)) + 0;
     }
   }
+  return Number.NaN;
+}
+
+/** Exact product through decimal.js. @internal */
+export function multiplySlow(a: number, b: number): number {
   return new Exact(a).times(b).toNumber() + 0;
 }
 
@@ -107,12 +125,8 @@ function commonScale(a: number, b: number): number {
   return s === 1 || (ra < SCALED_LIMIT && ra > -SCALED_LIMIT && rb < SCALED_LIMIT && rb > -SCALED_LIMIT) ? s : 0;
 }
 
-/**
- * Exact quotient of two finite numbers (b ≠ 0), rounded once to the nearest JS number.
- *
- * @internal
- */
-export function divideExact(a: number, b: number): number {
+/** Exact quotient (b ≠ 0) on the fast path, or NaN. @internal */
+export function divideFast(a: number, b: number): number {
   // Both operands are made exact integers below 2^53, so one IEEE division rounds the exact
   // quotient correctly.
   if (Number.isInteger(a) && Number.isInteger(b)) {
@@ -124,7 +138,51 @@ export function divideExact(a: number, b: number): number {
   }
   const s = commonScale(a, b);
   if (s > 0) return Math.round(a * s) / Math.round(b * s) + 0;
+  return Number.NaN;
+}
+
+/** Exact quotient (b ≠ 0) through decimal.js at 120 digits, rounded once. @internal */
+export function divideSlow(a: number, b: number): number {
   return new Quotient(a).div(b).toNumber() + 0;
+}
+
+/** Exact remainder of a truncating division (b ≠ 0) on the fast path, or NaN. @internal */
+export function remainderFast(a: number, b: number): number {
+  const s = commonScale(a, b);
+  if (s > 0) return (Math.round(a * s) % Math.round(b * s)) / s + 0;
+  return Number.NaN;
+}
+
+/** Exact remainder through decimal.js. @internal */
+export function remainderSlow(a: number, b: number): number {
+  return new Exact(a).mod(b).toNumber() + 0;
+}
+
+/** Exact sum of two finite numbers, rounded once to the nearest JS number. @internal */
+export function addExact(a: number, b: number): number {
+  const r = addFast(a, b);
+  return r === r ? r : addSlow(a, b);
+}
+
+/** Exact difference of two finite numbers, rounded once. @internal */
+export function subtractExact(a: number, b: number): number {
+  return addExact(a, -b);
+}
+
+/** Exact product of two finite numbers, rounded once. @internal */
+export function multiplyExact(a: number, b: number): number {
+  const r = multiplyFast(a, b);
+  return r === r ? r : multiplySlow(a, b);
+}
+
+/**
+ * Exact quotient of two finite numbers (b ≠ 0), rounded once to the nearest JS number.
+ *
+ * @internal
+ */
+export function divideExact(a: number, b: number): number {
+  const r = divideFast(a, b);
+  return r === r ? r : divideSlow(a, b);
 }
 
 /**
@@ -133,9 +191,31 @@ export function divideExact(a: number, b: number): number {
  * @internal
  */
 export function remainderExact(a: number, b: number): number {
-  const s = commonScale(a, b);
-  if (s > 0) return (Math.round(a * s) % Math.round(b * s)) / s + 0;
-  return new Exact(a).mod(b).toNumber() + 0;
+  const r = remainderFast(a, b);
+  return r === r ? r : remainderSlow(a, b);
+}
+
+/** The decimal magnitude of a finite number: the power of ten of its leading digit (0 for 0). */
+function magnitude(x: number): number {
+  return x === 0 ? 0 : Math.floor(Math.log10(Math.abs(x)));
+}
+
+/**
+ * The cost, in steps of the `maxSteps` budget, of one operation through decimal.js: a base (twice
+ * for `/`, which works to 120 digits), plus
+ * the digits the exact result spans between the operands' magnitudes for `+` and `-` (an addition
+ * of 1e308 and 1e-300 writes 608 digits), and four times the digits of the quotient for `%` (the
+ * remainder divides them all out). `*` and `/` work on at most 17 and 120 digits.
+ *
+ * @internal
+ */
+export function decimalCost(op: "+" | "-" | "*" | "/" | "%", a: number, b: number): number {
+  const base = COST.decimalBase;
+  if (op === "*") return base;
+  if (op === "/") return 2 * base;
+  const spread = magnitude(a) - magnitude(b);
+  if (op === "%") return base + 4 * COST.decimalPerDigit * (spread > 0 ? spread : 0);
+  return base + COST.decimalPerDigit * (spread > 0 ? spread : -spread);
 }
 
 /**

@@ -33,15 +33,26 @@ function prepare(rule: unknown, options: ResolvedOptions): PreparedRule {
   const root = compiler.compile(snapshot, []);
   const variables = compiler.variables();
   const dynamicVariables = compiler.dynamic;
-  // Rules that never iterate share one state object that nothing writes.
-  const idle: EvalState = Object.freeze({ steps: 0 }) as EvalState;
-  const stateful = compiler.usesState;
+  // One state per prepared rule, reset at each evaluation: no allocation per record. A nested run
+  // (a custom operation that applies the same rule) gets a state of its own.
+  const state: EvalState = { steps: 0 };
+  let busy = false;
+  const run = (data: unknown): unknown => {
+    if (busy) return root(data, { steps: 0 });
+    busy = true;
+    state.steps = 0;
+    try {
+      return root(data, state);
+    } finally {
+      busy = false;
+    }
+  };
   return Object.freeze({
     rule: snapshot,
     variables,
     dynamicVariables,
-    evaluate: (data: unknown) => root(data, stateful ? { steps: 0 } : idle) as RuleValue,
-    test: (data: unknown) => truthy(root(data, stateful ? { steps: 0 } : idle)),
+    evaluate: (data: unknown) => run(data) as RuleValue,
+    test: (data: unknown) => truthy(run(data)),
   });
 }
 
@@ -62,7 +73,7 @@ function listVariables(rule: unknown, options: ResolvedOptions): readonly string
  * globally: two engines never see each other's operations, and json-logic-js is never touched.
  *
  * @param options - Custom `operations`, limits (`maxDepth`, `maxNodes`, `maxArrayLength`,
- *   `maxSteps`) and the `computedPaths` policy; every field is optional.
+ *   `maxSteps`, `maxStringLength`, `maxPathLength`) and the `computedPaths` policy; every field is optional.
  * @returns An engine whose methods behave as the top-level functions, with these options.
  * @throws {@link KaoheError} with code `invalid_option` when a limit is not a positive integer in
  *   range, or a custom operation is not a function or takes a reserved name.
@@ -105,8 +116,8 @@ function resolvedFor(options: RuleEngineOptions | undefined): ResolvedOptions {
  * @throws {@link KaoheError} with code `invalid_rule` (not JSON; an object without exactly one
  *   key), `unknown_operator`, `unsafe_operator` (`method`, dotted names), `invalid_arguments`
  *   (wrong argument count), `unsafe_path` (`__proto__`, `constructor`, `prototype`),
- *   `computed_path` (with `computedPaths: "refuse"`), `rule_too_deep`, `rule_too_large`, or
- *   `invalid_option`.
+ *   `computed_path` (with `computedPaths: "refuse"`), `rule_too_deep`, `rule_too_large`,
+ *   `path_too_long`, or `invalid_option`.
  * @example
  * ```ts
  * import { compileRule, safeCompileRule } from "kaohe";
@@ -131,7 +142,8 @@ export function compileRule(rule: JsonLogicRule, options?: RuleEngineOptions): P
  * @throws {@link KaoheError} with the compile codes of {@link compileRule}, or on evaluation
  *   `not_a_number`, `not_comparable`, `division_by_zero`, `invalid_data` (NaN, Infinity, BigInt,
  *   symbols, functions, cyclic arrays where an operator reads them), `invalid_arguments`,
- *   `array_too_large` or `evaluation_too_long`.
+ *   `numeral_too_long`, `number_out_of_range`, `array_too_large`, `string_too_long`,
+ *   `path_too_long` or `evaluation_too_long`.
  * @example
  * ```ts
  * import { evaluateRule } from "kaohe";

@@ -7,6 +7,42 @@ export const DEFAULT_RULE_LIMITS = Object.freeze({
   maxNodes: 10_000,
   maxArrayLength: 100_000,
   maxSteps: 10_000_000,
+  maxStringLength: 1_000_000,
+  maxPathLength: 1_000,
+});
+
+/**
+ * The longest text read as a number (`"12.5"`, `"1e3"`): longer text is `numeral_too_long`. Any
+ * JS number's shortest decimal, even written out in full (`0.000…5`, 324 zeros), fits.
+ *
+ * @internal
+ */
+export const MAX_NUMERAL_LENGTH = 400;
+
+/**
+ * What the work that grows with the size of a value costs, in steps of the `maxSteps` budget.
+ * One step is about the work of evaluating one node of a rule (tens of nanoseconds); the costs
+ * below keep every step near that, so that the budget bounds time, not just a count
+ * (`scripts/worst-case-rules.ts` measures it).
+ *
+ * @internal
+ */
+export const COST = Object.freeze({
+  /** Text at most this long is compared, searched and built at no charge beyond its node. */
+  freeText: 64,
+  /** Characters compared or hashed per step (`==`, `===`, `<`, `in` over an array). */
+  textPerStep: 64,
+  /**
+   * Characters searched or parsed per step (`in` over text, whose worst case reads each several
+   * times; numeric text read as a number).
+   */
+  searchPerStep: 8,
+  /** Characters built per step (`cat`, an array written as text): memory, too, is bounded. */
+  builtPerStep: 8,
+  /** A decimal.js operation (the rare numbers off the fast path), before its digits; twice for `/`. */
+  decimalBase: 300,
+  /** Each decimal digit between the operands' magnitudes (`+`, `-`), times 4 for `%`. */
+  decimalPerDigit: 1,
 });
 
 /** Evaluation recurses once per level of the rule, so depth is capped below the stack's reach. */
@@ -18,6 +54,8 @@ export interface ResolvedOptions {
   readonly maxNodes: number;
   readonly maxArrayLength: number;
   readonly maxSteps: number;
+  readonly maxStringLength: number;
+  readonly maxPathLength: number;
   readonly operations: ReadonlyMap<string, RuleOperation>;
   readonly refuseComputedPaths: boolean;
 }
@@ -34,6 +72,10 @@ export type RuleIssueCode =
   | "rule_too_deep"
   | "rule_too_large"
   | "array_too_large"
+  | "string_too_long"
+  | "path_too_long"
+  | "numeral_too_long"
+  | "number_out_of_range"
   | "evaluation_too_long"
   | "invalid_data"
   | "not_a_number"
@@ -118,6 +160,8 @@ export function resolveOptions(options: RuleEngineOptions, standard: ReadonlySet
     maxNodes: checkLimit(options, "maxNodes", 10_000_000),
     maxArrayLength: checkLimit(options, "maxArrayLength", 2 ** 32 - 1),
     maxSteps: checkLimit(options, "maxSteps", Number.MAX_SAFE_INTEGER),
+    maxStringLength: checkLimit(options, "maxStringLength", 2 ** 29 - 24),
+    maxPathLength: checkLimit(options, "maxPathLength", 1_000_000),
     operations,
     refuseComputedPaths: computed === "refuse",
   };

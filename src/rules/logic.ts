@@ -1,4 +1,4 @@
-import { argPath, checkArity, fetch, type Compiler, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
+import { argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
 import { compareValues, looseEquals, truthy } from "./values";
 
 /*
@@ -89,20 +89,43 @@ const compileLog: OperatorCompiler = (site, cx) => {
   return compileArgs(site, cx)[0] as Evaluator;
 };
 
+/** Characters of text among two operands: what comparing them may read. */
+function textLength(x: unknown, y: unknown): number {
+  return (typeof x === "string" ? x.length : 0) + (typeof y === "string" ? y.length : 0);
+}
+
 function compileEquality(negate: boolean, strict: boolean): OperatorCompiler {
   return (site, cx) => {
     checkArity(site, 2, 2);
     const [a, b] = compileArgs(site, cx) as [Evaluator, Evaluator];
-    if (strict) return negate ? (d, s) => a(d, s) !== b(d, s) : (d, s) => a(d, s) === b(d, s);
-    return negate ? (d, s) => !looseEquals(a(d, s), b(d, s)) : (d, s) => looseEquals(a(d, s), b(d, s));
+    // Comparing text reads it: long text is charged (chargeText is free up to 64 characters).
+    if (strict) {
+      return (d, s) => {
+        const x = a(d, s);
+        const y = b(d, s);
+        if (typeof x === "string") cx.chargeText(s, textLength(x, y), site);
+        return (x === y) !== negate;
+      };
+    }
+    return (d, s) => {
+      const x = a(d, s);
+      const y = b(d, s);
+      cx.chargeText(s, textLength(x, y), site);
+      return looseEquals(x, y) !== negate;
+    };
   };
 }
 
 type Order = "<" | "<=" | ">" | ">=";
 
 /** One comparison, with the common case (two finite numbers) inline and operands fetched directly. */
-function orderPair(order: Order, a: Operand, b: Operand, site: Site): Evaluator {
+function orderPair(order: Order, a: Operand, b: Operand, site: Site, cx: Compiler): Evaluator {
   const { op, path } = site;
+  // The general case, apart so that the hot closures stay small: text read is charged first.
+  const compareCharged = (x: unknown, y: unknown, s: EvalState): number => {
+    cx.chargeText(s, textLength(x, y), site);
+    return compareValues(x, y, op, path);
+  };
   const { kind: ka, ev: ea, key: keyA, value: va } = a;
   const { kind: kb, ev: eb, key: keyB, value: vb } = b;
   switch (order) {
@@ -111,28 +134,28 @@ function orderPair(order: Order, a: Operand, b: Operand, site: Site): Evaluator 
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x < y;
-        return compareValues(x, y, op, path) < 0;
+        return compareCharged(x, y, s) < 0;
       };
     case "<=":
       return (d, s) => {
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x <= y;
-        return compareValues(x, y, op, path) <= 0;
+        return compareCharged(x, y, s) <= 0;
       };
     case ">":
       return (d, s) => {
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x > y;
-        return compareValues(x, y, op, path) > 0;
+        return compareCharged(x, y, s) > 0;
       };
     case ">=":
       return (d, s) => {
         const x = fetch(ka, ea, keyA, va, d, s);
         const y = fetch(kb, eb, keyB, vb, d, s);
         if (typeof x === "number" && typeof y === "number" && x - x === 0 && y - y === 0) return x >= y;
-        return compareValues(x, y, op, path) >= 0;
+        return compareCharged(x, y, s) >= 0;
       };
   }
 }
@@ -147,13 +170,14 @@ function compileOrder(order: Order): OperatorCompiler {
     checkArity(site, 2, between ? 3 : 2);
     const args = compileArgs(site, cx);
     const [a, b, c] = args as [Evaluator, Evaluator, Evaluator | undefined];
-    if (c === undefined) return orderPair(order, cx.operand(a), cx.operand(b), site);
+    if (c === undefined) return orderPair(order, cx.operand(a), cx.operand(b), site, cx);
     const { op, path } = site;
     const holds = order === "<" ? (n: number) => n < 0 : (n: number) => n <= 0;
     return (d, s) => {
       const x = a(d, s);
       const y = b(d, s);
       const z = c(d, s);
+      cx.chargeText(s, textLength(x, y) + textLength(z, null), site);
       return holds(compareValues(x, y, op, path)) && holds(compareValues(y, z, op, path));
     };
   };

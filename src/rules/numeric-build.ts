@@ -48,6 +48,8 @@ function varSegments(args: readonly JsonLogicRule[]): string[] | null {
   if (typeof path !== "string" && typeof path !== "number") return null;
   if (path === "" || (fallback !== undefined && fallback !== null && typeof fallback === "object")) return null;
   const segments = String(path).split(".");
+  // Long paths take the general path, which charges their reads to the step budget.
+  if (segments.length > 8) return null;
   return segments.some((s) => UNSAFE_SEGMENTS.has(s)) ? null : segments;
 }
 
@@ -105,9 +107,13 @@ class Builder {
     return this.constants.length - 1;
   }
 
+  private readonly keyIndex = new Map<string, number>();
+
   private key(key: string): number {
-    const at = this.keys.indexOf(key);
-    return at >= 0 ? at : this.keys.push(key) - 1;
+    const at = this.keyIndex.get(key);
+    if (at !== undefined) return at;
+    this.keyIndex.set(key, this.keys.length);
+    return this.keys.push(key) - 1;
   }
 
   /** A register for a new number: constants first, then results (the constants are kept apart). */
@@ -125,8 +131,10 @@ class Builder {
     const known = this.read.get(id);
     if (known !== undefined) return known;
     let from = 0;
+    // Each prefix extends the last one: linear in the path's length.
+    let prefix = "o:";
     for (let i = 0; i < segments.length - 1; i++) {
-      const prefix = `o:${segments.slice(0, i + 1).join(".")}`;
+      prefix += i === 0 ? (segments[0] as string) : `.${segments[i] as string}`;
       let reg = this.read.get(prefix);
       if (reg === undefined) {
         reg = this.emit(I.OBJ + (this.objReads++ % I.OBJ_SLOTS), this.objects++, from, this.key(segments[i] as string));

@@ -1,4 +1,4 @@
-import { addExact, divideExact, multiplyExact, remainderExact, subtractExact } from "./decimal";
+import { addFast, divideFast, multiplyFast, remainderFast, subtractFast } from "./decimal";
 import type { EvalState, Evaluator } from "./compile";
 
 /*
@@ -11,7 +11,7 @@ import type { EvalState, Evaluator } from "./compile";
  *
  * The program handles only the plain case: every value read is an own property holding a finite
  * number (or missing, with a numeric default), and every intermediate result is finite. It runs the
- * very functions the general operators run (decimal.ts, the same max/min choice, the same
+ * very fast paths the general operators run first (decimal.ts, the same max/min choice, the same
  * comparisons), so when it finishes its answer is the general path's. On anything else (text,
  * null, a missing value without a numeric default, division by zero, a non-finite result, an
  * exception from a host getter, a nested run) it gives up and the general evaluator runs from the
@@ -68,11 +68,13 @@ export interface NumericProgram {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 // Local bindings: the loop then calls them directly, whatever module format the code runs in.
-const add = addExact;
-const subtract = subtractExact;
-const multiply = multiplyExact;
-const divide = divideExact;
-const remainder = remainderExact;
+// The fast paths only: off them (NaN) the program gives up, and the general path charges the
+// decimal.js work to the budget.
+const add = addFast;
+const subtract = subtractFast;
+const multiply = multiplyFast;
+const divide = divideFast;
+const remainder = remainderFast;
 
 /**
  * The evaluator of a numeric sub-rule: its program, or the general evaluator when it gives up.
@@ -227,13 +229,13 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
       case 11: { // MAX
         const x = nums[a] as number;
         const y = nums[b] as number;
-        r = y > x ? y : x;
+        r = (y > x ? y : x) + 0;
         break;
       }
       case 12: { // MIN
         const x = nums[a] as number;
         const y = nums[b] as number;
-        r = y < x ? y : x;
+        r = (y < x ? y : x) + 0;
         break;
       }
       case 13: // NEG

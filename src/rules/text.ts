@@ -1,4 +1,5 @@
 import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { COST } from "./limits";
 import { toNumber, toText } from "./values";
 
 /*
@@ -12,17 +13,20 @@ function compileArgs(site: Site, cx: Compiler): Evaluator[] {
   return site.args.map((arg, i) => cx.compile(arg, argPath(site, i)));
 }
 
-/** `cat`: the arguments written as text and joined. */
+/** `cat`: the arguments written as text and joined, held to maxStringLength before it is built. */
 const compileCat: OperatorCompiler = (site, cx) => {
   const args = compileArgs(site, cx);
-  const { op, path } = site;
-  const depth = cx.options.maxDepth;
+  const max = cx.options.maxStringLength;
   return (d, s) => {
     let out = "";
     for (let i = 0; i < args.length; i++) {
       const value = (args[i] as Evaluator)(d, s);
-      out += typeof value === "string" ? value : toText(value, op, path, depth);
+      const piece = typeof value === "string" ? value : toText(value, site, cx, s);
+      // chargeBuilt throws here: the text would pass the limit.
+      if (out.length + piece.length > max) cx.chargeBuilt(s, out.length + piece.length, site);
+      out += piece;
     }
+    cx.chargeBuilt(s, out.length, site);
     return out;
   };
 };
@@ -39,9 +43,8 @@ function position(value: unknown, site: Site): number {
 const compileSubstr: OperatorCompiler = (site, cx) => {
   checkArity(site, 2, 3);
   const [source, start, length] = compileArgs(site, cx) as [Evaluator, Evaluator, Evaluator | undefined];
-  const depth = cx.options.maxDepth;
   return (d, s) => {
-    const text = toText(source(d, s), site.op, site.path, depth);
+    const text = toText(source(d, s), site, cx, s);
     let from = position(start(d, s), site);
     if (from < 0) from = Math.max(text.length + from, 0);
     const rest = text.slice(from);
@@ -58,17 +61,30 @@ const compileSubstr: OperatorCompiler = (site, cx) => {
 const compileIn: OperatorCompiler = (site, cx) => {
   checkArity(site, 2, 2);
   const [needle, haystack] = compileArgs(site, cx) as [Evaluator, Evaluator];
-  const depth = cx.options.maxDepth;
   const fixed = cx.constantOf(haystack);
   if (fixed !== undefined && Array.isArray(fixed.value) && fixed.value.every((v: unknown) => v === null || typeof v !== "object")) {
     const members = new Set<unknown>(fixed.value);
-    return (d, s) => members.has(needle(d, s));
+    return (d, s) => {
+      const value = needle(d, s);
+      // Looking up text hashes all of it.
+      if (typeof value === "string") cx.chargeText(s, value.length, site);
+      return members.has(value);
+    };
   }
   return (d, s) => {
     const value = needle(d, s);
     const within = haystack(d, s);
-    if (typeof within === "string") return within.includes(typeof value === "string" ? value : toText(value, site.op, site.path, depth));
+    if (typeof within === "string") {
+      const part = typeof value === "string" ? value : toText(value, site, cx, s);
+      const length = within.length + part.length;
+      if (length > COST.freeText) cx.chargeSteps(s, Math.ceil(length / COST.searchPerStep), site);
+      return within.includes(part);
+    }
     if (!Array.isArray(within)) return false;
+    // One step per element, charged before the walk (a sparse array of length 2^32 - 1 is refused),
+    // and a long text needle costs its comparison with each element.
+    const per = typeof value === "string" && value.length > COST.freeText ? 1 + Math.ceil(value.length / COST.searchPerStep) : 1;
+    cx.chargeSteps(s, within.length * per, site);
     for (let i = 0; i < within.length; i++) {
       if (within[i] === value && hasOwn.call(within, i)) return true;
     }

@@ -42,11 +42,22 @@ export interface RuleLimits {
   /** Longest array that `map`, `filter` or `merge` may build. Default 100,000. */
   readonly maxArrayLength?: number;
   /**
-   * Most work per evaluation: each element that `map`, `filter`, `reduce`, `all`, `none` or `some`
-   * walks costs the size (node count) of its per-element rule, and each element `merge` builds costs 1.
-   * Default 10,000,000.
+   * Most work per evaluation. Each element that `map`, `filter`, `reduce`, `all`, `none` or `some`
+   * walks costs the size (node count) of its per-element rule; each element `merge` builds, `in`
+   * searches, `missing` checks or an array written as text holds costs 1; text longer than 64
+   * characters costs 1 per 64 characters compared (`==`, `===`, `<`), 1 per 8 searched (`in`) or
+   * read as a number, and 1 per 8 built (`cat`); an arithmetic operation off the fast path
+   * (decimal.js) costs 300 (600 for `/`) plus the digits between its operands' magnitudes (4 per
+   * digit for `%`). Default 10,000,000.
    */
   readonly maxSteps?: number;
+  /** Longest text that `cat`, or an array written as text, may build. Default 1,000,000 characters. */
+  readonly maxStringLength?: number;
+  /**
+   * Longest path of `var`, `missing` and `missing_some`, in characters: checked at compile time for
+   * a literal path, at run time for a computed one. Default 1,000.
+   */
+  readonly maxPathLength?: number;
 }
 
 /** Options of {@link createRuleEngine} and of the top-level rule functions. */

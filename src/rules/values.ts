@@ -1,5 +1,6 @@
 import type { IssuePath } from "../internal/errors";
-import { describeValue, evaluationError } from "./limits";
+import { describeValue, evaluationError, MAX_NUMERAL_LENGTH } from "./limits";
+import type { Compiler, EvalState, Site } from "./compile";
 
 /*
  * How operators look at values. None of these calls a method of the data (no toString, valueOf,
@@ -50,14 +51,63 @@ export function readKey(data: unknown, key: string): unknown {
   return value === undefined ? null : value;
 }
 
-/** A plain decimal numeral, as JSON writes numbers (a sign and exponent allowed). */
-const NUMERAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Scans a decimal numeral as JSON writes numbers, with a sign and an exponent allowed
+ * (`[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?`), in one pass: no backtracking, so that no text
+ * takes longer than its length. Returns the index where the numeral stops matching (the length
+ * when all of it is one).
+ */
+function scanNumeral(text: string, end: number): { readonly stop: number; readonly whole: boolean } {
+  let i = 0;
+  let c = text.charCodeAt(0);
+  if (c === 43 || c === 45) i++;
+  let digits = 0;
+  while (i < end && isDigit(text.charCodeAt(i))) {
+    i++;
+    digits++;
+  }
+  if (i < end && text.charCodeAt(i) === 46) {
+    i++;
+    while (i < end && isDigit(text.charCodeAt(i))) {
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0) return { stop: i, whole: false };
+  c = text.charCodeAt(i);
+  if (i < end && (c === 101 || c === 69)) {
+    i++;
+    c = text.charCodeAt(i);
+    if (i < end && (c === 43 || c === 45)) i++;
+    let exponent = 0;
+    while (i < end && isDigit(text.charCodeAt(i))) {
+      i++;
+      exponent++;
+    }
+    if (exponent === 0) return { stop: i, whole: false };
+  }
+  return { stop: i, whole: i === text.length };
+}
+
+/**
+ * Whether a text is a decimal numeral (see {@link MAX_NUMERAL_LENGTH} for its length).
+ *
+ * @internal
+ */
+export function isNumeral(text: string): boolean {
+  return text.length > 0 && text.length <= MAX_NUMERAL_LENGTH && scanNumeral(text, text.length).whole;
+}
 
 /**
  * Converts an operand of arithmetic or numeric comparison: a finite number as it is, a string
  * holding a decimal numeral to the nearest JS number. Anything else is an error naming the
  * operator: NaN, ±Infinity, BigInt, symbols and functions are `invalid_data`; other JSON values
- * (null, booleans, arrays, objects, text) are `not_a_number`.
+ * (null, booleans, arrays, objects, text) are `not_a_number`; a numeral of more than
+ * {@link MAX_NUMERAL_LENGTH} characters is `numeral_too_long`.
  *
  * @internal
  */
@@ -66,9 +116,19 @@ export function toNumber(value: unknown, op: string, path: IssuePath): number {
     if (value - value === 0) return value;
     throw evaluationError("invalid_data", path, `operator "${op}" got ${describeValue(value)}, which is not a finite number`);
   }
-  if (typeof value === "string" && NUMERAL.test(value)) {
-    const n = Number(value);
-    if (n - n === 0) return n;
+  if (typeof value === "string" && value.length > 0) {
+    if (value.length <= MAX_NUMERAL_LENGTH) {
+      if (scanNumeral(value, value.length).whole) {
+        const n = Number(value);
+        if (n - n === 0) return n;
+      }
+    } else if (scanNumeral(value, MAX_NUMERAL_LENGTH + 1).stop > MAX_NUMERAL_LENGTH) {
+      throw evaluationError(
+        "numeral_too_long",
+        path,
+        `operator "${op}" got a numeral of ${value.length} characters (${describeValue(value)}), more than ${MAX_NUMERAL_LENGTH}, the longest read as a number`,
+      );
+    }
   }
   return throwNotANumber(value, op, path);
 }
@@ -122,11 +182,12 @@ export function compareValues(a: unknown, b: unknown, op: string, path: IssuePat
 /**
  * Writes a value as `cat` and `substr` see it (JS `Array.prototype.join` rules, without calling
  * methods): null → "", arrays joined by commas, plain objects "[object Object]". Non-JSON values
- * and arrays nested deeper than `maxDepth` (or cyclic) are `invalid_data`.
+ * and arrays nested deeper than `maxDepth` (or cyclic) are `invalid_data`. An array costs one step
+ * per element, charged before it is walked, and the text it builds is held to maxStringLength.
  *
  * @internal
  */
-export function toText(value: unknown, op: string, path: IssuePath, maxDepth: number): string {
+export function toText(value: unknown, site: Site, cx: Compiler, state: EvalState): string {
   switch (typeof value) {
     case "string":
       return value;
@@ -138,24 +199,29 @@ export function toText(value: unknown, op: string, path: IssuePath, maxDepth: nu
     case "object":
       if (value === null) return "";
       if (!Array.isArray(value)) return "[object Object]";
-      return joinArray(value, op, path, maxDepth, []);
+      return joinArray(value, site, cx, state, []);
     default:
       break;
   }
-  throw evaluationError("invalid_data", path, `operator "${op}" cannot write ${describeValue(value)} as text`);
+  throw evaluationError("invalid_data", site.path, `operator "${site.op}" cannot write ${describeValue(value)} as text`);
 }
 
-function joinArray(array: readonly unknown[], op: string, path: IssuePath, maxDepth: number, open: unknown[]): string {
+function joinArray(array: readonly unknown[], site: Site, cx: Compiler, state: EvalState, open: unknown[]): string {
+  const maxDepth = cx.options.maxDepth;
   if (open.includes(array) || open.length >= maxDepth) {
-    throw evaluationError("invalid_data", path, `operator "${op}" met an array nested more than ${maxDepth} deep, or containing itself`);
+    throw evaluationError("invalid_data", site.path, `operator "${site.op}" met an array nested more than ${maxDepth} deep, or containing itself`);
   }
+  cx.chargeSteps(state, array.length, site);
   open.push(array);
   let out = "";
   for (let i = 0; i < array.length; i++) {
     if (i > 0) out += ",";
     const item: unknown = hasOwn.call(array, i) ? array[i] : undefined;
-    if (item === null || item === undefined) continue;
-    out += Array.isArray(item) ? joinArray(item, op, path, maxDepth, open) : toText(item, op, path, maxDepth);
+    if (item !== null && item !== undefined) {
+      out += Array.isArray(item) ? joinArray(item, site, cx, state, open) : toText(item, site, cx, state);
+    }
+    // chargeBuilt throws here: the text is past the limit.
+    if (out.length > cx.options.maxStringLength) cx.chargeBuilt(state, out.length, site);
   }
   open.pop();
   return out;

@@ -1,6 +1,6 @@
 import type { IssuePath } from "../internal/errors";
 import { describeValue, evaluationError, ruleError } from "./limits";
-import { argPath, checkArity, type Compiler, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { argPath, checkArity, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
 import { readKey, readOwn, toNumber, UNSAFE_SEGMENTS } from "./values";
 import type { JsonLogicRule } from "./types";
 
@@ -11,6 +11,9 @@ import type { JsonLogicRule } from "./types";
  */
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Literal paths of more segments than this are charged a step per segment on each read. */
+const LONG_PATH = 8;
 
 /** The segments of a path, or null for the whole data (`""`, null, no path). */
 function splitPath(path: unknown): string[] | null {
@@ -33,6 +36,7 @@ function literalSegments(key: JsonLogicRule | undefined, at: IssuePath, op: stri
   if (typeof key === "object" && key !== null) {
     throw ruleError("invalid_arguments", at, `operator "${op}" needs a path (text or a number), got ${describeValue(key)}`);
   }
+  if (key !== undefined && key !== null) cx.checkPathLength(String(key), op, at, true);
   const segments = splitPath(key);
   if (segments === null) return null;
   for (const segment of segments) {
@@ -45,12 +49,17 @@ function literalSegments(key: JsonLogicRule | undefined, at: IssuePath, op: stri
 }
 
 /** Splits a path computed at run time; unsafe steps make it unreachable (null result). */
-function runtimeSegments(key: unknown, site: Site): string[] | null | false {
+function runtimeSegments(key: unknown, site: Site, cx: Compiler, s: EvalState): string[] | null | false {
   if (key === undefined || key === null || key === "") return null;
   if (typeof key !== "string" && typeof key !== "number") {
     throw evaluationError("invalid_arguments", site.path, `operator "${site.op}" needs a path (text or a number), got ${describeValue(key)}`);
   }
-  const segments = String(key).split(".");
+  const text = String(key);
+  cx.checkPathLength(text, site.op, site.path, false);
+  const segments = text.split(".");
+  // Splitting and walking cost a step per segment, and its text.
+  cx.chargeSteps(s, segments.length, site);
+  cx.chargeText(s, text.length, site);
   for (const segment of segments) if (UNSAFE_SEGMENTS.has(segment)) return false;
   return segments;
 }
@@ -67,7 +76,7 @@ const compileVar: OperatorCompiler = (site, cx) => {
     cx.readComputed(pathAt, site.op);
     const pathEv = cx.compile(pathRule, pathAt);
     return (d, s) => {
-      const segments = runtimeSegments(pathEv(d, s), site);
+      const segments = runtimeSegments(pathEv(d, s), site, cx, s);
       if (segments === null) return d;
       const value = segments === false ? undefined : readPath(d, segments);
       return value === undefined ? fallback(d, s) : value;
@@ -80,6 +89,14 @@ const compileVar: OperatorCompiler = (site, cx) => {
     return cx.markKey((d) => readKey(d, key), key);
   }
   if (fixed !== undefined && segments.length <= 2) return readFixed(segments, fallbackValue);
+  if (segments.length > LONG_PATH) {
+    // A long literal path costs a step per segment on every read (one node would undercount it).
+    return (d, s) => {
+      cx.chargeSteps(s, segments.length, site);
+      const value = readPath(d, segments);
+      return value === undefined ? fallback(d, s) : value;
+    };
+  }
   return (d, s) => {
     const value = readPath(d, segments);
     return value === undefined ? fallback(d, s) : value;
@@ -120,8 +137,8 @@ function readFixed(segments: readonly string[], fallbackValue: unknown): Evaluat
 }
 
 /** Whether a key counts as missing: its value is absent, null or "". */
-function isMissing(data: unknown, key: unknown, site: Site): boolean {
-  const segments = runtimeSegments(key, site);
+function isMissing(data: unknown, key: unknown, site: Site, cx: Compiler, s: EvalState): boolean {
+  const segments = runtimeSegments(key, site, cx, s);
   if (segments === null) return data === null || data === undefined || data === "";
   if (segments === false) return true;
   const value = readPath(data, segments);
@@ -143,11 +160,13 @@ function compileKeys(rules: readonly JsonLogicRule[], at: (i: number) => IssuePa
   };
 }
 
-function collectMissing(data: unknown, keys: readonly unknown[], site: Site): unknown[] {
+function collectMissing(data: unknown, keys: readonly unknown[], site: Site, cx: Compiler, s: EvalState): unknown[] {
+  // One step per key, charged before the walk: a computed list may be long (or sparse).
+  cx.chargeSteps(s, keys.length, site);
   const out: unknown[] = [];
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i];
-    if (isMissing(data, key, site)) out.push(key);
+    if (isMissing(data, key, site, cx, s)) out.push(key);
   }
   return out;
 }
@@ -158,7 +177,7 @@ const compileMissing: OperatorCompiler = (site, cx) => {
   const keyRules = site.args.length === 1 && Array.isArray(first) ? (first as readonly JsonLogicRule[]) : site.args;
   const nested = keyRules !== site.args;
   const keys = compileKeys(keyRules, (i) => (nested ? [...argPath(site, 0), i] : argPath(site, i)), site, cx);
-  return (d, s) => collectMissing(d, keys(d, s) as readonly unknown[], site);
+  return (d, s) => collectMissing(d, keys(d, s) as readonly unknown[], site, cx, s);
 };
 
 /** `missing_some`: [] when at least `need` of the keys are present, else the missing keys. */
@@ -181,7 +200,7 @@ const compileMissingSome: OperatorCompiler = (site, cx) => {
     if (!Array.isArray(list)) {
       throw evaluationError("invalid_arguments", site.path, `operator "missing_some" needs an array of keys, got ${describeValue(list)}`);
     }
-    const missing = collectMissing(d, list, site);
+    const missing = collectMissing(d, list, site, cx, s);
     return list.length - missing.length >= wanted ? [] : missing;
   };
 };

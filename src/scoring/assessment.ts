@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { GradeBandSchema } from "../model/framework";
 import { IdSchema, NumberInputSchema, PointsSchema, TextSchema } from "../model/primitives";
 

@@ -5,6 +5,49 @@ import type { DeductionEvent } from "./assessment";
 import { compareCodePoints } from "./digest";
 import type { MatterResult, TraceEntry } from "./result";
 
+/**
+ * Zero-width characters that NFKC keeps but that no reader sees: zero-width space, non-joiner and
+ * joiner, word joiner, and the byte-order mark (zero-width no-break space).
+ */
+const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF]/g;
+/** Runs of white space (after NFKC, which turns U+3000 and NBSP into spaces; \s covers the rest). */
+const BLANKS = /\s+/g;
+
+/**
+ * The key under which a matter's name is compared: the same words are the same matter, however a
+ * clerk typed them. Unicode NFKC (full-width digits and letters become ASCII, compatibility
+ * ideographs such as U+F9D0 become their unified ideograph, decomposed accents are composed),
+ * zero-width characters removed, white space (U+3000, NBSP, tabs, line breaks…) collapsed to one
+ * space and trimmed. An empty key is a blank matter.
+ *
+ * @param name - A matter's name as written.
+ * @returns The comparison key.
+ * @example
+ * ```ts
+ * import { matterKey } from "kaohe";
+ * matterKey("\u3000媒体曝光 2025\u00A0") === matterKey("媒体曝光　２０２５"); //=> true
+ * matterKey("\u200B \n"); //=> ""
+ * ```
+ */
+export function matterKey(name: string): string {
+  // Invisible characters go first, so that NFKC composes what they separated (e, U+200B, U+0301).
+  return name.replace(INVISIBLE, "").normalize("NFKC").replace(BLANKS, " ").trim();
+}
+
+/** Reports each deduction event whose matter is blank (empty once compared as {@link matterKey} says). */
+export function checkMatterNames(events: readonly DeductionEvent[], issues: KaoheIssue[]): void {
+  events.forEach((event, index) => {
+    if (matterKey(event.matter) === "") {
+      issues.push({
+        code: "blank_matter",
+        path: ["deductions", index, "matter"],
+        message: `deduction event ${index} (clause "${event.clause}") names a blank matter ${JSON.stringify(event.matter)}: name the one thing that happened`,
+        zh: `第 ${index + 1} 条扣分事项（扣分项 ${event.clause}）的事项名称为空白 ${JSON.stringify(event.matter)}：请写明发生的事项`,
+      });
+    }
+  });
+}
+
 /** Orders deduction events canonically: by matter, clause and note. */
 export function sortDeductionEvents(events: readonly DeductionEvent[]): DeductionEvent[] {
   return [...events].sort(
@@ -43,8 +86,10 @@ export function checkDeductionEvents(framework: Framework, events: readonly Dedu
 
 /**
  * Groups events by matter; each matter deducts the highest points among its clauses
- * (同一事项按就高原则计算，不重复扣分). A clause named twice for one matter counts once; ties go to the
- * clause first in the framework's order; different matters add. Matters are ordered by code point.
+ * (同一事项按就高原则计算，不重复扣分). Matters are the same when their {@link matterKey} is; each is
+ * shown by its first spelling in code-point order. A clause named twice for one matter counts once;
+ * ties go to the clause first in the framework's order; different matters add. Matters are ordered
+ * by key, in code-point order. `serious` holds matter keys.
  */
 export function deductMatters(
   framework: Framework,
@@ -54,16 +99,23 @@ export function deductMatters(
   const order = new Map(framework.deductionClauses.map((c, i) => [c.id, i]));
   const clauses = new Map(framework.deductionClauses.map((c) => [c.id, c]));
   const policy: Policy | undefined = framework.policies.find((p) => p.kind === "same_matter_highest");
+  // Grouped by key, each group in canonical order; linear in the number of events.
   const byMatter = new Map<string, DeductionEvent[]>();
   for (const event of sortDeductionEvents(events)) {
-    byMatter.set(event.matter, [...(byMatter.get(event.matter) ?? []), event]);
+    const key = matterKey(event.matter);
+    const group = byMatter.get(key);
+    if (group === undefined) byMatter.set(key, [event]);
+    else group.push(event);
   }
 
   let total = toExact(0);
   const matters: MatterResult[] = [];
   const trace: TraceEntry[] = [];
-  for (const matter of [...byMatter.keys()].sort(compareCodePoints)) {
-    const matterEvents = byMatter.get(matter) ?? [];
+  for (const key of [...byMatter.keys()].sort(compareCodePoints)) {
+    const matterEvents = byMatter.get(key) ?? [];
+    // Shown as written: the first spelling in code-point order (the events are sorted by it).
+    const matter = (matterEvents[0] as DeductionEvent).matter;
+    const spellings = [...new Set(matterEvents.map((e) => e.matter))];
     const named = [...new Set(matterEvents.map((e) => e.clause))]
       .map((id) => clauses.get(id))
       .filter((c): c is DeductionClause => c !== undefined)
@@ -78,11 +130,12 @@ export function deductMatters(
       points: points.toFixed(),
       superseded: superseded.map(citeClause),
       notes: matterEvents.flatMap((e) => (e.note === undefined ? [] : [e.note])),
-      serious: serious.has(matter),
+      serious: serious.has(key),
     });
+    const also = spellings.length > 1 ? `（同一事项亦写作${spellings.slice(1).map((m) => `「${m}」`).join("")}）` : "";
     trace.push({
       kind: "deduction",
-      message: `事项「${matter}」：${applied.text}，扣 ${points.toFixed()} 分（${applied.id}）`,
+      message: `事项「${matter}」${also}：${applied.text}，扣 ${points.toFixed()} 分（${applied.id}）`,
       source: applied.source,
     });
     for (const clause of superseded) {

@@ -3,9 +3,11 @@ import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework, GradeBand, Indicator } from "../model/framework";
 import { fromZodIssues } from "../model/issues";
 import { PreparedFramework, prepareFramework } from "./prepare";
-import { checkForbiddenKeys, checkGradeBands } from "../model/validate";
+import { checkGradeBands } from "../model/validate";
+import { checkInputStructure } from "../model/read";
 import { AssessmentSchema, ScoreOptionsSchema, type Assessment, type ScoreOptions } from "./assessment";
-import { checkDeductionEvents, deductMatters, sortDeductionEvents } from "./deductions";
+import type { AssessmentInput } from "./input";
+import { checkDeductionEvents, checkMatterNames, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
 import { compareCodePoints, digestJson } from "./digest";
 import { gradeTotal } from "./grades";
 import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
@@ -46,8 +48,9 @@ function validateInputs(
   }
   const parsedOptions = ScoreOptionsSchema.safeParse(options ?? {}, { reportInput: true });
   if (!parsedOptions.success) issues.push(...prefixed(fromZodIssues(parsedOptions.error.issues), "options"));
+  issues.push(...checkInputStructure(options, ["options"]));
   issues.push(...prefixed(checkGradeBands((options as ScoreOptions | undefined)?.grades, ["grades"]), "options"));
-  issues.push(...checkForbiddenKeys(assessmentInput));
+  issues.push(...checkInputStructure(assessmentInput));
   const parsed = AssessmentSchema.safeParse(assessmentInput, { reportInput: true });
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(prepared?.framework)));
   if (issues.length > 0 || !prepared || !parsed.success || !parsedOptions.success) {
@@ -102,9 +105,8 @@ function round(value: ExactDecimal, places: number): string {
  * result.total; //=> "87.20"
  * ```
  */
-export function scoreAssessment(framework: Framework | PreparedFramework, assessment: Assessment, options?: ScoreOptions): ScoreResult;
-export function scoreAssessment(framework: unknown, assessment: unknown, options?: ScoreOptions): ScoreResult;
-export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknown, options: ScoreOptions = {}): ScoreResult {
+export function scoreAssessment(framework: Framework | PreparedFramework, assessment: AssessmentInput, options?: ScoreOptions): ScoreResult;
+export function scoreAssessment(frameworkInput: Framework | PreparedFramework, assessmentInput: AssessmentInput, options: ScoreOptions = {}): ScoreResult {
   const { prepared, assessment: raw, grades } = validateInputs(frameworkInput, assessmentInput, options);
   const { framework, rules } = prepared;
   const assessment = canonicalAssessment(raw);
@@ -151,12 +153,14 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
   }
 
   const events = assessment.deductions ?? [];
-  checkDeductionEvents(framework, events, issues);
+  // Paths name the events as given, not in canonical order.
+  checkDeductionEvents(framework, raw.deductions ?? [], issues);
+  checkMatterNames(raw.deductions ?? [], issues);
   const severe = assessment.severe;
-  const matterNames = new Set(events.map((e) => e.matter));
+  const matterNames = new Set(events.map((e) => matterKey(e.matter)));
   const isSevere = severe !== undefined && (severe.scaleReturnToPoverty === true || (severe.seriousMatters?.length ?? 0) > 0);
   severe?.seriousMatters?.forEach((matter, index) => {
-    if (!matterNames.has(matter)) {
+    if (!matterNames.has(matterKey(matter))) {
       issues.push({ code: "unknown_matter", path: ["severe", "seriousMatters", index], message: `serious matter "${matter}" is not a matter of the deductions` });
     }
   });
@@ -170,7 +174,7 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
   if (issues.length > 0) throw new KaoheError(issues, "Cannot score the assessment");
 
   // Arithmetic starts only here, once every input is known to be good.
-  const deductions = deductMatters(framework, events, new Set(severe?.seriousMatters ?? []));
+  const deductions = deductMatters(framework, events, new Set((severe?.seriousMatters ?? []).map(matterKey)));
   const trace: TraceEntry[] = [...deductions.trace];
   const severePolicy = framework.policies.find((p) => p.kind === "severe_case");
   const discretionary = isSevere ? (severe?.discretionary ?? []) : [];
@@ -257,4 +261,7 @@ export function scoreAssessment(frameworkInput: unknown, assessmentInput: unknow
  * ```
  */
 export const safeScoreAssessment: (framework: unknown, assessment: unknown, options?: ScoreOptions) => SafeResult<ScoreResult> =
-  toSafe((framework: unknown, assessment: unknown, options?: ScoreOptions) => scoreAssessment(framework, assessment, options));
+  // Untrusted data enters here: scoreAssessment validates all three inputs whatever their type says.
+  toSafe((framework: unknown, assessment: unknown, options?: ScoreOptions) =>
+    scoreAssessment(framework as Framework, assessment as AssessmentInput, options),
+  );

@@ -1,7 +1,8 @@
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { fromZodIssues, showValue } from "../model/issues";
+import { checkInputStructure } from "../model/read";
 import { safeCompileRule, type JsonLogicRule, type PreparedRule, type RuleEngineOptions } from "../rules/index";
-import { RulebookSchema, SUBJECTS, type Field, type ParameterValue, type Rulebook, type ScreeningRule, type Subject } from "./schema";
+import { RulebookSchema, SUBJECTS, type Field, type ParameterValue, type Rulebook, type RulebookInput, type ScreeningRule, type Subject } from "./schema";
 
 /** The depth of each kind of record: a village holds households, a household holds persons. */
 export const SUBJECT_DEPTH: Readonly<Record<Subject, number>> = { village: 0, household: 1, person: 2 };
@@ -68,9 +69,13 @@ export function fieldColumns(field: Field): readonly string[] {
  * prepared.rules.map((r) => r.rule.code).slice(0, 3); //=> ["SC01", "SC02", "SC03"]
  * ```
  */
-export function prepareRulebook(input: unknown, options: PrepareRulebookOptions = {}): PreparedRulebook {
+export function prepareRulebook(input: RulebookInput, options: PrepareRulebookOptions = {}): PreparedRulebook {
   const parsed = RulebookSchema.safeParse(input, { reportInput: true });
-  if (!parsed.success) throw new KaoheError(fromZodIssues(parsed.error.issues), "Invalid rulebook");
+  // Too deep, or a key such as fields.__proto__ that parsing would silently drop (issue 16).
+  const structure = checkInputStructure(input);
+  if (!parsed.success || structure.length > 0) {
+    throw new KaoheError([...structure, ...(parsed.success ? [] : fromZodIssues(parsed.error.issues))], "Invalid rulebook");
+  }
   const rulebook = parsed.data;
   const issues: KaoheIssue[] = [...checkStructure(rulebook)];
   const parameters: Record<string, ParameterValue> = {};
@@ -114,7 +119,8 @@ export function prepareRulebook(input: unknown, options: PrepareRulebookOptions 
  * ```
  */
 export const safePrepareRulebook: (input: unknown, options?: PrepareRulebookOptions) => SafeResult<PreparedRulebook> =
-  toSafe(prepareRulebook);
+  // Untrusted data enters here: prepareRulebook validates the rulebook whatever its type says.
+  toSafe((input: unknown, options?: PrepareRulebookOptions) => prepareRulebook(input as RulebookInput, options));
 
 /** Keys, unit fields and columns: each names a declared field of the right kind, once. */
 function checkStructure(rulebook: Rulebook): KaoheIssue[] {

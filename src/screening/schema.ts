@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { IdSchema, TextSchema } from "../model/primitives";
 
 /** The kinds of record a rule screens, from the widest to the narrowest: 村, 户, 人. */

@@ -2,7 +2,7 @@ import { KaoheError } from "../internal/errors";
 import { evaluateEntries, planRules, type Finding, type RulePlan, type ScreeningItem } from "./evaluate";
 import { prepareRulebook, type PrepareRulebookOptions, type PreparedRulebook } from "./prepare";
 import { RecordAssembler, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
-import type { Subject } from "./schema";
+import type { RulebookInput, Subject } from "./schema";
 
 /** Options of {@link screenRecords} and {@link screenRecordStream}. */
 export interface ScreenOptions extends PrepareRulebookOptions {
@@ -72,6 +72,8 @@ export class Screener {
   private ruleFailures = 0;
 
   /**
+   * Starts screening rows of one kind through a prepared rulebook.
+   *
    * @param prepared - The rulebook, from {@link prepareRulebook}.
    * @param level - What one row holds.
    * @param file - The file the rows come from.
@@ -220,7 +222,7 @@ function levelOf(prepared: PreparedRulebook, first: Readonly<Record<string, unkn
  */
 export function screenRecords(
   rows: Iterable<Readonly<Record<string, unknown>>>,
-  rulebook: unknown,
+  rulebook: RulebookInput | PreparedRulebook,
   options: ScreenOptions = {},
 ): ScreeningResult {
   const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);
@@ -268,7 +270,7 @@ export function screenRecords(
  */
 export async function* screenRecordStream(
   rows: AsyncIterable<Readonly<Record<string, unknown>>> | Iterable<Readonly<Record<string, unknown>>>,
-  rulebook: unknown,
+  rulebook: RulebookInput | PreparedRulebook,
   options: ScreenOptions = {},
 ): AsyncGenerator<ScreeningItem, ScreeningCounts, undefined> {
   const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);

@@ -69,6 +69,8 @@ export class FindingTally {
   private readonly listed: boolean;
 
   /**
+   * Starts an empty tally.
+   *
    * @param options - The rulebook's rules, to list every rule in order.
    */
   constructor(options: SummarizeFindingsOptions = {}) {

@@ -325,7 +325,7 @@ export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSq
   if (!(SQL_DIALECTS as readonly string[]).includes(options.dialect)) {
     throw new KaoheError([issue("invalid_dialect", ["dialect"], `dialect must be one of ${SQL_DIALECTS.join(", ")} (got ${String(options.dialect)})`, `方言须为 ${SQL_DIALECTS.join("、")}（得到 ${String(options.dialect)}）`)], "Cannot compile");
   }
-  const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook, options);
+  const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook as never, options);
   const header = options.header;
   const has = (field: string) => {
     const declared = prepared.rulebook.fields[field];

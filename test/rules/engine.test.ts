@@ -35,7 +35,7 @@ describe("createRuleEngine", () => {
 
   describe("with limits", () => {
     it("applies the documented defaults", () => {
-      expect(DEFAULT_RULE_LIMITS).toEqual({ maxDepth: 100, maxNodes: 10_000, maxArrayLength: 100_000, maxSteps: 10_000_000 });
+      expect(DEFAULT_RULE_LIMITS).toEqual({ maxDepth: 100, maxNodes: 10_000, maxArrayLength: 100_000, maxSteps: 10_000_000, maxStringLength: 1_000_000, maxPathLength: 1_000 });
     });
 
     it("refuses limits that are not positive integers in range", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { jiangxi2025, safeScoreAssessment, scoreAssessment, isKaoheError } from "../../src/index";
+import { jiangxi2025, safeScoreAssessment, scoreAssessment, isKaoheError, type AssessmentInput } from "../../src/index";
 import { exampleFramework } from "../helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const framework = exampleFramework();
 
@@ -108,7 +108,7 @@ describe("scoreAssessment on bad input", () => {
   it.each([null, undefined, 7, "x", [], { unit: null }])("throws only a KaoheError for %j", (input) => {
     let caught: unknown;
     try {
-      scoreAssessment(framework, input);
+      scoreAssessment(framework, input as unknown as AssessmentInput); // as a JavaScript caller could
     } catch (error) {
       caught = error;
     }

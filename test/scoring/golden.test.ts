@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { scoreAssessment, type ScoreOptions } from "../../src/index";
+import { scoreAssessment, type AssessmentInput, type ScoreOptions } from "../../src/index";
 import { assertValidResult, exampleFramework, readRepoJson, runCliCaptured } from "../helpers";
 
 interface GoldenCase {
@@ -24,12 +24,12 @@ function fullMarks(): Record<string, unknown> {
   return { unit: { id: "test-city", name: "测试市" }, indicators };
 }
 
-function assessmentOf(c: GoldenCase): Record<string, unknown> {
+function assessmentOf(c: GoldenCase): AssessmentInput {
   const base = fullMarks();
   const { indicators = {}, ...rest } = c.assessment;
   const merged = { ...(base.indicators as Record<string, unknown>), ...indicators };
   for (const [id, value] of Object.entries(merged)) if (value === null) delete merged[id];
-  return { ...base, ...rest, indicators: merged };
+  return { ...base, ...rest, indicators: merged } as AssessmentInput; // a case may be invalid on purpose
 }
 
 describe("scoreAssessment golden cases", () => {

@@ -5,7 +5,7 @@ import { jiangxi2025, scoreAssessment, withPoints, safeWithPoints, withMethods, 
 import { compareCodePoints } from "../../src/scoring/digest";
 import { assertValidResult, exampleFramework, exampleGrades } from "../helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const framework = exampleFramework();
 const grades = exampleGrades();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { prepareRulebook, safePrepareRulebook, screeningJsonSchemas } from "../../src/screening/index";
+import { prepareRulebook, safePrepareRulebook, screeningJsonSchemas, type RulebookInput } from "../../src/screening/index";
 import { exampleRulebook } from "./helpers";
 
 function issuesOf(book: unknown, options = {}) {
@@ -72,7 +72,7 @@ describe("prepareRulebook", () => {
     });
 
     it("throws a KaoheError holding every issue", () => {
-      expect(() => prepareRulebook({})).toThrowError(/Invalid rulebook/);
+      expect(() => prepareRulebook({} as RulebookInput)).toThrowError(/Invalid rulebook/);
     });
   });
 });

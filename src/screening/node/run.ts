@@ -4,12 +4,15 @@ import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import type { EvaluatorPool } from "./pool";
-import { readRows } from "./rows";
+import { readErrorIssue } from "./read-error";
+import { readRows, type ReadSummary, type SourceRowError } from "./rows";
 
 /** Options of {@link screenFile}. */
 export interface ScreenFileOptions {
   /** The CSV encoding (`auto` by default). */
   readonly encoding?: CsvEncoding;
+  /** The worksheet of a workbook (name or 1-based number); by default the first with a non-blank row. */
+  readonly sheet?: string | number;
   /** The header's row number; by default the first row among the first 50 that names a key column. */
   readonly headerRow?: number;
   /** Workers to evaluate on; evaluation runs on this thread without one. */
@@ -24,8 +27,17 @@ export interface ScreenFileOptions {
 
 /** The outcome of {@link screenFile}: counts, or why the file could not be screened. */
 export type ScreenFileResult =
-  | { readonly ok: true; readonly counts: ScreeningCounts }
-  | { readonly ok: false; readonly reason: string; readonly counts?: ScreeningCounts };
+  | { readonly ok: true; readonly counts: ScreeningCounts; readonly reading?: ReadSummary }
+  | {
+      readonly ok: false;
+      readonly reason: string;
+      /** The reader's error code, when the file could not be read (see `READ_ERROR_CODES`), or `incomplete_reading`. */
+      readonly code?: string;
+      /** The reason in Chinese, where the reader gave one. */
+      readonly zh?: string;
+      readonly counts?: ScreeningCounts;
+      readonly reading?: ReadSummary;
+    };
 
 /** How far to look for the header when `headerRow` is not given. */
 const HEADER_SEARCH = 50;
@@ -64,8 +76,15 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     options.onProgress?.(screener.counts().rowsRead);
   };
 
+  const reader = readRows(file, {
+    ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+    ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+  });
+  // Rows where the file's structure broke (an unclosed quote, a stopped reading): the run is incomplete.
+  const broken: SourceRowError[] = [];
   try {
-    for await (const source of readRows(file, options.encoding === undefined ? {} : { encoding: options.encoding })) {
+    for await (const source of reader) {
+      if ("incomplete" in source && source.incomplete) broken.push(source);
       if (!screener || !map) {
         const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
         if (!atHeader) {
@@ -91,11 +110,29 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       } else screener.pushCells(source.cells, source.row, map);
       if (screener.waiting >= batchSize) await dispatch(false);
     }
-    if (!screener) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}` };
+    if (!screener) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}`, reading: reader.summary };
     await dispatch(true);
-    return { ok: true, counts: screener.counts() };
+    if (broken.length > 0 || !reader.summary.complete) {
+      const first = broken[0];
+      const more = broken.length > 1 ? ` (and ${broken.length - 1} more)` : "";
+      const moreZh = broken.length > 1 ? `（另有 ${broken.length - 1} 处）` : "";
+      return {
+        ok: false,
+        code: "incomplete_reading",
+        reason: `incomplete: ${first ? `${first.reason} [${first.code}]` : "the file was not read to its end"}${more}`,
+        zh: `筛查不完整：${first ? `${first.zh ?? first.reason} [${first.code}]` : "文件未读完"}${moreZh}`,
+        counts: screener.counts(),
+        reading: reader.summary,
+      };
+    }
+    return { ok: true, counts: screener.counts(), reading: reader.summary };
   } catch (error) {
     await Promise.allSettled(inFlight);
+    const issue = readErrorIssue(error);
+    if (issue) {
+      const failed = { ok: false as const, reason: `${issue.message} [${issue.code}]`, code: issue.code, ...(issue.zh === undefined ? {} : { zh: `${issue.zh} [${issue.code}]` }), reading: reader.summary };
+      return screener ? { ...failed, counts: screener.counts() } : failed;
+    }
     const code = (error as { code?: unknown }).code;
     const reason = typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
     return screener ? { ok: false, reason, counts: screener.counts() } : { ok: false, reason };

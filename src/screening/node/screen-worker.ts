@@ -6,11 +6,12 @@ import { workerData } from "node:worker_threads";
 import { evaluateEntries, planRules, type RulePlan, type ScreeningItem } from "../evaluate";
 import { prepareRulebook } from "../prepare";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import type { Subject } from "../schema";
+import type { RulebookInput, Subject } from "../schema";
 import type { EvaluateTask, WorkerInit } from "./pool";
 
 const init = workerData as WorkerInit;
-const prepared = prepareRulebook(init.rulebook, { parameters: init.parameters });
+// The rulebook the main thread already validated (prepareRulebook validates it again here).
+const prepared = prepareRulebook(init.rulebook as RulebookInput, { parameters: init.parameters });
 const plans = new Map<Subject, RulePlan>();
 
 /**

@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
+import { isKaoheError } from "../../internal/errors";
 import { ruleNumberToString } from "../../rules/index";
 import { isHeaderRow, mapColumns, type ColumnMap } from "../../screening/columns";
 import { evaluateEntries, type Finding, type ScreeningItem } from "../../screening/evaluate";
@@ -7,9 +8,8 @@ import { fieldLabel, type PreparedRulebook } from "../../screening/prepare";
 import type { RejectedRow } from "../../screening/records";
 import { Screener, type ScreeningCounts } from "../../screening/screen";
 import { convertCell, isCellProblem } from "../../screening/values";
-import { detectEncoding } from "../../screening/node/encoding";
 import { readRows, type SourceRow } from "../../screening/node/rows";
-import type { ScreenFileOptions, ScreenFileResult } from "../../screening/node/run";
+import { screenFile, type ScreenFileOptions, type ScreenFileResult } from "../../screening/node/run";
 import { compileRulebookSql } from "../compile";
 
 /*
@@ -26,12 +26,24 @@ const HEADER_SEARCH = 50;
 interface Header {
   readonly row: number;
   readonly map: ColumnMap;
+  /** The CSV's encoding and delimiter, as kaohe's reader found them. */
+  readonly encoding?: string;
+  readonly delimiter?: string;
 }
+
+/** Thrown when the file's structure breaks (an unclosed quote): the JavaScript engine screens it. */
+class Incomplete extends Error {}
+
+const readOptions = (options: ScreenFileOptions) => ({
+  ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
+  ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+});
 
 /** Finds the header as the JavaScript engine does; reads no further. */
 async function findHeader(prepared: PreparedRulebook, file: string, options: ScreenFileOptions): Promise<Header | { reason: string }> {
   const { headerRow } = options;
-  for await (const source of readRows(file, options.encoding === undefined ? {} : { encoding: options.encoding })) {
+  const reader = readRows(file, readOptions(options));
+  for await (const source of reader) {
     const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
     if (!atHeader) {
       if (headerRow === undefined && source.row > HEADER_SEARCH) return { reason: `no header row naming a key column in the first ${HEADER_SEARCH} rows; give --header-row` };
@@ -40,7 +52,8 @@ async function findHeader(prepared: PreparedRulebook, file: string, options: Scr
     if (!("cells" in source) || (headerRow !== undefined && source.row !== headerRow)) return { reason: `row ${headerRow ?? source.row} is not a readable header row` };
     const mapped = mapColumns(prepared, source.cells);
     if (!mapped.ok) return { reason: `row ${source.row}: ${mapped.reason}` };
-    return { row: source.row, map: mapped.map };
+    const { encoding, delimiter } = reader.summary;
+    return { row: source.row, map: mapped.map, ...(encoding === undefined ? {} : { encoding }), ...(delimiter === undefined ? {} : { delimiter }) };
   }
   return { reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}` };
 }
@@ -118,7 +131,8 @@ async function loadRows(connection: DuckDBConnection, prepared: PreparedRulebook
   const strictWidth = !/\.xlsx$/i.test(file);
   let past = false;
   let read = 0;
-  for await (const source of readRows(file, options.encoding === undefined ? {} : { encoding: options.encoding }) as AsyncIterable<SourceRow>) {
+  for await (const source of readRows(file, readOptions(options)) as AsyncIterable<SourceRow>) {
+    if ("incomplete" in source && source.incomplete) throw new Incomplete();
     if (!past) {
       past = source.row === header.row;
       continue;
@@ -212,18 +226,18 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
   let header: Header | { reason: string };
   try {
     header = await findHeader(prepared, file, options);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    return { ok: false, reason: typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}` };
+  } catch {
+    header = { reason: "unreadable" };
   }
-  if ("reason" in header) return { ok: false, reason: header.reason };
+  // No header, or a file that cannot be read: the JavaScript engine reports it in its own words.
+  if ("reason" in header) return screenFile(prepared, file, options);
   const { DuckDBInstance } = await import("@duckdb/node-api");
   const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true" });
   const connection = await instance.connect();
   try {
     const unread: RejectedRow[] = [];
     const isCsv = !/\.xlsx$/i.test(file);
-    const utf8 = isCsv && (options.encoding === "utf8" || ((options.encoding ?? "auto") === "auto" && (await detectEncoding(file)) === "utf8"));
+    const utf8 = isCsv && header.encoding === "utf8" && header.delimiter === ",";
     const csv = utf8 && (await loadCsv(connection, file, header));
     if (!csv) await loadRows(connection, prepared, file, header, options, unread);
     const columnOf = Object.fromEntries(header.map.indexes.map(([field, index], i) => [field, csv ? `c${index}` : `c${i}`]));
@@ -276,6 +290,11 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     };
     return { ok: true, counts: counts_ };
   } catch (error) {
+    // A file whose structure breaks, or that cannot be read: the JavaScript engine says so exactly.
+    if (isKaoheError(error) && error.issues.some((issue) => issue.code === "untranslatable_rule" || issue.code === "invalid_identifier")) {
+      return { ok: false, reason: error.issues.map((issue) => `${issue.message} [${issue.code}]`).join("; ") };
+    }
+    if (error instanceof Incomplete || isKaoheError(error)) return screenFile(prepared, file, options);
     const code = (error as { code?: unknown }).code;
     return { ok: false, reason: typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot screen the file on DuckDB: ${(error as Error).message}` };
   } finally {
