@@ -11,7 +11,7 @@ import { readdirSync } from "node:fs";
 // docs/decisions/0501-package-dependencies.md).
 const libraryModules = readdirSync("src", { recursive: true, encoding: "utf8" })
   .map((f) => `src/${f.replaceAll("\\", "/")}`)
-  .filter((f) => f.endsWith(".ts") && !f.startsWith("src/cli/") && !f.startsWith("src/screening/node/"));
+  .filter((f) => f.endsWith(".ts") && !f.startsWith("src/cli/") && !f.startsWith("src/screening/node/") && !f.startsWith("src/sql/node/"));
 /** Packages the CLI bundles; each is a devDependency, never installed for a library user. */
 const CLI_BUNDLED = ["@noble/hashes", "exceljs", "iconv-lite", "piscina", "saxes", "yauzl"];
 
