@@ -231,7 +231,13 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
   }
   // No header, or a file that cannot be read: the JavaScript engine reports it in its own words.
   if ("reason" in header) return screenFile(prepared, file, options);
-  const { DuckDBInstance } = await import("@duckdb/node-api");
+  let DuckDBInstance: typeof import("@duckdb/node-api").DuckDBInstance;
+  try {
+    ({ DuckDBInstance } = await import("@duckdb/node-api"));
+  } catch {
+    // An optional peer dependency: 80 MB of native code that only --engine duckdb needs.
+    return { ok: false, reason: "--engine duckdb needs the package @duckdb/node-api: npm install @duckdb/node-api@1.5.6-r.1" };
+  }
   const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true" });
   const connection = await instance.connect();
   try {
