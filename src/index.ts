@@ -241,6 +241,7 @@ export {
   isHeaderRow,
   rowFromCells,
   screeningJsonSchemas,
+  SCREENING_OPERATIONS,
 } from "./screening/index";
 export type {
   Rulebook,
@@ -261,6 +262,8 @@ export type {
   Finding as ScreeningFinding,
   ScreeningItem,
   RulePlan,
+  SkippedRule,
+  DataQualityFinding,
   RejectedRow,
   RowCounts,
   ScreeningRecord,

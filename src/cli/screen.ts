@@ -2,17 +2,21 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { isKaoheError } from "../internal/errors";
 import { FindingTally, type FindingSummary } from "../screening/summary";
 import { safePrepareRulebook, type PreparedRulebook } from "../screening/prepare";
-import type { ScreeningItem } from "../screening/evaluate";
+import type { ScreeningItem, SkippedRule } from "../screening/evaluate";
 import type { ScreeningCounts } from "../screening/screen";
 import { normalizeEncoding, type CsvEncoding } from "../screening/node/encoding";
 import { createEvaluatorPool, type EvaluatorPool } from "../screening/node/pool";
 import { screenFile } from "../screening/node/run";
+import { pick, type Lang } from "../internal/i18n";
 import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
 import { renderTable } from "./table";
 
 /** The usage line of `kaohe screen`. */
 export const SCREEN_USAGE =
-  "kaohe screen --rules <rulebook.json> <file.csv|file.xlsx>... [--out findings.csv|findings.ndjson] [--workers N] [--encoding auto|utf8|gbk|gb18030] [--header-row N] [--engine js|duckdb]";
+  "kaohe screen --rules <rulebook.json> <file.csv|file.xlsx>... [--out findings.csv|findings.ndjson] [--workers N] [--encoding auto|utf8|gbk|gb18030] [--header-row N] [--param name=value]... [--engine js|duckdb]";
+
+/** Exit code of a screening that ran but is incomplete: a rule could not run on a file (a column missing, rows of the wrong kind), or rows were not screened. */
+export const EXIT_INCOMPLETE = 3;
 
 /**
  * What `kaohe screen` may use beyond {@link CliIO}. Both are optional: without `progress`, a
@@ -74,7 +78,9 @@ function formatItem(item: ScreeningItem, format: "csv" | "ndjson"): string {
   const cells =
     item.kind === "rejected"
       ? ["rejected", item.code, "", "", "", "", "", "", "", "", item.reason, "", item.file ?? "", String(item.row)]
-      : [item.kind, item.code, item.title, item.severity, item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
+      : item.kind === "data_quality"
+        ? ["data_quality", item.code, item.column, "", item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.zh, JSON.stringify({ [item.field]: item.value }), item.file ?? "", String(item.row)]
+        : [item.kind, item.code, item.title, item.severity, item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
   return `${cells.map(csvCell).join(",")}\n`;
 }
 
@@ -83,6 +89,7 @@ function showItem(item: ScreeningItem): string {
   const where = `${item.file ?? ""}:${item.row}`;
   if (item.kind === "rejected") return `${where}  rejected  ${item.reason} [${item.code}]`;
   const unit = `${item.unit.county}/${item.unit.township}/${item.unit.village}`;
+  if (item.kind === "data_quality") return `${where}  数据质量 ${item.code}  ${unit}  ${item.recordId}  ${item.zh}`;
   const kind = item.kind === "rule_failed" ? "  (rule failed)" : "";
   return `${where}  ${item.code} ${item.severity}  ${unit}  ${item.recordId}  ${item.message}${kind}`;
 }
@@ -105,7 +112,7 @@ function showItem(item: ScreeningItem): string {
  *
  * @param args - The arguments after `screen`.
  * @param io - Output channels and the rulebook reader; see {@link ScreenCliIO} for the optional progress line.
- * @returns The exit code: 0 when it ran (findings are not an error), 1 for an invalid rulebook or an unreadable file, 2 for a usage error.
+ * @returns The exit code: 0 when it ran (findings are not an error), 1 for an invalid rulebook or an unreadable file, 2 for a usage error, 3 when it ran but is incomplete (a rule could not run on a file, or rows were not screened).
  */
 export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise<number> {
   let options: Record<string, string>;
@@ -114,8 +121,22 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
   let headerRow: number | undefined;
   let encoding: CsvEncoding = "auto";
   let out: { path: string; format: "csv" | "ndjson" } | undefined;
+  const parameters: Record<string, string> = {};
   try {
-    const parsed = parseArgs(args, ["rules", "out", "workers", "encoding", "header-row", "engine"]);
+    // --param may be given several times; parseArgs keeps one value per option.
+    const rest: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i] as string;
+      if (arg !== "--param" && !arg.startsWith("--param=")) {
+        rest.push(arg);
+        continue;
+      }
+      const text = arg === "--param" ? args[++i] : arg.slice("--param=".length);
+      const eq = text === undefined ? -1 : text.indexOf("=");
+      if (text === undefined || eq <= 0) throw new UsageError(`--param needs name=value, e.g. --param incomeLine=7600 (got ${text === undefined ? "nothing" : `"${text}"`})`);
+      parameters[text.slice(0, eq)] = text.slice(eq + 1);
+    }
+    const parsed = parseArgs(rest, ["rules", "out", "workers", "encoding", "header-row", "engine"]);
     options = parsed.options;
     files = parsed.positionals;
     if (options.rules === undefined) throw new UsageError("--rules <rulebook.json> is required");
@@ -148,7 +169,7 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
     io.stderr(json.message);
     return EXIT.invalid;
   }
-  const prepared = safePrepareRulebook(json.value);
+  const prepared = safePrepareRulebook(json.value, { parameters });
   if (!prepared.success) {
     reportIssues(io, rulesPath, prepared.error.issues);
     return EXIT.invalid;
@@ -182,7 +203,7 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
       writer = new LineWriter(out.path);
       if (out.format === "csv") await writer.write(`\uFEFF${CSV_COLUMNS.join(",")}\n`);
     }
-    if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.parameters });
+    if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.overrides });
     const screen = settings.engine === "duckdb" ? (await import("../sql/node/duckdb")).screenFileDuckdb : screenFile;
     for (const file of files) {
       const result = await screen(prepared, file, {
@@ -213,6 +234,16 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
       if (!result.ok) {
         io.stderr(`${file}: ${result.reason}`);
         exit = EXIT.invalid;
+      } else {
+        for (const failure of result.workerFailures) {
+          const [first, last] = failure.rows;
+          io.stderr(
+            pick(langOf(io), {
+              en: `${file}: a worker stopped while screening rows ${first}-${last} (${failure.reason}); screened again, ${failure.notScreened} records not screened`,
+              zh: `${file}：工作线程在筛查第 ${first}-${last} 行时退出（${failure.reason}）；已重新筛查，${failure.notScreened} 条记录未能筛查`,
+            }),
+          );
+        }
       }
       if (result.counts) rowsBefore += result.counts.rowsRead;
       perFile.push(result.ok ? { file, counts: result.counts } : { file, error: result.reason, ...(result.counts ? { counts: result.counts } : {}) });
@@ -231,7 +262,61 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
   }
   if (out && rejections > rejectionsShown) io.stderr(`… ${rejections - rejectionsShown} more rejected rows in ${out.path}`);
   for (const line of summaryLines(perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
-  return exit;
+  const { lines: incomplete, complete } = incompleteLines(perFile, prepared, langOf(io));
+  for (const line of incomplete) io.stdout(line);
+  return exit === EXIT.ok && !complete ? EXIT_INCOMPLETE : exit;
+}
+
+/** The language of the CLI's messages, once the CLI wires it into its IO (Chinese by default). */
+function langOf(io: ScreenCliIO): Lang | undefined {
+  return (io as { lang?: Lang }).lang;
+}
+
+/** The parameters overridden for this run, and the rules that could not run, by file, named with their title and why: printed last, where a reader looks. */
+function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCounts }[], prepared: PreparedRulebook, lang: Lang | undefined): { lines: string[]; complete: boolean } {
+  const lines: string[] = [];
+  let complete = true;
+  const overrides = Object.entries(prepared.overrides);
+  if (overrides.length > 0) {
+    const list = (zh: boolean) =>
+      overrides
+        .map(([name, value]) => {
+          const declared = prepared.rulebook.parameters[name];
+          return zh ? `${name}=${String(value)}（${declared?.title ?? name}；默认 ${String(declared?.value)}）` : `${name}=${String(value)} (${declared?.title ?? name}; default ${String(declared?.value)})`;
+        })
+        .join(zh ? "，" : ", ");
+    lines.push(pick(lang, { en: `parameters for this run: ${list(false)}`, zh: `本次参数：${list(true)}` }));
+  }
+  const titles = new Map(prepared.rulebook.rules.map((rule) => [rule.code, rule.title]));
+  const show = (skipped: SkippedRule) => `  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${pick(lang, { en: skipped.reason, zh: skipped.zh })}`;
+  // A rule skipped for the kind of rows is incomplete only if no file of the run could run it.
+  const ran = new Set<string>();
+  for (const { counts } of perFile) {
+    if (!counts) continue;
+    const skipped = new Set(counts.skipped.map((s) => s.code));
+    for (const rule of prepared.rulebook.rules) if (!skipped.has(rule.code)) ran.add(rule.code);
+  }
+  const notRun = new Map<string, SkippedRule>();
+  for (const { file, counts } of perFile) {
+    if (!counts) continue;
+    const columns = counts.skipped.filter((s) => s.why === "columns");
+    if (columns.length > 0) {
+      complete = false;
+      lines.push(pick(lang, { en: `INCOMPLETE ${file}: ${columns.length} rule${columns.length > 1 ? "s" : ""} could not run:`, zh: `不完整 ${file}：${columns.length} 条规则未能运行：` }));
+      lines.push(...columns.map(show));
+    }
+    for (const skipped of counts.skipped) if (skipped.why === "level" && !ran.has(skipped.code) && !notRun.has(skipped.code)) notRun.set(skipped.code, skipped);
+    if (counts.notScreened > 0) {
+      complete = false;
+      lines.push(pick(lang, { en: `INCOMPLETE ${file}: ${counts.notScreened} rows not screened (their worker stopped twice)`, zh: `不完整 ${file}：${counts.notScreened} 行未能筛查（其工作线程两次退出）` }));
+    }
+  }
+  if (notRun.size > 0) {
+    complete = false;
+    lines.push(pick(lang, { en: `INCOMPLETE: ${notRun.size} rule${notRun.size > 1 ? "s" : ""} ran on no file of this run:`, zh: `不完整：${notRun.size} 条规则在本次的任何文件上都没有运行：` }));
+    lines.push(...[...notRun.values()].map(show));
+  }
+  return { lines, complete };
 }
 
 function summaryLines(perFile: readonly { file: string; counts?: ScreeningCounts; error?: string }[], summary: FindingSummary, seconds: number): string[] {
@@ -267,6 +352,7 @@ function summaryLines(perFile: readonly { file: string; counts?: ScreeningCounts
   const read = perFile.reduce((sum, f) => sum + (f.counts?.rowsRead ?? 0), 0);
   const rejected = perFile.reduce((sum, f) => sum + (f.counts?.rowsRejected ?? 0), 0);
   lines.push("");
+  if (summary.dataQuality > 0) lines.push(`${n(summary.dataQuality)} data-quality findings (数据质量问题)`);
   lines.push(`${n(read)} rows read, ${n(read - rejected)} screened, ${n(rejected)} rejected; ${n(summary.findings)} findings, ${n(summary.ruleFailures)} rules undecided; ${seconds.toFixed(1)} s`);
   return lines;
 }

@@ -9,6 +9,10 @@ export interface ColumnMap {
   readonly level: Subject;
   /** For each field the rows need, the index of its column. */
   readonly indexes: readonly (readonly [field: string, index: number])[];
+  /** For each field found, its column's header as the file writes it. */
+  readonly names: Readonly<Record<string, string>>;
+  /** Fields of this kind of row whose column the file lacks, with the (first) column name declared: the rules that read them cannot run. */
+  readonly missing: Readonly<Record<string, string>>;
   /** The number of header cells. */
   readonly width: number;
 }
@@ -46,12 +50,14 @@ export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[
 
 /**
  * Matches a header row against the rulebook's field map (blanks inside names ignored): decides
- * what one row holds from the key columns present, and requires a column for every field of that
- * kind of row.
+ * what one row holds from the key columns present, and lists the fields of that kind of row whose
+ * column is missing (the rules that read them cannot run; the others do). A file that has the
+ * columns of persons but not the person key is refused: its rows cannot be told apart, and
+ * screening it as households would silently turn person checks into household ones.
  *
  * @param prepared - The prepared rulebook.
  * @param header - The header row's cells.
- * @returns The column map, or why the header cannot be used (no key column, missing columns).
+ * @returns The column map, or why the header cannot be used (no key column, a person key missing).
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";
@@ -65,17 +71,18 @@ export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[
  * const mapped = mapColumns(prepared, header);
  * mapped.ok ? mapped.map.level : mapped.reason; //=> "household"
  * const short = mapColumns(prepared, header.slice(0, -1));
- * short.ok ? short.map.level : short.reason; //=> "missing column: 家庭人口数 (householdSize)"
- * const none = mapColumns(prepared, ["县", "乡镇"]);
- * none.ok; //=> false
+ * short.ok ? short.map.missing : short.reason; //=> { householdSize: "家庭人口数" }
+ * const persons = mapColumns(prepared, [...header, "年龄", "劳动技能"]);
+ * persons.ok ? persons.map.level : persons.reason; //=> "the header has person columns (年龄, 劳动技能) but no 人编号 column (personId): persons cannot be told apart"
+ * mapColumns(prepared, ["县", "乡镇"]).ok; //=> false
  * ```
  */
 export function mapColumns(
   prepared: PreparedRulebook,
   header: readonly unknown[],
-): { readonly ok: true; readonly map: ColumnMap } | { readonly ok: false; readonly reason: string } {
+): { readonly ok: true; readonly map: ColumnMap } | { readonly ok: false; readonly reason: string; readonly zh: string } {
   const names = header.map(normalizeHeader);
-  const { fields } = prepared.rulebook;
+  const { fields, keys } = prepared.rulebook;
   const find = (field: string): number => {
     const declared = fields[field];
     if (!declared) return -1;
@@ -87,21 +94,42 @@ export function mapColumns(
   };
   const level = detectLevel(prepared, (field) => find(field) !== -1);
   if (level === undefined) {
-    const keyColumns = Object.values(prepared.rulebook.keys)
+    const keyColumns = Object.values(keys)
       .flatMap((key) => (key !== undefined && fields[key] ? fieldColumns(fields[key]) : []))
       .join(", ");
-    return { ok: false, reason: `the header has no key column (${keyColumns}); give --header-row if the header is not the first row` };
+    return {
+      ok: false,
+      reason: `the header has no key column (${keyColumns}); give --header-row if the header is not the first row`,
+      zh: `表头中没有关键列（${keyColumns}）；若表头不在第一行，请用 --header-row 指定`,
+    };
+  }
+  const personKey = keys.person;
+  if (level !== "person" && personKey !== undefined && fields[personKey]) {
+    const personColumns = Object.entries(fields)
+      .filter(([name, field]) => field.of === "person" && name !== personKey && find(name) !== -1)
+      .map(([name, field]) => String(header[find(name)] ?? fieldLabel(name, field)));
+    if (personColumns.length > 0) {
+      const key = `${fieldLabel(personKey, fields[personKey])} column (${personKey})`;
+      return {
+        ok: false,
+        reason: `the header has person columns (${personColumns.join(", ")}) but no ${key}: persons cannot be told apart`,
+        zh: `表头有人员列（${personColumns.join("、")}），却没有「${fieldLabel(personKey, fields[personKey])}」列：无法区分每个人`,
+      };
+    }
   }
   const indexes: [string, number][] = [];
-  const missing: string[] = [];
+  const found: Record<string, string> = {};
+  const missing: Record<string, string> = {};
   for (const [name, field] of Object.entries(fields)) {
     if (SUBJECT_DEPTH[field.of] > SUBJECT_DEPTH[level]) continue;
     const index = find(name);
-    if (index === -1) missing.push(`${fieldLabel(name, field)} (${name})`);
-    else indexes.push([name, index]);
+    if (index === -1) missing[name] = fieldColumns(field)[0] ?? fieldLabel(name, field);
+    else {
+      indexes.push([name, index]);
+      found[name] = String(header[index] ?? "").replace(/^\uFEFF/, "");
+    }
   }
-  if (missing.length > 0) return { ok: false, reason: `missing column${missing.length > 1 ? "s" : ""}: ${missing.join(", ")}` };
-  return { ok: true, map: { level, indexes, width: header.length } };
+  return { ok: true, map: { level, indexes, names: found, missing, width: header.length } };
 }
 
 /**

@@ -2,12 +2,13 @@ import { isKaoheError } from "../internal/errors";
 import type { RuleValue } from "../rules/index";
 import type { PreparedRulebook, PreparedScreeningRule } from "./prepare";
 import { SUBJECT_DEPTH } from "./prepare";
-import type { RejectedRow, ScreeningRecord, UnitPath } from "./records";
+import type { DataQualityFinding, RejectedRow, ScreeningMember, ScreeningRecord, UnitPath } from "./records";
 import type { Severity, Subject } from "./schema";
 
 /**
  * A finding (问题线索): a rule that holds for a record, or (`kind: "rule_failed"`) a rule that
- * could not be decided for it, e.g. because a value it compares is empty.
+ * could not be decided for it (the third outcome, 无法判断), with the reason in `message` and
+ * its kind in `cause`.
  */
 export interface Finding {
   readonly kind: "finding" | "rule_failed";
@@ -25,15 +26,35 @@ export interface Finding {
   readonly unit: UnitPath;
   /** The rule's message with the record's values filled in, or why the rule could not be decided. */
   readonly message: string;
-  /** The values of every path the rule reads, as the rule saw them. */
+  /**
+   * For `rule_failed`, why: `unusable_value` (it reads a field whose cell is a data-quality
+   * finding), `incomplete_household` (it reads the members, and a row of the household was
+   * rejected), or `rule_error` (the rule failed on this record: an empty value compared, a limit,
+   * any error of the engine).
+   */
+  readonly cause?: "unusable_value" | "incomplete_household" | "rule_error";
+  /** The values of every path the rule reads, as the rule saw them, and every parameter overridden for this run. */
   readonly values: Readonly<Record<string, RuleValue>>;
   readonly file?: string;
   /** The record's row (a household's first row). */
   readonly row: number;
 }
 
-/** What screening produces, in order: findings and rejected rows. */
-export type ScreeningItem = Finding | RejectedRow;
+/** What screening produces, in order: findings (and undecided rules), data-quality findings and rejected rows. */
+export type ScreeningItem = Finding | DataQualityFinding | RejectedRow;
+
+/** A rule not run at all over some rows, and why. */
+export interface SkippedRule {
+  readonly code: string;
+  /** `level`: these rows are of another kind than the rule screens (a run may give it another file); `columns`: the file lacks a column it reads. */
+  readonly why: "level" | "columns";
+  /** Why, in English: rows of the wrong kind, or a column the file lacks. */
+  readonly reason: string;
+  /** The same in Chinese. */
+  readonly zh: string;
+  /** The columns it needs that the file lacks, when that is why. */
+  readonly missingColumns?: readonly string[];
+}
 
 /** The rules that can run on rows of one kind, and those that cannot, with why. */
 export interface RulePlan {
@@ -41,45 +62,67 @@ export interface RulePlan {
   readonly household: readonly PreparedScreeningRule[];
   readonly person: readonly PreparedScreeningRule[];
   /** Rules not run on such rows, with the reason. */
-  readonly skipped: readonly { readonly code: string; readonly reason: string }[];
+  readonly skipped: readonly SkippedRule[];
 }
+
+const LEVEL_ZH: Readonly<Record<Subject, string>> = { village: "村", household: "户", person: "人" };
 
 /**
  * Chooses the rules that rows of a given kind can feed: village rules need rows of villages;
  * household rules need rows of households or persons, and rows of persons when they read
- * `members`; person rules need rows of persons.
+ * `members`; person rules need rows of persons. A rule that reads a field whose column the file
+ * lacks cannot run either.
  *
  * @param prepared - The prepared rulebook.
  * @param level - What one row holds.
+ * @param missing - Fields whose column the file lacks, with the column's name.
  * @returns The rules by subject, and the skipped ones.
  */
-export function planRules(prepared: PreparedRulebook, level: Subject): RulePlan {
+export function planRules(prepared: PreparedRulebook, level: Subject, missing: Readonly<Record<string, string>> = {}): RulePlan {
   const plan = { village: [] as PreparedScreeningRule[], household: [] as PreparedScreeningRule[], person: [] as PreparedScreeningRule[] };
-  const skipped: { code: string; reason: string }[] = [];
+  const skipped: SkippedRule[] = [];
   const depth = SUBJECT_DEPTH[level];
   for (const prepared_ of prepared.rules) {
     const { subject, code } = prepared_.rule;
     const needed = subject === "household" && prepared_.readsMembers ? 2 : SUBJECT_DEPTH[subject];
     const fits = subject === "village" ? depth === 0 : depth >= needed;
-    if (fits) plan[subject].push(prepared_);
-    else {
+    if (!fits) {
       const rows = needed === 2 ? "rows of persons" : needed === 1 ? "rows of households or persons" : "rows of villages";
-      skipped.push({ code, reason: `rule ${code} needs ${rows}, and these rows are of ${level === "person" ? "persons" : `${level}s`}` });
+      const rowsZh = needed === 2 ? "每人一行" : needed === 1 ? "每户或每人一行" : "每村一行";
+      skipped.push({
+        code,
+        why: "level",
+        reason: `rule ${code} needs ${rows}, and these rows are of ${level === "person" ? "persons" : `${level}s`}`,
+        zh: `规则 ${code} 需要${rowsZh}的数据，而此文件每${LEVEL_ZH[level]}一行`,
+      });
+      continue;
     }
+    const lacking = prepared_.fields.filter((field) => Object.hasOwn(missing, field)).map((field) => missing[field] as string);
+    if (lacking.length > 0) {
+      skipped.push({
+        code,
+        why: "columns",
+        reason: `rule ${code} reads column${lacking.length > 1 ? "s" : ""} ${lacking.join(", ")}, which the file lacks`,
+        zh: `规则 ${code} 需要「${lacking.join("」「")}」列，文件中没有`,
+        missingColumns: lacking,
+      });
+      continue;
+    }
+    plan[subject].push(prepared_);
   }
   return { ...plan, skipped };
 }
 
 /**
  * Runs the planned rules over assembled records and rejected rows, keeping their order: each
- * record's findings take its place (a household's own findings first, then its persons' in row
- * order; for one record, rules in rulebook order), and rejected rows pass through.
+ * record's data-quality findings first (in row order), then its findings (a household's own
+ * first, then its persons' in row order; for one record, rules in rulebook order); rejected rows
+ * pass through.
  *
  * @param prepared - The prepared rulebook.
  * @param plan - The rules to run, from {@link planRules}.
  * @param entries - Records and rejected rows, in input order.
- * @returns Findings and rejected rows, in that order.
- * @throws Whatever a host's custom code throws; a rule's own failure is a `rule_failed` finding.
+ * @returns Findings, data-quality findings and rejected rows, in that order.
  */
 export function evaluateEntries(
   prepared: PreparedRulebook,
@@ -88,27 +131,32 @@ export function evaluateEntries(
 ): ScreeningItem[] {
   const out: ScreeningItem[] = [];
   const params = prepared.parameters;
+  const context: RunContext = { out, overrides: Object.entries(prepared.overrides).map(([name, value]) => [`params.${name}`, value] as const) };
   for (const entry of entries) {
     if (entry.kind === "rejected") {
       out.push(entry);
       continue;
     }
+    for (const quality of entry.quality) out.push(quality);
     if (entry.subject === "village") {
-      if (plan.village.length > 0) runRules(plan.village, merge(entry.fields, undefined, params), entry, entry.id, undefined, entry.row, out);
+      if (plan.village.length > 0) runRules(plan.village, merge(entry.fields, undefined, params), entry, undefined, context);
       continue;
     }
     if (plan.household.length > 0) {
       const data = merge(entry.fields, undefined, params);
       data.members = entry.members.map((member) => member.fields);
-      runRules(plan.household, data, entry, entry.id, undefined, entry.row, out);
+      runRules(plan.household, data, entry, undefined, context);
     }
     if (plan.person.length > 0) {
-      for (const member of entry.members) {
-        runRules(plan.person, merge(entry.fields, member.fields, params), entry, member.id, entry.id, member.row, out);
-      }
+      for (const member of entry.members) runRules(plan.person, merge(entry.fields, member.fields, params), entry, member, context);
     }
   }
   return out;
+}
+
+interface RunContext {
+  readonly out: ScreeningItem[];
+  readonly overrides: readonly (readonly [string, RuleValue])[];
 }
 
 /** The data a rule sees: fields, then a person's own fields, then params (a loop: multi-source spreads are slow in V8). */
@@ -120,45 +168,82 @@ function merge(fields: object, own: object | undefined, params: unknown): Record
   return data;
 }
 
+/** Why a rule cannot be decided for this record before it runs, or undefined. */
+function blocked(prepared: PreparedScreeningRule, record: ScreeningRecord, member: ScreeningMember | undefined): [Finding["cause"], string] | undefined {
+  const fields = prepared.fields;
+  const unusable: string[] = [];
+  for (const name of record.unusable) if (fields.includes(name)) unusable.push(name);
+  if (member) for (const name of member.unusable) if (fields.includes(name)) unusable.push(name);
+  if (prepared.readsMembers && !member) {
+    for (const m of record.members) for (const name of m.unusable) if (fields.includes(name) && !unusable.includes(name)) unusable.push(name);
+  }
+  if (unusable.length > 0) {
+    const where = record.quality.filter((q) => unusable.includes(q.field) && (member === undefined || q.recordId === member.id || q.subject !== "person"));
+    const detail = where.map((q) => q.reason).join("; ");
+    const zh = where.map((q) => q.zh).join("；");
+    return ["unusable_value", `规则无法判断：${zh} (rule could not be decided: it reads ${unusable.join(", ")}, and ${detail})`];
+  }
+  if (prepared.readsMembers && !member && record.rejectedRows.length > 0) {
+    const rows = record.rejectedRows.join(", ");
+    return ["incomplete_household", `规则无法判断：该户第 ${rows} 行被拒收，成员不全 (rule could not be decided: it reads the members, and row ${rows}, read with this household, was rejected)`];
+  }
+  return undefined;
+}
+
 function runRules(
   rules: readonly PreparedScreeningRule[],
   data: Record<string, unknown>,
   record: ScreeningRecord,
-  recordId: string,
-  householdId: string | undefined,
-  row: number,
-  out: ScreeningItem[],
+  member: ScreeningMember | undefined,
+  context: RunContext,
 ): void {
+  const careful = record.unusable.length > 0 || record.rejectedRows.length > 0 || (member ? member.unusable.length > 0 : record.members.some((m) => m.unusable.length > 0));
   for (const prepared of rules) {
     let kind: Finding["kind"] = "finding";
+    let cause: Finding["cause"];
     let failure = "";
-    try {
-      if (!prepared.condition.test(data)) continue;
-    } catch (error) {
-      if (!isKaoheError(error)) throw error;
+    const stop = careful ? blocked(prepared, record, member) : undefined;
+    if (stop) {
       kind = "rule_failed";
-      failure = error.issues.map((issue) => issue.message).join("; ");
+      [cause, failure] = stop;
+    } else {
+      try {
+        if (!prepared.condition.test(data)) continue;
+      } catch (error) {
+        kind = "rule_failed";
+        cause = "rule_error";
+        failure = `规则无法判断 (rule could not be decided): ${describeFailure(error)}`;
+      }
     }
     const values: Record<string, RuleValue> = {};
     for (const path of prepared.variables) values[path] = readPath(data, path);
+    for (const [path, value] of context.overrides) if (!Object.hasOwn(values, path)) values[path] = value;
     const { rule } = prepared;
-    const message = kind === "finding" ? fillMessage(prepared.messageParts, values) : `规则无法判断 (rule could not be decided): ${failure}`;
+    const message = kind === "finding" ? fillMessage(prepared.messageParts, values) : failure;
     const finding: Finding = {
       kind,
       code: rule.code,
       title: rule.title,
       severity: rule.severity,
       subject: rule.subject,
-      recordId,
-      ...(householdId === undefined ? {} : { householdId }),
+      recordId: member ? member.id : record.id,
+      ...(member ? { householdId: record.id } : {}),
       unit: record.unit,
       message,
+      ...(cause === undefined ? {} : { cause }),
       values,
       ...(record.file === undefined ? {} : { file: record.file }),
-      row,
+      row: member ? member.row : record.row,
     };
-    out.push(finding);
+    context.out.push(finding);
   }
+}
+
+/** Any failure of a rule on one record, as text: a kaohe error's issues, or the error's name and message (a RangeError, out of memory). */
+function describeFailure(error: unknown): string {
+  if (isKaoheError(error)) return error.issues.map((issue) => `${issue.message} [${issue.code}]`).join("; ");
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
 }
 
 /** Reads a dotted path through own properties only, as the rule engine does; missing is null. */

@@ -2,6 +2,7 @@ import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../interna
 import { fromZodIssues, showValue } from "../model/issues";
 import { checkInputStructure } from "../model/read";
 import { safeCompileRule, type JsonLogicRule, type PreparedRule, type RuleEngineOptions } from "../rules/index";
+import { SCREENING_OPERATIONS } from "./operations";
 import { RulebookSchema, SUBJECTS, type Field, type ParameterValue, type Rulebook, type RulebookInput, type ScreeningRule, type Subject } from "./schema";
 
 /** The depth of each kind of record: a village holds households, a household holds persons. */
@@ -17,6 +18,12 @@ export interface PreparedScreeningRule {
   readonly variables: readonly string[];
   /** `true` when it reads `members`, so that it needs a file with one row per person. */
   readonly readsMembers: boolean;
+  /**
+   * The declared fields it may read, sorted: those of its variables, and (for a rule that walks
+   * `members`) every literal `var` inside its per-element rules. A record whose value of one of
+   * them is unusable leaves the rule undecided; a file without one of their columns cannot run it.
+   */
+  readonly fields: readonly string[];
   /** The message split into literal text (even indexes) and paths to fill in (odd indexes). */
   readonly messageParts: readonly string[];
 }
@@ -27,13 +34,19 @@ export interface PreparedRulebook {
   readonly rulebook: Rulebook;
   /** The parameter values in force: the rulebook's defaults with the caller's overrides. */
   readonly parameters: Readonly<Record<string, ParameterValue>>;
+  /** The parameters the caller overrode for this run, by name, with their values (shown in every finding's values). */
+  readonly overrides: Readonly<Record<string, ParameterValue>>;
   /** The compiled rules, in rulebook order. */
   readonly rules: readonly PreparedScreeningRule[];
 }
 
 /** Options of {@link prepareRulebook}. */
 export interface PrepareRulebookOptions {
-  /** Parameter values that replace the rulebook's defaults, e.g. `{ incomeLine: 8000 }`; each must be declared. */
+  /**
+   * Parameter values that replace the rulebook's defaults for this run, e.g. `{ incomeLine: 8000 }`.
+   * Each must be declared, and of its default's type; text is read as that type, so that a command
+   * line's `incomeLine=8000` works (`"8000"` for a number, `是`/`否`/`true`/`false` for a boolean).
+   */
   readonly parameters?: Readonly<Record<string, ParameterValue>>;
   /** Limits of the rule engine (depth, size, steps); see `RuleEngineOptions`. */
   readonly limits?: Omit<RuleEngineOptions, "operations" | "computedPaths">;
@@ -80,12 +93,32 @@ export function prepareRulebook(input: RulebookInput, options: PrepareRulebookOp
   const issues: KaoheIssue[] = [...checkStructure(rulebook)];
   const parameters: Record<string, ParameterValue> = {};
   for (const [name, parameter] of Object.entries(rulebook.parameters)) parameters[name] = parameter.value;
+  const overrides: Record<string, ParameterValue> = {};
   for (const [name, value] of Object.entries(options.parameters ?? {})) {
-    if (!Object.hasOwn(rulebook.parameters, name)) {
-      issues.push({ code: "unknown_parameter", path: ["parameters", name], message: `parameter "${name}" is not declared by the rulebook` });
-    } else if (typeof value === "number" && !Number.isFinite(value)) {
-      issues.push({ code: "invalid_number", path: ["parameters", name], message: `parameter "${name}" must be finite (got ${showValue(value)})` });
-    } else parameters[name] = value;
+    const declared = Object.hasOwn(rulebook.parameters, name) ? rulebook.parameters[name] : undefined;
+    if (declared === undefined) {
+      const known = Object.keys(rulebook.parameters).join(", ") || "none";
+      issues.push({
+        code: "unknown_parameter",
+        path: ["parameters", name],
+        message: `parameter "${name}" is not declared by the rulebook (it declares ${known})`,
+        zh: `规则集未声明参数「${name}」（已声明：${known}）`,
+      });
+      continue;
+    }
+    const read = readParameter(value, declared.value);
+    if (read === undefined) {
+      const type = typeof declared.value;
+      issues.push({
+        code: "invalid_parameter",
+        path: ["parameters", name],
+        message: `parameter "${name}" (${declared.title}) must be a ${type === "number" ? "finite number" : type === "boolean" ? "boolean (true/false, 是/否)" : "text"}, like its default ${showValue(declared.value)} (got ${showValue(value)})`,
+        zh: `参数「${name}」（${declared.title}）应为${type === "number" ? "数字" : type === "boolean" ? "是或否" : "文本"}，与默认值 ${showValue(declared.value)} 同类（得到 ${showValue(value)}）`,
+      });
+      continue;
+    }
+    parameters[name] = read;
+    overrides[name] = read;
   }
   const rules: PreparedScreeningRule[] = [];
   const seen = new Map<string, number>();
@@ -98,7 +131,7 @@ export function prepareRulebook(input: RulebookInput, options: PrepareRulebookOp
     if (prepared) rules.push(prepared);
   });
   if (issues.length > 0) throw new KaoheError(issues, "Invalid rulebook");
-  return { rulebook, parameters: Object.freeze(parameters), rules };
+  return { rulebook, parameters: Object.freeze(parameters), overrides: Object.freeze(overrides), rules };
 }
 
 /**
@@ -136,8 +169,21 @@ function checkStructure(rulebook: Rulebook): KaoheIssue[] {
         issues.push({ code: "duplicate_column", path: ["fields", name, "column"], message: `column "${column}" is already mapped to field "${owner}"` });
       } else columns.set(column, name);
     }
-    if (field.values && field.type !== "text") {
-      issues.push({ code: "invalid_values", path: ["fields", name, "values"], message: `only text fields may list allowed values (this one is ${field.type})` });
+    if (field.allowed && field.type !== "text") {
+      issues.push({
+        code: "invalid_option",
+        path: ["fields", name, "allowed"],
+        message: `only text fields may list allowed values (field "${name}" is ${field.type})`,
+        zh: `只有文本字段可以列出代码表（字段「${name}」的类型是 ${field.type}）`,
+      });
+    }
+    if (field.trim === false && field.type !== "text") {
+      issues.push({
+        code: "invalid_option",
+        path: ["fields", name, "trim"],
+        message: `only text fields may keep their blanks with "trim": false (field "${name}" is ${field.type})`,
+        zh: `只有文本字段可以用 "trim": false 保留空白（字段「${name}」的类型是 ${field.type}）`,
+      });
     }
   }
   for (const subject of SUBJECTS) {
@@ -176,7 +222,7 @@ function prepareRule(
   if (rulebook.keys[rule.subject] === undefined) {
     issues.push({ code: "missing_key", path: [...at, "subject"], message: `rule ${rule.code} screens ${rule.subject} records, but keys.${rule.subject} is not declared` });
   }
-  const compiled = safeCompileRule(rule.when as JsonLogicRule, { ...options.limits, computedPaths: "refuse" });
+  const compiled = safeCompileRule(rule.when as JsonLogicRule, { ...options.limits, operations: SCREENING_OPERATIONS, computedPaths: "refuse" });
   if (!compiled.success) {
     for (const issue of compiled.error.issues) issues.push({ ...issue, path: [...at, "when", ...issue.path] });
     return undefined;
@@ -192,7 +238,46 @@ function prepareRule(
   if (issues.length > before) return undefined;
   const sorted = [...variables].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const readsMembers = sorted.some((path) => path === "members" || path.startsWith("members."));
-  return { rule, condition: compiled.data, variables: sorted, readsMembers, messageParts };
+  const fields = new Set<string>();
+  const addField = (path: string) => {
+    const steps = path.split(".");
+    const name = steps[0] === "members" ? steps[2] : steps[0];
+    if (name !== undefined && Object.hasOwn(rulebook.fields, name)) fields.add(name);
+  };
+  sorted.forEach(addField);
+  if (readsMembers) literalPaths(compiled.data.rule, addField);
+  return { rule, condition: compiled.data, variables: sorted, readsMembers, fields: [...fields].sort(), messageParts };
+}
+
+/** Calls `found` with every literal path of a `var`, `missing` or `missing_some` anywhere in a (compiled, bounded) rule. */
+function literalPaths(rule: unknown, found: (path: string) => void): void {
+  if (Array.isArray(rule)) {
+    for (const item of rule) literalPaths(item, found);
+    return;
+  }
+  if (rule === null || typeof rule !== "object") return;
+  for (const [operator, args] of Object.entries(rule)) {
+    const list = Array.isArray(args) ? args : [args];
+    if (operator === "var" && typeof list[0] === "string") found(list[0]);
+    if (operator === "missing") for (const item of list) if (typeof item === "string") found(item);
+    if (operator === "missing_some" && Array.isArray(list[1])) for (const item of list[1]) if (typeof item === "string") found(item);
+    literalPaths(args, found);
+  }
+}
+
+/** A parameter override read as its default's type, or undefined when it is not one. */
+function readParameter(value: unknown, declared: ParameterValue): ParameterValue | undefined {
+  if (typeof declared === "number") {
+    if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
+    if (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value.trim())) return Number(value.trim());
+    return undefined;
+  }
+  if (typeof declared === "boolean") {
+    if (typeof value === "boolean") return value;
+    const word = typeof value === "string" ? value.trim().toLowerCase() : undefined;
+    return word === "true" || word === "是" ? true : word === "false" || word === "否" ? false : undefined;
+  }
+  return typeof value === "string" ? value : undefined;
 }
 
 /** Checks that a path names a field of the rule's subject, a parameter, or (for households) the members. */

@@ -1,5 +1,5 @@
 import type { PreparedRulebook } from "./prepare";
-import { SUBJECT_DEPTH, fieldLabel } from "./prepare";
+import { SUBJECT_DEPTH, fieldColumns, fieldLabel } from "./prepare";
 import type { Field, Subject } from "./schema";
 import { convertCell, isCellProblem, type FieldValue } from "./values";
 
@@ -16,8 +16,42 @@ export interface ScreeningMember {
   readonly id: string;
   /** The row that holds the person. */
   readonly row: number;
-  /** The person's own fields (those declared `of: "person"`). */
+  /** The person's own fields (those declared `of: "person"`); an unusable value is null. */
   readonly fields: Readonly<Record<string, FieldValue>>;
+  /** The person's fields whose cell is unusable (see {@link DataQualityFinding}); rules reading them are undecided. */
+  readonly unusable: readonly string[];
+}
+
+/**
+ * A data-quality finding (数据质量问题): a cell that does not parse as its field's type, lies
+ * outside its code table, is empty although required, or (for a household field) differs
+ * between the rows of one household. The record is still screened by every rule that does not
+ * read that field; the rules that do are undecided for it.
+ */
+export interface DataQualityFinding {
+  readonly kind: "data_quality";
+  /** `invalid_value`, `not_allowed`, `missing_value`, `invalid_encoding` or `inconsistent_household`. */
+  readonly code: string;
+  /** The record the cell belongs to. */
+  readonly subject: Subject;
+  /** The key of that record (a person's for a person field). */
+  readonly recordId: string;
+  /** For a person's cell, the key of the household. */
+  readonly householdId?: string;
+  /** The field, as rules read it. */
+  readonly field: string;
+  /** The column of the export that holds it. */
+  readonly column: string;
+  /** The cell as read (text, a number, or null when empty). */
+  readonly value: string | number | boolean | null;
+  /** Why it cannot be used, naming the column and the value (English). */
+  readonly reason: string;
+  /** The same in Chinese. */
+  readonly zh: string;
+  readonly unit: UnitPath;
+  readonly file?: string;
+  /** The row that holds the cell. */
+  readonly row: number;
 }
 
 /**
@@ -35,16 +69,26 @@ export interface ScreeningRecord {
   readonly file?: string;
   /** Its first row. */
   readonly row: number;
-  /** Its village and household fields. */
+  /** Its village and household fields; an unusable value is null. */
   readonly fields: Readonly<Record<string, FieldValue>>;
   /** Its persons, in row order; empty unless read from rows of persons. */
   readonly members: readonly ScreeningMember[];
+  /** Its village and household fields whose value is unusable (unparsable, or inconsistent between its rows). */
+  readonly unusable: readonly string[];
+  /** Its data-quality findings, in row order. */
+  readonly quality: readonly DataQualityFinding[];
+  /** Rows of this household that were rejected (no person key, a person twice): its member list is incomplete. */
+  readonly rejectedRows: readonly number[];
 }
 
 /** A row that was not screened, and why: nothing is skipped silently. */
 export interface RejectedRow {
   readonly kind: "rejected";
-  /** Why, as a stable code: `invalid_value`, `missing_value`, `invalid_encoding`, `wrong_cell_count`, `household_incomplete`, … */
+  /**
+   * Why, as a stable code: a structural break (`wrong_cell_count`, `csv_syntax`, …), a key that is
+   * empty (`missing_key`), a record twice (`duplicate_record`, `household_not_contiguous`), or
+   * `not_screened` (the worker that held it stopped, and screening it again failed too).
+   */
   readonly code: string;
   /** Why, for a person: names the field, the value and the row concerned. */
   readonly reason: string;
@@ -59,23 +103,61 @@ export interface RowCounts {
   rowsRejected: number;
 }
 
+/** One unusable cell, before its record is known. */
+interface CellIssue {
+  readonly field: string;
+  readonly code: string;
+  readonly value: FieldValue;
+  readonly reason: string;
+  readonly zh: string;
+  readonly row: number;
+  readonly person?: string;
+}
+
 interface Group {
   id: string;
   row: number;
   fields: Record<string, FieldValue>;
   members: ScreeningMember[];
   memberIds: Set<string>;
-  rows: number[];
-  bad: Map<number, { code: string; reason: string }>;
+  rows: number;
+  unusable: Set<string>;
+  issues: CellIssue[];
+  rejectedRows: number[];
 }
 
 /** A field the rows need: its name, declaration, label, and where a row holds it (a name, or a cell index). */
 type FieldEntry = [name: string, field: Field, label: string, at: string | number];
 
+/** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */
+const NONE: readonly never[] = Object.freeze([]);
+
+/** A cell's value as it stands in a finding: text, a number, a boolean or null. */
+function cellValue(raw: unknown): FieldValue {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw === "string" || typeof raw === "number" || typeof raw === "boolean") return raw;
+  if (raw instanceof Date) return Number.isNaN(raw.getTime()) ? null : raw.toISOString();
+  return String(raw);
+}
+
+function show(value: FieldValue): string {
+  if (value === null) return "empty";
+  if (typeof value === "string" && value.trim() === "") return `blank ${JSON.stringify(value)}`;
+  return typeof value === "string" ? JSON.stringify(value) : String(value);
+}
+
+function showZh(value: FieldValue): string {
+  if (value === null) return "空";
+  if (typeof value === "string" && value.trim() === "") return `空白${JSON.stringify(value)}`;
+  return typeof value === "string" ? `"${value}"` : String(value);
+}
+
 /**
  * Converts rows keyed by field name into records, one row at a time: rows of persons are grouped
  * into households by consecutive household key. Memory holds one household and the set of keys
- * already seen (to refuse a household split across the file).
+ * already seen (to refuse a household split across the file). A cell that cannot be used is a
+ * data-quality finding of its record, never a reason to drop the record; only a row that cannot
+ * be placed (no key, a record twice) is rejected.
  */
 export class RecordAssembler {
   /** Rows read, screened and rejected so far. */
@@ -88,6 +170,7 @@ export class RecordAssembler {
   private deferred: RejectedRow[] = [];
   private readonly key: string;
   private readonly memberKey: string | undefined;
+  private readonly columns = new Map<string, string>();
 
   /**
    * @param prepared - The prepared rulebook.
@@ -104,6 +187,7 @@ export class RecordAssembler {
     for (const [name, field] of Object.entries(fields)) {
       const depth = SUBJECT_DEPTH[field.of];
       const entry: FieldEntry = [name, field, fieldLabel(name, field), name];
+      this.columns.set(name, fieldColumns(field)[0] ?? name);
       if (depth <= SUBJECT_DEPTH[outer]) this.base.push(entry);
       else if (depth <= SUBJECT_DEPTH[level]) this.own.push(entry);
     }
@@ -112,13 +196,16 @@ export class RecordAssembler {
   }
 
   /**
-   * Reads rows as arrays of cells from now on: each field from its column's index.
+   * Reads rows as arrays of cells from now on: each field from its column's index (a field
+   * without a column is empty on every row).
    *
    * @param indexes - The column index of each field.
+   * @param names - The header of each field's column, as the file writes it, for findings.
    */
-  useColumns(indexes: readonly (readonly [field: string, index: number])[]): void {
+  useColumns(indexes: readonly (readonly [field: string, index: number])[], names?: Readonly<Record<string, string>>): void {
     const byField = new Map(indexes);
     for (const entry of [...this.base, ...this.own]) entry[3] = byField.get(entry[0]) ?? -1;
+    for (const [field, name] of Object.entries(names ?? {})) this.columns.set(field, name);
   }
 
   /**
@@ -130,26 +217,22 @@ export class RecordAssembler {
    */
   push(values: Readonly<Record<string, unknown>> | readonly unknown[], row: number, out: (ScreeningRecord | RejectedRow)[]): void {
     this.counts.rowsRead++;
-    const problems: string[] = [];
-    const fields = this.convert(this.base, values, problems);
-    const own = this.memberKey === undefined ? undefined : this.convert(this.own, values, problems);
-    let code = this.code;
+    const cells = values as Record<string | number, unknown>;
+    const baseIssues: CellIssue[] = [];
+    const fields = this.convert(this.base, cells, row, baseIssues, undefined);
     const keyValue = fields[this.key];
     if (keyValue === null || keyValue === undefined) {
-      const at = this.base.find((entry) => entry[0] === this.key)?.[3] ?? this.key;
-      const raw = (values as Record<string | number, unknown>)[at];
-      const empty = `${this.label(this.key)} is empty`;
-      const blank = raw === undefined || raw === null || (typeof raw === "string" && raw.trim() === "");
-      if (blank && !problems.includes(empty)) problems.unshift(empty);
-      return this.reject(out, row, code || "missing_value", problems.join("; "));
+      const keyIssue = baseIssues.find((issue) => issue.field === this.key);
+      const label = this.label(this.key);
+      const reason = keyIssue ? `${keyIssue.reason}: the row cannot be placed without its key` : `${label} is empty: the row cannot be placed without its key`;
+      return this.reject(out, row, keyIssue?.code === "invalid_encoding" ? "invalid_encoding" : "missing_key", reason);
     }
     const id = String(keyValue);
-    if (own === undefined) {
+    if (this.memberKey === undefined) {
       if (this.seen.has(id)) return this.reject(out, row, "duplicate_record", `${this.label(this.key)} ${id} appears twice`);
       this.seen.add(id);
-      if (problems.length > 0) return this.reject(out, row, code, problems.join("; "));
       this.counts.rowsScreened++;
-      out.push(this.record(id, row, fields, []));
+      out.push(this.record(id, row, fields, [], new Set(baseIssues.map((i) => i.field)), baseIssues, []));
       return;
     }
     let group = this.group;
@@ -159,29 +242,58 @@ export class RecordAssembler {
         return this.reject(out, row, "household_not_contiguous", `${this.label(this.key)} ${id} appears again, apart from its other rows (sort the export by ${this.label(this.key)})`);
       }
       this.seen.add(id);
-      group = { id, row, fields, members: [], memberIds: new Set(), rows: [], bad: new Map() };
+      group = { id, row, fields, members: [], memberIds: new Set(), rows: 0, unusable: new Set(), issues: [], rejectedRows: [] };
       this.group = group;
-    } else {
-      for (const [name, , label] of this.base) {
-        if (fields[name] !== group.fields[name] && !problems.length) {
-          code = "inconsistent_household";
-          problems.push(`${label} ${String(fields[name])} differs from ${String(group.fields[name])} on row ${group.row} of the same household`);
-        }
+    }
+    const memberIssues: CellIssue[] = [];
+    const own = this.convert(this.own, cells, row, memberIssues, undefined);
+    const memberId = own[this.memberKey];
+    const personLabel = this.label(this.memberKey);
+    if (memberId === null || memberId === undefined || group.memberIds.has(String(memberId))) {
+      group.rejectedRows.push(row);
+      const twice = memberId !== null && memberId !== undefined;
+      const reason = twice ? `${personLabel} ${String(memberId)} appears twice in household ${id}` : `${personLabel} is empty: the row cannot be placed in household ${id}`;
+      return this.reject(out, row, twice ? "duplicate_record" : "missing_key", reason);
+    }
+    const person = String(memberId);
+    if (group.rows++ === 0) {
+      // The household's first accepted row gives its household fields.
+      group.row = row;
+      group.fields = fields;
+      for (const issue of baseIssues) {
+        group.issues.push(issue);
+        group.unusable.add(issue.field);
       }
-    }
-    group.rows.push(row);
-    const memberId = own[this.memberKey ?? ""];
-    if (problems.length === 0 && (memberId === null || memberId === undefined)) {
-      code = "missing_value";
-      problems.push(`${this.label(this.memberKey ?? "")} is empty`);
-    } else if (problems.length === 0 && group.memberIds.has(String(memberId))) {
-      code = "duplicate_record";
-      problems.push(`${this.label(this.memberKey ?? "")} ${String(memberId)} appears twice in household ${id}`);
-    }
-    if (problems.length > 0) group.bad.set(row, { code, reason: problems.join("; ") });
-    else {
-      group.memberIds.add(String(memberId));
-      group.members.push({ id: String(memberId), row, fields: own });
+    } else this.compareHousehold(group, fields, baseIssues, cells, row);
+    for (const issue of memberIssues) group.issues.push({ ...issue, person });
+    group.memberIds.add(person);
+    group.members.push({ id: person, row, fields: own, unusable: memberIssues.length === 0 ? NONE : memberIssues.map((issue) => issue.field) });
+  }
+
+  /** A later row of a household: each household field must be as on its first row; a difference is an inconsistency of the household. */
+  private compareHousehold(group: Group, fields: Record<string, FieldValue>, issues: readonly CellIssue[], cells: Record<string | number, unknown>, row: number): void {
+    for (const [name, , label, at] of this.base) {
+      if (name === this.key) continue;
+      const issue = issues.length === 0 ? undefined : issues.find((i) => i.field === name);
+      if (issue) {
+        group.issues.push(issue);
+        group.unusable.add(name);
+        continue;
+      }
+      const first = group.fields[name] ?? null;
+      const value = fields[name] ?? null;
+      if (value === first) continue;
+      const raw = cellValue(cells[at]);
+      const firstRow = group.row;
+      group.unusable.add(name);
+      group.issues.push({
+        field: name,
+        code: "inconsistent_household",
+        value: raw,
+        row,
+        reason: `${label} ${show(raw)} on row ${row} differs from ${show(first)} on row ${firstRow} of the same household ${group.id}`,
+        zh: `同一户（${group.id}）第 ${row} 行「${label}」为${showZh(raw)}，与第 ${firstRow} 行的${showZh(first)}不一致`,
+      });
     }
   }
 
@@ -201,29 +313,42 @@ export class RecordAssembler {
    * @param code - Why, as a code.
    * @param reason - Why, for a person.
    * @param out - Where the rejection goes.
+   * @param cells - The row's cells, when it has any: its household key tells whether it belongs to the household being read.
    */
-  rejectUnread(row: number, code: string, reason: string, out: (ScreeningRecord | RejectedRow)[]): void {
+  rejectUnread(row: number, code: string, reason: string, out: (ScreeningRecord | RejectedRow)[], cells?: readonly unknown[]): void {
     this.counts.rowsRead++;
+    const group = this.group;
+    if (group !== undefined) {
+      const at = this.base.find((entry) => entry[0] === this.key)?.[3];
+      const key = cells !== undefined && typeof at === "number" ? cells[at] : undefined;
+      // A row without readable cells may belong to the open household: its member list may be incomplete.
+      if (key === undefined || String(key).trim() === group.id) group.rejectedRows.push(row);
+    }
     this.reject(out, row, code, reason);
   }
 
-  /** The first problem's code of the last {@link RecordAssembler.convert}. */
-  private code = "";
-
-  /** Converts the cells of some fields, collecting problems; a field with a problem is null. */
-  private convert(entries: readonly FieldEntry[], values: Readonly<Record<string, unknown>> | readonly unknown[], problems: string[]): Record<string, FieldValue> {
+  /** Converts the cells of some fields, collecting the unusable ones; such a field is null. */
+  private convert(entries: readonly FieldEntry[], cells: Record<string | number, unknown>, row: number, issues: CellIssue[], person: string | undefined): Record<string, FieldValue> {
     const result: Record<string, FieldValue> = {};
-    if (problems.length === 0) this.code = "";
     for (let i = 0; i < entries.length; i++) {
       const [name, field, label, at] = entries[i] as FieldEntry;
-      const converted = convertCell((values as Record<string | number, unknown>)[at], field, label);
+      const raw = cells[at];
+      const converted = convertCell(raw, field, label);
       if (isCellProblem(converted)) {
-        this.code ||= converted.code;
-        problems.push(converted.reason);
+        const issue = { field: name, code: converted.code, value: cellValue(raw), reason: converted.reason, zh: converted.zh, row };
+        issues.push(person === undefined ? issue : { ...issue, person });
         result[name] = null;
-      } else if (converted === null && field.required) {
-        this.code ||= "missing_value";
-        problems.push(`${label} is empty`);
+      } else if ((converted === null || converted === "") && field.required && at !== -1) {
+        const value = cellValue(raw);
+        const blank = typeof value === "string" && value !== "";
+        issues.push({
+          field: name,
+          code: "missing_value",
+          value,
+          row,
+          reason: `${label} is ${blank ? `blank ${JSON.stringify(value)}` : "empty"}, but required`,
+          zh: `「${label}」${blank ? "只有空白" : "为空"}，但为必填项`,
+        });
         result[name] = null;
       } else result[name] = converted;
     }
@@ -235,33 +360,35 @@ export class RecordAssembler {
     return field ? fieldLabel(name, field) : name;
   }
 
-  private reject(out: (ScreeningRecord | RejectedRow)[], row: number, code: string, reason: string, now = false): void {
+  private reject(out: (ScreeningRecord | RejectedRow)[], row: number, code: string, reason: string): void {
     this.counts.rowsRejected++;
     const rejected: RejectedRow = this.file === undefined ? { kind: "rejected", code, reason, row } : { kind: "rejected", code, reason, file: this.file, row };
-    if (this.group !== undefined && !now) this.deferred.push(rejected);
+    if (this.group !== undefined) this.deferred.push(rejected);
     else out.push(rejected);
   }
 
   private flush(out: (ScreeningRecord | RejectedRow)[]): void {
     const group = this.group;
     if (group === undefined) return;
-    if (group.bad.size === 0) {
-      this.counts.rowsScreened += group.rows.length;
-      out.push(this.record(group.id, group.row, group.fields, group.members));
-    } else {
-      const firstBad = [...group.bad.keys()][0];
-      for (const row of group.rows) {
-        const bad = group.bad.get(row);
-        if (bad) this.reject(out, row, bad.code, bad.reason, true);
-        else this.reject(out, row, "household_incomplete", `household ${group.id} is not screened: row ${firstBad} of it is malformed`, true);
-      }
-    }
     this.group = undefined;
+    if (group.rows > 0) {
+      this.counts.rowsScreened += group.rows;
+      group.issues.sort((a, b) => a.row - b.row);
+      out.push(this.record(group.id, group.row, group.fields, group.members, group.unusable, group.issues, group.rejectedRows));
+    }
     out.push(...this.deferred);
     this.deferred = [];
   }
 
-  private record(id: string, row: number, fields: Record<string, FieldValue>, members: ScreeningMember[]): ScreeningRecord {
+  private record(
+    id: string,
+    row: number,
+    fields: Record<string, FieldValue>,
+    members: ScreeningMember[],
+    unusable: ReadonlySet<string>,
+    issues: readonly CellIssue[],
+    rejectedRows: readonly number[],
+  ): ScreeningRecord {
     const { unit } = this.prepared.rulebook;
     const text = (name: string) => {
       const value = fields[name];
@@ -269,7 +396,37 @@ export class RecordAssembler {
     };
     const subject = this.level === "village" ? "village" : "household";
     const path = { county: text(unit.county), township: text(unit.township), village: text(unit.village) };
-    const record = { kind: "record", subject, id, unit: path, row, fields, members } as const;
+    const quality = issues.length === 0 ? NONE : issues.map((issue): DataQualityFinding => {
+      const fieldOf = this.prepared.rulebook.fields[issue.field]?.of ?? subject;
+      const finding = {
+        kind: "data_quality",
+        code: issue.code,
+        subject: issue.person !== undefined ? "person" : fieldOf === "village" && subject === "village" ? "village" : subject,
+        recordId: issue.person ?? id,
+        ...(issue.person !== undefined ? { householdId: id } : {}),
+        field: issue.field,
+        column: this.columns.get(issue.field) ?? issue.field,
+        value: issue.value,
+        reason: issue.reason,
+        zh: issue.zh,
+        unit: path,
+        ...(this.file === undefined ? {} : { file: this.file }),
+        row: issue.row,
+      } as const;
+      return finding;
+    });
+    const record = {
+      kind: "record",
+      subject,
+      id,
+      unit: path,
+      row,
+      fields,
+      members,
+      unusable: unusable.size === 0 ? NONE : [...unusable].sort(),
+      quality,
+      rejectedRows: rejectedRows.length === 0 ? NONE : rejectedRows,
+    } as const;
     return this.file === undefined ? record : { ...record, file: this.file };
   }
 }

@@ -8,7 +8,7 @@ export const SUBJECTS = ["village", "household", "person"] as const;
 export type Subject = (typeof SUBJECTS)[number];
 
 /** The types a record field may have; cells are converted to them before any rule runs. */
-export const FIELD_TYPES = ["text", "number", "date", "boolean"] as const;
+export const FIELD_TYPES = ["text", "number", "date", "month", "boolean"] as const;
 
 /** The type of a record field: see {@link FIELD_TYPES}. */
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -36,19 +36,28 @@ export const FieldSchema = z
       }),
     type: z.enum(FIELD_TYPES).meta({
       description:
-        "text; number (a plain decimal such as 8123.5); date (YYYY-MM-DD, also 2025/3/5, 20250305 and Excel dates); boolean (是/否, true/false, 1/0).",
+        "text; number (a plain decimal such as 8123.5); date (YYYY-MM-DD, also 2025/3/5, 20250305 and Excel dates); month (YYYYMM as the monitoring system exports it, also YYYY-MM and 2022年10月; read as YYYY-MM); boolean (是/否, true/false, 1/0).",
     }),
     of: z.enum(SUBJECTS).meta({
       description:
         "The record this field belongs to: village (the same on every row of a village), household (the same on every row of a household) or person (one row each).",
     }),
     label: TextSchema.optional().meta({ description: "A Chinese label for messages; the first column name by default." }),
-    required: z.boolean().optional().meta({ description: "An empty cell makes the row malformed. Default false (an empty cell is null)." }),
-    values: z
+    required: z.boolean().optional().meta({
+      description: "An empty cell is a data-quality finding (missing_value), and the rules that read the field are undecided for that record. Default false (an empty cell is null).",
+    }),
+    allowed: z
       .array(TextSchema)
       .min(1)
       .optional()
-      .meta({ description: "For text fields: the only values allowed, e.g. [\"是\", \"否\"]; any other makes the row malformed." }),
+      .meta({
+        description:
+          "For text fields: the code table, the only values allowed, e.g. [\"脱贫户\", \"一般农户\", \"监测户\"]; any other is a data-quality finding (not_allowed).",
+      }),
+    trim: z.boolean().optional().meta({
+      description:
+        "For text fields: false keeps the cell's text as exported, blanks included (a cell of spaces is then not empty, and an empty cell is \"\", never null). Default true: blanks around the text are removed and a blank cell is empty (null).",
+    }),
   })
   .meta({ description: "A record field: its column(s) in the export, its type, and which record it belongs to." });
 

@@ -1,7 +1,7 @@
 import { KaoheError } from "../internal/errors";
-import { evaluateEntries, planRules, type Finding, type RulePlan, type ScreeningItem } from "./evaluate";
+import { evaluateEntries, planRules, type Finding, type RulePlan, type ScreeningItem, type SkippedRule } from "./evaluate";
 import { prepareRulebook, type PrepareRulebookOptions, type PreparedRulebook } from "./prepare";
-import { RecordAssembler, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
+import { RecordAssembler, type DataQualityFinding, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
 import type { RulebookInput, Subject } from "./schema";
 
 /** Options of {@link screenRecords} and {@link screenRecordStream}. */
@@ -23,14 +23,23 @@ export interface ScreeningCounts extends RowCounts {
   readonly findings: number;
   /** Rules that could not be decided for a record. */
   readonly ruleFailures: number;
-  /** Rules not run at all on these rows, with why (e.g. a person rule over rows of households). */
-  readonly skipped: readonly { readonly code: string; readonly reason: string }[];
+  /** Data-quality findings (unusable cells, inconsistent households). */
+  readonly dataQuality: number;
+  /** Rows whose evaluation failed twice (the worker holding them stopped), reported as `not_screened` and counted as rejected. */
+  readonly notScreened: number;
+  /**
+   * Rules not run at all on these rows, with why (a person rule over rows of households, a column
+   * the file lacks). Any entry means the screening of this file is incomplete.
+   */
+  readonly skipped: readonly SkippedRule[];
 }
 
 /** The result of {@link screenRecords}. */
 export interface ScreeningResult {
   /** Findings and undecided rules, in input order (see `docs/screening.md`, "Order"). */
   readonly findings: readonly Finding[];
+  /** Data-quality findings (a cell that does not parse, outside its code table, inconsistent within a household), in input order. */
+  readonly quality: readonly DataQualityFinding[];
   /** Rows not screened, with their reason, in input order. */
   readonly rejected: readonly RejectedRow[];
   readonly counts: ScreeningCounts;
@@ -70,6 +79,8 @@ export class Screener {
   private pending: (ScreeningRecord | RejectedRow)[] = [];
   private findings = 0;
   private ruleFailures = 0;
+  private dataQuality = 0;
+  private notScreened = 0;
 
   /**
    * Starts screening rows of one kind through a prepared rulebook.
@@ -77,13 +88,15 @@ export class Screener {
    * @param prepared - The rulebook, from {@link prepareRulebook}.
    * @param level - What one row holds.
    * @param file - The file the rows come from.
+   * @param missing - Fields whose column the file lacks, with the column's name: the rules reading them are not run.
    */
   constructor(
     readonly prepared: PreparedRulebook,
     readonly level: Subject,
     file?: string,
+    readonly missing: Readonly<Record<string, string>> = {},
   ) {
-    this.plan = planRules(prepared, level);
+    this.plan = planRules(prepared, level, missing);
     this.assembler = new RecordAssembler(prepared, level, file);
   }
 
@@ -105,9 +118,9 @@ export class Screener {
    * @param row - Its number in the file.
    * @param map - The file's column map, from `mapColumns`; the same for every row.
    */
-  pushCells(cells: readonly unknown[], row: number, map: { readonly indexes: readonly (readonly [string, number])[] }): void {
+  pushCells(cells: readonly unknown[], row: number, map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {
     if (this.columns !== map) {
-      this.assembler.useColumns(map.indexes);
+      this.assembler.useColumns(map.indexes, map.names);
       this.columns = map;
     }
     this.assembler.push(cells, row, this.pending);
@@ -121,9 +134,10 @@ export class Screener {
    * @param row - Its number in the file.
    * @param code - Why, as a code (e.g. `wrong_cell_count`).
    * @param reason - Why, for a person.
+   * @param cells - Its cells, if it has any (a row of the wrong width), read by the column map of {@link Screener.pushCells}.
    */
-  reject(row: number, code: string, reason: string): void {
-    this.assembler.rejectUnread(row, code, reason, this.pending);
+  reject(row: number, code: string, reason: string, cells?: readonly unknown[]): void {
+    this.assembler.rejectUnread(row, code, reason, this.pending, cells);
   }
 
   /**
@@ -163,12 +177,25 @@ export class Screener {
     for (const item of items) {
       if (item.kind === "finding") this.findings++;
       else if (item.kind === "rule_failed") this.ruleFailures++;
+      else if (item.kind === "data_quality") this.dataQuality++;
+      else if (item.code === "not_screened") this.notScreened++;
     }
   }
 
   /** The counts so far. */
   counts(): ScreeningCounts {
-    return { level: this.level, ...this.assembler.counts, findings: this.findings, ruleFailures: this.ruleFailures, skipped: this.plan.skipped };
+    const { rowsRead, rowsScreened, rowsRejected } = this.assembler.counts;
+    return {
+      level: this.level,
+      rowsRead,
+      rowsScreened: rowsScreened - this.notScreened,
+      rowsRejected: rowsRejected + this.notScreened,
+      findings: this.findings,
+      ruleFailures: this.ruleFailures,
+      dataQuality: this.dataQuality,
+      notScreened: this.notScreened,
+      skipped: this.plan.skipped,
+    };
   }
 }
 
@@ -193,13 +220,14 @@ function levelOf(prepared: PreparedRulebook, first: Readonly<Record<string, unkn
 
 /**
  * Screens rows with a rulebook: converts each row's cells to the declared field types, groups
- * rows of persons into households, runs every rule on every record of its subject, and reports
- * each malformed row with its number and reason while screening goes on.
+ * rows of persons into households, runs every rule on every record of its subject. A cell that
+ * cannot be used is a data-quality finding, and the rules that read it are undecided for that
+ * record while the others run; only a row that cannot be placed (no key) is rejected.
  *
  * @param rows - Rows keyed by field name (numbered from 1 in findings); cells may be text as read from a file.
  * @param rulebook - A rulebook (validated here) or a prepared one from {@link prepareRulebook}.
  * @param options - The kind of row, parameter overrides, the file name to quote.
- * @returns Findings and rejected rows in input order, and counts.
+ * @returns Findings, data-quality findings and rejected rows in input order, and counts.
  * @throws {@link KaoheError} for an invalid rulebook (every issue), or rows without a key when no level is given.
  * @example
  * ```ts
@@ -232,9 +260,14 @@ export function screenRecords(
   const items = screener.evaluate(screener.take(true));
   screener.count(items);
   const findings: Finding[] = [];
+  const quality: DataQualityFinding[] = [];
   const rejected: RejectedRow[] = [];
-  for (const item of items) (item.kind === "rejected" ? rejected : findings).push(item as never);
-  return { findings, rejected, counts: screener.counts() };
+  for (const item of items) {
+    if (item.kind === "rejected") rejected.push(item);
+    else if (item.kind === "data_quality") quality.push(item);
+    else findings.push(item);
+  }
+  return { findings, quality, rejected, counts: screener.counts() };
 }
 
 /**

@@ -1,16 +1,18 @@
 import type { Finding } from "./evaluate";
+import type { DataQualityFinding } from "./records";
 import type { Severity } from "./schema";
 
-/** Counts of one group: findings, and rules that could not be decided. */
+/** Counts of one group: findings, rules that could not be decided, and data-quality findings. */
 export interface FindingCounts {
   readonly findings: number;
   readonly ruleFailures: number;
+  readonly dataQuality: number;
 }
 
 /** Findings per rule, village and township (the summary table of a screening run). */
 export interface FindingSummary extends FindingCounts {
   /** Per rule: in the order of `options.rules` when given (rules without findings included), else by code. */
-  readonly byRule: readonly (FindingCounts & { readonly code: string; readonly title: string; readonly severity: Severity })[];
+  readonly byRule: readonly (Omit<FindingCounts, "dataQuality"> & { readonly code: string; readonly title: string; readonly severity: Severity })[];
   /** Per township (乡), by county then township in code-point order. */
   readonly byTownship: readonly (FindingCounts & { readonly county: string; readonly township: string })[];
   /** Per village (村), by county, township, then village in code-point order. */
@@ -26,6 +28,7 @@ export interface SummarizeFindingsOptions {
 interface Counter {
   findings: number;
   ruleFailures: number;
+  dataQuality: number;
 }
 
 const SEP = "\u0000";
@@ -62,8 +65,8 @@ function byCodePoint(a: string, b: string): number {
  * ```
  */
 export class FindingTally {
-  private readonly total: Counter = { findings: 0, ruleFailures: 0 };
-  private readonly rules = new Map<string, Counter & { title: string; severity: Severity }>();
+  private readonly total: Counter = { findings: 0, ruleFailures: 0, dataQuality: 0 };
+  private readonly rules = new Map<string, Omit<Counter, "dataQuality"> & { title: string; severity: Severity }>();
   private readonly townships = new Map<string, Counter>();
   private readonly villages = new Map<string, Counter>();
   private readonly listed: boolean;
@@ -79,11 +82,18 @@ export class FindingTally {
   }
 
   /**
-   * Counts one finding.
+   * Counts one finding, undecided rule or data-quality finding.
    *
    * @param finding - The finding.
    */
-  add(finding: Finding): void {
+  add(finding: Finding | DataQualityFinding): void {
+    if (finding.kind === "data_quality") {
+      this.total.dataQuality++;
+      const { county, township, village } = finding.unit;
+      bump(this.townships, county + SEP + township).dataQuality++;
+      bump(this.villages, county + SEP + township + SEP + village).dataQuality++;
+      return;
+    }
     const key = finding.kind === "finding" ? "findings" : "ruleFailures";
     this.total[key]++;
     let rule = this.rules.get(finding.code);
@@ -111,11 +121,11 @@ export class FindingTally {
       byRule: rules,
       byTownship: sorted(this.townships).map(([key, c]) => {
         const [county = "", township = ""] = key.split(SEP);
-        return { county, township, findings: c.findings, ruleFailures: c.ruleFailures };
+        return { county, township, findings: c.findings, ruleFailures: c.ruleFailures, dataQuality: c.dataQuality };
       }),
       byVillage: sorted(this.villages).map(([key, c]) => {
         const [county = "", township = "", village = ""] = key.split(SEP);
-        return { county, township, village, findings: c.findings, ruleFailures: c.ruleFailures };
+        return { county, township, village, findings: c.findings, ruleFailures: c.ruleFailures, dataQuality: c.dataQuality };
       }),
     };
   }
@@ -124,7 +134,7 @@ export class FindingTally {
 function bump(map: Map<string, Counter>, key: string): Counter {
   let counter = map.get(key);
   if (!counter) {
-    counter = { findings: 0, ruleFailures: 0 };
+    counter = { findings: 0, ruleFailures: 0, dataQuality: 0 };
     map.set(key, counter);
   }
   return counter;
@@ -154,11 +164,11 @@ function bump(map: Map<string, Counter>, key: string): Counter {
  * ];
  * const { findings } = screenRecords(rows, rulebook);
  * summarizeFindings(findings).byTownship;
- * //=> [{ county: "示例县", township: "乙乡", findings: 1, ruleFailures: 0 }, { county: "示例县", township: "甲乡", findings: 2, ruleFailures: 0 }]
+ * //=> [{ county: "示例县", township: "乙乡", findings: 1, ruleFailures: 0, dataQuality: 0 }, { county: "示例县", township: "甲乡", findings: 2, ruleFailures: 0, dataQuality: 0 }]
  * summarizeFindings(findings).byRule.map((r) => [r.code, r.findings]); //=> [["SC04", 1], ["SC13", 2]]
  * ```
  */
-export function summarizeFindings(findings: Iterable<Finding>, options: SummarizeFindingsOptions = {}): FindingSummary {
+export function summarizeFindings(findings: Iterable<Finding | DataQualityFinding>, options: SummarizeFindingsOptions = {}): FindingSummary {
   const tally = new FindingTally(options);
   for (const finding of findings) tally.add(finding);
   return tally.summary();

@@ -26,9 +26,10 @@ describe("kaohe screen", () => {
     expect(run.code).toBe(0);
     const text = readFileSync(out, "utf8");
     expect(text.startsWith("\uFEFFkind,code,title,severity,subject,recordId,householdId,county,township,village,message,values,file,row\n")).toBe(true);
-    expect(text).toContain('rejected,invalid_value,,,,,,,,,"年龄 ""十二"" is not a number",,');
-    expect(run.stderr).toHaveLength(3);
-    expect(run.stderr[1]).toMatch(/synthetic-households-gbk\.csv:24: 年龄 "十二" is not a number \[invalid_value\]$/);
+    expect(text).toContain('data_quality,invalid_value,年龄,,person,SYN-0199-02,SYN-0199,示例县,甲乡,二村,"「年龄」的值""十二""不是数字","{""age"":""十二""}",');
+    expect(text).toContain("rejected,wrong_cell_count,,,,,,,,,\"has 23 cells, the header has 22\",,");
+    expect(run.stderr).toHaveLength(1);
+    expect(run.stderr[0]).toMatch(/synthetic-households-gbk\.csv:25: has 23 cells, the header has 22 \[wrong_cell_count\]$/);
   });
 
   it("reads UTF-8 with a BOM, GBK by detection or by --encoding, and a header below title rows", async () => {
@@ -69,8 +70,23 @@ describe("kaohe screen", () => {
     const columns = join(dir, "columns.csv");
     writeFileSync(columns, "县,乡镇,行政村,户编号,人编号\n示例县,甲乡,一村,H1,P1\n");
     const lacking = await runScreen(["--rules", RULES, columns]);
-    expect(lacking.code).toBe(1);
-    expect(lacking.stderr[0]).toMatch(/missing columns: 监测对象类别 \(monitorType\), /);
+    expect(lacking.code).toBe(3);
+    const notRun = lacking.stdout.slice(lacking.stdout.findIndex((line) => line.startsWith("INCOMPLETE")));
+    expect(notRun[0]).toBe(`INCOMPLETE ${columns}: 14 rules could not run:`);
+    expect(notRun.slice(1).map((line) => line.trim().split(" ")[0])).toEqual(exampleRulebook().rules.map((r: { code: string }) => r.code));
+    const zh = await runScreen(["--rules", RULES, columns], { lang: "zh" });
+    expect(zh.stdout.find((line) => line.startsWith("不完整"))).toBe(`不完整 ${columns}：14 条规则未能运行：`);
+    expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks");
+  });
+
+  it("refuses a file of persons without the person key (exit 1), rather than screening its rows as households", async () => {
+    const lines = readFileSync(CSV, "utf8").trim().split("\n").map((line) => line.split(","));
+    const at = (lines[0] ?? []).indexOf("人编号");
+    const noKey = join(dir, "no-person-key.csv");
+    writeFileSync(noKey, lines.map((cells) => cells.filter((_, i) => i !== at).join(",")).join("\n") + "\n");
+    const run = await runScreen(["--rules", RULES, noKey]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual([`${noKey}: row 1: the header has person columns (与户主关系, 年龄, 劳动技能, 在校生状况, 是否务工就业, 是否参加城乡居民基本医疗保险) but no 人编号 column (personId): persons cannot be told apart`]);
   });
 
   it("exits 2 for usage errors", async () => {

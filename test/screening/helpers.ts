@@ -18,15 +18,25 @@ export function expected(): { findings: Record<string, string[]>; households: Re
   return JSON.parse(readFileSync(examplePath("expected.json"), "utf8")) as never;
 }
 
-/** Runs `kaohe screen` in-process, capturing its output. */
-export async function runScreen(args: string[], extra: Partial<ScreenCliIO> = {}) {
+/** Runs `kaohe screen` in-process, capturing its output (in English, as the CLI's `lang` is wired through its IO). */
+export async function runScreen(args: string[], extra: Partial<ScreenCliIO> & { lang?: "zh" | "en" } = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
   const code = await runScreenCommand(args, {
     readFile: (path) => readFileSync(path, "utf8"),
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
+    lang: "en",
     ...extra,
   });
   return { code, stdout, stderr };
+}
+
+/** A row of a person of the example rulebook: a clean, insured adult of a one-person household, with overrides. */
+export function examplePerson(household: string, n: number, over: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    county: "示例县", township: "甲乡", village: "一村", householdId: household, riskStatus: "未消除", perCapitaIncome: "9000",
+    measures: "产业帮扶", householdSize: "1", personId: `${household}-${n}`, age: "40", labourAbility: "普通劳动力", employed: "是",
+    insured: "是", ...over,
+  };
 }

@@ -1,14 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { screenRecords, screenRecordStream, summarizeFindings, type ScreeningItem } from "../../src/screening/index";
-import { exampleRulebook } from "./helpers";
+import { examplePerson, exampleRulebook } from "./helpers";
 
 const book = exampleRulebook();
-const place = { county: "示例县", township: "甲乡", village: "一村" };
-const person = (household: string, n: number, over: Record<string, unknown> = {}) => ({
-  ...place, householdId: household, riskStatus: "未消除", perCapitaIncome: "9000", measures: "产业帮扶", householdSize: "1",
-  personId: `${household}-${n}`, age: "40", labourAbility: "普通劳动力", employed: "是", insured: "是", ...over,
-});
+const person = examplePerson;
 
 describe("screenRecords", () => {
   it("groups rows of persons into households and screens both", () => {
@@ -26,19 +22,55 @@ describe("screenRecords", () => {
     ]);
   });
 
-  it("rejects a whole household when one of its rows is malformed, and says why for each row", () => {
-    const rows = [person("H1", 1), person("H1", 2, { age: "abc" }), person("H2", 1, { insured: "否" })];
+  it("keeps a household with a bad cell: a data-quality finding, the rules reading it undecided, the others decided", () => {
+    const rows = [person("H1", 1, { householdSize: "2", insured: "否" }), person("H1", 2, { householdSize: "2", age: "abc" }), person("H2", 1, { insured: "否" })];
     const result = screenRecords(rows, book);
-    expect(result.rejected.map((r) => [r.row, r.code])).toEqual([[1, "household_incomplete"], [2, "invalid_value"]]);
-    expect(result.findings.map((f) => f.recordId)).toEqual(["H2-1"]);
-    expect(result.counts).toMatchObject({ rowsRead: 3, rowsScreened: 1, rowsRejected: 2 });
+    expect(result.rejected).toEqual([]);
+    expect(result.quality.map((q) => [q.row, q.code, q.field, q.value, q.recordId, q.householdId])).toEqual([[2, "invalid_value", "age", "abc", "H1-2", "H1"]]);
+    expect(result.quality[0]?.zh).toBe('「年龄」的值"abc"不是数字');
+    expect(result.findings.map((f) => [f.kind, f.code, f.recordId])).toEqual([
+      ["rule_failed", "SC03", "H1"],
+      ["finding", "SC13", "H1-1"],
+      ["rule_failed", "SC12", "H1-2"],
+      ["rule_failed", "SC14", "H1-2"],
+      ["finding", "SC13", "H2-1"],
+    ]);
+    expect(result.findings.filter((f) => f.kind === "rule_failed").every((f) => f.cause === "unusable_value")).toBe(true);
+    expect(result.counts).toMatchObject({ rowsRead: 3, rowsScreened: 3, rowsRejected: 0, findings: 2, ruleFailures: 3, dataQuality: 1 });
   });
 
-  it("rejects rows of a household that differ in household fields, or that come apart from it", () => {
-    const rows = [person("H1", 1), person("H1", 2, { perCapitaIncome: "100" }), person("H2", 1), person("H1", 3)];
+  it("reports household fields that differ between its rows (a blank cell too) as inconsistencies of the household, and still screens it", () => {
+    const rows = [
+      person("H1", 1, { householdSize: "3", insured: "否" }),
+      person("H1", 2, { householdSize: "3", perCapitaIncome: "100" }),
+      person("H1", 3, { householdSize: "3", perCapitaIncome: "   " }),
+      person("H2", 1),
+      person("H1", 4),
+    ];
     const result = screenRecords(rows, book);
-    expect(result.rejected.map((r) => r.code)).toEqual(["household_incomplete", "inconsistent_household", "household_not_contiguous"]);
-    expect(result.rejected[1]?.reason).toBe("人均纯收入 100 differs from 9000 on row 1 of the same household");
+    expect(result.quality.map((q) => [q.code, q.row, q.field, q.value, q.recordId])).toEqual([
+      ["inconsistent_household", 2, "perCapitaIncome", "100", "H1"],
+      ["inconsistent_household", 3, "perCapitaIncome", "   ", "H1"],
+    ]);
+    expect(result.quality[0]?.reason).toBe('人均纯收入 "100" on row 2 differs from 9000 on row 1 of the same household H1');
+    expect(result.quality[1]?.reason).toBe('人均纯收入 blank "   " on row 3 differs from 9000 on row 1 of the same household H1');
+    expect(result.quality[1]?.zh).toBe('同一户（H1）第 3 行「人均纯收入」为空白"   "，与第 1 行的9000不一致');
+    // SC13 (insurance) is still found; SC02 and SC10, which read the income, are undecided.
+    expect(result.findings.map((f) => [f.kind, f.code, f.recordId])).toEqual([
+      ["rule_failed", "SC02", "H1"],
+      ["rule_failed", "SC10", "H1"],
+      ["finding", "SC13", "H1-1"],
+    ]);
+    expect(result.rejected.map((r) => [r.row, r.code])).toEqual([[5, "household_not_contiguous"]]);
+  });
+
+  it("rejects only a row that cannot be placed (no person key, a person twice), and leaves the household's member rules undecided", () => {
+    const rows = [person("H1", 1, { householdSize: "2" }), person("H1", 1, { householdSize: "2" }), person("H1", 2, { householdSize: "2", personId: " " })];
+    const result = screenRecords(rows, book);
+    expect(result.rejected.map((r) => [r.row, r.code])).toEqual([[2, "duplicate_record"], [3, "missing_key"]]);
+    const sc08 = result.findings.find((f) => f.code === "SC08");
+    expect([sc08?.kind, sc08?.cause]).toEqual(["rule_failed", "incomplete_household"]);
+    expect(result.counts).toMatchObject({ rowsRead: 3, rowsScreened: 1, rowsRejected: 2 });
   });
 
   it("reports a rule that cannot be decided as rule_failed, and goes on", () => {
@@ -72,7 +104,9 @@ describe("screenRecordStream", () => {
       next = await stream.next();
     }
     const whole = screenRecords(rows, book);
-    expect(items.filter((i) => i.kind !== "rejected")).toEqual(whole.findings);
+    expect(items.filter((i) => i.kind === "finding" || i.kind === "rule_failed")).toEqual(whole.findings);
+    expect(items.filter((i) => i.kind === "data_quality")).toEqual(whole.quality);
+    expect(whole.quality.length).toBeGreaterThan(100);
     expect(items.filter((i) => i.kind === "rejected")).toEqual(whole.rejected);
     expect(next.value).toEqual(whole.counts);
   });

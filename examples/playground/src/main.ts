@@ -188,7 +188,7 @@ function screenPanel(panel: HTMLElement): void {
       byRule.length > 0 ? table("screen-by-rule", ["code", "message", "findings", "undecided"], byRule, [2, 3]) : "",
       el("h3", { "data-text": "findings" }, t("findings")),
       table("findings", ["code", "severity", "unit", "record", "rowCol", "message"],
-        result.findings.map((f) => [f.code, f.severity, [f.unit.county, f.unit.township, f.unit.village].filter(Boolean).join(" "), f.recordId, String(f.row), f.message])),
+        result.findings.map((f) => [f.code, f.kind === "data_quality" ? "数据质量" : f.severity, [f.unit.county, f.unit.township, f.unit.village].filter(Boolean).join(" "), f.recordId, String(f.row), f.kind === "data_quality" ? f.zh : f.message])),
       result.rejected.length > 0 ? el("h3", { "data-text": "rejected" }, t("rejected")) : "",
       result.rejected.length > 0 ? table("rejected", ["rowCol", "message"], result.rejected.map((r) => [String(r.row), r.reason])) : "",
     );

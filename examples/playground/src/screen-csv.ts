@@ -3,12 +3,13 @@
 // cells or fewer cells than the header is rejected with its number, and rows are numbered by line.
 import { parse } from "csv-parse/browser/esm/sync";
 import { Screener, isHeaderRow, mapColumns, prepareRulebook, summarizeFindings } from "kaohe";
-import type { FindingSummary, RejectedRow, ScreeningCounts, ScreeningFinding, Subject } from "kaohe";
+import type { DataQualityFinding, FindingSummary, RejectedRow, ScreeningCounts, ScreeningFinding, Subject } from "kaohe";
 
 const HEADER_SEARCH = 50;
 
 export interface CsvScreening {
-  readonly findings: readonly ScreeningFinding[];
+  /** Findings, undecided rules and data-quality findings (cells that could not be used), in input order. */
+  readonly findings: readonly (ScreeningFinding | DataQualityFinding)[];
   readonly rejected: readonly RejectedRow[];
   readonly counts: ScreeningCounts;
   readonly summary: FindingSummary;
@@ -49,17 +50,17 @@ export function screenCsv(text: string, rulebook: unknown, file: string): CsvScr
   const mapped = mapColumns(prepared, header.record);
   if (!mapped.ok) throw new Error(`${file}: row ${header.info.lines}: ${mapped.reason}`);
   const { map } = mapped;
-  const screener = new Screener(prepared, map.level, file);
+  const screener = new Screener(prepared, map.level, file, map.missing);
   for (const { record, info } of records.slice(headerAt + 1)) {
     if (isBlank(record)) continue;
     const extra = record.length > map.width && record.slice(map.width).some((cell) => cell.trim() !== "");
     if (extra || record.length < map.width) {
-      screener.reject(info.lines, "wrong_cell_count", `has ${record.length} cells, the header has ${map.width}`);
+      screener.reject(info.lines, "wrong_cell_count", `has ${record.length} cells, the header has ${map.width}`, record);
     } else screener.pushCells(record, info.lines, map);
   }
   const items = screener.evaluate(screener.take(true));
   screener.count(items);
-  const findings: ScreeningFinding[] = [];
+  const findings: (ScreeningFinding | DataQualityFinding)[] = [];
   const rejected: RejectedRow[] = [];
   for (const item of items) {
     if (item.kind === "rejected") rejected.push(item);

@@ -15,6 +15,8 @@ export interface WorkerInit {
 /** One batch of work: records (and rejected rows, passed through) of one kind of row. */
 export interface EvaluateTask {
   readonly level: Subject;
+  /** Fields whose column the file lacks (their rules are not run). */
+  readonly missing?: Readonly<Record<string, string>>;
   readonly entries: readonly (ScreeningRecord | RejectedRow)[];
 }
 
@@ -30,30 +32,79 @@ export interface EvaluatorPool {
  * Where the worker module is: `screen-worker.js` next to the running bundle (dist/cli.js), or,
  * when kaohe runs from its sources (tsx, vitest), `screen-worker.ts` here, loaded through tsx.
  */
-function workerModule(): { filename: string; execArgv: string[] } {
+function workerModule(): { filename: string; loader: string[] } {
   const candidates = [new URL("./screen-worker.js", import.meta.url), new URL("./node/screen-worker.js", import.meta.url)];
-  for (const url of candidates) if (existsSync(fileURLToPath(url))) return { filename: url.href, execArgv: [] };
+  for (const url of candidates) if (existsSync(fileURLToPath(url))) return { filename: url.href, loader: [] };
   const source = new URL("./screen-worker.ts", import.meta.url);
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  const loaded = process.execArgv.some((arg) => arg.includes("tsx"));
-  return { filename: source.href, execArgv: loaded ? [] : ["--import", tsx] };
+  return { filename: source.href, loader: ["--import", tsx] };
+}
+
+/** Options of a worker thread derived from the process's own: see {@link workerOptions}. */
+export interface WorkerOptions {
+  readonly execArgv: string[];
+  readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly stackSizeMb?: number };
+}
+
+/** Flags a worker thread accepts and needs: module loaders and resolution conditions, with their value. */
+const WORKER_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader", "--conditions", "-C"]);
+
+/**
+ * The exec arguments and resource limits for worker threads, from the process's exec arguments.
+ * Node refuses per-process flags in a worker (`ERR_WORKER_INVALID_EXEC_ARGV`, e.g. for
+ * `--max-old-space-size`), so only module loaders and conditions are passed on; a heap size or
+ * stack size becomes the worker's `resourceLimits` instead.
+ *
+ * @param execArgv - The process's exec arguments (`process.execArgv`).
+ * @param loader - Flags the worker module itself needs (tsx when running from sources), added unless already there.
+ * @returns The worker's `execArgv` and `resourceLimits`.
+ */
+export function workerOptions(execArgv: readonly string[], loader: readonly string[] = []): WorkerOptions {
+  const args: string[] = [];
+  let heap: number | undefined;
+  let stack: number | undefined;
+  for (let i = 0; i < execArgv.length; i++) {
+    const arg = execArgv[i] as string;
+    const eq = arg.indexOf("=");
+    const name = arg.startsWith("--") && eq !== -1 ? arg.slice(0, eq) : arg;
+    const inline = arg.startsWith("--") && eq !== -1 ? arg.slice(eq + 1) : undefined;
+    if (name === "--max-old-space-size" || name === "--stack-size") {
+      const value = Number(inline ?? execArgv[i + 1]);
+      if (inline === undefined) i++;
+      if (Number.isFinite(value) && value > 0) {
+        if (name === "--max-old-space-size") heap = value;
+        else stack = Math.max(1, Math.round(value / 1024));
+      }
+      continue;
+    }
+    if (!WORKER_FLAGS.has(name)) continue;
+    if (inline !== undefined) args.push(arg);
+    else if (i + 1 < execArgv.length) args.push(arg, execArgv[++i] as string);
+  }
+  const loaded = args.some((arg) => arg.includes("tsx"));
+  if (!loaded) args.push(...loader);
+  const limits = { ...(heap === undefined ? {} : { maxOldGenerationSizeMb: heap }), ...(stack === undefined ? {} : { stackSizeMb: stack }) };
+  return Object.keys(limits).length > 0 ? { execArgv: args, resourceLimits: limits } : { execArgv: args };
 }
 
 /**
- * Starts a pool of worker threads (piscina), each with the rulebook prepared once.
+ * Starts a pool of worker threads (piscina), each with the rulebook prepared once. A worker that
+ * dies is replaced; its task fails, and the caller decides what to do with the rows it held.
  *
  * @param threads - The number of workers, at least 1.
  * @param init - The rulebook and parameter overrides.
  * @returns The pool.
  */
 export function createEvaluatorPool(threads: number, init: WorkerInit): EvaluatorPool {
-  const { filename, execArgv } = workerModule();
+  const { filename, loader } = workerModule();
+  const options = workerOptions(process.execArgv, loader);
   const pool = new Piscina({
     filename,
     minThreads: threads,
     maxThreads: threads,
     workerData: init,
-    execArgv: [...process.execArgv, ...execArgv],
+    execArgv: options.execArgv,
+    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
     idleTimeout: 60_000,
   });
   return {

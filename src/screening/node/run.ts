@@ -3,6 +3,7 @@ import type { ScreeningItem } from "../evaluate";
 import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
+import type { RejectedRow, ScreeningRecord } from "../records";
 import type { EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
 import { readRows, type ReadSummary, type SourceRowError } from "./rows";
@@ -25,9 +26,19 @@ export interface ScreenFileOptions {
   readonly batchSize?: number;
 }
 
+/** A worker that stopped while it held a batch: the rows it held, screened again one record at a time. */
+export interface WorkerFailure {
+  /** The first and last row of the batch. */
+  readonly rows: readonly [first: number, last: number];
+  /** How many records of it could not be screened again either (reported as `not_screened` rows). */
+  readonly notScreened: number;
+  /** Why the worker stopped (e.g. out of memory). */
+  readonly reason: string;
+}
+
 /** The outcome of {@link screenFile}: counts, or why the file could not be screened. */
 export type ScreenFileResult =
-  | { readonly ok: true; readonly counts: ScreeningCounts; readonly reading?: ReadSummary }
+  | { readonly ok: true; readonly counts: ScreeningCounts; readonly workerFailures: readonly WorkerFailure[]; readonly reading?: ReadSummary }
   | {
       readonly ok: false;
       readonly reason: string;
@@ -50,7 +61,12 @@ const HEADER_SEARCH = 50;
  * @param prepared - The prepared rulebook.
  * @param file - A `.csv` or `.xlsx` file.
  * @param options - Encoding, header row, pool and the receiver of results.
- * @returns The counts, or why the file could not be screened (unreadable, no header, missing columns).
+ * A rule that fails on a record is an undecided finding of that record; a worker that stops
+ * (out of memory) is reported with the rows of its batch, which are screened again one record at
+ * a time, so that none is lost silently.
+ *
+ * @returns The counts and the workers that stopped, or why the file could not be screened (unreadable, no header, no key column).
+ * @throws Whatever `onItems` throws (e.g. the output cannot be written): that is not a fault of the file.
  */
 export async function screenFile(prepared: PreparedRulebook, file: string, options: ScreenFileOptions): Promise<ScreenFileResult> {
   const { pool, onItems, headerRow } = options;
@@ -60,16 +76,54 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   let screener: Screener | undefined;
   let map: ColumnMap | undefined;
   const strictWidth = !/\.xlsx$/i.test(file);
+  const workerFailures: WorkerFailure[] = [];
 
+  /** Evaluates a batch on the pool; if its worker stops, each record again alone (on a fresh worker), and what fails again is reported. */
+  const onPool = async (active: EvaluatorPool, level: Screener["level"], missing: Screener["missing"], entries: (ScreeningRecord | RejectedRow)[]): Promise<ScreeningItem[]> => {
+    try {
+      return await active.evaluate({ level, missing, entries });
+    } catch (error) {
+      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const rows = entries.flatMap(rowsOf);
+      const items: ScreeningItem[] = [];
+      let lost = 0;
+      for (const entry of entries) {
+        if (entry.kind === "rejected") {
+          items.push(entry);
+          continue;
+        }
+        try {
+          items.push(...(await active.evaluate({ level, missing, entries: [entry] })));
+        } catch (again) {
+          lost++;
+          const why = again instanceof Error ? `${again.name}: ${again.message}` : String(again);
+          for (const row of rowsOf(entry)) {
+            const rejected = { kind: "rejected", code: "not_screened", reason: `not screened: the worker evaluating record ${entry.id} stopped twice (${why})`, row } as const;
+            items.push(entry.file === undefined ? rejected : { ...rejected, file: entry.file });
+          }
+        }
+      }
+      workerFailures.push({ rows: [Math.min(...rows), Math.max(...rows)], notScreened: lost, reason });
+      return items;
+    }
+  };
+
+  // An error of the receiver (writing the output) is not an error of reading the file: it propagates.
+  let sinkError: unknown;
   const deliver = async (items: ScreeningItem[]) => {
     screener?.count(items);
-    await onItems(items);
+    try {
+      await onItems(items);
+    } catch (error) {
+      sinkError = error ?? new Error("the receiver of the findings failed");
+      throw sinkError;
+    }
   };
   const dispatch = async (end: boolean) => {
     if (!screener) return;
     const entries = screener.take(end);
     if (entries.length > 0) {
-      if (pool) inFlight.push(pool.evaluate({ level: screener.level, entries }));
+      if (pool) inFlight.push(onPool(pool, screener.level, screener.missing, entries));
       else await deliver(screener.evaluate(entries));
     }
     while (inFlight.length > (end ? 0 : maxInFlight - 1)) await deliver(await (inFlight.shift() as Promise<ScreeningItem[]>));
@@ -97,16 +151,16 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
           return { ok: false, reason: `row ${headerRow ?? source.row} is not a readable header row` };
         }
         const mapped = mapColumns(prepared, source.cells);
-        if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}` };
+        if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}`, zh: `第 ${source.row} 行：${mapped.zh}` };
         map = mapped.map;
-        screener = new Screener(prepared, map.level, file);
+        screener = new Screener(prepared, map.level, file, map.missing);
         continue;
       }
       if (!("cells" in source)) screener.reject(source.row, source.code, source.reason);
       else if (source.cells.length > map.width && source.cells.slice(map.width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "")) {
-        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`);
+        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`, source.cells);
       } else if (strictWidth && source.cells.length < map.width) {
-        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`);
+        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`, source.cells);
       } else screener.pushCells(source.cells, source.row, map);
       if (screener.waiting >= batchSize) await dispatch(false);
     }
@@ -125,9 +179,10 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         reading: reader.summary,
       };
     }
-    return { ok: true, counts: screener.counts(), reading: reader.summary };
+    return { ok: true, counts: screener.counts(), workerFailures, reading: reader.summary };
   } catch (error) {
     await Promise.allSettled(inFlight);
+    if (sinkError !== undefined && error === sinkError) throw error;
     const issue = readErrorIssue(error);
     if (issue) {
       const failed = { ok: false as const, reason: `${issue.message} [${issue.code}]`, code: issue.code, ...(issue.zh === undefined ? {} : { zh: `${issue.zh} [${issue.code}]` }), reading: reader.summary };
@@ -137,4 +192,10 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     const reason = typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
     return screener ? { ok: false, reason, counts: screener.counts() } : { ok: false, reason };
   }
+}
+
+/** The rows an entry holds. */
+function rowsOf(entry: ScreeningRecord | RejectedRow): number[] {
+  if (entry.kind === "rejected" || entry.members.length === 0) return [entry.row];
+  return entry.members.map((member) => member.row);
 }

@@ -6,13 +6,13 @@ import { workerData } from "node:worker_threads";
 import { evaluateEntries, planRules, type RulePlan, type ScreeningItem } from "../evaluate";
 import { prepareRulebook } from "../prepare";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import type { RulebookInput, Subject } from "../schema";
+import type { RulebookInput } from "../schema";
 import type { EvaluateTask, WorkerInit } from "./pool";
 
 const init = workerData as WorkerInit;
 // The rulebook the main thread already validated (prepareRulebook validates it again here).
 const prepared = prepareRulebook(init.rulebook as RulebookInput, { parameters: init.parameters });
-const plans = new Map<Subject, RulePlan>();
+const plans = new Map<string, RulePlan>();
 
 /**
  * Evaluates one batch of records.
@@ -21,10 +21,11 @@ const plans = new Map<Subject, RulePlan>();
  * @returns Findings and rejected rows, in order.
  */
 export default function evaluate(task: EvaluateTask): ScreeningItem[] {
-  let plan = plans.get(task.level);
+  const key = `${task.level}:${Object.keys(task.missing ?? {}).sort().join(",")}`;
+  let plan = plans.get(key);
   if (!plan) {
-    plan = planRules(prepared, task.level);
-    plans.set(task.level, plan);
+    plan = planRules(prepared, task.level, task.missing ?? {});
+    plans.set(key, plan);
   }
   return evaluateEntries(prepared, plan, task.entries as (ScreeningRecord | RejectedRow)[]);
 }
