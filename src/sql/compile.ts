@@ -1,6 +1,6 @@
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { ruleNumberToString, type JsonLogicRule } from "../rules/index";
-import { planRules } from "../screening/evaluate";
+import { planRules, type SkippedRule } from "../screening/evaluate";
 import { SUBJECT_DEPTH, fieldColumns, fieldLabel, prepareRulebook, type PreparedRulebook, type PreparedScreeningRule, type PrepareRulebookOptions } from "../screening/prepare";
 import type { Field, ParameterValue, Subject } from "../screening/schema";
 import { DIALECTS, SQL_DIALECTS, type DialectTable, type SqlDialect, type SqlScalar } from "./dialect";
@@ -45,7 +45,7 @@ export interface CompiledSql {
   readonly columns: readonly string[];
   /** The rules run, by code, and those not run on such rows with why. */
   readonly rules: readonly string[];
-  readonly skipped: readonly { readonly code: string; readonly reason: string }[];
+  readonly skipped: readonly SkippedRule[];
 }
 
 /** The columns of the query's result: one row per finding, undecided rule or rejected row. */
@@ -236,7 +236,9 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const text = b.q(`kh_t${i}`);
     const trimmed = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
     src.push(`${d.column(b.q(column))} AS ${raw}`);
-    trims.push(`(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
+    // A text field with trim: false holds the cell as exported, an empty one as "" (never null).
+    const keepRaw = field.type === "text" && field.trim === false;
+    trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
     const conversion = FIELD_CONVERSIONS[field.type];
     const cell = { raw, text };
     const encoding = b.q(`kh_e${i}`);
@@ -246,10 +248,11 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const value = b.q(`kh_v${i}`);
     const problem = b.q(`kh_p${i}`);
     const label = fieldLabel(name, field);
-    const shown = field.type === "text" ? showValueSql(text, b.cx) : showValueSql(raw, b.cx);
+    const shown = showValueSql(raw, b.cx);
     typed.push(`(CASE WHEN ${text} IS NOT NULL AND NOT ${encoding} AND ${valid} THEN ${conversion.value(cell, field, b.cx)} END) AS ${value}`);
     const required = field.required ? `${b.text(`missing_value|${label} is empty`)}` : "NULL";
-    const invalid = d.concat([b.text(`invalid_value|${label} `), shown, b.text(conversion.complaint(field))]);
+    const [code, complaint] = conversion.complaint(field);
+    const invalid = d.concat([b.text(`${code}|${label} `), shown, b.text(complaint)]);
     typed.push(
       `(CASE WHEN ${text} IS NULL THEN ${required} WHEN ${encoding} THEN ${b.text(`invalid_encoding|${label} holds bytes that are not valid in the file's encoding (try --encoding)`)} WHEN NOT ${valid} THEN ${invalid} END) AS ${problem}`,
     );

@@ -4,7 +4,8 @@ import { jsonEscape, type ExprContext } from "./expr";
 
 /*
  * Cell conversion in SQL, one entry per field type, as `convertCell` does it in JavaScript: the
- * cell trimmed of JavaScript's white space, blank as null, then the type's own check. Each entry
+ * cell trimmed of JavaScript's white space, blank as null (a text field with `trim: false` keeps
+ * the raw text, an empty cell as ""), then the type's own check (a text field's code table). Each entry
  * gives the typed value (NULL when empty or invalid) and the problem ("code|reason", NULL if none).
  */
 
@@ -28,8 +29,8 @@ export interface FieldConversion {
   value(cell: CellSql, field: Field, cx: ExprContext): string;
   /** Whether the non-blank text is valid. */
   valid(cell: CellSql, field: Field, cx: ExprContext): string;
-  /** The reason's end after the label and value, e.g. " is not a number". */
-  readonly complaint: (field: Field) => string;
+  /** The problem's code (`invalid_value` or `not_allowed`) and the reason's end after the label and value, e.g. " is not a number". */
+  readonly complaint: (field: Field) => readonly [code: string, text: string];
 }
 
 /** `showValue` of the raw cell: JSON, cut to 57 characters and "..." beyond 60. */
@@ -44,6 +45,7 @@ const PLAIN_DECIMAL = "^-?[0-9]+([.][0-9]+)?$";
 const CASTABLE_DECIMAL = "^-?0*[0-9]{1,16}([.][0-9]+)?$";
 const TRUE_WORDS = ["是", "true", "y", "yes", "1"];
 const FALSE_WORDS = ["否", "false", "n", "no", "0"];
+const MONTH_FORMS = "^[0-9]{4}([0-9]{2}|[-/.][0-9]{1,2}|年[0-9]{1,2}月)$";
 const DATE_FORMS = "^[0-9]{4}([-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?|[0-9]{4})$";
 
 function anyOf(text: string, words: readonly string[], cx: ExprContext): string {
@@ -87,30 +89,55 @@ function dateValue(cell: CellSql, cx: ExprContext): string {
   return d.concat([y, cx.text("-"), two(m), cx.text("-"), two(day)]);
 }
 
+/** The month of a month text in one of the accepted forms (only read when it matches). */
+function monthPart(text: string, cx: ExprContext): string {
+  const d = cx.d;
+  const compact = d.matches(text, d.literal("^[0-9]{6}$"));
+  return `(CASE WHEN ${compact} THEN ${d.substring(text, "5", "2")} ELSE ${d.replaceAll(d.substring(text, "6", "3"), d.literal("[月]"), cx.text(""))} END)`;
+}
+
+function monthValid(cell: CellSql, cx: ExprContext): string {
+  const form = cx.d.matches(cell.text, cx.d.literal(MONTH_FORMS));
+  const month = `(CASE WHEN ${form} THEN ${cx.d.integer(monthPart(cell.text, cx))} END)`;
+  return `(${form} AND ${month} BETWEEN 1 AND 12)`;
+}
+
+function monthValue(cell: CellSql, cx: ExprContext): string {
+  const d = cx.d;
+  const m = monthPart(cell.text, cx);
+  return d.concat([d.substring(cell.text, "1", "4"), cx.text("-"), `(CASE WHEN ${d.length(m)} = 1 THEN ${d.concat([cx.text("0"), m])} ELSE ${m} END)`]);
+}
+
 /** The conversion table, by field type. @internal */
 export const FIELD_CONVERSIONS: Readonly<Record<FieldType, FieldConversion>> = {
   text: {
     scalar: "text",
     value: (cell) => cell.text,
-    valid: (cell, field, cx) => (field.values ? anyOf(cell.text, field.values, cx) : "(1 = 1)"),
-    complaint: (field) => ` is not one of ${(field.values ?? []).join("/")}`,
+    valid: (cell, field, cx) => (field.allowed ? anyOf(cell.text, field.allowed, cx) : "(1 = 1)"),
+    complaint: (field) => ["not_allowed", ` is not in its code table (${(field.allowed ?? []).join("/")})`],
   },
   number: {
     scalar: "number",
     value: (cell, _field, cx) => cx.d.numberFromText(cell.text),
     valid: (cell, _field, cx) => numberValid(cell, cx),
-    complaint: () => " is not a number",
+    complaint: () => ["invalid_value", " is not a number"],
   },
   date: {
     scalar: "text",
     value: (cell, _field, cx) => dateValue(cell, cx),
     valid: (cell, _field, cx) => dateValid(cell, cx),
-    complaint: () => " is not a date (write YYYY-MM-DD)",
+    complaint: () => ["invalid_value", " is not a date (write YYYY-MM-DD)"],
+  },
+  month: {
+    scalar: "text",
+    value: (cell, _field, cx) => monthValue(cell, cx),
+    valid: (cell, _field, cx) => monthValid(cell, cx),
+    complaint: () => ["invalid_value", " is not a month (write YYYYMM, YYYY-MM or YYYY年M月)"],
   },
   boolean: {
     scalar: "boolean",
     value: (cell, _field, cx) => `(CASE WHEN ${anyOf(`LOWER(${cell.text})`, TRUE_WORDS, cx)} THEN TRUE ELSE FALSE END)`,
     valid: (cell, _field, cx) => anyOf(`LOWER(${cell.text})`, [...TRUE_WORDS, ...FALSE_WORDS], cx),
-    complaint: () => " is not 是 or 否",
+    complaint: () => ["invalid_value", " is not 是 or 否"],
   },
 };

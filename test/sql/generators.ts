@@ -7,7 +7,9 @@ export const FIELDS = {
   village: { column: "村", type: "text", of: "village", required: true },
   hh: { column: "户编号", type: "text", of: "household", required: true },
   status: { column: "状态", type: "text", of: "household" },
-  kind: { column: "类别", type: "text", of: "household", values: ["甲", "乙"] },
+  kind: { column: "类别", type: "text", of: "household", allowed: ["甲", "乙"] },
+  raw: { column: "原文", type: "text", of: "household", trim: false },
+  mon: { column: "年月", type: "month", of: "household" },
   inc: { column: "收入", type: "number", of: "household" },
   size: { column: "人数", type: "number", of: "household" },
   safe: { column: "安全", type: "boolean", of: "household" },
@@ -36,9 +38,10 @@ const TEXTS = ["", "  ", "a", "A", "b", "ab", "甲", "乙", " 甲 ", "12", "12.5
 const decimal = fc.integer({ min: -20000, max: 20000 }).map((n) => (n / 100).toFixed(2));
 const NUMBERS = ["", " ", "0", "-0", "12.5", "12.50", "100.5", "-7.25", "3", " 42 ", "abc", "1e3", "12.", ".5", "007", "100.50"];
 const DATES = ["2024-01-31", "2024-1-5", "2024/02/29", "2023/02/29", "20240315", "2024年3月5日", "2024.12.01", "", "2024-13-01", "abc", "2025-06-30", "2024-06-01"];
+const MONTHS = ["202210", "2022-10", "2022-1", "2022/10", "2022.3", "2022年10月", "2022年3月", " 202401 ", "", "202213", "2022-00", "2022-123", "abc", "2022年13月", "20221"];
 const BOOLEANS = ["是", "否", "true", "FALSE", "1", "0", "Y", "no", "maybe", ""];
 
-/** Mostly valid cells (so that records reach the rules), some blank or malformed (so that rows are rejected). */
+/** Mostly valid cells (so that records reach the rules), some blank or malformed (data-quality findings, rules reading them undecided). */
 const cellOf = (type: string, allowed?: readonly string[]): fc.Arbitrary<string | null> => {
   const rare = (values: readonly (string | null)[]) => ({ weight: 1, arbitrary: fc.constantFrom<string | null>(...values) });
   switch (type) {
@@ -46,6 +49,8 @@ const cellOf = (type: string, allowed?: readonly string[]): fc.Arbitrary<string 
       return fc.oneof({ weight: 5, arbitrary: decimal }, rare([null, ...NUMBERS]));
     case "date":
       return fc.oneof({ weight: 4, arbitrary: fc.constantFrom<string | null>(null, ...DATES.slice(0, 3), ...DATES.slice(4, 7), ...DATES.slice(10)) }, rare(DATES));
+    case "month":
+      return fc.oneof({ weight: 4, arbitrary: fc.constantFrom<string | null>(null, ...MONTHS.slice(0, 8)) }, rare(MONTHS));
     case "boolean":
       return fc.oneof({ weight: 4, arbitrary: fc.constantFrom<string | null>(null, ...BOOLEANS.slice(0, 8)) }, rare(BOOLEANS));
     default:
@@ -58,7 +63,7 @@ export const rowsArb = fc
   .array(
     fc.record({
       village: fc.constantFrom("一村", "二村"),
-      cells: fc.record(Object.fromEntries(names.filter((n) => FIELDS[n].of === "household" && n !== "hh").map((n) => [n, cellOf(FIELDS[n].type, (FIELDS[n] as { values?: readonly string[] }).values)])) as Record<string, fc.Arbitrary<string | null>>),
+      cells: fc.record(Object.fromEntries(names.filter((n) => FIELDS[n].of === "household" && n !== "hh").map((n) => [n, cellOf(FIELDS[n].type, (FIELDS[n] as { allowed?: readonly string[] }).allowed)])) as Record<string, fc.Arbitrary<string | null>>),
       members: fc.array(fc.record(Object.fromEntries(names.filter((n) => FIELDS[n].of === "person" && n !== "pid").map((n) => [n, cellOf(FIELDS[n].type)])) as Record<string, fc.Arbitrary<string | null>>), { minLength: 1, maxLength: 3 }),
       blankKey: fc.integer({ min: 0, max: 15 }).map((n) => n === 0),
     }),
@@ -98,7 +103,7 @@ function leafNumber(person: boolean): fc.Arbitrary<Rule> {
 }
 
 function leafText(person: boolean): fc.Arbitrary<Rule> {
-  return fc.oneof(fc.constantFrom(...ofType("text", person), ...ofType("date", person)).map(v), fc.constantFrom(...TEXTS.filter((t) => t.trim() !== "")), fc.constant(v("params.word")));
+  return fc.oneof(fc.constantFrom(...ofType("text", person), ...ofType("date", person), ...ofType("month", person)).map(v), fc.constantFrom(...TEXTS.filter((t) => t.trim() !== "")), fc.constant(v("params.word")));
 }
 
 function leafBoolean(person: boolean): fc.Arbitrary<Rule> {

@@ -259,10 +259,12 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     let batch: ScreeningItem[] = [];
     let findings = 0;
     let failures = 0;
+    let dataQuality = 0;
     const emit = async (items: readonly ScreeningItem[]) => {
       for (const item of items) {
         if (item.kind === "finding") findings++;
         else if (item.kind === "rule_failed") failures++;
+        else if (item.kind === "data_quality") dataQuality++;
         batch.push(item);
       }
       if (batch.length >= 1000) {
@@ -292,9 +294,11 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
       rowsRejected,
       findings,
       ruleFailures: failures,
+      dataQuality,
+      notScreened: 0,
       skipped: compiled.skipped,
     };
-    return { ok: true, counts: counts_ };
+    return { ok: true, counts: counts_, workerFailures: [] };
   } catch (error) {
     // A file whose structure breaks, or that cannot be read: the JavaScript engine says so exactly.
     if (isKaoheError(error) && error.issues.some((issue) => issue.code === "untranslatable_rule" || issue.code === "invalid_identifier")) {
