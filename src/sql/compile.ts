@@ -526,7 +526,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     const parts = rule.messageParts.map((part, i) => (i % 2 === 0 ? (part === "" ? undefined : b.text(part)) : valueOf(part).message)).filter((p): p is string => p !== undefined);
     const filled = parts.length === 0 ? b.text("") : parts.length === 1 ? (parts[0] as string) : d.concat(parts);
     const code = d.part(o, b.text("|"), 1);
-    const failureMessage = d.concat([prefix, d.substring(o, `(${d.length(code)} + 2)`, d.length(o))]);
+    // As the JavaScript screener words a failure: the reason, then its code in brackets.
+    const failureMessage = d.concat([prefix, d.substring(o, `(${d.length(code)} + 2)`, d.length(o)), b.text(" ["), code, b.text("]")]);
     const recordId = rule.rule.subject === "person" ? b.asText(b.fieldExpr(keys.person as string)) : b.asText(b.fieldExpr(outerKey));
     const columns = [
       `(CASE WHEN ${o} = 'T' THEN ${b.text("finding")} ELSE ${b.text("rule_failed")} END)`,
