@@ -246,6 +246,9 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     const utf8 = isCsv && header.encoding === "utf8" && header.delimiter === ",";
     const csv = utf8 && (await loadCsv(connection, file, header));
     if (!csv) await loadRows(connection, prepared, file, header, options, unread);
+    // A row that cannot be read may belong to the household open before it, whose members are then
+    // incomplete (rules reading them undecided): such a file is screened by the JavaScript engine.
+    if (unread.length > 0) throw new Incomplete();
     const columnOf = Object.fromEntries(header.map.indexes.map(([field, index], i) => [field, csv ? `c${index}` : `c${i}`]));
     const compiled = compileRulebookSql(prepared, { dialect: "duckdb", table: "kh_input", columnOf, level: header.map.level, rowColumn: "kh_line", withPosition: true });
     await connection.run(`CREATE TABLE kh_result AS ${compiled.sql}`, compiled.params as never);
