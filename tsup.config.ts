@@ -20,7 +20,8 @@ export default defineConfig([
     entry: libraryModules,
     format: ["esm"],
     splitting: true,
-    dts: { entry: { index: "src/index.ts" } },
+    // Two public entries: kaohe, and kaohe/sql (the SQL compiler, kept out of the main bundle).
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" } },
     sourcemap: true,
     clean: true,
     target: "es2022",
@@ -28,9 +29,9 @@ export default defineConfig([
     noExternal: ["@noble/hashes"],
   },
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" },
     format: ["cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

@@ -276,6 +276,4 @@ export type {
   ColumnMap,
 } from "./screening/index";
 
-// SQL: the same rulebook as one query for DuckDB, PostgreSQL or MySQL.
-export { compileRulebookSql, safeCompileRulebookSql, sqlScript, SQL_RESULT_COLUMNS, SQL_DIALECTS } from "./sql/index";
-export type { CompileRulebookSqlOptions, CompiledSql, SqlDialect, SqlScriptOptions } from "./sql/index";
+// SQL: the compiler is the subpath entry `kaohe/sql` (src/sql/index.ts), kept out of this one's bundle.

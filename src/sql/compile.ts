@@ -310,12 +310,12 @@ function outcomeOf(scope: Scope, relation: Relation, rule: PreparedScreeningRule
  * @param rulebook - A rulebook (validated here) or a prepared one.
  * @param options - The dialect, the table, its header, the kind of row and the row-number column.
  * @returns The query, its parameters and what it runs.
- * @throws {@link KaoheError} for an invalid rulebook, a field without its column, or a rule with
+ * @throws `KaoheError` (from `kaohe`) for an invalid rulebook, a field without its column, or a rule with
  *   a construct that cannot be translated exactly (`untranslatable_rule`, naming the rule and operator).
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";
- * import { compileRulebookSql } from "kaohe";
+ * import { compileRulebookSql } from "kaohe/sql";
  * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
  * const { sql, params, rules } = compileRulebookSql(rulebook, { dialect: "postgres", table: "persons" });
  * rules.length;                        //=> 14
@@ -357,7 +357,7 @@ export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSq
  * @returns `{ success: true, data }` with the query, or `{ success: false, error }` with every issue.
  * @example
  * ```ts
- * import { safeCompileRulebookSql } from "kaohe";
+ * import { safeCompileRulebookSql } from "kaohe/sql";
  * const rulebook = {
  *   id: "r", title: "示例", version: "1", fields: {
  *     id: { column: "户编号", type: "text", of: "household" }, v: { column: "村", type: "text", of: "village" },

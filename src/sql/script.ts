@@ -29,7 +29,7 @@ function mysqlText(value: string): string {
  * @example
  * ```ts
  * import { readFileSync } from "node:fs";
- * import { compileRulebookSql, sqlScript } from "kaohe";
+ * import { compileRulebookSql, sqlScript } from "kaohe/sql";
  * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
  * const script = sqlScript(compileRulebookSql(rulebook, { dialect: "postgres", table: "persons" }), { dialect: "postgres" });
  * script.includes("PREPARE kaohe_screen");   //=> true
