@@ -106,6 +106,8 @@ class QueryBuilder {
   readonly d: DialectTable;
   readonly params = new ParamList();
   readonly fields = new Map<string, FieldColumn>();
+  /** Fields whose column the table lacks, with the column's name: the rules reading them are skipped. */
+  readonly missing: Record<string, string> = {};
   private readonly helper: Scope;
 
   constructor(
@@ -228,6 +230,13 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   names.forEach((name, i) => {
     const field = prepared.rulebook.fields[name] as Field;
     const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
+    const { keys, unit } = prepared.rulebook;
+    const structural = Object.values(keys).includes(name) || Object.values(unit).includes(name);
+    if (column === undefined && !structural) {
+      // As the JavaScript screener: the rules that read it are skipped (listed), the others run.
+      b.missing[name] = fieldColumns(field)[0] ?? fieldLabel(name, field);
+      return;
+    }
     if (column === undefined) {
       issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`, `字段 "${name}" 的列（${fieldColumns(field).join("、")}）都不在表中`));
       return;
@@ -384,11 +393,11 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const { base, own } = levelFields(prepared, level);
   const ctes = conversionCtes(b, [...base, ...own], header, issues);
   if (issues.length > 0) return undefined as never;
-  const plan = planRules(prepared, level);
+  const plan = planRules(prepared, level, b.missing);
   const outerKey = (level === "person" ? keys.household : keys[level]) as string;
   const key = b.fields.get(outerKey) as FieldColumn;
   const personKey = level === "person" ? (b.fields.get(keys.person as string) as FieldColumn) : undefined;
-  const problems = [...base, ...own].map((name) => (b.fields.get(name) as FieldColumn).problem);
+  const problems = [...base, ...own].filter((name) => b.fields.has(name)).map((name) => (b.fields.get(name) as FieldColumn).problem);
   const hasRows = b.options.rowColumn !== undefined;
   const bin = d.binaryKey(key.value);
 
@@ -404,6 +413,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   if (hasRows) clean.push(`SUM(${q("kh_run")}) = 1`);
   if (personKey) {
     for (const name of base) {
+      if (!b.fields.has(name)) continue;
       const column = b.fields.get(name) as FieldColumn;
       const k = groupKey(b, column);
       clean.push(`(COUNT(${column.value}) = 0 OR (COUNT(${column.value}) = COUNT(*) AND MIN(${k}) = MAX(${k})))`);

@@ -1,6 +1,9 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { KaoheError } from "../../src/internal/errors";
+import { mapColumns } from "../../src/screening/columns";
+import { planRules } from "../../src/screening/evaluate";
+import { prepareRulebook } from "../../src/screening/prepare";
 import { compileRulebookSql, safeCompileRulebookSql, SQL_DIALECTS } from "../../src/sql/index";
 import { openEngines, screenOnEngine, type EngineSlot } from "./engines";
 import { fromSql, screenJs } from "./parity";
@@ -65,7 +68,20 @@ describe("compileRulebookSql refuses what it cannot translate exactly", () => {
     expect(() => compileRulebookSql(example, { dialect: "oracle" as never, table: "t" })).toThrow(KaoheError);
   });
 
-  it("names a field whose column the header lacks", () => {
+  it("skips (and lists) the rules reading a column the header lacks, as the JavaScript screener plans them", () => {
+    const header = ["县", "乡镇", "行政村", "户编号", "监测对象类别", "风险类型", "识别纳入时间", "风险是否消除", "风险消除时间", "风险消除方式", "住房是否安全", "是否易地扶贫搬迁", "帮扶措施", "家庭人口数"];
+    const compiled = compileRulebookSql(example, { dialect: "duckdb", table: "t", header });
+    const prepared = prepareRulebook(example);
+    const mapped = mapColumns(prepared, header);
+    if (!mapped.ok) throw new Error(mapped.reason);
+    const plan = planRules(prepared, mapped.map.level, mapped.map.missing);
+    expect(compiled.skipped).toEqual(plan.skipped);
+    expect(compiled.skipped.some((s) => s.why === "columns" && s.missingColumns?.includes("人均纯收入（元）"))).toBe(true);
+    expect(compiled.rules).toEqual([...plan.village, ...plan.household, ...plan.person].map((r) => r.rule.code).sort((a, b) => example.rules.findIndex((r: { code: string }) => r.code === a) - example.rules.findIndex((r: { code: string }) => r.code === b)));
+    expect(compiled.sql.includes("人均纯收入（元）")).toBe(false);
+  });
+
+  it("names a key or unit field whose column the header lacks", () => {
     const result = safeCompileRulebookSql(example, { dialect: "duckdb", table: "t", header: ["户编号", "人编号", "县"] });
     expect(result.success).toBe(false);
     if (!result.success) expect(result.error.issues.some((i) => i.code === "missing_column" && i.path.join(".") === "fields.township.column")).toBe(true);

@@ -73,6 +73,19 @@ describe("kaohe screen --engine duckdb", () => {
     expect(bad).toContain('年龄 \\"十二\\" is not a number');
   });
 
+  it("skips the rules reading a column the file lacks, as --engine js does, and exits 3", async () => {
+    const drop = (line: string) => cells(line).filter((_, i) => i !== 10).join(",");
+    const file = join(dir, "missing-column.csv");
+    writeFileSync(file, [header, ...body].map(drop).join("\n"));
+    for (const format of ["ndjson", "csv"]) {
+      const js = await run(file, "js", join(dir, `missing-column-js.${format}`));
+      const duck = await run(file, "duckdb", join(dir, `missing-column-duckdb.${format}`));
+      expect(duck).toEqual({ ...js });
+      expect(js.code).toBe(3);
+      expect(js.stdout.join("\n")).toContain("SC02");
+    }
+  }, 60_000);
+
   it("refuses --workers with DuckDB and an unknown engine, as usage errors", async () => {
     expect((await runScreen(["--rules", RULES, examplePath("synthetic-households.csv"), "--engine", "duckdb", "--workers", "2"])).code).toBe(2);
     expect((await runScreen(["--rules", RULES, examplePath("synthetic-households.csv"), "--engine", "spark"])).code).toBe(2);

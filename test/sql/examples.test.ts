@@ -62,10 +62,14 @@ describe("example rulebooks on every engine", () => {
           compileRulebookSql(rulebook, { dialect: slot.engine.dialect, table: "t", header: data.header });
         } catch (error) {
           if (!isKaoheError(error)) throw error;
-          // Refused, never translated loosely: each issue names the rule and one of the operators docs/sql.md lists as not translated.
+          // Refused, never translated loosely: each issue names the rule and the operator (docs/sql.md lists what is not
+          // translated), or (PostgreSQL) a column name longer than its identifiers.
           for (const issue of error.issues) {
-            expect(issue.code).toBe("untranslatable_rule");
-            expect(issue.message).toMatch(/^rule \S+ .*operator "(months_between|month_year|month_number|trim)" cannot be translated to SQL exactly/);
+            if (issue.code === "invalid_identifier") expect(issue.message).toMatch(/^".+" is longer than PostgreSQL's 63-byte identifiers$/);
+            else {
+              expect(issue.code).toBe("untranslatable_rule");
+              expect(issue.message).toMatch(/^rule \S+ \(.+\): operator "[^"]+" cannot be translated to SQL exactly: /);
+            }
           }
           return;
         }

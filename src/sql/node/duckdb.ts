@@ -249,8 +249,9 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     // A row that cannot be read may belong to the household open before it, whose members are then
     // incomplete (rules reading them undecided): such a file is screened by the JavaScript engine.
     if (unread.length > 0) throw new Incomplete();
+    // Every column the file has is in columnOf; with an empty header, the others are missing (their rules skipped).
     const columnOf = Object.fromEntries(header.map.indexes.map(([field, index], i) => [field, csv ? `c${index}` : `c${i}`]));
-    const compiled = compileRulebookSql(prepared, { dialect: "duckdb", table: "kh_input", columnOf, level: header.map.level, rowColumn: "kh_line", withPosition: true });
+    const compiled = compileRulebookSql(prepared, { dialect: "duckdb", table: "kh_input", columnOf, header: [], level: header.map.level, rowColumn: "kh_line", withPosition: true });
     await connection.run(`CREATE TABLE kh_result AS ${compiled.sql}`, compiled.params as never);
     const replayed = await replay(connection, prepared, file, header, csv);
     const counts = await connection.runAndReadAll(`SELECT CAST(count(*) AS VARCHAR) FROM kh_input`);
