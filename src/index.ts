@@ -8,6 +8,9 @@
 // Errors shared by every entry point.
 export { KaoheError, isKaoheError } from "./internal/errors";
 export type { KaoheIssue, IssuePath, SafeResult } from "./internal/errors";
+export type { Lang, Bilingual } from "./internal/i18n";
+export { localizeIssue, localizeIssues } from "./model/issues";
+export type { MessageOptions } from "./model/issues";
 
 // Model: primitives.
 export {

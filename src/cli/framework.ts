@@ -80,7 +80,7 @@ async function reporting(io: CliIO, lang: Lang, file: string, action: () => Prom
 /** Reads a JSON file; a missing file or bad JSON becomes an error carrying the message to print. */
 function readJsonOrFail(io: CliIO, path: string): unknown {
   const read = readJson(io, path);
-  if (!read.ok) throw Object.assign(new Error(read.message), { cliMessage: read.message });
+  if (!read.ok) throw Object.assign(new Error(read.message.en), { cliMessage: read.message });
   return read.value;
 }
 
@@ -220,9 +220,9 @@ export async function runFrameworkCommand(io: CliIO, args: readonly string[], la
     try {
       return await action();
     } catch (error) {
-      const message = (error as { cliMessage?: string }).cliMessage;
+      const message = (error as { cliMessage?: Bilingual }).cliMessage;
       if (message === undefined) throw error;
-      io.stderr(message);
+      io.stderr(pick(chosen, message));
       return EXIT.invalid;
     }
   };

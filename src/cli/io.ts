@@ -1,35 +1,65 @@
-import { formatPath } from "../internal/errors";
-import { parseJsonText } from "../internal/json";
+import { formatPath, type KaoheIssue } from "../internal/errors";
+import { localizeIssue } from "../model/issues";
+import { EXIT, UsageError } from "./args";
+import { readJsonInput, type ReadJsonResult } from "./input";
+import { countIssues, say, type Bilingual, type Lang } from "./lang";
+
+export { EXIT, UsageError };
 
 /** What a command may do to the outside world; the entry point gives Node's, tests give their own. */
 export interface CliIO {
-  /** Reads a text file (UTF-8); throws a Node error for a missing or unreadable file. */
-  readFile(path: string): string;
+  /**
+   * Reads a file: its bytes (decoded by the CLI, which detects the encoding) or, from tests, its
+   * text. `-` is standard input. Throws a Node error for a missing or unreadable file.
+   */
+  readFile(path: string): string | Uint8Array;
   /** Writes one line to standard output. */
   stdout(line: string): void;
   /** Writes one line to standard error. */
   stderr(line: string): void;
+  /** The environment, read for `LANG`/`LC_ALL` (none: Chinese). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Exit codes: 0 success, 1 invalid input (a readable list of issues), 2 usage error. */
-export const EXIT = { ok: 0, invalid: 1, usage: 2 } as const;
-
-/** A usage mistake on the command line (unknown command or flag, missing argument): exit 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
+/** A command's view of the run: its channels and the reader's language. */
+export interface Ctx {
+  readonly io: CliIO;
+  readonly lang: Lang;
+  /** Prints a line on standard output, in the reader's language. */
+  out(text: Bilingual | string): void;
+  /** Prints a line on standard error, in the reader's language. */
+  err(text: Bilingual | string): void;
 }
 
-/** Parsed command-line arguments: positionals and `--flag value` options. */
-export interface ParsedArgs {
-  positionals: string[];
-  options: Record<string, string>;
+/** Makes a command's context. */
+export function makeCtx(io: CliIO, lang: Lang): Ctx {
+  return { io, lang, out: (text) => io.stdout(say(lang, text)), err: (text) => io.stderr(say(lang, text)) };
+}
+
+/** Reads and parses a JSON input file (see {@link readJsonInput}). */
+export function readJson(io: CliIO, path: string): ReadJsonResult {
+  return readJsonInput((p) => io.readFile(p), path);
+}
+
+/** One issue as the CLI prints it: path, message in the reader's language, code. */
+export function issueLine(lang: Lang, issue: Pick<KaoheIssue, "path" | "message" | "code" | "zh">): string {
+  return `  ${formatPath(issue.path)}: ${localizeIssue(issue, lang).message} [${issue.code}]`;
+}
+
+/** Prints every issue found in a file, one per line, for a person to act on. */
+export function reportIssues(ctx: Ctx, file: string, issues: readonly Pick<KaoheIssue, "path" | "message" | "code" | "zh">[]): void {
+  ctx.err(`${file}: ${countIssues(ctx.lang, issues.length)}`);
+  for (const issue of issues) ctx.err(issueLine(ctx.lang, issue));
 }
 
 /**
- * Splits arguments into positionals, `--name value` (or `--name=value`) options and `--name`
- * switches, refusing any flag not in `allowed` or `switches` with a {@link UsageError}.
+ * The former hand-written argument splitter, kept only for `kaohe framework` until its options
+ * are declared as a `CommandSpec` (then it parses with `util.parseArgs` like the others).
+ *
+ * @internal
+ * @deprecated Declare the command's options in a `CommandSpec` and use `runCommand`.
  */
-export function parseArgs(args: readonly string[], allowed: readonly string[], switches: readonly string[] = []): ParsedArgs {
+export function parseArgs(args: readonly string[], allowed: readonly string[], switches: readonly string[] = []): { positionals: string[]; options: Record<string, string> } {
   const positionals: string[] = [];
   const options: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
@@ -44,35 +74,10 @@ export function parseArgs(args: readonly string[], allowed: readonly string[], s
       options[name] = "true";
       continue;
     }
-    if (!allowed.includes(name)) throw new UsageError(`unknown option --${name}`);
+    if (!allowed.includes(name)) throw new UsageError({ zh: `未知选项 --${name}`, en: `unknown option --${name}` });
     const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === "") throw new UsageError(`option --${name} needs a value`);
+    if (value === undefined || value === "") throw new UsageError({ zh: `选项 --${name} 需要一个值`, en: `option --${name} needs a value` });
     options[name] = value;
   }
   return { positionals, options };
-}
-
-/** Reads and parses a JSON file, turning a missing file or bad JSON into a readable message. */
-export function readJson(io: CliIO, path: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    return { ok: false, message: `${path}: cannot read the file${code ? ` (${code})` : ""}` };
-  }
-  // Duplicate keys with different values, depth and prototype keys are refused (issue 16).
-  const parsed = parseJsonText(text);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  return { ok: false, message: `${path}: ${parsed.error.issues.map((i) => `${i.path.length > 0 ? `${formatPath(i.path)}: ` : ""}${i.message} [${i.code}]`).join("; ")}` };
-}
-
-/** Prints every issue found in a file, one per line, for a person to act on. */
-export function reportIssues(
-  io: CliIO,
-  file: string,
-  issues: readonly { readonly path: readonly (string | number)[]; readonly message: string; readonly code: string }[],
-): void {
-  io.stderr(`${file}: ${issues.length} issue${issues.length === 1 ? "" : "s"}`);
-  for (const issue of issues) io.stderr(`  ${formatPath(issue.path)}: ${issue.message} [${issue.code}]`);
 }

@@ -1,140 +1,129 @@
-import { isKaoheError, type KaoheIssue } from "../internal/errors";
-import { fromZodIssues } from "../model/issues";
-import { parseFramework } from "../model/parse";
-import { AssessmentSchema } from "../scoring/assessment";
-import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
+import { version } from "../../package.json";
+import { formatHelp, type CommandSpec } from "./args";
+import { CHECKLIST_SPEC, runChecklistCommand } from "./checklist";
+import { langFlag, runCommand, runLang, usageFailure } from "./command";
+import { EXIT, UsageError, makeCtx, type CliIO, type Ctx } from "./io";
+import { t } from "./lang";
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
-import { runScoreCommand } from "./score";
-import { CHECKLIST_USAGE, runChecklistCommand } from "./checklist";
-import { SCREEN_USAGE, runScreenCommand } from "./screen";
-import { SQL_USAGE, runSqlCommand } from "./sql";
-import { safeParseChecklist } from "../model/checklistParse";
-import { safePrepareRulebook } from "../screening/prepare";
+import { SCORE_SPEC, runScoreCommand } from "./score";
+import { SCREEN_SPEC, runScreenCommand } from "./screen";
+import { SQL_SPEC, runSqlCommand } from "./sql";
+import { VALIDATE_SPEC, runValidateCommand } from "./validate";
 import { runFrameworkCommand } from "./framework";
 
-const USAGE = [
-  "Usage: kaohe <command> [options]",
-  "",
-  "Commands:",
-  "  score <assessment.json…> [--points f] [--grades f] [--framework f] [--format table|json]",
-  "        [--missing-as-zero] [--allow-negative-total]",
-  "        score assessments (default framework: the embedded 2025 江西省 indicator system)",
-  `  ${CHECKLIST_USAGE.replace("kaohe ", "")}`,
-  "        the overdue and due-soon deliverables per unit, the weekly duty, and the rectification summary",
-  `  ${SCREEN_USAGE.replace("kaohe ", "")}`,
-  "        run a screening rulebook (逐村逐户过筛) over CSV or Excel exports; findings are not an error",
-  `  ${SQL_USAGE.replace("kaohe ", "")}`,
-  "        print the rulebook as one SQL script for the database that holds the export",
-  "  framework import|export|diff …   indicator tables in and out of Excel, and what changed (kaohe framework --help)",
-  "  validate <file> [--kind framework|assessment|checklist|rulebook]",
-  "        check a file and list every issue (the kind is guessed from its shape)",
-  `  schema <name>   print a JSON Schema (${Object.keys(jsonSchemaSources).join(", ")})`,
-  "",
-  "Exit codes: 0 success, 1 invalid input, 2 usage error.",
-];
+/** The version of kaohe, from package.json (bundled into the built CLI at build time). */
+export const KAOHE_VERSION: string = version;
 
-const VALIDATORS: Record<string, (value: unknown) => KaoheIssue[]> = {
-  framework: (value) => {
-    try {
-      parseFramework(value);
-      return [];
-    } catch (error) {
-      if (isKaoheError(error)) return [...error.issues];
-      throw error;
+const SCHEMA_SPEC: CommandSpec = {
+  name: "schema",
+  args: "<name>",
+  summary: t(`打印一个 JSON Schema：${Object.keys(jsonSchemaSources).join("、")}`, `Prints a JSON Schema: ${Object.keys(jsonSchemaSources).join(", ")}`),
+  options: {},
+  exits: [],
+  examples: ["kaohe schema assessment > assessment.schema.json"],
+};
+
+function schema(io: CliIO, args: string[]): number | Promise<number> {
+  return runCommand(SCHEMA_SPEC, args, io, (ctx, parsed) => {
+    const [name, ...extra] = parsed.positionals;
+    const source = name === undefined ? undefined : jsonSchemaSources[name];
+    if (name === undefined || source === undefined || extra.length > 0) {
+      throw new UsageError(t(`schema 需要下列名称之一：${Object.keys(jsonSchemaSources).join("、")}`, `schema needs one of: ${Object.keys(jsonSchemaSources).join(", ")}`));
     }
-  },
-  checklist: (value) => {
-    const parsed = safeParseChecklist(value);
-    return parsed.success ? [] : [...parsed.error.issues];
-  },
-  rulebook: (value) => {
-    const prepared = safePrepareRulebook(value);
-    return prepared.success ? [] : [...prepared.error.issues];
-  },
-  assessment: (value) => {
-    const parsed = AssessmentSchema.safeParse(value, { reportInput: true });
-    return parsed.success ? [] : fromZodIssues(parsed.error.issues);
-  },
+    ctx.io.stdout(JSON.stringify(buildJsonSchema(name, source), null, 2));
+    return EXIT.ok;
+  });
+}
+
+/** `kaohe framework` parses its own subcommands (import, export, diff); its help is its own. */
+const FRAMEWORK_SPEC: CommandSpec = {
+  name: "framework",
+  args: "import|export|diff …",
+  summary: t("指标体系表的导入、导出与比较（详见 kaohe framework --help 与 docs/frameworks.md）", "Indicator tables in and out of Excel, and what changed between frameworks (see kaohe framework --help and docs/frameworks.md)"),
+  options: {},
+  exits: [],
+  examples: ["kaohe framework export jiangxi2025 --out 指标体系.xlsx"],
 };
 
-/** Guesses what a file holds from its top-level keys. */
-function guessKind(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  if ("categories" in value) return "framework";
-  if ("unit" in value && "indicators" in value) return "assessment";
-  if ("tasks" in value && "issuedOn" in value) return "checklist";
-  if ("rules" in value && "fields" in value) return "rulebook";
-  return undefined;
+interface Command {
+  readonly spec: CommandSpec;
+  readonly run: (io: CliIO, args: string[]) => number | Promise<number>;
 }
 
-function validate(io: CliIO, args: string[]): number {
-  const { positionals, options } = parseArgs(args, ["kind"]);
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) throw new UsageError("validate takes one file");
-  if (options.kind !== undefined && !(options.kind in VALIDATORS)) {
-    throw new UsageError(`--kind must be one of ${Object.keys(VALIDATORS).join(", ")}`);
-  }
-  const read = readJson(io, file);
-  if (!read.ok) {
-    io.stderr(read.message);
-    return EXIT.invalid;
-  }
-  const kind = options.kind ?? guessKind(read.value);
-  const check = kind === undefined ? undefined : VALIDATORS[kind];
-  if (kind === undefined || check === undefined) {
-    io.stderr(`${file}: cannot tell what this file holds; pass --kind ${Object.keys(VALIDATORS).join("|")}`);
-    return EXIT.invalid;
-  }
-  const issues = check(read.value);
-  if (issues.length > 0) {
-    reportIssues(io, file, issues);
-    return EXIT.invalid;
-  }
-  io.stdout(`${file}: valid ${kind}`);
-  return EXIT.ok;
-}
-
-function schema(io: CliIO, args: string[]): number {
-  const { positionals } = parseArgs(args, []);
-  const name = positionals[0];
-  const source = name === undefined ? undefined : jsonSchemaSources[name];
-  if (name === undefined || source === undefined || positionals.length > 1) {
-    throw new UsageError(`schema needs one of: ${Object.keys(jsonSchemaSources).join(", ")}`);
-  }
-  io.stdout(JSON.stringify(buildJsonSchema(name, source), null, 2));
-  return EXIT.ok;
-}
-
-const COMMANDS: Record<string, (io: CliIO, args: string[]) => number | Promise<number>> = {
-  score: runScoreCommand,
-  checklist: (io, args) => runChecklistCommand(args, io),
-  screen: (io, args) => runScreenCommand(args, io),
-  sql: (io, args) => runSqlCommand(args, io),
-  framework: (io, args) => runFrameworkCommand(io, args),
-  validate,
-  schema,
+/** Every command, by name. A new command is one entry here (its spec gives parsing and help). */
+const COMMANDS: Readonly<Record<string, Command>> = {
+  score: { spec: SCORE_SPEC, run: runScoreCommand },
+  checklist: { spec: CHECKLIST_SPEC, run: (io, args) => runChecklistCommand(args, io) },
+  screen: { spec: SCREEN_SPEC, run: (io, args) => runScreenCommand(args, io) },
+  sql: { spec: SQL_SPEC, run: (io, args) => runSqlCommand(args, io) },
+  framework: { spec: FRAMEWORK_SPEC, run: (io, args) => runFrameworkCommand(io, args, runLang(args, io)) },
+  validate: { spec: VALIDATE_SPEC, run: runValidateCommand },
+  schema: { spec: SCHEMA_SPEC, run: schema },
 };
+
+/** The overview printed by `kaohe`, `kaohe --help` and `kaohe help`. */
+function overview(ctx: Ctx): string[] {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length));
+  return [
+    ctx.lang === "en" ? "Usage: kaohe <command> [options]" : "用法：kaohe <命令> [选项]",
+    "",
+    ctx.lang === "en" ? "Commands:" : "命令：",
+    ...names.map((name) => `  ${name.padEnd(width)}  ${(ctx.lang === "en" ? COMMANDS[name]?.spec.summary.en : COMMANDS[name]?.spec.summary.zh) ?? ""}`),
+    "",
+    ctx.lang === "en"
+      ? "Run `kaohe help <command>` or `kaohe <command> --help` for a command's options. --lang en|zh chooses the language (default: Chinese, English when LANG is English). kaohe --version prints the version."
+      : "运行 `kaohe help <命令>` 或 `kaohe <命令> --help` 查看各命令的选项。--lang zh|en 选择语言（默认中文，LANG 为英文时用英文）。kaohe --version 打印版本。",
+    ctx.lang === "en" ? "Exit codes: 0 done, 1 invalid input, 2 wrong command line, 130 interrupted." : "退出码：0 完成，1 输入有误，2 命令行有误，130 被中断。",
+  ];
+}
 
 /**
  * Runs the `kaohe` command line with the given arguments and resolves to the exit code. A user's
  * mistake gives a readable message (exit 1 or 2), never a stack trace.
  */
 export async function runCli(args: readonly string[], io: CliIO): Promise<number> {
-  const [command, ...rest] = args;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    for (const line of USAGE) io.stdout(line);
-    return command === undefined ? EXIT.usage : EXIT.ok;
+  const ctx = makeCtx(io, runLang(args, io));
+  const rest = [...args];
+  // Options before the command (`kaohe --lang en score …`) are the common ones.
+  while (rest[0] === "--lang" || rest[0]?.startsWith("--lang=")) rest.splice(0, rest[0] === "--lang" ? 2 : 1);
+  const [command, ...afterCommand] = rest;
+  // A --lang given before the command applies to it too.
+  const flag = rest.length < args.length ? langFlag(args) : undefined;
+  const commandArgs = flag === undefined ? afterCommand : [...afterCommand, "--lang", flag];
+  if (command === "--version" || command === "-V" || command === "-v") {
+    io.stdout(KAOHE_VERSION);
+    return EXIT.ok;
   }
-  try {
-    const run = COMMANDS[command];
-    if (!run) throw new UsageError(`unknown command "${command}"`);
-    return await run(io, rest);
-  } catch (error) {
-    if (error instanceof UsageError) {
-      io.stderr(`kaohe: ${error.message}`);
-      io.stderr("Run `kaohe --help` for usage.");
+  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
+    const topic = command === "help" ? commandArgs.find((a) => !a.startsWith("-")) : undefined;
+    if (topic !== undefined) {
+      const found = COMMANDS[topic];
+      if (!found) return usageFailure(ctx, "help", new UsageError(t(`没有 "${topic}" 这个命令`, `unknown command "${topic}"`)));
+      if (topic === "framework") return await found.run(io, ["--help", ...(ctx.lang === "en" ? ["--lang", "en"] : [])]);
+      for (const line of formatHelp(found.spec, ctx.lang)) io.stdout(line);
+      return EXIT.ok;
+    }
+    if (command === undefined) {
+      for (const line of overview(ctx)) io.stderr(line);
       return EXIT.usage;
     }
+    for (const line of overview(ctx)) io.stdout(line);
+    return EXIT.ok;
+  }
+  const found = COMMANDS[command];
+  if (!found) {
+    ctx.err(t(`kaohe：没有 "${command}" 这个命令`, `kaohe: unknown command "${command}"`));
+    ctx.err(t("运行 `kaohe --help` 查看所有命令。", "Run `kaohe --help` for the commands."));
+    return EXIT.usage;
+  }
+  try {
+    return await found.run(io, commandArgs);
+  } catch (error) {
+    if (error instanceof UsageError) return usageFailure(ctx, command, error);
     throw error;
   }
 }
+
+/** The command declarations, for the documentation tests. @internal */
+export const COMMAND_SPECS: readonly CommandSpec[] = Object.values(COMMANDS).map((c) => c.spec);

@@ -5,6 +5,7 @@ import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
 import { ScoreResultSchema } from "../scoring/result";
 import { checklistJsonSchemas } from "../checklists/schemas";
 import { screeningJsonSchemas } from "../screening/index";
+import { ScoreOutputSchema } from "./outputs";
 
 /**
  * Every JSON Schema that kaohe publishes in `schemas/`, by name. `npm run schemas` writes them;
@@ -19,6 +20,7 @@ export const jsonSchemaSources: Readonly<Record<string, z.ZodType>> = {
   grades: GradesFileSchema,
   ...checklistJsonSchemas,
   ...screeningJsonSchemas,
+  "score-output": ScoreOutputSchema,
 };
 
 /** The first line of every generated schema, naming the command that generates it. */

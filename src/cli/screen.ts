@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from "node:fs";
 import { isKaoheError } from "../internal/errors";
 import { FindingTally, type FindingSummary } from "../screening/summary";
 import { safePrepareRulebook, type PreparedRulebook } from "../screening/prepare";
@@ -7,16 +6,48 @@ import type { ScreeningCounts } from "../screening/screen";
 import { normalizeEncoding, type CsvEncoding } from "../screening/node/encoding";
 import { createEvaluatorPool, type EvaluatorPool } from "../screening/node/pool";
 import { screenFile } from "../screening/node/run";
-import { pick, type Lang } from "../internal/i18n";
-import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
+import { stringOption, type CommandSpec, type Parsed } from "./args";
+import { runCommand } from "./command";
+import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "./io";
+import { say, severityLabel, t, type Lang } from "./lang";
+import { AtomicFile, checkOutputPath, csvCell } from "./output";
 import { renderTable } from "./table";
 
-/** The usage line of `kaohe screen`. */
-export const SCREEN_USAGE =
-  "kaohe screen --rules <rulebook.json> <file.csv|file.xlsx>... [--out findings.csv|findings.ndjson] [--workers N] [--encoding auto|utf8|gbk|gb18030] [--header-row N] [--param name=value]... [--engine js|duckdb]";
-
-/** Exit code of a screening that ran but is incomplete: a rule could not run on a file (a column missing, rows of the wrong kind), or rows were not screened. */
-export const EXIT_INCOMPLETE = 3;
+/** The declaration of `kaohe screen`, from which its parsing and help are made. */
+export const SCREEN_SPEC: CommandSpec = {
+  name: "screen",
+  args: "--rules <rulebook.json> <file.csv|file.xlsx>…",
+  summary: t(
+    "用筛查规则集逐村逐户过筛 CSV 或 Excel 导出文件，列出每条问题线索，再按文件、规则、乡镇汇总；发现问题不算出错。",
+    "Screens CSV or Excel exports with a rulebook (逐村逐户过筛), lists every finding, then totals per file, rule and township; findings are not an error.",
+  ),
+  options: {
+    rules: { type: "string", value: "<rulebook.json>", help: t("筛查规则集（必填）", "the rulebook (required)") },
+    out: { type: "string", short: "o", value: "<findings.csv|findings.ndjson>", help: t("把问题线索写入文件（按扩展名用 CSV 或 NDJSON）；运行成功才替换已有文件，且不能是输入文件", "write the findings to a file (CSV or NDJSON by its extension); an existing file is replaced only when the run succeeds, and it may not be an input") },
+    "raw-csv": { type: "boolean", help: t("CSV 供程序读取时使用：不给以 = + - @ 开头的单元格加 ' 前缀", "for CSV read by programs: do not prefix cells that begin with = + - @ with '") },
+    workers: { type: "string", value: "<N>", default: "0", help: t("并行计算的工作线程数（0 为不用线程）", "worker threads evaluating rules (0: none)") },
+    encoding: { type: "string", value: "<auto|utf8|gbk|gb18030>", default: "auto", help: t("CSV 的编码；auto 时自动判断", "the CSV's encoding; auto detects it") },
+    "header-row": { type: "string", value: "<N>", help: t("表头所在行（默认自动查找）", "the row holding the header (found by default)") },
+    sheet: { type: "string", value: "<名称|序号>", help: t("Excel 工作簿中要读取的工作表（名称或从 1 起的序号）；默认第一个非空工作表", "the worksheet of a workbook to read (name or 1-based number); by default the first non-empty one") },
+    engine: { type: "string", value: "<js|duckdb>", choices: ["js", "duckdb"], default: "js", help: t("筛查引擎：js，或 duckdb（把规则集编译为 SQL，在内嵌 DuckDB 上筛查大文件，结果相同；需安装 @duckdb/node-api，见 docs/sql.md）", "the engine: js, or duckdb (the rulebook compiled to SQL on embedded DuckDB, for big files, with the same results; needs @duckdb/node-api, see docs/sql.md)") },
+    param: { type: "string", value: "<name=value>", multiple: true, help: t("本次运行覆盖规则集的一个参数（如 --param incomeLine=7600），按其声明的类型检查；可多次给出", "override a rulebook parameter for this run (e.g. --param incomeLine=7600), checked against its declared type; may be repeated") },
+  },
+  exits: [
+    [EXIT.invalid, t("规则集有误、文件无法读取或没有读完；汇总会写明哪些文件没有筛查", "an invalid rulebook, or a file unreadable or not read to its end; the summary names the files not screened")],
+    [3, t("筛查运行了但不完整：有规则因文件缺列（或没有适用的文件）未能运行，或有行未能筛查；汇总末尾的「不完整」逐条列出", "the screening ran but is incomplete: a rule could not run (a column missing, or no file of its kind), or rows were not screened; the INCOMPLETE lines at the end list each")],
+  ],
+  examples: [
+    "kaohe screen --rules examples/screening/rulebook.json examples/screening/synthetic-households.csv",
+    "kaohe screen --rules examples/screening/rulebook.json examples/screening/synthetic-households.csv --out findings.csv",
+    "kaohe screen --rules examples/screening/rulebook.json examples/screening/synthetic-households.csv --param incomeLine=7600",
+  ],
+  notes: [
+    t(
+      "写给人看的 CSV（带 BOM，Excel、WPS 可直接打开）中，以 =、+、-、@、制表符或回车开头且不是普通数字的单元格前加 '，防止被当作公式执行（OWASP CSV 注入防护）；供程序读取时加 --raw-csv。NDJSON 始终保持原样。",
+      "CSV written for people (with a BOM, for Excel and WPS) gets a leading ' on a cell that begins with =, +, -, @, tab or carriage return and is not a plain number, so that it is never run as a formula (OWASP CSV injection guidance); pass --raw-csv for programs. NDJSON is always raw.",
+    ),
+  ],
+};
 
 /**
  * What `kaohe screen` may use beyond {@link CliIO}. Both are optional: without `progress`, a
@@ -29,6 +60,9 @@ export interface ScreenCliIO extends CliIO {
   now?(): number;
 }
 
+/** Exit code of a screening that ran but is incomplete: a rule could not run on a file (a column missing, rows of the wrong kind), or rows were not screened. */
+export const EXIT_INCOMPLETE = 3;
+
 const MAX_WORKERS = 64;
 /** Rejected rows shown on standard error when the findings go to --out. */
 const SHOWN_REJECTIONS = 20;
@@ -36,7 +70,9 @@ const SHOWN_REJECTIONS = 20;
 function positiveInt(name: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`--${name} must be a whole number from ${min} to ${max} (got "${text}")`);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new UsageError(t(`--${name} 必须是 ${min} 到 ${max} 的整数（收到 "${text}"）`, `--${name} must be a whole number from ${min} to ${max} (got "${text}")`));
+  }
   return value;
 }
 
@@ -46,52 +82,42 @@ function ttyProgress(): ((text: string | undefined) => void) | undefined {
   return (text) => process.stderr.write(text === undefined ? "\r\u001b[K" : `\r\u001b[K${text}`);
 }
 
-/** Writes lines to a file, waiting when the stream's buffer is full (bounded memory). */
-class LineWriter {
-  private readonly stream: WriteStream;
-  private failure: Error | undefined;
-  constructor(path: string) {
-    this.stream = createWriteStream(path);
-    this.stream.on("error", (error) => {
-      this.failure = error;
-    });
-  }
-  async write(text: string): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (!this.stream.write(text)) await new Promise<void>((resolve) => this.stream.once("drain", resolve));
-  }
-  async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) => this.stream.end((error?: Error | null) => (error ? reject(error) : resolve())));
-    if (this.failure) throw this.failure;
-  }
-}
-
 const CSV_COLUMNS = ["kind", "code", "title", "severity", "subject", "recordId", "householdId", "county", "township", "village", "message", "values", "file", "row"];
+/** The findings CSV's column headers for people, in Chinese (the default) and English. */
+const CSV_HEADINGS: Readonly<Record<Lang, readonly string[]>> = {
+  zh: ["类型", "规则编号", "规则名称", "严重程度", "对象", "记录编号", "户编号", "县", "乡镇", "村", "说明", "取值", "文件", "行号"],
+  en: CSV_COLUMNS,
+};
+const KIND_LABEL: Readonly<Record<string, { zh: string; en: string }>> = {
+  finding: t("问题线索", "finding"),
+  rule_failed: t("规则未判定", "rule_failed"),
+  rejected: t("无法读取的行", "rejected"),
+  data_quality: t("数据质量问题", "data_quality"),
+};
 
-function csvCell(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
-
-/** One output line per finding or rejected row, as NDJSON or CSV. */
-function formatItem(item: ScreeningItem, format: "csv" | "ndjson"): string {
+/** One output line per finding or rejected row, as NDJSON (raw) or CSV (for people, in a language). */
+function formatItem(item: ScreeningItem, format: "csv" | "ndjson", lang: Lang, neutralise: boolean): string {
   if (format === "ndjson") return `${JSON.stringify(item)}\n`;
+  // CSV for people speaks the reader's language; --raw-csv (for programs) keeps the codes.
+  const kind = !neutralise || lang === "en" ? item.kind : (KIND_LABEL[item.kind]?.zh ?? item.kind);
+  const severity = (value: string) => (neutralise ? severityLabel(lang, value) : value);
   const cells =
     item.kind === "rejected"
-      ? ["rejected", item.code, "", "", "", "", "", "", "", "", item.reason, "", item.file ?? "", String(item.row)]
+      ? [kind, item.code, "", "", "", "", "", "", "", "", item.reason, "", item.file ?? "", String(item.row)]
       : item.kind === "data_quality"
-        ? ["data_quality", item.code, item.column, "", item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.zh, JSON.stringify({ [item.field]: item.value }), item.file ?? "", String(item.row)]
-        : [item.kind, item.code, item.title, item.severity, item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
-  return `${cells.map(csvCell).join(",")}\n`;
+        ? [kind, item.code, item.column, "", item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, lang === "en" ? item.reason : item.zh, JSON.stringify({ [item.field]: item.value }), item.file ?? "", String(item.row)]
+        : [kind, item.code, item.title, severity(item.severity), item.subject, item.recordId, item.householdId ?? "", item.unit.county, item.unit.township, item.unit.village, item.message, JSON.stringify(item.values), item.file ?? "", String(item.row)];
+  return `${cells.map((c) => csvCell(c, neutralise)).join(",")}\n`;
 }
 
 /** One line per finding or rejected row on standard output, when there is no --out. */
-function showItem(item: ScreeningItem): string {
+function showItem(item: ScreeningItem, lang: Lang): string {
   const where = `${item.file ?? ""}:${item.row}`;
-  if (item.kind === "rejected") return `${where}  rejected  ${item.reason} [${item.code}]`;
+  if (item.kind === "rejected") return `${where}  ${lang === "en" ? "rejected" : "无法读取"}  ${item.reason} [${item.code}]`;
   const unit = `${item.unit.county}/${item.unit.township}/${item.unit.village}`;
-  if (item.kind === "data_quality") return `${where}  数据质量 ${item.code}  ${unit}  ${item.recordId}  ${item.zh}`;
-  const kind = item.kind === "rule_failed" ? "  (rule failed)" : "";
-  return `${where}  ${item.code} ${item.severity}  ${unit}  ${item.recordId}  ${item.message}${kind}`;
+  if (item.kind === "data_quality") return `${where}  ${lang === "en" ? "data quality" : "数据质量"} ${item.code}  ${unit}  ${item.recordId}  ${lang === "en" ? item.reason : item.zh}`;
+  const kind = item.kind === "rule_failed" ? (lang === "en" ? "  (rule failed)" : "  （规则未判定）") : "";
+  return `${where}  ${item.code} ${severityLabel(lang, item.severity)}  ${unit}  ${item.recordId}  ${item.message}${kind}`;
 }
 
 /**
@@ -115,93 +141,95 @@ function showItem(item: ScreeningItem): string {
  * @returns The exit code: 0 when it ran (findings are not an error), 1 for an invalid rulebook or an unreadable file, 2 for a usage error, 3 when it ran but is incomplete (a rule could not run on a file, or rows were not screened).
  */
 export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise<number> {
-  let options: Record<string, string>;
-  let files: string[];
-  let workers: number;
-  let headerRow: number | undefined;
-  let encoding: CsvEncoding = "auto";
-  let out: { path: string; format: "csv" | "ndjson" } | undefined;
-  const parameters: Record<string, string> = {};
-  try {
-    // --param may be given several times; parseArgs keeps one value per option.
-    const rest: string[] = [];
-    for (let i = 0; i < args.length; i++) {
-      const arg = args[i] as string;
-      if (arg !== "--param" && !arg.startsWith("--param=")) {
-        rest.push(arg);
-        continue;
-      }
-      const text = arg === "--param" ? args[++i] : arg.slice("--param=".length);
-      const eq = text === undefined ? -1 : text.indexOf("=");
-      if (text === undefined || eq <= 0) throw new UsageError(`--param needs name=value, e.g. --param incomeLine=7600 (got ${text === undefined ? "nothing" : `"${text}"`})`);
-      parameters[text.slice(0, eq)] = text.slice(eq + 1);
-    }
-    const parsed = parseArgs(rest, ["rules", "out", "workers", "encoding", "header-row", "engine"]);
-    options = parsed.options;
-    files = parsed.positionals;
-    if (options.rules === undefined) throw new UsageError("--rules <rulebook.json> is required");
-    if (files.length === 0) throw new UsageError("give at least one CSV or XLSX file to screen");
-    workers = positiveInt("workers", options.workers, 0, MAX_WORKERS) ?? 0;
-    // --engine duckdb (issue 11): the compiled rulebook on embedded DuckDB, see src/sql/node/duckdb.ts.
-    if (options.engine !== undefined && options.engine !== "js" && options.engine !== "duckdb") throw new UsageError(`--engine must be js or duckdb (got "${options.engine}")`);
-    if (options.engine === "duckdb" && options.workers !== undefined) throw new UsageError("--workers is for the js engine; DuckDB uses its own threads");
-    headerRow = positiveInt("header-row", options["header-row"], 1, 1_000_000);
-    if (options.encoding !== undefined) {
-      const normalized = normalizeEncoding(options.encoding);
-      if (!normalized) throw new UsageError(`--encoding must be auto, utf8, gbk or gb18030 (got "${options.encoding}")`);
-      encoding = normalized;
-    }
-    if (options.out !== undefined) {
-      const format = /\.csv$/i.test(options.out) ? "csv" : /\.(ndjson|jsonl)$/i.test(options.out) ? "ndjson" : undefined;
-      if (!format) throw new UsageError(`--out must end in .csv or .ndjson (got "${options.out}")`);
-      out = { path: options.out, format };
-    }
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`kaohe screen: ${error.message}`);
-    io.stderr(`usage: ${SCREEN_USAGE}`);
-    return EXIT.usage;
-  }
+  return await runCommand(SCREEN_SPEC, args, io, (ctx, parsed) => screen(ctx, parsed, io));
+}
 
-  const rulesPath = options.rules as string;
+async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number> {
+  const files = parsed.positionals;
+  const rulesPath = stringOption(parsed, "rules");
+  if (rulesPath === undefined) throw new UsageError(t("需要 --rules <规则集.json>", "--rules <rulebook.json> is required"));
+  if (files.length === 0) throw new UsageError(t("至少给出一个要筛查的 CSV 或 XLSX 文件", "give at least one CSV or XLSX file to screen"));
+  const workers = positiveInt("workers", stringOption(parsed, "workers"), 0, MAX_WORKERS) ?? 0;
+  // --engine duckdb (issue 11): the compiled rulebook on embedded DuckDB, see src/sql/node/duckdb.ts.
+  const engine = stringOption(parsed, "engine") === "duckdb" ? "duckdb" : "js";
+  if (engine === "duckdb" && stringOption(parsed, "workers") !== undefined) throw new UsageError(t("--workers 只用于 js 引擎；DuckDB 有自己的线程", "--workers is for the js engine; DuckDB uses its own threads"));
+  const headerRow = positiveInt("header-row", stringOption(parsed, "header-row"), 1, 1_000_000);
+  let encoding: CsvEncoding = "auto";
+  const encodingText = stringOption(parsed, "encoding");
+  if (encodingText !== undefined) {
+    const normalized = normalizeEncoding(encodingText);
+    if (!normalized) throw new UsageError(t(`--encoding 只能是 auto、utf8、gbk 或 gb18030（收到 "${encodingText}"）`, `--encoding must be auto, utf8, gbk or gb18030 (got "${encodingText}")`));
+    encoding = normalized;
+  }
+  let out: RunSettings["out"];
+  const outPath = stringOption(parsed, "out");
+  if (outPath !== undefined) {
+    const format = /\.csv$/i.test(outPath) ? "csv" : /\.(ndjson|jsonl)$/i.test(outPath) ? "ndjson" : undefined;
+    if (!format) throw new UsageError(t(`--out 的文件名必须以 .csv 或 .ndjson 结尾（收到 "${outPath}"）`, `--out must end in .csv or .ndjson (got "${outPath}")`));
+    // Before anything is read or opened: an output that is an input, or in a missing folder, is refused.
+    const problem = checkOutputPath(outPath, [rulesPath, ...files]);
+    if (problem) {
+      ctx.err(problem);
+      return EXIT.invalid;
+    }
+    out = { path: outPath, format };
+  }
+  const sheetText = stringOption(parsed, "sheet");
+  const sheet = sheetText === undefined ? undefined : /^\d+$/.test(sheetText) ? Number(sheetText) : sheetText;
+  const parameters: Record<string, string> = {};
+  const params = parsed.values.param;
+  for (const text of Array.isArray(params) ? params : typeof params === "string" ? [params] : []) {
+    const eq = text.indexOf("=");
+    if (eq <= 0) throw new UsageError(t(`--param 需要 名称=值，例如 --param incomeLine=7600（收到 "${text}"）`, `--param needs name=value, e.g. --param incomeLine=7600 (got "${text}")`));
+    parameters[text.slice(0, eq)] = text.slice(eq + 1);
+  }
   const json = readJson(io, rulesPath);
   if (!json.ok) {
-    io.stderr(json.message);
+    ctx.err(json.message);
     return EXIT.invalid;
   }
   const prepared = safePrepareRulebook(json.value, { parameters });
   if (!prepared.success) {
-    reportIssues(io, rulesPath, prepared.error.issues);
+    reportIssues(ctx, rulesPath, prepared.error.issues);
     return EXIT.invalid;
   }
-  return screenFiles(prepared.data, json.value, files, { workers, headerRow, encoding, out, engine: options.engine === "duckdb" ? "duckdb" : "js" }, io);
+  return screenFiles(ctx, prepared.data, json.value, files, { workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true, engine }, io);
 }
 
 interface RunSettings {
   workers: number;
   headerRow: number | undefined;
+  sheet: string | number | undefined;
   encoding: CsvEncoding;
   out: { path: string; format: "csv" | "ndjson" } | undefined;
+  neutralise: boolean;
   engine: "js" | "duckdb";
 }
 
-async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files: string[], settings: RunSettings, io: ScreenCliIO): Promise<number> {
+interface FileOutcome {
+  file: string;
+  counts?: ScreeningCounts;
+  error?: string;
+}
+
+async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unknown, files: string[], settings: RunSettings, io: ScreenCliIO): Promise<number> {
   const { out } = settings;
+  const { lang } = ctx;
   const progress = io.progress ?? ttyProgress();
   const now = io.now ?? (() => performance.now());
   const started = now();
   const tally = new FindingTally({ rules: prepared.rulebook.rules });
-  const perFile: { file: string; counts?: ScreeningCounts; error?: string }[] = [];
-  let writer: LineWriter | undefined;
+  const perFile: FileOutcome[] = [];
+  let writer: AtomicFile | undefined;
   let pool: EvaluatorPool | undefined;
   let rejectionsShown = 0;
   let rejections = 0;
   let rowsBefore = 0;
-  let exit: number = EXIT.ok;
+  let completed = false;
   try {
     if (out) {
-      writer = new LineWriter(out.path);
-      if (out.format === "csv") await writer.write(`\uFEFF${CSV_COLUMNS.join(",")}\n`);
+      writer = new AtomicFile(out.path);
+      if (out.format === "csv") await writer.write(`\uFEFF${(settings.neutralise ? CSV_HEADINGS[lang] : CSV_COLUMNS).join(",")}\n`);
     }
     if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.overrides });
     const screen = settings.engine === "duckdb" ? (await import("../sql/node/duckdb")).screenFileDuckdb : screenFile;
@@ -209,6 +237,7 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
       const result = await screen(prepared, file, {
         encoding: settings.encoding,
         ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
+        ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }),
         ...(pool ? { pool } : {}),
         onItems: async (items) => {
           for (const item of items) {
@@ -219,61 +248,77 @@ async function screenFiles(prepared: PreparedRulebook, rulebook: unknown, files:
                 io.stderr(`${item.file ?? file}:${item.row}: ${item.reason} [${item.code}]`);
               }
             } else tally.add(item);
-            if (writer && out) await writer.write(formatItem(item, out.format));
-            else io.stdout(showItem(item));
+            if (writer && out) await writer.write(formatItem(item, out.format, lang, settings.neutralise));
+            else io.stdout(showItem(item, lang));
           }
         },
         onProgress: (rowsRead) => {
           if (!progress) return;
           const seconds = (now() - started) / 1000;
           const rows = rowsBefore + rowsRead;
-          progress(`${file}: ${rows.toLocaleString("en-US")} rows, ${Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US")} rows/s, ${seconds.toFixed(1)} s`);
+          const rate = Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US");
+          progress(lang === "en" ? `${file}: ${rows.toLocaleString("en-US")} rows, ${rate} rows/s, ${seconds.toFixed(1)} s` : `${file}：已读 ${rows.toLocaleString("en-US")} 行，每秒 ${rate} 行，${seconds.toFixed(1)} 秒`);
         },
       });
       progress?.(undefined);
-      if (!result.ok) {
-        io.stderr(`${file}: ${result.reason}`);
-        exit = EXIT.invalid;
-      } else {
+      if (!result.ok) io.stderr(`${file}: ${lang === "en" || result.zh === undefined ? result.reason : result.zh}`);
+      else {
+        const sheetRead = result.reading?.sheet;
+        if (sheetRead) {
+          const passed = sheetRead.passed.length > 0 ? t(`（跳过了 ${sheetRead.passed.join("、")}）`, ` (passed over ${sheetRead.passed.join(", ")})`) : t("", "");
+          ctx.err(t(`${file}：读取工作表「${sheetRead.name}」（第 ${sheetRead.number} 个）${passed.zh}`, `${file}: read the sheet "${sheetRead.name}" (number ${sheetRead.number})${passed.en}`));
+        }
         for (const failure of result.workerFailures) {
           const [first, last] = failure.rows;
-          io.stderr(
-            pick(langOf(io), {
-              en: `${file}: a worker stopped while screening rows ${first}-${last} (${failure.reason}); screened again, ${failure.notScreened} records not screened`,
-              zh: `${file}：工作线程在筛查第 ${first}-${last} 行时退出（${failure.reason}）；已重新筛查，${failure.notScreened} 条记录未能筛查`,
-            }),
+          ctx.err(
+            t(
+              `${file}：工作线程在筛查第 ${first}-${last} 行时退出（${failure.reason}）；已重新筛查，${failure.notScreened} 条记录未能筛查`,
+              `${file}: a worker stopped while screening rows ${first}-${last} (${failure.reason}); screened again, ${failure.notScreened} records not screened`,
+            ),
           );
         }
       }
       if (result.counts) rowsBefore += result.counts.rowsRead;
       perFile.push(result.ok ? { file, counts: result.counts } : { file, error: result.reason, ...(result.counts ? { counts: result.counts } : {}) });
     }
+    completed = true;
   } catch (error) {
     if (isKaoheError(error)) {
-      reportIssues(io, "screening", error.issues);
+      reportIssues(ctx, "screening", error.issues);
       return EXIT.invalid;
     }
     const code = (error as { code?: unknown }).code;
-    io.stderr(`kaohe screen: ${out ? `${out.path}: ` : ""}${typeof code === "string" ? `cannot write (${code})` : (error as Error).message}`);
+    const detail = typeof code === "string" ? code : (error as Error).message;
+    ctx.err(out ? t(`kaohe screen：${out.path}：无法写入（${detail}），原有文件未改动`, `kaohe screen: ${out.path}: cannot write (${detail}); the previous file is unchanged`) : `kaohe screen: ${detail}`);
     return EXIT.invalid;
   } finally {
     await pool?.close();
-    if (writer) await writer.close().catch(() => undefined);
+    if (writer && !completed) await writer.abort();
   }
-  if (out && rejections > rejectionsShown) io.stderr(`… ${rejections - rejectionsShown} more rejected rows in ${out.path}`);
-  for (const line of summaryLines(perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
-  const { lines: incomplete, complete } = incompleteLines(perFile, prepared, langOf(io));
+  const failed = perFile.filter((f) => f.error !== undefined);
+  // A run in which a file could not be screened is not a clean run: the old output stays, exit 1.
+  if (writer) {
+    if (failed.length > 0) await writer.abort();
+    else await writer.commit();
+  }
+  if (out && rejections > rejectionsShown) ctx.err(t(`…… 另有 ${rejections - rejectionsShown} 行无法读取，见 ${out.path}`, `… ${rejections - rejectionsShown} more rejected rows in ${out.path}`));
+  for (const line of summaryLines(lang, perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
+  if (failed.length > 0) {
+    ctx.err(
+      t(
+        `筛查未完成：${failed.length} 个文件没有筛查（${failed.map((f) => f.file).join("、")}），以上汇总不含这些文件${out ? `；${out.path} 未写入` : ""}`,
+        `screening incomplete: ${failed.length} file(s) not screened (${failed.map((f) => f.file).join(", ")}); the totals above leave them out${out ? `; ${out.path} was not written` : ""}`,
+      ),
+    );
+    return EXIT.invalid;
+  }
+  const { lines: incomplete, complete } = incompleteLines(perFile, prepared, lang);
   for (const line of incomplete) io.stdout(line);
-  return exit === EXIT.ok && !complete ? EXIT_INCOMPLETE : exit;
-}
-
-/** The language of the CLI's messages, once the CLI wires it into its IO (Chinese by default). */
-function langOf(io: ScreenCliIO): Lang | undefined {
-  return (io as { lang?: Lang }).lang;
+  return complete ? EXIT.ok : EXIT_INCOMPLETE;
 }
 
 /** The parameters overridden for this run, and the rules that could not run, by file, named with their title and why: printed last, where a reader looks. */
-function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCounts }[], prepared: PreparedRulebook, lang: Lang | undefined): { lines: string[]; complete: boolean } {
+function incompleteLines(perFile: readonly FileOutcome[], prepared: PreparedRulebook, lang: Lang): { lines: string[]; complete: boolean } {
   const lines: string[] = [];
   let complete = true;
   const overrides = Object.entries(prepared.overrides);
@@ -285,10 +330,10 @@ function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCou
           return zh ? `${name}=${String(value)}（${declared?.title ?? name}；默认 ${String(declared?.value)}）` : `${name}=${String(value)} (${declared?.title ?? name}; default ${String(declared?.value)})`;
         })
         .join(zh ? "，" : ", ");
-    lines.push(pick(lang, { en: `parameters for this run: ${list(false)}`, zh: `本次参数：${list(true)}` }));
+    lines.push(say(lang, t(`本次参数：${list(true)}`, `parameters for this run: ${list(false)}`)));
   }
   const titles = new Map(prepared.rulebook.rules.map((rule) => [rule.code, rule.title]));
-  const show = (skipped: SkippedRule) => `  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${pick(lang, { en: skipped.reason, zh: skipped.zh })}`;
+  const show = (skipped: SkippedRule) => `  ${skipped.code} ${titles.get(skipped.code) ?? ""}: ${lang === "en" ? skipped.reason : skipped.zh}`;
   // A rule skipped for the kind of rows is incomplete only if no file of the run could run it.
   const ran = new Set<string>();
   for (const { counts } of perFile) {
@@ -302,57 +347,64 @@ function incompleteLines(perFile: readonly { file: string; counts?: ScreeningCou
     const columns = counts.skipped.filter((s) => s.why === "columns");
     if (columns.length > 0) {
       complete = false;
-      lines.push(pick(lang, { en: `INCOMPLETE ${file}: ${columns.length} rule${columns.length > 1 ? "s" : ""} could not run:`, zh: `不完整 ${file}：${columns.length} 条规则未能运行：` }));
+      lines.push(say(lang, t(`不完整 ${file}：${columns.length} 条规则未能运行：`, `INCOMPLETE ${file}: ${columns.length} rule${columns.length > 1 ? "s" : ""} could not run:`)));
       lines.push(...columns.map(show));
     }
     for (const skipped of counts.skipped) if (skipped.why === "level" && !ran.has(skipped.code) && !notRun.has(skipped.code)) notRun.set(skipped.code, skipped);
     if (counts.notScreened > 0) {
       complete = false;
-      lines.push(pick(lang, { en: `INCOMPLETE ${file}: ${counts.notScreened} rows not screened (their worker stopped twice)`, zh: `不完整 ${file}：${counts.notScreened} 行未能筛查（其工作线程两次退出）` }));
+      lines.push(say(lang, t(`不完整 ${file}：${counts.notScreened} 行未能筛查（其工作线程两次退出）`, `INCOMPLETE ${file}: ${counts.notScreened} rows not screened (their worker stopped twice)`)));
     }
   }
   if (notRun.size > 0) {
     complete = false;
-    lines.push(pick(lang, { en: `INCOMPLETE: ${notRun.size} rule${notRun.size > 1 ? "s" : ""} ran on no file of this run:`, zh: `不完整：${notRun.size} 条规则在本次的任何文件上都没有运行：` }));
+    lines.push(say(lang, t(`不完整：${notRun.size} 条规则在本次的任何文件上都没有运行：`, `INCOMPLETE: ${notRun.size} rule${notRun.size > 1 ? "s" : ""} ran on no file of this run:`)));
     lines.push(...[...notRun.values()].map(show));
   }
   return { lines, complete };
 }
 
-function summaryLines(perFile: readonly { file: string; counts?: ScreeningCounts; error?: string }[], summary: FindingSummary, seconds: number): string[] {
+function summaryLines(lang: Lang, perFile: readonly FileOutcome[], summary: FindingSummary, seconds: number): string[] {
   const n = (value: number) => value.toLocaleString("en-US");
+  const h = (zh: string, en: string) => (lang === "en" ? en : zh);
   const lines: string[] = [""];
   lines.push(
     ...renderTable(
-      [{ heading: "file" }, { heading: "rows" }, { heading: "read", align: "right" }, { heading: "screened", align: "right" }, { heading: "rejected", align: "right" }, { heading: "note" }],
+      [{ heading: h("文件", "file") }, { heading: h("对象", "rows") }, { heading: h("读取", "read"), align: "right" }, { heading: h("筛查", "screened"), align: "right" }, { heading: h("无法读取", "rejected"), align: "right" }, { heading: h("备注", "note") }],
       perFile.map(({ file, counts, error }) => [
         file,
         counts ? `${counts.level}` : "",
         counts ? n(counts.rowsRead) : "",
         counts ? n(counts.rowsScreened) : "",
         counts ? n(counts.rowsRejected) : "",
-        error ?? (counts && counts.skipped.length > 0 ? `not run: ${counts.skipped.map((s) => s.code).join(", ")}` : ""),
+        error !== undefined ? h(`未筛查：${error}`, `NOT SCREENED: ${error}`) : counts && counts.skipped.length > 0 ? h(`未运行：${counts.skipped.map((s) => s.code).join("、")}`, `not run: ${counts.skipped.map((s) => s.code).join(", ")}`) : "",
       ]),
     ),
   );
   lines.push("");
   lines.push(
     ...renderTable(
-      [{ heading: "rule" }, { heading: "severity" }, { heading: "title" }, { heading: "findings", align: "right" }, { heading: "failed", align: "right" }],
-      summary.byRule.map((rule) => [rule.code, rule.severity, rule.title, n(rule.findings), n(rule.ruleFailures)]),
+      [{ heading: h("规则", "rule") }, { heading: h("严重程度", "severity") }, { heading: h("名称", "title") }, { heading: h("问题线索", "findings"), align: "right" }, { heading: h("未判定", "failed"), align: "right" }],
+      summary.byRule.map((rule) => [rule.code, severityLabel(lang, rule.severity), rule.title, n(rule.findings), n(rule.ruleFailures)]),
     ),
   );
   lines.push("");
   lines.push(
     ...renderTable(
-      [{ heading: "县" }, { heading: "乡" }, { heading: "findings", align: "right" }, { heading: "failed", align: "right" }],
-      summary.byTownship.map((t) => [t.county, t.township, n(t.findings), n(t.ruleFailures)]),
+      [{ heading: "县" }, { heading: "乡" }, { heading: h("问题线索", "findings"), align: "right" }, { heading: h("未判定", "failed"), align: "right" }],
+      summary.byTownship.map((tw) => [tw.county, tw.township, n(tw.findings), n(tw.ruleFailures)]),
     ),
   );
   const read = perFile.reduce((sum, f) => sum + (f.counts?.rowsRead ?? 0), 0);
   const rejected = perFile.reduce((sum, f) => sum + (f.counts?.rowsRejected ?? 0), 0);
+  const notScreened = perFile.filter((f) => f.error !== undefined).length;
   lines.push("");
-  if (summary.dataQuality > 0) lines.push(`${n(summary.dataQuality)} data-quality findings (数据质量问题)`);
-  lines.push(`${n(read)} rows read, ${n(read - rejected)} screened, ${n(rejected)} rejected; ${n(summary.findings)} findings, ${n(summary.ruleFailures)} rules undecided; ${seconds.toFixed(1)} s`);
+  if (summary.dataQuality > 0) lines.push(h(`数据质量问题 ${n(summary.dataQuality)} 条`, `${n(summary.dataQuality)} data-quality findings (数据质量问题)`));
+  lines.push(
+    h(
+      `读取 ${n(read)} 行，筛查 ${n(read - rejected)} 行，无法读取 ${n(rejected)} 行；问题线索 ${n(summary.findings)} 条，未判定 ${n(summary.ruleFailures)} 条；${seconds.toFixed(1)} 秒${notScreened > 0 ? `；${notScreened} 个文件未筛查` : ""}`,
+      `${n(read)} rows read, ${n(read - rejected)} screened, ${n(rejected)} rejected; ${n(summary.findings)} findings, ${n(summary.ruleFailures)} rules undecided; ${seconds.toFixed(1)} s${notScreened > 0 ? `; ${notScreened} file(s) NOT screened` : ""}`,
+    ),
+  );
   return lines;
 }

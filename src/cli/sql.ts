@@ -1,27 +1,32 @@
 import { isKaoheError } from "../internal/errors";
-import { pick, type Bilingual, type Lang } from "../internal/i18n";
 import { safePrepareRulebook } from "../screening/prepare";
 import { SUBJECTS, type Subject } from "../screening/schema";
 import { safeCompileRulebookSql } from "../sql/compile";
 import { SQL_DIALECTS, type SqlDialect } from "../sql/dialect";
 import { sqlScript } from "../sql/script";
-import { EXIT, UsageError, parseArgs, readJson, reportIssues, type CliIO } from "./io";
+import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "./io";
 
-/** The usage line of `kaohe sql`. */
-export const SQL_USAGE = "kaohe sql --rules <rulebook.json> --dialect postgres|mysql|duckdb [--table persons] [--level person|household|village] [--row-column name] [--format sql|json]";
+import type { CommandSpec, Parsed } from "./args";
+import { stringOption } from "./args";
+import { runCommand } from "./command";
+import { t } from "./lang";
 
-/** What `kaohe sql` may use beyond {@link CliIO}: the language of its messages (Chinese by default). */
-export interface SqlCliIO extends CliIO {
-  readonly lang?: Lang;
-}
-
-const TEXT = {
-  dialect: { zh: "--dialect 须为 postgres、mysql 或 duckdb", en: "--dialect must be postgres, mysql or duckdb" },
-  rules: { zh: "须给出 --rules <规则集.json>", en: "--rules <rulebook.json> is required" },
-  format: { zh: "--format 须为 sql 或 json", en: "--format must be sql or json" },
-  level: { zh: "--level 须为 person、household 或 village", en: "--level must be person, household or village" },
-  positional: { zh: "kaohe sql 不读数据文件：它输出在数据库中运行的脚本", en: "kaohe sql reads no data file: it prints a script to run in the database" },
-} satisfies Record<string, Bilingual>;
+/** The declaration of `kaohe sql`, from which its parsing and help are made. */
+export const SQL_SPEC: CommandSpec = {
+  name: "sql",
+  args: "--rules <rulebook.json> --dialect <postgres|mysql|duckdb>",
+  summary: t("把筛查规则集编译为一条 SQL，输出可在存放导出数据的数据库中运行的脚本（见 docs/sql.md）", "Prints the rulebook as one SQL script for the database that holds the export (see docs/sql.md)"),
+  options: {
+    rules: { type: "string", value: "<rulebook.json>", help: t("筛查规则集（必填）", "the rulebook (required)") },
+    dialect: { type: "string", value: "<postgres|mysql|duckdb>", choices: SQL_DIALECTS, help: t("SQL 方言（必填）", "the SQL dialect (required)") },
+    table: { type: "string", value: "<name|schema.name>", default: "persons", help: t("存放导出数据的表：每个导出列一个文本列", "the table holding the export, one text column per exported column") },
+    level: { type: "string", value: "<person|household|village>", choices: SUBJECTS, help: t("每行是什么（默认按表头判断）", "what one row holds (by default from the key columns)") },
+    "row-column": { type: "string", value: "<name>", help: t("存放行号的列：结果带行号并按文件顺序排列", "a column of row numbers: results carry rows, in file order") },
+    format: { type: "string", value: "<sql|json>", choices: ["sql", "json"], default: "sql", help: t("sql 输出脚本，json 输出查询与绑定参数", "sql prints the script, json the query and its bound parameters") },
+  },
+  exits: [[1, t("规则集有误，或有规则无法精确翻译为 SQL（指明规则和运算符）", "an invalid rulebook, or a rule that cannot be translated to SQL exactly (naming the rule and the operator)")]],
+  examples: ["kaohe sql --rules examples/screening/rulebook.json --dialect postgres --table persons"],
+};
 
 /**
  * Runs `kaohe sql`: compiles a rulebook to one query and prints it as a script that the database's
@@ -30,35 +35,27 @@ const TEXT = {
  * column per exported column, named as in the file's header.
  *
  * @param args - The arguments after `sql`.
- * @param io - Output channels, the file reader and the language.
+ * @param io - Output channels and the file reader.
  * @returns 0 when the script was printed, 1 for an invalid or untranslatable rulebook, 2 for a usage error.
  */
-export function runSqlCommand(args: string[], io: SqlCliIO): number {
-  const lang = io.lang ?? "zh";
-  let options: Record<string, string>;
-  try {
-    const parsed = parseArgs(args, ["rules", "dialect", "table", "format", "level", "row-column"]);
-    options = parsed.options;
-    if (parsed.positionals.length > 0) throw new UsageError(pick(lang, TEXT.positional));
-    if (options.rules === undefined) throw new UsageError(pick(lang, TEXT.rules));
-    if (!(SQL_DIALECTS as readonly string[]).includes(options.dialect ?? "")) throw new UsageError(`${pick(lang, TEXT.dialect)} (${options.dialect ?? "—"})`);
-    if (options.format !== undefined && options.format !== "sql" && options.format !== "json") throw new UsageError(`${pick(lang, TEXT.format)} (${options.format})`);
-    if (options.level !== undefined && !(SUBJECTS as readonly string[]).includes(options.level)) throw new UsageError(`${pick(lang, TEXT.level)} (${options.level})`);
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    io.stderr(`kaohe sql: ${error.message}`);
-    io.stderr(`usage: ${SQL_USAGE}`);
-    return EXIT.usage;
-  }
+export function runSqlCommand(args: string[], io: CliIO): number | Promise<number> {
+  return runCommand(SQL_SPEC, args, io, (ctx, parsed) => sql(ctx, parsed, io));
+}
+
+function sql(ctx: Ctx, parsed: Parsed, io: CliIO): number {
+  if (parsed.positionals.length > 0) throw new UsageError(t("kaohe sql 不读数据文件：它输出在数据库中运行的脚本", "kaohe sql reads no data file: it prints a script to run in the database"));
+  const options: Record<string, string | undefined> = Object.fromEntries(Object.keys(SQL_SPEC.options).map((name) => [name, stringOption(parsed, name)]));
+  if (options.rules === undefined) throw new UsageError(t("需要 --rules <规则集.json>", "--rules <rulebook.json> is required"));
+  if (options.dialect === undefined) throw new UsageError(t("需要 --dialect postgres、mysql 或 duckdb", "--dialect postgres, mysql or duckdb is required"));
   const rulesPath = options.rules as string;
   const json = readJson(io, rulesPath);
   if (!json.ok) {
-    io.stderr(json.message);
+    ctx.err(json.message);
     return EXIT.invalid;
   }
   const prepared = safePrepareRulebook(json.value);
   if (!prepared.success) {
-    reportIssues(io, rulesPath, prepared.error.issues);
+    reportIssues(ctx, rulesPath, prepared.error.issues);
     return EXIT.invalid;
   }
   const dialect = options.dialect as SqlDialect;
@@ -71,12 +68,12 @@ export function runSqlCommand(args: string[], io: SqlCliIO): number {
   });
   if (!compiled.success) {
     if (!isKaoheError(compiled.error)) throw compiled.error;
-    reportIssues(io, rulesPath, compiled.error.issues);
+    reportIssues(ctx, rulesPath, compiled.error.issues);
     return EXIT.invalid;
   }
   const { rulebook } = prepared.data;
   if (options.format === "json") {
-    io.stdout(JSON.stringify(compiled.data, null, 2));
+    ctx.out(JSON.stringify(compiled.data, null, 2));
     return EXIT.ok;
   }
   const comments = [
@@ -85,6 +82,6 @@ export function runSqlCommand(args: string[], io: SqlCliIO): number {
     `Rules: ${compiled.data.rules.join(", ")}${compiled.data.skipped.length > 0 ? `; not run on these rows: ${compiled.data.skipped.map((s) => s.code).join(", ")}` : ""}`,
     "One row per finding (kind finding), undecided rule (rule_failed, with its reason) or rejected row (rejected).",
   ];
-  io.stdout(sqlScript(compiled.data, { dialect, comments }).replace(/\n$/, ""));
+  ctx.out(sqlScript(compiled.data, { dialect, comments }).replace(/\n$/, ""));
   return EXIT.ok;
 }

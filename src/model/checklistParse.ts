@@ -1,6 +1,6 @@
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { ChecklistSchema, type Checklist } from "./checklist";
-import { fromZodIssues } from "./issues";
+import { fromZodIssues, inLanguage, type MessageOptions } from "./issues";
 import { isCalendarDate } from "./primitives";
 import { checkInputStructure, checkUnique, field, items, text, type Path } from "./read";
 
@@ -107,6 +107,7 @@ export function checkChecklistReferences(input: unknown): KaoheIssue[] {
  * issue date).
  *
  * @param input - A checklist, e.g. read from JSON.
+ * @param options - `lang: "zh"` gives the issues' messages in Chinese.
  * @returns The typed checklist, with empty lists filled in.
  * @throws {@link KaoheError} holding every issue found, each with a code, a path and a message that
  *   names the item by its Chinese label.
@@ -116,13 +117,15 @@ export function checkChecklistReferences(input: unknown): KaoheIssue[] {
  * parseChecklist(nearTermChecklist2025).tasks.length; //=> 5
  * ```
  */
-export function parseChecklist(input: unknown): Checklist {
-  const result = ChecklistSchema.safeParse(input, { reportInput: true });
-  const issues = checkInputStructure(input);
-  if (!result.success) issues.push(...fromZodIssues(result.error.issues, checklistLabel(input)));
-  issues.push(...checkChecklistReferences(input));
-  if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid checklist");
-  return result.data;
+export function parseChecklist(input: unknown, options: MessageOptions = {}): Checklist {
+  return inLanguage(options.lang, "Invalid checklist", () => {
+    const result = ChecklistSchema.safeParse(input, { reportInput: true });
+    const issues = checkInputStructure(input);
+    if (!result.success) issues.push(...fromZodIssues(result.error.issues, checklistLabel(input)));
+    issues.push(...checkChecklistReferences(input));
+    if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid checklist");
+    return result.data;
+  });
 }
 
 /**
@@ -130,6 +133,7 @@ export function parseChecklist(input: unknown): Checklist {
  * instead of throwing.
  *
  * @param input - A checklist, e.g. read from JSON.
+ * @param options - `lang: "zh"` gives the issues' messages in Chinese.
  * @returns The typed checklist, or the error holding every issue.
  * @example
  * ```ts
@@ -137,6 +141,6 @@ export function parseChecklist(input: unknown): Checklist {
  * safeParseChecklist({ id: "x" }).success; //=> false
  * ```
  */
-export function safeParseChecklist(input: unknown): SafeResult<Checklist> {
-  return toSafe(parseChecklist)(input);
+export function safeParseChecklist(input: unknown, options: MessageOptions = {}): SafeResult<Checklist> {
+  return toSafe(parseChecklist)(input, options);
 }

@@ -1,5 +1,5 @@
 import { KaoheError, toSafe, type SafeResult } from "../internal/errors";
-import { fromZodIssues } from "./issues";
+import { fromZodIssues, inLanguage, type MessageOptions } from "./issues";
 import { FrameworkSchema, KeyTaskListSchema, type Framework, type KeyTask } from "./framework";
 import { checkInputStructure, field } from "./read";
 import { checkFrameworkReferences, checkKeyTaskReferences } from "./validate";
@@ -40,6 +40,7 @@ export function frameworkLabel(input: unknown): (path: readonly PropertyKey[]) =
  * total that matches).
  *
  * @param input - A framework, e.g. read from JSON.
+ * @param options - `lang: "zh"` gives the issues' messages in Chinese (see {@link MessageOptions}).
  * @returns The typed framework, with defaults applied (`precision` 2).
  * @throws {@link KaoheError} holding every issue found, each with a code, a path and a message.
  * @example
@@ -48,13 +49,15 @@ export function frameworkLabel(input: unknown): (path: readonly PropertyKey[]) =
  * parseFramework(jiangxi2025).categories.length; //=> 5
  * ```
  */
-export function parseFramework(input: unknown): Framework {
-  const result = FrameworkSchema.safeParse(input, { reportInput: true });
-  const issues = checkInputStructure(input);
-  if (!result.success) issues.push(...fromZodIssues(result.error.issues, frameworkLabel(input)));
-  issues.push(...checkFrameworkReferences(input));
-  if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid framework");
-  return result.data;
+export function parseFramework(input: unknown, options: MessageOptions = {}): Framework {
+  return inLanguage(options.lang, "Invalid framework", () => {
+    const result = FrameworkSchema.safeParse(input, { reportInput: true });
+    const issues = checkInputStructure(input);
+    if (!result.success) issues.push(...fromZodIssues(result.error.issues, frameworkLabel(input)));
+    issues.push(...checkFrameworkReferences(input));
+    if (issues.length > 0 || !result.success) throw new KaoheError(issues, "Invalid framework");
+    return result.data;
+  });
 }
 
 /**
@@ -62,14 +65,17 @@ export function parseFramework(input: unknown): Framework {
  * instead of throwing.
  *
  * @param input - A framework, e.g. read from JSON.
+ * @param options - `lang: "zh"` gives the issues' messages in Chinese.
  * @returns The typed framework, or the error holding every issue.
  * @example
  * ```ts
  * import { safeParseFramework } from "kaohe";
  * safeParseFramework({ id: "x" }).success; //=> false
+ * const zh = safeParseFramework({ id: "x" }, { lang: "zh" });
+ * zh.success ? "" : zh.error.issues[0]?.message; //=> "缺少标题，必须填写（应为文字）"
  * ```
  */
-export const safeParseFramework: (input: unknown) => SafeResult<Framework> = toSafe(parseFramework);
+export const safeParseFramework: (input: unknown, options?: MessageOptions) => SafeResult<Framework> = toSafe(parseFramework);
 
 /**
  * Parses the key tasks of a year (重点任务) and checks that each links indicators that exist in

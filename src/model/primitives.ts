@@ -84,13 +84,17 @@ export const CalendarDateSchema = z
 /** A calendar date `YYYY-MM-DD`: see {@link CalendarDateSchema}. */
 export type CalendarDate = z.infer<typeof CalendarDateSchema>;
 
-/** An identifier: letters, digits, `-`, `_` and `.`, starting with a letter or digit. */
+/**
+ * An identifier as offices write them: letters of any script (乡镇A, 青山镇), digits (an
+ * administrative division code such as 360702), `-`, `_` and `.`, starting with a letter or digit.
+ * Blanks, empty ids and keys such as `__proto__` are refused.
+ */
 export const IdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, {
-    message: "must be an id of letters, digits, '-', '_' or '.'",
+  .regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u, {
+    message: "must be an id: letters (Chinese too), digits, '-', '_' or '.', starting with a letter or digit",
   })
-  .meta({ description: "An identifier: letters, digits, '-', '_' and '.', starting with a letter or digit." });
+  .meta({ description: "An identifier: letters of any script (e.g. 青山镇), digits (e.g. the division code 360702), '-', '_' and '.', starting with a letter or digit." });
 
 /** A non-empty text, trimmed of nothing: the document's words are kept as written. */
 export const TextSchema = z.string().min(1, { message: "must not be empty" });

@@ -60,7 +60,7 @@ export function buildIndicators(sheet: IndicatorSheet, context: BuildContext, is
       if (seen) issues.push(cellIssue("duplicate_code", item.place, code, `indicator code "${code}" is already used at ${placeName(seen)}`, `指标序号「${code}」已在 ${placeName(seen)} 使用`));
       codes.set(code, item.place);
       const idText = foldCell(at(item.row, "id")).split("/").pop() ?? "";
-      if (idText !== "" && !isId(idText)) issues.push(cellIssue("invalid_id", place(item, "id"), at(item.row, "id"), "is not an id (letters, digits, '-', '_', '.')", "不是有效的编号（只能含字母、数字、“-”“_”“.”）"));
+      if (idText !== "" && !isId(idText)) issues.push(cellIssue("invalid_id", place(item, "id"), at(item.row, "id"), "is not an id (letters of any script, digits, '-', '_', '.')", "不是有效的编号（只能含文字、数字、“-”“_”“.”）"));
       const id = idText !== "" && isId(idText) ? idText : isId(`i${code}`) ? `i${code}` : `i${ordinal}`;
       if (ids.has(id)) issues.push(cellIssue("duplicate_id", place(item, sheet.columns.has("id") ? "id" : "indicator"), id, `indicator id "${id}" is given more than once`, `指标编号「${id}」重复`));
       ids.add(id);

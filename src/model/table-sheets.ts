@@ -72,7 +72,7 @@ export function readId(value: unknown, place: CellPlace, issues: KaoheIssue[]): 
   const id = foldCell(value);
   if (id === "") return undefined;
   if (IdSchema.safeParse(id).success) return id;
-  issues.push(cellIssue("invalid_id", place, value, "is not an id (letters, digits, '-', '_', '.')", "不是有效的编号（只能含字母、数字、“-”“_”“.”）"));
+  issues.push(cellIssue("invalid_id", place, value, "is not an id (letters of any script, digits, '-', '_', '.')", "不是有效的编号（只能含文字、数字、“-”“_”“.”）"));
   return undefined;
 }
 

@@ -4,25 +4,29 @@ import type { TraceEntry } from "./result";
 
 /** The grade of a total and the trace behind it. */
 export interface GradeOutcome {
-  readonly grade: { base: string; final: string; downgraded: boolean; alreadyLowest: boolean };
+  /** The grade, or `null` when the total reaches no band's minimum (see docs/decisions/0601). */
+  readonly grade: { base: string; final: string; downgraded: boolean; alreadyLowest: boolean } | null;
   readonly trace: TraceEntry[];
 }
 
 /**
- * Finds the highest band whose minimum the (rounded) total reaches; a total below every minimum
- * falls in the lowest band. A downgrade (降档) moves one band lower; the lowest stays lowest and
- * the result says so.
+ * Finds the highest band whose minimum the (rounded) total reaches. A grade is only ever a band
+ * whose minimum the total reaches: a total below every minimum (bands that do not start at 0) gets
+ * no grade, and the trace says why, rather than the lowest band it did not reach. A downgrade
+ * (降档) moves one band lower; the lowest stays lowest and the result says so.
  */
 export function gradeTotal(total: ExactDecimal, bands: readonly GradeBand[], downgrade: boolean): GradeOutcome {
   const trace: TraceEntry[] = [];
-  let index = bands.findIndex((band) => total.greaterThanOrEqualTo(toExact(band.min)));
+  const index = bands.findIndex((band) => total.greaterThanOrEqualTo(toExact(band.min)));
+  const lowestBand = bands[bands.length - 1];
   if (index === -1) {
-    index = bands.length - 1;
-    trace.push({ kind: "grade", message: `总分 ${total.toFixed()} 低于各档最低分，定为最低档「${bands[index]?.grade}」` });
-  } else {
-    trace.push({ kind: "grade", message: `总分 ${total.toFixed()} 达到「${bands[index]?.grade}」档（不低于 ${toExact(bands[index]?.min ?? 0).toFixed()} 分）` });
+    const min = toExact(lowestBand?.min ?? 0).toFixed();
+    trace.push({ kind: "grade", message: `总分 ${total.toFixed()} 低于最低一档「${lowestBand?.grade ?? ""}」的最低分 ${min}，不定等次` });
+    return { grade: null, trace };
   }
-  const base = bands[index]?.grade ?? "";
+  const band = bands[index] as GradeBand;
+  trace.push({ kind: "grade", message: `总分 ${total.toFixed()} 达到「${band.grade}」档（不低于 ${toExact(band.min).toFixed()} 分）` });
+  const base = band.grade;
   if (!downgrade) return { grade: { base, final: base, downgraded: false, alreadyLowest: false }, trace };
   const lowest = index === bands.length - 1;
   const final = bands[Math.min(index + 1, bands.length - 1)]?.grade ?? base;

@@ -117,7 +117,7 @@ export const ScoreResultSchema = z
       })
       .nullable(),
     discretionary: z.strictObject({ total: Decimal, items: z.array(DiscretionarySchema) }),
-    grade: GradeResultSchema.nullable().meta({ description: "Null when no grade bands are defined." }),
+    grade: GradeResultSchema.nullable().meta({ description: "Null when no grade bands are defined, or when the total reaches no band's minimum." }),
     flags: z.strictObject({ downgrade: z.boolean(), interview: z.boolean() }),
     trace: z.array(TraceEntrySchema).meta({ description: "Steps of the total: deductions, severe case, hold at 0, grade." }),
     digests: z.strictObject({

@@ -116,7 +116,7 @@ export function scoreAssessment(frameworkInput: Framework | PreparedFramework, a
   for (const [id, input] of Object.entries(assessment.indicators)) {
     const indicator = byId.get(id);
     if (!indicator) {
-      issues.push({ code: "unknown_indicator", path: ["indicators", id], message: `indicator "${id}" is not in framework ${framework.id}` });
+      issues.push({ code: "unknown_indicator", path: ["indicators", id], message: `indicator "${id}" is not in framework ${framework.id}`, zh: `指标「${id}」不在指标体系 ${framework.id} 中` });
     } else if (!isScored(indicator)) {
       issues.push({
         code: "input_method_mismatch",

@@ -9,11 +9,13 @@ const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta
 describe("kaohe checklist", () => {
   describe("on the synthetic county example", () => {
     it.each([
-      { asOf: "2025-11-01", format: "table", file: "expected-2025-11-01.txt" },
-      { asOf: "2025-11-05", format: "table", file: "expected-2025-11-05.txt" },
-      { asOf: "2025-11-05", format: "json", file: "expected-2025-11-05.json" },
-    ])("prints examples/county-2025/$file as of $asOf", ({ asOf, format, file }) => {
-      const run = runChecklistCaptured([example, "--as-of", asOf, "--format", format]);
+      { asOf: "2025-11-01", format: "table", lang: "zh", file: "expected-2025-11-01.zh.txt" },
+      { asOf: "2025-11-05", format: "table", lang: "zh", file: "expected-2025-11-05.zh.txt" },
+      { asOf: "2025-11-01", format: "table", lang: "en", file: "expected-2025-11-01.txt" },
+      { asOf: "2025-11-05", format: "table", lang: "en", file: "expected-2025-11-05.txt" },
+      { asOf: "2025-11-05", format: "json", lang: "zh", file: "expected-2025-11-05.json" },
+    ])("prints examples/county-2025/$file as of $asOf (--lang $lang)", ({ asOf, format, lang, file }) => {
+      const run = runChecklistCaptured([example, "--as-of", asOf, "--format", format, ...(lang === "en" ? ["--lang", "en"] : [])]);
       expect(run.stderr).toBe("");
       expect(run.code).toBe(0);
       expect(`${run.stdout}\n`).toBe(read(`examples/county-2025/${file}`));
@@ -30,9 +32,16 @@ describe("kaohe checklist", () => {
     });
 
     it("prints the overdue deliverables before anything else, then the rectification summary", () => {
-      const { stdout } = runChecklistCaptured([example, "--as-of", "2025-11-01"]);
+      const { stdout } = runChecklistCaptured([example, "--as-of", "2025-11-01", "--lang", "en"]);
       expect(stdout.indexOf("Overdue")).toBeLessThan(stdout.indexOf("Due within"));
       expect(stdout.indexOf("Due within")).toBeLessThan(stdout.indexOf("Rectification"));
+      expect(stdout).toContain("河口镇    task 1  工作部署情况  2025-10-31  overdue     1");
+    });
+
+    it("speaks Chinese by default: headings, statuses and the rectification summary", () => {
+      const { stdout } = runChecklistCaptured([example, "--as-of", "2025-11-01"]);
+      expect(stdout.indexOf("逾期未报：3")).toBeLessThan(stdout.indexOf("3 天内到期："));
+      expect(stdout.indexOf("3 天内到期：")).toBeLessThan(stdout.indexOf("整改问题 10 个："));
       expect(stdout).toContain("河口镇    任务1  工作部署情况  2025-10-31  逾期未报     1");
     });
   });
@@ -58,7 +67,8 @@ describe("kaohe checklist", () => {
       const run = runChecklistCaptured(args);
       expect(run.code).toBe(2);
       expect(run.stdout).toBe("");
-      expect(run.stderr).toMatch(/^kaohe: /);
+      expect(run.stderr).toMatch(/^kaohe checklist: /);
+      expect(run.stderr).toContain("运行 `kaohe help checklist` 查看用法。");
       expect(run.stderr).not.toMatch(/\n\s+at /);
     });
   });
@@ -66,7 +76,7 @@ describe("kaohe checklist", () => {
   describe("when the file is wrong, exits 1 with a readable list of issues", () => {
     const units = [{ id: "a", name: "甲镇" }];
     it.each([
-      { description: "a missing file", files: {}, args: ["missing.json"], expected: "missing.json: cannot read the file" },
+      { description: "a missing file", files: {}, args: ["missing.json"], expected: "missing.json: no such file" },
       { description: "bad JSON", files: { "p.json": "{ units: " }, expected: "p.json: not valid JSON" },
       {
         description: "a submission dated 2025-02-30",
@@ -114,7 +124,7 @@ describe("kaohe checklist", () => {
       { description: "no units", files: { "p.json": JSON.stringify({ units: [] }) }, expected: "units: " },
       { description: "a checklist of another name", files: { "p.json": JSON.stringify({ checklist: "jiangxi2025", units }) }, expected: "checklist: \"jiangxi2025\" is not an embedded checklist" },
     ])("for $description", ({ files, args, expected }) => {
-      const run = runChecklistCaptured([...(args ?? ["p.json"]), "--as-of", "2025-11-01"], files);
+      const run = runChecklistCaptured([...(args ?? ["p.json"]), "--as-of", "2025-11-01", "--lang", "en"], files);
       expect(run.code).toBe(1);
       expect(run.stdout).toBe("");
       expect(run.stderr).toContain(expected);

@@ -75,9 +75,10 @@ describe("the checklist documentation", () => {
   });
 
   it("shows the weekly review exactly as the command prints it", () => {
-    const block = /<!-- output: kaohe checklist (\S+) --as-of (\S+) -->\n```text\n([\s\S]*?)```/.exec(read("docs/checklists.md"));
+    // The English guide shows the English output (--lang en); the Chinese default is expected-<date>.zh.txt.
+    const block = /<!-- output: kaohe checklist (\S+) --as-of (\S+)( --lang en)? -->\n```text\n([\s\S]*?)```/.exec(read("docs/checklists.md"));
     expect(block?.[1]).toBe("examples/county-2025/progress.json");
-    expect(block?.[3]).toBe(read(`examples/county-2025/expected-${block?.[2]}.txt`));
+    expect(block?.[4]).toBe(read(`examples/county-2025/expected-${block?.[2]}${block?.[3] ? "" : ".zh"}.txt`));
   });
 
   it("draws every rectification state in the diagram", () => {

@@ -18,8 +18,11 @@ describe("kaohe score", () => {
     const run = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/nanchang.json", "examples/jiangxi-2025/assessments/shangrao.json", ...example]);
     expect(run.code).toBe(0);
     const lines = run.stdout.split("\n");
-    expect(lines[0]).toBe("南昌市（nanchang） 2025");
-    expect(lines[1]).toMatch(/^ {2}类别 {2}代码 {2}指标 +方法 +分值 +得分$/);
+    // The example's points and bands say they are illustrative: the output says so first.
+    expect(lines[0]).toBe("示例数据：分值来自示例文件 examples/jiangxi-2025/points.json，不是正式标准，结果仅供演示");
+    expect(lines[1]).toBe("示例数据：档次来自示例文件 examples/jiangxi-2025/grades.json，不是正式标准，结果仅供演示");
+    expect(lines[3]).toBe("南昌市（nanchang） 2025");
+    expect(lines[4]).toMatch(/^ {2}类别 {2}代码 {2}指标 +方法 +分值 +得分$/);
     expect(run.stdout).toContain("  扣分  事项「某县帮扶车间长期闲置被省委省政府通报」按 13c 扣 0.8 分；就高，不再按 13d 扣分");
     expect(run.stdout).toContain("总分 72.50（指标 76 − 扣分 1 − 酌情 2.5）  等次 较差（由 一般 降档）");
     expect(run.stdout).toMatch(/排名\n.*名次.*\n.*\n +1 +南昌市 +nanchang +93\.20 +好\n +2 +上饶市 +shangrao +72\.50 +较差/);
@@ -36,32 +39,43 @@ describe("kaohe score", () => {
 
   it("prints results and the ranking as JSON with --format json", async () => {
     const run = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "examples/jiangxi-2025/assessments/xinyu.json", ...example, "--format", "json"]);
-    const output = JSON.parse(run.stdout) as { results: { total: string }[]; ranking: { rank: number; unitId: string }[] };
+    const output = JSON.parse(run.stdout) as { ok: boolean; illustrative: unknown[]; results: { total: string }[]; ranking: { rank: number; unitId: string }[]; errors: unknown[] };
+    expect(output.ok).toBe(true);
+    expect(output.illustrative).toEqual([{ file: "examples/jiangxi-2025/points.json", kind: "points" }, { file: "examples/jiangxi-2025/grades.json", kind: "grades" }]);
     expect(output.results.map((r) => r.total)).toEqual(["89.50", "91.50"]);
     expect(output.ranking.map((r) => r.unitId)).toEqual(["xinyu", "jian"]);
+    expect(output.errors).toEqual([]);
   });
 
   it("exits 1 with every issue of every file, and scores nothing", async () => {
     const bad = JSON.stringify({ unit: { id: "x", name: "某市" }, indicators: { i1: { score: "1e3" }, i99: { score: 1 } } });
-    const run = await runCliCaptured(["score", "bad.json", "examples/jiangxi-2025/assessments/jian.json", "missing.json", ...example], { "bad.json": bad });
+    const run = await runCliCaptured(["score", "bad.json", "examples/jiangxi-2025/assessments/jian.json", "missing.json", ...example, "--lang", "en"], { "bad.json": bad });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe("");
-    expect(run.stderr).toContain("bad.json: 1 issue");
+    // The shape error (i1) does not hide the unknown indicator (i99) nor the eleven missing inputs.
+    expect(run.stderr).toContain("bad.json: 13 issues");
     expect(run.stderr).toContain('indicators.i1.score: 指标 1「主体责任、部门责任、驻村帮扶责任等情况」: must be a plain decimal string');
-    expect(run.stderr).toContain("missing.json: cannot read the file (ENOENT)");
+    expect(run.stderr).toContain('indicators.i99: indicator "i99" is not in framework jiangxi2025 [unknown_indicator]');
+    expect(run.stderr).toContain("or pass --missing-as-zero to score it 0 [missing_indicator]");
+    expect(run.stderr).toContain("missing.json: no such file");
+    const zh = await runCliCaptured(["score", "bad.json", ...example], { "bad.json": bad });
+    expect(zh.stderr).toContain("bad.json: 13 个问题");
+    expect(zh.stderr).toContain('indicators.i1.score: 指标 1「主体责任、部门责任、驻村帮扶责任等情况」：得分：必须是普通写法的小数，如 "0.8"（不用科学计数法，不带空格）（收到 "1e3"） [invalid_format]');
   });
 
   it("exits 1 when the embedded framework is scored without points, saying how to supply them", async () => {
     const run = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json"]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("kaohe score --points <file>");
+    // Advice in the CLI's terms, once for the run, with no path inside the embedded framework.
+    expect(run.stderr).toContain("--points: 有 12 个计分指标没有分值（源文件未给出分值）：请用 --points <文件> 给出分值表");
+    expect(run.stderr).not.toMatch(/withPoints|framework\.categories/);
   });
 
   it("exits 1 for a points file that is not JSON or does not add up", async () => {
     const notJson = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "--points", "p.json"], { "p.json": "{ points" });
     expect(notJson.code).toBe(1);
-    expect(notJson.stderr).toMatch(/^p\.json: not valid JSON/);
-    const wrong = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "--points", "p.json"], {
+    expect(notJson.stderr).toMatch(/^p\.json：不是有效的 JSON/);
+    const wrong = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "--points", "p.json", "--lang", "en"], {
       "p.json": JSON.stringify({ illustrative: true, total: 90, points: { i1: 100 } }),
     });
     expect(wrong.code).toBe(1);
@@ -72,14 +86,14 @@ describe("kaohe score", () => {
     const assessment = readRepoJson<object>("examples/jiangxi-2025/assessments/jian.json");
     const unsafe = structuredClone(jiangxi2025) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
     unsafe.categories[3].indicators[1].scoring.rule = { method: ["x", "toString"] };
-    const run = await runCliCaptured(["score", "a.json", "--framework", "f.json"], { "a.json": JSON.stringify(assessment), "f.json": JSON.stringify(unsafe) });
+    const run = await runCliCaptured(["score", "a.json", "--framework", "f.json", "--lang", "en"], { "a.json": JSON.stringify(assessment), "f.json": JSON.stringify(unsafe) });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("f.json: 1 issue");
     expect(run.stderr).toContain("[unsafe_operator]");
   });
 
   it("refuses a points file with a __proto__ key instead of silently dropping it", async () => {
-    const run = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "--points", "p.json"], {
+    const run = await runCliCaptured(["score", "examples/jiangxi-2025/assessments/jian.json", "--points", "p.json", "--lang", "en"], {
       "p.json": '{"illustrative":true,"points":{"__proto__":{"i1":10}}}',
     });
     expect(run.code).toBe(1);
@@ -88,13 +102,13 @@ describe("kaohe score", () => {
 
   it.each([
     [["score"], "score needs at least one assessment file"],
-    [["score", "a.json", "--format", "xml"], "--format must be table or json"],
+    [["score", "a.json", "--format", "xml"], '--format must be one of table, json (got "xml")'],
     [["score", "a.json", "--colour", "red"], "unknown option --colour"],
     [["score", "a.json", "--points"], "option --points needs a value"],
     [["frobnicate"], 'unknown command "frobnicate"'],
     [["schema", "nope"], "schema needs one of"],
   ])("exits 2 for the usage error %j", async (args, message) => {
-    const run = await runCliCaptured(args);
+    const run = await runCliCaptured([...args, "--lang", "en"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
   });
@@ -103,18 +117,23 @@ describe("kaohe score", () => {
 describe("kaohe validate", () => {
   it("accepts a valid assessment and names its kind", async () => {
     const run = await runCliCaptured(["validate", "examples/jiangxi-2025/assessments/jian.json"]);
-    expect(run).toEqual({ code: 0, stdout: "examples/jiangxi-2025/assessments/jian.json: valid assessment", stderr: "" });
+    expect(run).toEqual({ code: 0, stdout: "examples/jiangxi-2025/assessments/jian.json：有效的考核输入", stderr: "" });
+    const en = await runCliCaptured(["validate", "examples/jiangxi-2025/assessments/jian.json", "--lang", "en"]);
+    expect(en).toEqual({ code: 0, stdout: "examples/jiangxi-2025/assessments/jian.json: valid assessment", stderr: "" });
   });
 
   it("lists every issue of an invalid framework", async () => {
-    const run = await runCliCaptured(["validate", "f.json"], { "f.json": JSON.stringify({ id: "x", categories: [] }) });
+    const run = await runCliCaptured(["validate", "f.json", "--lang", "en"], { "f.json": JSON.stringify({ id: "x", categories: [] }) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/f\.json: \d+ issues/);
     expect(run.stderr).toContain("categories: must hold at least one category");
+    const zh = await runCliCaptured(["validate", "f.json"], { "f.json": JSON.stringify({ id: "x", categories: [] }) });
+    expect(zh.stderr).toMatch(/f\.json: \d+ 个问题/);
+    expect(zh.stderr).toContain("categories: 类别：至少要有一个类别（收到一个列表） [too_small]");
   });
 
   it("asks for --kind when it cannot tell", async () => {
-    const run = await runCliCaptured(["validate", "f.json"], { "f.json": "[]" });
+    const run = await runCliCaptured(["validate", "f.json", "--lang", "en"], { "f.json": "[]" });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("pass --kind");
   });

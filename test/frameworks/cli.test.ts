@@ -130,7 +130,8 @@ describe("kaohe framework diff", () => {
     writeFileSync(at("notjson.json"), "{");
     const run = await runCliCaptured(["framework", "diff", "jiangxi2025", at("notjson.json")]);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/notjson\.json: not valid JSON/);
+    // Chinese by default since the CLI speaks Chinese first (issue 9).
+    expect(run.stderr).toMatch(/notjson\.json：不是有效的 JSON/);
   });
 });
 

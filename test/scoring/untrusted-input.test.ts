@@ -103,7 +103,7 @@ describe("untrusted input", () => {
 
     it("makes kaohe validate refuse an assessment with indicators.__proto__, as score does", async () => {
       const text = assessmentText.replace('"indicators": {', '"indicators": { "__proto__": { "score": 1 },');
-      const validate = await runCliCaptured(["validate", "a.json", "--kind", "assessment"], { "a.json": text });
+      const validate = await runCliCaptured(["validate", "a.json", "--kind", "assessment", "--lang", "en"], { "a.json": text });
       expect(validate.code).toBe(1);
       expect(validate.stderr).toContain('indicators.__proto__: the key "__proto__" is not allowed [forbidden_key]');
     });

@@ -18,16 +18,16 @@ export function expected(): { findings: Record<string, string[]>; households: Re
   return JSON.parse(readFileSync(examplePath("expected.json"), "utf8")) as never;
 }
 
-/** Runs `kaohe screen` in-process, capturing its output (in English, as the CLI's `lang` is wired through its IO). */
+/** Runs `kaohe screen` in-process, capturing its output; in English (`--lang en`) unless `lang` or a later `--lang` says otherwise. */
 export async function runScreen(args: string[], extra: Partial<ScreenCliIO> & { lang?: "zh" | "en" } = {}) {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const code = await runScreenCommand(args, {
+  const { lang = "en", ...io } = extra;
+  const code = await runScreenCommand(["--lang", lang, ...args], {
     readFile: (path) => readFileSync(path, "utf8"),
     stdout: (line) => stdout.push(line),
     stderr: (line) => stderr.push(line),
-    lang: "en",
-    ...extra,
+    ...io,
   });
   return { code, stdout, stderr };
 }

@@ -215,14 +215,14 @@ describe("readRows on CSV", () => {
     it("marks the file's screening incomplete (exit 1) for an unclosed quote, naming its line, and still screens the other rows", async () => {
       const broken = [...lines];
       broken[9] = broken[9]!.replace(",户主,", ',"户主,');
-      const run = await runScreen(["--rules", RULES, file("unclosed.csv", broken.join("\n"))]);
+      const run = await runScreen(["--rules", RULES, file("unclosed.csv", broken.join("\n")), "--lang", "en"]);
       expect(run.code).toBe(1);
       expect(run.stderr.join("\n")).toMatch(/unclosed\.csv: incomplete: likely an unclosed quote: a quote at line 10 is not closed before the end of the file .*\[unclosed_quote\]/);
       expect(run.stdout.at(-1)).toMatch(/^21 rows read, 20 screened, 1 rejected/);
     });
 
     it("exits 1 for /dev/zero and a wrong encoding, naming the reason, and screens the next file", async () => {
-      const run = await runScreen(["--rules", RULES, "/dev/zero", examplePath("synthetic-households.csv")]);
+      const run = await runScreen(["--rules", RULES, "/dev/zero", examplePath("synthetic-households.csv"), "--lang", "en"]);
       expect(run.code).toBe(1);
       expect(run.stderr[0]).toMatch(/^\/dev\/zero: the file holds NUL bytes: it is not a text \(CSV\) file.*\[not_text\]$/);
       expect(run.stdout.at(-1)).toMatch(/^21 rows read, 21 screened/);

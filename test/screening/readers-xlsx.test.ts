@@ -194,7 +194,7 @@ describe("readRows on XLSX", () => {
       const path = file("broken.xlsx", broken);
       const result = await screenFile(prepared, path, { onItems: () => {} });
       expect(result).toMatchObject({ ok: false, code: "corrupt_workbook", reason: expect.stringMatching(/^the workbook is damaged .*\[corrupt_workbook\]$/), zh: expect.stringMatching(/^工作簿已损坏/) });
-      const run = await runScreen(["--rules", examplePath("rulebook.json"), path, examplePath("synthetic-households.xlsx")]);
+      const run = await runScreen(["--rules", examplePath("rulebook.json"), path, examplePath("synthetic-households.xlsx"), "--lang", "en"]);
       expect(run.code).toBe(1);
       expect(run.stderr[0]).toMatch(/broken\.xlsx: the workbook is damaged .*\[corrupt_workbook\]$/);
       expect(run.stdout.at(-1)).toMatch(/^21 rows read, 21 screened, 0 rejected/);
@@ -204,7 +204,7 @@ describe("readRows on XLSX", () => {
       const read = await readAll(examplePath("synthetic-households.xlsx"));
       expect(read.rows.slice(0, 3).map((r) => r.row)).toEqual([1, 2, 3]);
       expect(read.summary.sheet?.chosen).toBe("first");
-      const run = await runScreen(["--rules", examplePath("rulebook.json"), examplePath("synthetic-households.xlsx")]);
+      const run = await runScreen(["--rules", examplePath("rulebook.json"), examplePath("synthetic-households.xlsx"), "--lang", "en"]);
       expect(run.code).toBe(0);
       // 4 findings, as exceljs gave (the example's XLSX holds dates as date cells; see cli.test.ts).
       expect(run.stdout.at(-1)).toMatch(/^21 rows read, 21 screened, 0 rejected; 4 findings/);
