@@ -52,7 +52,7 @@ describe("kaohe sql", () => {
     const rulebook = JSON.parse(readFileSync(RULES, "utf8"));
     rulebook.rules[0].when = { "/": [1, { var: "perCapitaIncome" }] };
     writeFileSync(join(dir, "ratio.json"), JSON.stringify(rulebook));
-    const refused = runSql(["--rules", join(dir, "ratio.json"), "--dialect", "duckdb"]);
+    const refused = runSql(["--rules", join(dir, "ratio.json"), "--dialect", "duckdb", "--lang", "en"]);
     expect(refused.code).toBe(1);
     expect(refused.stderr.join("\n")).toMatch(/rules\[0\]\.when.*rule SC01 .*operator "\/" cannot be translated.*\[untranslatable_rule\]/);
   });
