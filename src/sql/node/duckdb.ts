@@ -8,7 +8,7 @@ import { fieldLabel, type PreparedRulebook } from "../../screening/prepare";
 import type { RejectedRow } from "../../screening/records";
 import { Screener, type ScreeningCounts } from "../../screening/screen";
 import { convertCell, isCellProblem } from "../../screening/values";
-import { readRows, type SourceRow } from "../../screening/node/rows";
+import { readRows, type ReadSummary, type SourceRow } from "../../screening/node/rows";
 import { screenFile, type ScreenFileOptions, type ScreenFileResult } from "../../screening/node/run";
 import { compileRulebookSql } from "../compile";
 
@@ -123,7 +123,7 @@ function cellText(prepared: PreparedRulebook, field: string, cell: unknown): str
 }
 
 /** Streams a file in through kaohe's readers; rows that cannot be read are JavaScript rejections. */
-async function loadRows(connection: DuckDBConnection, prepared: PreparedRulebook, file: string, header: Header, options: ScreenFileOptions, unread: RejectedRow[]): Promise<void> {
+async function loadRows(connection: DuckDBConnection, prepared: PreparedRulebook, file: string, header: Header, options: ScreenFileOptions, unread: RejectedRow[]): Promise<ReadSummary> {
   const { map } = header;
   const fields = map.indexes;
   await connection.run(`CREATE TABLE kh_input (kh_line BIGINT, kh_cells VARCHAR, ${fields.map((_, i) => `c${i} VARCHAR`).join(", ")})`);
@@ -131,7 +131,8 @@ async function loadRows(connection: DuckDBConnection, prepared: PreparedRulebook
   const strictWidth = !/\.xlsx$/i.test(file);
   let past = false;
   let read = 0;
-  for await (const source of readRows(file, readOptions(options)) as AsyncIterable<SourceRow>) {
+  const reader = readRows(file, readOptions(options));
+  for await (const source of reader as AsyncIterable<SourceRow>) {
     if ("incomplete" in source && source.incomplete) throw new Incomplete();
     if (!past) {
       past = source.row === header.row;
@@ -158,6 +159,7 @@ async function loadRows(connection: DuckDBConnection, prepared: PreparedRulebook
     if (++read % 10_000 === 0) options.onProgress?.(read);
   }
   appender.closeSync();
+  return reader.summary;
 }
 
 /** Findings and rejections of the rows the SQL rejected, screened by JavaScript, each with its position. */
@@ -245,7 +247,8 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     const isCsv = !/\.xlsx$/i.test(file);
     const utf8 = isCsv && header.encoding === "utf8" && header.delimiter === ",";
     const csv = utf8 && (await loadCsv(connection, file, header));
-    if (!csv) await loadRows(connection, prepared, file, header, options, unread);
+    // The reading's summary (the sheet read, for the CLI) where kaohe's readers read the file.
+    const reading = csv ? undefined : await loadRows(connection, prepared, file, header, options, unread);
     // A row that cannot be read may belong to the household open before it, whose members are then
     // incomplete (rules reading them undecided): such a file is screened by the JavaScript engine.
     if (unread.length > 0) throw new Incomplete();
@@ -302,7 +305,7 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
       notScreened: 0,
       skipped: compiled.skipped,
     };
-    return { ok: true, counts: counts_, workerFailures: [] };
+    return { ok: true, counts: counts_, workerFailures: [], ...(reading === undefined ? {} : { reading }) };
   } catch (error) {
     // A file whose structure breaks, or that cannot be read: the JavaScript engine says so exactly.
     if (isKaoheError(error) && error.issues.some((issue) => issue.code === "untranslatable_rule" || issue.code === "invalid_identifier")) {
