@@ -7,6 +7,7 @@ import { t } from "./lang";
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
 import { SCORE_SPEC, runScoreCommand } from "./score";
 import { SCREEN_SPEC, runScreenCommand } from "./screen";
+import { SQL_SPEC, runSqlCommand } from "./sql";
 import { VALIDATE_SPEC, runValidateCommand } from "./validate";
 import { runFrameworkCommand } from "./framework";
 
@@ -54,6 +55,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   score: { spec: SCORE_SPEC, run: runScoreCommand },
   checklist: { spec: CHECKLIST_SPEC, run: (io, args) => runChecklistCommand(args, io) },
   screen: { spec: SCREEN_SPEC, run: (io, args) => runScreenCommand(args, io) },
+  sql: { spec: SQL_SPEC, run: (io, args) => runSqlCommand(args, io) },
   framework: { spec: FRAMEWORK_SPEC, run: (io, args) => runFrameworkCommand(io, args, runLang(args, io)) },
   validate: { spec: VALIDATE_SPEC, run: runValidateCommand },
   schema: { spec: SCHEMA_SPEC, run: schema },
