@@ -11,7 +11,7 @@ import { readdirSync } from "node:fs";
 // docs/decisions/0501-package-dependencies.md).
 const libraryModules = readdirSync("src", { recursive: true, encoding: "utf8" })
   .map((f) => `src/${f.replaceAll("\\", "/")}`)
-  .filter((f) => f.endsWith(".ts") && !f.startsWith("src/cli/") && !f.startsWith("src/screening/node/"));
+  .filter((f) => f.endsWith(".ts") && !f.startsWith("src/cli/") && !f.startsWith("src/screening/node/") && !f.startsWith("src/sql/node/"));
 /** Packages the CLI bundles; each is a devDependency, never installed for a library user. */
 const CLI_BUNDLED = ["@noble/hashes", "exceljs", "iconv-lite", "piscina", "saxes", "yauzl"];
 
@@ -20,7 +20,8 @@ export default defineConfig([
     entry: libraryModules,
     format: ["esm"],
     splitting: true,
-    dts: { entry: { index: "src/index.ts" } },
+    // Two public entries: kaohe, and kaohe/sql (the SQL compiler, kept out of the main bundle).
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" } },
     sourcemap: true,
     clean: true,
     target: "es2022",
@@ -28,9 +29,9 @@ export default defineConfig([
     noExternal: ["@noble/hashes"],
   },
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" },
     format: ["cjs"],
-    dts: { entry: { index: "src/index.ts" } },
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

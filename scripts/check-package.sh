@@ -36,6 +36,14 @@ const f = parseFramework(jiangxi2025);
 if (f.categories.length !== 5) throw new Error("ESM: unexpected framework");
 console.log("ESM import ok:", f.title);
 JS
+cat > sql.mjs <<'JS'
+import { compileRulebookSql, SQL_DIALECTS } from "kaohe/sql";
+import { readFileSync } from "node:fs";
+const rulebook = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const { sql, rules } = compileRulebookSql(rulebook, { dialect: "postgres", table: "persons" });
+if (!SQL_DIALECTS.includes("mysql") || rules.length !== 14 || !sql.includes('FROM "persons"')) throw new Error("ESM: unexpected kaohe/sql");
+console.log("ESM import of kaohe/sql ok:", rules.length, "rules compiled");
+JS
 cat > cjs.cjs <<'JS'
 const { jiangxi2025, parseFramework } = require("kaohe");
 const f = parseFramework(jiangxi2025);
@@ -43,6 +51,7 @@ if (f.deductionClauses.length !== 8) throw new Error("CJS: unexpected framework"
 console.log("CJS require ok:", f.deductionClauses.length, "deduction clauses");
 JS
 node esm.mjs
+node sql.mjs "$root/examples/screening/rulebook.json"
 node cjs.cjs
 npx --no-install kaohe --help >/dev/null && echo "CLI ok"
 # The built CLI with its worker file: screening on two worker threads, as users would run it.

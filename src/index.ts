@@ -278,3 +278,5 @@ export type {
   SummarizeFindingsOptions,
   ColumnMap,
 } from "./screening/index";
+
+// SQL: the compiler is the subpath entry `kaohe/sql` (src/sql/index.ts), kept out of this one's bundle.

@@ -49,7 +49,8 @@ function docFiles(): string[] {
 /** Turns an example into a module that asserts each `//=>` line. */
 function toModule(example: Example, file: string): string {
   const index = relative(join(out), join(root, "src", "index")).replace(/\\/g, "/");
-  const lines = example.code.replace(/from "kaohe"/g, `from "${index}"`).split("\n");
+  const sql = relative(join(out), join(root, "src", "sql", "index")).replace(/\\/g, "/");
+  const lines = example.code.replace(/from "kaohe"/g, `from "${index}"`).replace(/from "kaohe\/sql"/g, `from "${sql}"`).split("\n");
   let checks = 0;
   for (let n = 0; n < lines.length; n++) {
     const match = /^(\s*)(.*?);?\s*\/\/=>\s*(.*)$/.exec(lines[n] ?? "");

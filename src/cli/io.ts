@@ -51,33 +51,3 @@ export function reportIssues(ctx: Ctx, file: string, issues: readonly Pick<Kaohe
   ctx.err(`${file}: ${countIssues(ctx.lang, issues.length)}`);
   for (const issue of issues) ctx.err(issueLine(ctx.lang, issue));
 }
-
-/**
- * The former hand-written argument splitter, kept only for `kaohe framework` until its options
- * are declared as a `CommandSpec` (then it parses with `util.parseArgs` like the others).
- *
- * @internal
- * @deprecated Declare the command's options in a `CommandSpec` and use `runCommand`.
- */
-export function parseArgs(args: readonly string[], allowed: readonly string[], switches: readonly string[] = []): { positionals: string[]; options: Record<string, string> } {
-  const positionals: string[] = [];
-  const options: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (!arg.startsWith("--")) {
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    if (switches.includes(name) && eq === -1) {
-      options[name] = "true";
-      continue;
-    }
-    if (!allowed.includes(name)) throw new UsageError({ zh: `未知选项 --${name}`, en: `unknown option --${name}` });
-    const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
-    if (value === undefined || value === "") throw new UsageError({ zh: `选项 --${name} 需要一个值`, en: `option --${name} needs a value` });
-    options[name] = value;
-  }
-  return { positionals, options };
-}

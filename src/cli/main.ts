@@ -7,8 +7,9 @@ import { t } from "./lang";
 import { jsonSchemaSources, buildJsonSchema } from "./schemas";
 import { SCORE_SPEC, runScoreCommand } from "./score";
 import { SCREEN_SPEC, runScreenCommand } from "./screen";
+import { SQL_SPEC, runSqlCommand } from "./sql";
 import { VALIDATE_SPEC, runValidateCommand } from "./validate";
-import { runFrameworkCommand } from "./framework";
+import { FRAMEWORK_SPEC, FRAMEWORK_SUBCOMMAND_SPECS, runFrameworkCommand } from "./framework";
 
 /** The version of kaohe, from package.json (bundled into the built CLI at build time). */
 export const KAOHE_VERSION: string = version;
@@ -34,16 +35,6 @@ function schema(io: CliIO, args: string[]): number | Promise<number> {
   });
 }
 
-/** `kaohe framework` parses its own subcommands (import, export, diff); its help is its own. */
-const FRAMEWORK_SPEC: CommandSpec = {
-  name: "framework",
-  args: "import|export|diff …",
-  summary: t("指标体系表的导入、导出与比较（详见 kaohe framework --help 与 docs/frameworks.md）", "Indicator tables in and out of Excel, and what changed between frameworks (see kaohe framework --help and docs/frameworks.md)"),
-  options: {},
-  exits: [],
-  examples: ["kaohe framework export jiangxi2025 --out 指标体系.xlsx"],
-};
-
 interface Command {
   readonly spec: CommandSpec;
   readonly run: (io: CliIO, args: string[]) => number | Promise<number>;
@@ -54,7 +45,8 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   score: { spec: SCORE_SPEC, run: runScoreCommand },
   checklist: { spec: CHECKLIST_SPEC, run: (io, args) => runChecklistCommand(args, io) },
   screen: { spec: SCREEN_SPEC, run: (io, args) => runScreenCommand(args, io) },
-  framework: { spec: FRAMEWORK_SPEC, run: (io, args) => runFrameworkCommand(io, args, runLang(args, io)) },
+  sql: { spec: SQL_SPEC, run: (io, args) => runSqlCommand(args, io) },
+  framework: { spec: FRAMEWORK_SPEC, run: (io, args) => runFrameworkCommand(args, io) },
   validate: { spec: VALIDATE_SPEC, run: runValidateCommand },
   schema: { spec: SCHEMA_SPEC, run: schema },
 };
@@ -98,7 +90,11 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
     if (topic !== undefined) {
       const found = COMMANDS[topic];
       if (!found) return usageFailure(ctx, "help", new UsageError(t(`没有 "${topic}" 这个命令`, `unknown command "${topic}"`)));
-      if (topic === "framework") return await found.run(io, ["--help", ...(ctx.lang === "en" ? ["--lang", "en"] : [])]);
+      if (topic === "framework") {
+        // `kaohe help framework [import|export|diff]`: the subcommand's help, or the list of them.
+        const sub = commandArgs.filter((a, i) => !a.startsWith("-") && commandArgs[i - 1] !== "--lang")[1];
+        return await found.run(io, [...(sub === undefined ? [] : [sub]), "--help", "--lang", ctx.lang]);
+      }
       for (const line of formatHelp(found.spec, ctx.lang)) io.stdout(line);
       return EXIT.ok;
     }
@@ -124,4 +120,4 @@ export async function runCli(args: readonly string[], io: CliIO): Promise<number
 }
 
 /** The command declarations, for the documentation tests. @internal */
-export const COMMAND_SPECS: readonly CommandSpec[] = Object.values(COMMANDS).map((c) => c.spec);
+export const COMMAND_SPECS: readonly CommandSpec[] = [...Object.values(COMMANDS).map((c) => c.spec), ...FRAMEWORK_SUBCOMMAND_SPECS];

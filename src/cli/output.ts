@@ -79,8 +79,8 @@ export class AtomicFile {
     });
   }
 
-  /** Writes text, waiting when the stream's buffer is full (bounded memory). */
-  async write(text: string): Promise<void> {
+  /** Writes text (or bytes), waiting when the stream's buffer is full (bounded memory). */
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     if (!this.stream.write(text)) {
       await new Promise<void>((done) => {

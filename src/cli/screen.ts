@@ -29,6 +29,7 @@ export const SCREEN_SPEC: CommandSpec = {
     encoding: { type: "string", value: "<auto|utf8|gbk|gb18030>", default: "auto", help: t("CSV 的编码；auto 时自动判断", "the CSV's encoding; auto detects it") },
     "header-row": { type: "string", value: "<N>", help: t("表头所在行（默认自动查找）", "the row holding the header (found by default)") },
     sheet: { type: "string", value: "<名称|序号>", help: t("Excel 工作簿中要读取的工作表（名称或从 1 起的序号）；默认第一个非空工作表", "the worksheet of a workbook to read (name or 1-based number); by default the first non-empty one") },
+    engine: { type: "string", value: "<js|duckdb>", choices: ["js", "duckdb"], default: "js", help: t("筛查引擎：js，或 duckdb（把规则集编译为 SQL，在内嵌 DuckDB 上筛查大文件，结果相同；需安装 @duckdb/node-api，见 docs/sql.md）", "the engine: js, or duckdb (the rulebook compiled to SQL on embedded DuckDB, for big files, with the same results; needs @duckdb/node-api, see docs/sql.md)") },
     param: { type: "string", value: "<name=value>", multiple: true, help: t("本次运行覆盖规则集的一个参数（如 --param incomeLine=7600），按其声明的类型检查；可多次给出", "override a rulebook parameter for this run (e.g. --param incomeLine=7600), checked against its declared type; may be repeated") },
   },
   exits: [
@@ -149,6 +150,9 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
   if (rulesPath === undefined) throw new UsageError(t("需要 --rules <规则集.json>", "--rules <rulebook.json> is required"));
   if (files.length === 0) throw new UsageError(t("至少给出一个要筛查的 CSV 或 XLSX 文件", "give at least one CSV or XLSX file to screen"));
   const workers = positiveInt("workers", stringOption(parsed, "workers"), 0, MAX_WORKERS) ?? 0;
+  // --engine duckdb (issue 11): the compiled rulebook on embedded DuckDB, see src/sql/node/duckdb.ts.
+  const engine = stringOption(parsed, "engine") === "duckdb" ? "duckdb" : "js";
+  if (engine === "duckdb" && stringOption(parsed, "workers") !== undefined) throw new UsageError(t("--workers 只用于 js 引擎；DuckDB 有自己的线程", "--workers is for the js engine; DuckDB uses its own threads"));
   const headerRow = positiveInt("header-row", stringOption(parsed, "header-row"), 1, 1_000_000);
   let encoding: CsvEncoding = "auto";
   const encodingText = stringOption(parsed, "encoding");
@@ -189,7 +193,7 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
     reportIssues(ctx, rulesPath, prepared.error.issues);
     return EXIT.invalid;
   }
-  return screenFiles(ctx, prepared.data, json.value, files, { workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true }, io);
+  return screenFiles(ctx, prepared.data, json.value, files, { workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true, engine }, io);
 }
 
 interface RunSettings {
@@ -199,6 +203,7 @@ interface RunSettings {
   encoding: CsvEncoding;
   out: { path: string; format: "csv" | "ndjson" } | undefined;
   neutralise: boolean;
+  engine: "js" | "duckdb";
 }
 
 interface FileOutcome {
@@ -227,8 +232,9 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
       if (out.format === "csv") await writer.write(`\uFEFF${(settings.neutralise ? CSV_HEADINGS[lang] : CSV_COLUMNS).join(",")}\n`);
     }
     if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.overrides });
+    const screen = settings.engine === "duckdb" ? (await import("../sql/node/duckdb")).screenFileDuckdb : screenFile;
     for (const file of files) {
-      const result = await screenFile(prepared, file, {
+      const result = await screen(prepared, file, {
         encoding: settings.encoding,
         ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
         ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }),

@@ -129,7 +129,27 @@ export function mapColumns(
       found[name] = String(header[index] ?? "").replace(/^\uFEFF/, "");
     }
   }
+  // A column that a field reads, named twice in the header: either could be meant, so neither is chosen.
+  for (const [name, index] of indexes) {
+    const twice = names.flatMap((n, i) => (n === names[index] ? [i] : []));
+    if (twice.length > 1) {
+      const letters = twice.map(columnLetter);
+      const column = found[name] ?? name;
+      return {
+        ok: false,
+        reason: `the header names ${column} ${twice.length} times (columns ${letters.join(", ")}) and field ${name} reads it: kaohe cannot tell which is meant; remove or rename all but one`,
+        zh: `表头中「${column}」出现了 ${twice.length} 次（第 ${letters.join("、")} 列），而字段 ${name} 要读它：无法判断用哪一列，请删除或改名，只留一列`,
+      };
+    }
+  }
   return { ok: true, map: { level, indexes, names: found, missing, width: header.length } };
+}
+
+/** A column's letter as spreadsheets show it: 0 → A, 25 → Z, 26 → AA. */
+function columnLetter(index: number): string {
+  let letters = "";
+  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
 }
 
 /**

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deriveFramework, jiangxi2025 } from "../../src/index";
+import { runCli } from "../../src/cli/main";
 import { readRepoJson, runCliCaptured } from "../helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
@@ -49,13 +50,22 @@ describe("kaohe framework import", () => {
     const before = readFileSync(at("input.csv"));
     const run = await runCliCaptured(["framework", "import", at("input.csv"), "--out", at("input.csv")]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("--out must end in .json");
+    // The wording of the shared CLI (issue 9), Chinese by default.
+    expect(run.stderr).toContain('--out 的文件名必须以 .json 结尾（收到 "');
     const json = at("grades.json");
     copyFileSync("examples/jiangxi-2025/grades.json", json);
     const again = await runCliCaptured(["framework", "import", at("input.csv"), "--grades", json, "--out", json]);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("is an input; refusing to overwrite it");
+    expect(again.stderr).toContain(`--out ${json} 就是输入文件 ${json}：不会覆盖输入`);
     expect(readFileSync(at("input.csv"))).toEqual(before);
+  });
+
+  it("reports a missing output folder before reading any input, and leaves no temporary file", async () => {
+    const run = await runCliCaptured(["framework", "import", at("nope.csv"), "--out", at("no-such-folder/x.json"), "--lang", "en"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${at("no-such-folder/x.json")}: the output folder ${at("no-such-folder")} does not exist; create it first`);
+    expect(run.stderr).not.toContain("ENOENT");
+    expect(readdirSync(tmp).filter((f) => f.startsWith("."))).toEqual([]);
   });
 
   it("reads the sheet named by --sheet of a workbook, and reports one that is not there", async () => {
@@ -88,7 +98,8 @@ describe("kaohe framework export", () => {
     const run = await runCliCaptured(["framework", "export", "jiangxi2025", "--out", at("jiangxi.xlsx")]);
     expect(run.code).toBe(0);
     expect(run.stdout).toBe(`${at("jiangxi.xlsx")}：已写出指标体系 jiangxi2025 的表格`);
-    expect(readdirSync(tmp).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    // The shared atomic output's temporary files are dot files beside the target.
+    expect(readdirSync(tmp).filter((f) => f.startsWith("."))).toEqual([]);
     const diff = await runCliCaptured(["framework", "diff", "jiangxi2025", at("jiangxi.xlsx")]);
     expect(diff.stdout).toBe("jiangxi2025（2025）→ jiangxi2025（2025）\n  两个指标体系相同");
   });
@@ -99,6 +110,7 @@ describe("kaohe framework export", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("[invalid_value]");
     expect(existsSync(at("broken.xlsx"))).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith("."))).toEqual([]);
   });
 });
 
@@ -140,13 +152,34 @@ describe("kaohe framework --help", () => {
     const zh = await runCliCaptured(["framework", "--help"]);
     expect(zh.code).toBe(0);
     expect(zh.stdout).toMatch(/^用法：\n {2}kaohe framework import/);
+    // A subcommand's help is generated from its declaration, as every command's (issue 9).
     const en = await runCliCaptured(["framework", "diff", "--help", "--lang", "en"]);
-    expect(en.stdout).toMatch(/^Usage:\n/);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toMatch(/^Usage: kaohe framework diff <a> <b> \[options\]\n/);
+    expect(en.stdout).toContain("--format <text|json>");
+    expect(en.stdout).toContain("--assessment <assessment.json>");
+  });
+
+  it("answers -h, kaohe help framework [subcommand], and LANG like every command", async () => {
+    const short = await runCliCaptured(["framework", "import", "-h"]);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toMatch(/^用法：kaohe framework import <指标表\.xlsx\|指标表\.csv> --out <framework\.json> \[选项\]\n/);
+    expect(short.stdout).toContain("--departments <departments.json>");
+    const group = await runCliCaptured(["help", "framework", "--lang", "en"]);
+    expect(group.code).toBe(0);
+    expect(group.stdout.split("\n").filter((l) => l.startsWith("  kaohe framework "))).toHaveLength(3);
+    const sub = await runCliCaptured(["help", "framework", "export"]);
+    expect(sub.stdout).toMatch(/^用法：kaohe framework export /);
+    const out: string[] = [];
+    const code = await runCli(["framework", "export", "--bogus"], { readFile: () => "", stdout: (l) => out.push(l), stderr: (l) => out.push(l), env: { LANG: "en_US.UTF-8" } });
+    expect(code).toBe(2);
+    expect(out).toEqual(["kaohe framework export: unknown option --bogus", "Run `kaohe help framework export` for usage."]);
   });
 
   it("refuses an unknown subcommand with exit 2", async () => {
     const run = await runCliCaptured(["framework", "merge"]);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown framework command "merge"');
+    // Chinese by default, like every command (issue 9).
+    expect(run.stderr).toContain('没有 "merge" 这个 framework 子命令（import、export 或 diff）');
   });
 });

@@ -84,6 +84,30 @@ describe("kaohe screen", () => {
     expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks");
   });
 
+  it("refuses a header that names a column a field reads twice, naming both columns, and accepts a twice-named column nobody reads", async () => {
+    const lines = readFileSync(CSV, "utf8").trim().split("\n").map((line) => line.split(","));
+    const header = lines[0] ?? [];
+    const twice = (column: string) => {
+      const at = header.indexOf(column);
+      return lines.map((cells, i) => [...cells, i === 0 ? column : `${cells[at]}X`].join(",")).join("\n") + "\n";
+    };
+    const letter = (i: number) => String.fromCharCode(65 + i);
+    for (const column of ["户编号", "年龄"]) {
+      const file = join(dir, `twice-${column}.csv`);
+      writeFileSync(file, twice(column));
+      const run = await runScreen(["--rules", RULES, file]);
+      expect(run.code).toBe(1);
+      expect(run.stderr[0]).toContain(`the header names ${column} 2 times (columns ${letter(header.indexOf(column))}, ${letter(header.length)})`);
+      const zh = await runScreen(["--rules", RULES, file], { lang: "zh" });
+      expect(zh.stderr[0]).toContain(`表头中「${column}」出现了 2 次`);
+    }
+    const unread = join(dir, "twice-unread.csv");
+    writeFileSync(unread, lines.map((cells, i) => [...cells, i === 0 ? "备注" : "", i === 0 ? "备注" : "x"].join(",")).join("\n") + "\n");
+    const ok = await runScreen(["--rules", RULES, unread]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout.at(-1)).toMatch(/^21 rows read, 21 screened, 0 rejected; 7 findings/);
+  });
+
   it("refuses a file of persons without the person key (exit 1), rather than screening its rows as households", async () => {
     const lines = readFileSync(CSV, "utf8").trim().split("\n").map((line) => line.split(","));
     const at = (lines[0] ?? []).indexOf("人编号");

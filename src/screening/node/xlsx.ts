@@ -193,10 +193,12 @@ export class Workbook {
    * XML (gaps) are simply absent.
    *
    * @param sheet - The sheet.
+   * @param merges - When given, the sheet's merged ranges (`A3:A5`) are added to it as they are read
+   *   (they follow the rows in the XML, so the list is complete when the iteration ends).
    * @returns The rows.
    * @throws {@link KaoheError} `corrupt_workbook` or `inflate_limit`.
    */
-  async *rows(sheet: SheetEntry): AsyncGenerator<SheetRow> {
+  async *rows(sheet: SheetEntry, merges?: string[]): AsyncGenerator<SheetRow> {
     if (sheet.part === undefined) return;
     const strings = await this.sharedStrings();
     const dates = await this.styles();
@@ -237,6 +239,10 @@ export class Workbook {
           inInline = true;
           text.start();
         } else if (inInline) text.open(name);
+        else if (name === "mergeCell" && merges) {
+          const ref = attribute(attrs, "ref");
+          if (ref !== undefined) merges.push(ref);
+        }
       },
       text(t) {
         if (inValue) value += t;

@@ -1,0 +1,612 @@
+import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
+import { ruleNumberToString, type JsonLogicRule } from "../rules/index";
+import { planRules, type SkippedRule } from "../screening/evaluate";
+import { SUBJECT_DEPTH, fieldColumns, fieldLabel, prepareRulebook, type PreparedRulebook, type PreparedScreeningRule, type PrepareRulebookOptions } from "../screening/prepare";
+import type { Field, ParameterValue, Subject } from "../screening/schema";
+import { DIALECTS, SQL_DIALECTS, type DialectTable, type SqlDialect, type SqlScalar } from "./dialect";
+import { UntranslatableError, jsonEscape, numberText, truth, type SqlExpr } from "./expr";
+import { FIELD_CONVERSIONS, JS_TRIM_PATTERN, JS_WHITESPACE, showValueSql } from "./fields";
+import { ParamList, Relation, Scope, type PathReader } from "./scope";
+
+/** Options of {@link compileRulebookSql}. */
+export interface CompileRulebookSqlOptions extends PrepareRulebookOptions {
+  /** The SQL dialect to write. */
+  readonly dialect: SqlDialect;
+  /** The table holding the export, one text column per exported column: a name, or `[schema, name]`. */
+  readonly table: string | readonly string[];
+  /** The table's column names (the file's header), to choose among a field's alternative columns; by default each field's first column. */
+  readonly header?: readonly string[];
+  /** What one row holds; by default the narrowest kind whose key column the header has. */
+  readonly level?: Subject;
+  /**
+   * A column holding each row's number in the file (whole numbers). With it, findings carry
+   * rows and come in file order, members are in row order, and a household whose rows are not
+   * contiguous is rejected, as the JavaScript screener does; without it, members are in the order
+   * of their keys.
+   */
+  readonly rowColumn?: string;
+  /** The column of each field, by field name, where the table's columns are not the file's names (e.g. `{ householdId: "c3" }`); it overrides `header`. */
+  readonly columnOf?: Readonly<Record<string, string>>;
+  /** Adds a last column `position`: the record's first row, by which the result is ordered (for merging with other results). */
+  readonly withPosition?: boolean;
+}
+
+/** A rulebook compiled to one SQL query. */
+export interface CompiledSql {
+  /** The query, with the dialect's placeholders (`$1` for DuckDB and PostgreSQL, `?` for MySQL). */
+  readonly sql: string;
+  /** The values bound to the placeholders, in order: texts (numbers as plain decimal text) and booleans (1/0 for MySQL). */
+  readonly params: readonly (string | boolean | number)[];
+  /** Statements to run first in the same session (MySQL: the GROUP_CONCAT limit). */
+  readonly setup: readonly string[];
+  /** What one row holds. */
+  readonly level: Subject;
+  /** The columns of the result, in order. */
+  readonly columns: readonly string[];
+  /** The rules run, by code, and those not run on such rows with why. */
+  readonly rules: readonly string[];
+  readonly skipped: readonly SkippedRule[];
+}
+
+/** The columns of the query's result: one row per finding, undecided rule or rejected row. */
+export const SQL_RESULT_COLUMNS = [
+  "kind",
+  "code",
+  "title",
+  "severity",
+  "subject",
+  "record_id",
+  "household_id",
+  "county",
+  "township",
+  "village",
+  "message",
+  "values",
+  "row",
+  "reason_code",
+] as const;
+
+interface FieldColumn {
+  readonly name: string;
+  readonly field: Field;
+  readonly label: string;
+  /** The typed value's column. */
+  readonly value: string;
+  readonly problem: string;
+  readonly scalar: SqlScalar;
+}
+
+function issue(code: string, path: (string | number)[], message: string, zh: string): KaoheIssue {
+  return { code, path, message, zh };
+}
+
+/** Chooses each field's column among its alternatives, by the header when given. */
+function chooseColumn(name: string, field: Field, header: readonly string[] | undefined): string | undefined {
+  const columns = fieldColumns(field);
+  if (header === undefined) return columns[0];
+  const normalize = (text: string) => text.replace(/^\uFEFF/, "").replace(/\s+/g, "");
+  for (const column of columns) {
+    const found = header.find((cell) => normalize(cell) === normalize(column));
+    if (found !== undefined) return found;
+  }
+  void name;
+  return undefined;
+}
+
+function defaultLevel(prepared: PreparedRulebook, has: (field: string) => boolean): Subject | undefined {
+  const { keys } = prepared.rulebook;
+  if (keys.person !== undefined && keys.household !== undefined && has(keys.person) && has(keys.household)) return "person";
+  if (keys.household !== undefined && has(keys.household)) return "household";
+  if (keys.village !== undefined && has(keys.village)) return "village";
+  return undefined;
+}
+
+/** Builds the query: the state shared by its parts. */
+class QueryBuilder {
+  readonly d: DialectTable;
+  readonly params = new ParamList();
+  readonly fields = new Map<string, FieldColumn>();
+  /** Fields whose column the table lacks, with the column's name: the rules reading them are skipped. */
+  readonly missing: Record<string, string> = {};
+  private readonly helper: Scope;
+
+  constructor(
+    readonly prepared: PreparedRulebook,
+    readonly options: CompileRulebookSqlOptions,
+    readonly level: Subject,
+  ) {
+    this.d = DIALECTS[options.dialect];
+    this.helper = new Scope(this.d, this.params, new Relation(this.d, "kh_unused_"), () => undefined, undefined);
+  }
+
+  q(name: string): string {
+    return this.d.quote(name);
+  }
+
+  text(value: string): string {
+    return this.helper.text(value);
+  }
+
+  param(value: string | number | boolean, type: SqlScalar): string {
+    return this.helper.param(value, type);
+  }
+
+  get cx(): Scope {
+    return this.helper;
+  }
+
+  /** A typed value as text, as `String(value)` writes it ('' for null). */
+  asText(e: SqlExpr): string {
+    switch (e.t) {
+      case "text":
+        return e.nullable ? `COALESCE(${e.v}, ${this.text("")})` : e.v;
+      case "number":
+        return e.nullable ? `COALESCE(${numberText(e.v, this.cx)}, ${this.text("")})` : numberText(e.v, this.cx);
+      case "boolean":
+        return `(CASE WHEN ${e.v} IS NULL THEN ${this.text("")} WHEN ${e.v} = TRUE THEN ${this.text("true")} ELSE ${this.text("false")} END)`;
+      default:
+        return this.text("");
+    }
+  }
+
+  /** A typed value as JSON. */
+  asJson(e: SqlExpr): string {
+    const d = this.d;
+    let known: string;
+    switch (e.t) {
+      case "null":
+        return this.text("null");
+      case "text":
+        known = d.concat([this.text('"'), jsonEscape(e.v, this.cx), this.text('"')]);
+        break;
+      case "number":
+        known = numberText(e.v, this.cx);
+        break;
+      case "boolean":
+        known = `(CASE WHEN ${e.v} = TRUE THEN ${this.text("true")} ELSE ${this.text("false")} END)`;
+        break;
+      default:
+        throw new Error("not a value");
+    }
+    return e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${this.text("null")} ELSE ${known} END)` : known;
+  }
+
+  /** A typed value as a message shows it: 空 for null, 是/否 for booleans. */
+  asMessage(e: SqlExpr): string {
+    let known: string;
+    switch (e.t) {
+      case "null":
+        return this.text("空");
+      case "text":
+        known = e.v;
+        break;
+      case "number":
+        known = numberText(e.v, this.cx);
+        break;
+      case "boolean":
+        known = `(CASE WHEN ${e.v} = TRUE THEN ${this.text("是")} ELSE ${this.text("否")} END)`;
+        break;
+      default:
+        throw new Error("not a value");
+    }
+    return e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${this.text("空")} ELSE ${known} END)` : known;
+  }
+
+  /** A parameter's value as a typed constant. */
+  parameter(value: ParameterValue): SqlExpr {
+    if (typeof value === "number") return { t: "number", v: this.param(ruleNumberToString(value), "number"), f: null, nullable: false, lit: { value } };
+    if (typeof value === "string") return { t: "text", v: this.text(value), f: null, nullable: false, lit: { value } };
+    return { t: "boolean", v: value ? "TRUE" : "FALSE", f: null, nullable: false, lit: { value } };
+  }
+
+  fieldExpr(name: string, alias?: string): SqlExpr {
+    const column = this.fields.get(name) as FieldColumn;
+    const v = alias === undefined ? column.value : `${alias}.${column.value}`;
+    return { t: column.scalar, v, f: null, nullable: !column.field.required, h: 0 };
+  }
+}
+
+/** Fields a row of this level holds: the record's (outer) and, for persons, the person's own. */
+function levelFields(prepared: PreparedRulebook, level: Subject): { base: string[]; own: string[] } {
+  const outer: Subject = level === "person" ? "household" : level;
+  const base: string[] = [];
+  const own: string[] = [];
+  for (const [name, field] of Object.entries(prepared.rulebook.fields)) {
+    const depth = SUBJECT_DEPTH[field.of];
+    if (depth <= SUBJECT_DEPTH[outer]) base.push(name);
+    else if (depth <= SUBJECT_DEPTH[level]) own.push(name);
+  }
+  return { base, own };
+}
+
+/** The SQL of the conversion CTEs: raw cells, trimmed, typed, with each row's first problem. */
+function conversionCtes(b: QueryBuilder, names: readonly string[], header: readonly string[] | undefined, issues: KaoheIssue[]): string[] {
+  const { d, prepared, options } = b;
+  const table = (typeof options.table === "string" ? [options.table] : options.table).map((part) => b.q(part)).join(".");
+  const src: string[] = [];
+  const trims: string[] = [];
+  const ok: string[] = [];
+  const typed: string[] = [];
+  names.forEach((name, i) => {
+    const field = prepared.rulebook.fields[name] as Field;
+    const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
+    const { keys, unit } = prepared.rulebook;
+    const structural = Object.values(keys).includes(name) || Object.values(unit).includes(name);
+    if (column === undefined && !structural) {
+      // As the JavaScript screener: the rules that read it are skipped (listed), the others run.
+      b.missing[name] = fieldColumns(field)[0] ?? fieldLabel(name, field);
+      return;
+    }
+    if (column === undefined) {
+      issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`, `字段 "${name}" 的列（${fieldColumns(field).join("、")}）都不在表中`));
+      return;
+    }
+    const raw = b.q(`kh_r${i}`);
+    const text = b.q(`kh_t${i}`);
+    const trimmed = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
+    src.push(`${d.column(b.q(column))} AS ${raw}`);
+    // A text field with trim: false holds the cell as exported, an empty one as "" (never null).
+    const keepRaw = field.type === "text" && field.trim === false;
+    trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
+    const conversion = FIELD_CONVERSIONS[field.type];
+    const cell = { raw, text };
+    const encoding = b.q(`kh_e${i}`);
+    const valid = b.q(`kh_ok${i}`);
+    ok.push(`COALESCE(${d.contains(text, b.text("\uFFFD"))}, ${"(1 = 0)"}) AS ${encoding}`);
+    ok.push(`COALESCE(${conversion.valid(cell, field, b.cx)}, ${"(1 = 0)"}) AS ${valid}`);
+    const value = b.q(`kh_v${i}`);
+    const problem = b.q(`kh_p${i}`);
+    const label = fieldLabel(name, field);
+    const shown = showValueSql(raw, b.cx);
+    typed.push(`(CASE WHEN ${text} IS NOT NULL AND NOT ${encoding} AND ${valid} THEN ${conversion.value(cell, field, b.cx)} END) AS ${value}`);
+    const required = field.required ? `${b.text(`missing_value|${label} is empty`)}` : "NULL";
+    const [code, complaint] = conversion.complaint(field);
+    const invalid = d.concat([b.text(`${code}|${label} `), shown, b.text(complaint)]);
+    typed.push(
+      `(CASE WHEN ${text} IS NULL THEN ${required} WHEN ${encoding} THEN ${b.text(`invalid_encoding|${label} holds bytes that are not valid in the file's encoding (try --encoding)`)} WHEN NOT ${valid} THEN ${invalid} END) AS ${problem}`,
+    );
+    b.fields.set(name, { name, field, label, value, problem, scalar: conversion.scalar });
+  });
+  const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
+  return [
+    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`].join(", ")} FROM ${table})`,
+    `${b.q("kh_trim")} AS ${d.materialized}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
+    `${b.q("kh_ok")} AS ${d.materialized}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
+    `${b.q("kh_typed")} AS ${d.materialized}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
+  ];
+}
+
+/** A field value's key for consistency and distinctness checks. */
+function groupKey(b: QueryBuilder, column: FieldColumn): string {
+  if (column.scalar === "text") return b.d.binaryKey(column.value);
+  if (column.scalar === "boolean") return `(CASE WHEN ${column.value} = TRUE THEN 1 WHEN ${column.value} IS NOT NULL THEN 0 END)`;
+  return column.value;
+}
+
+interface RuleOutput {
+  readonly rule: PreparedScreeningRule;
+  readonly index: number;
+  /** The outcome column: 'T' for a finding, else the failure text; NULL for no finding. */
+  readonly outcome: string;
+}
+
+/** Compiles one rule's condition in a scope: its outcome column. */
+function outcomeOf(scope: Scope, relation: Relation, rule: PreparedScreeningRule, issues: KaoheIssue[], index: number): string | undefined {
+  try {
+    const e = scope.compile(rule.rule.when as JsonLogicRule, []);
+    const settled = scope.settle(e);
+    const sql = settled.failure === null ? `(CASE WHEN ${settled.truth} THEN 'T' END)` : `(CASE WHEN ${settled.failure} IS NOT NULL THEN ${settled.failure} WHEN ${settled.truth} THEN 'T' END)`;
+    return relation.column(sql, settled.h + 1);
+  } catch (error) {
+    if (!(error instanceof UntranslatableError)) throw error;
+    issues.push(
+      issue("untranslatable_rule", ["rules", index, "when", ...error.path], `rule ${rule.rule.code} (${rule.rule.title}): operator "${error.op}" cannot be translated to SQL exactly: ${error.reason}`,
+        `规则 ${rule.rule.code}（${rule.rule.title}）：运算符 "${error.op}" 无法精确翻译为 SQL（${error.reason}）`,
+      ),
+    );
+    return undefined;
+  }
+}
+
+/**
+ * Compiles a rulebook to one SQL query that screens a table holding an export, as a database
+ * administrator loads it (one text column per exported column, named as in the file's header).
+ * For every record and rule, the query gives the outcome `screenRecords` gives: a finding, no
+ * finding, or an undecided rule with the same reason; rows the JavaScript screener rejects are
+ * rejected rows. Every value of the rulebook is a bound parameter; identifiers come only from the
+ * rulebook's columns and the table name, quoted for the dialect.
+ *
+ * @param rulebook - A rulebook (validated here) or a prepared one.
+ * @param options - The dialect, the table, its header, the kind of row and the row-number column.
+ * @returns The query, its parameters and what it runs.
+ * @throws `KaoheError` (from `kaohe`) for an invalid rulebook, a field without its column, or a rule with
+ *   a construct that cannot be translated exactly (`untranslatable_rule`, naming the rule and operator).
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { compileRulebookSql } from "kaohe/sql";
+ * const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
+ * const { sql, params, rules } = compileRulebookSql(rulebook, { dialect: "postgres", table: "persons" });
+ * rules.length;                        //=> 14
+ * sql.includes('FROM "persons"');      //=> true
+ * params.includes("7600");             //=> true
+ * sql.includes("7600");                //=> false
+ * ```
+ */
+export function compileRulebookSql(rulebook: unknown, options: CompileRulebookSqlOptions): CompiledSql {
+  if (!(SQL_DIALECTS as readonly string[]).includes(options.dialect)) {
+    throw new KaoheError([issue("invalid_dialect", ["dialect"], `dialect must be one of ${SQL_DIALECTS.join(", ")} (got ${String(options.dialect)})`, `方言须为 ${SQL_DIALECTS.join("、")}（得到 ${String(options.dialect)}）`)], "Cannot compile");
+  }
+  const prepared = isPrepared(rulebook) ? rulebook : prepareRulebook(rulebook as never, options);
+  const header = options.header;
+  const has = (field: string) => {
+    const declared = prepared.rulebook.fields[field];
+    return declared !== undefined && (options.columnOf?.[field] !== undefined || chooseColumn(field, declared, header) !== undefined);
+  };
+  const level = options.level ?? defaultLevel(prepared, has);
+  if (level === undefined) throw new KaoheError([issue("missing_key", ["header"], "the table has none of the rulebook's key columns", "表中没有规则集的任何键列")], "Cannot compile");
+  const issues: KaoheIssue[] = [];
+  let b: QueryBuilder;
+  try {
+    b = new QueryBuilder(prepared, options, level);
+    const result = build(b, header, issues);
+    if (issues.length > 0) throw new KaoheError(issues, "Cannot compile the rulebook to SQL");
+    return result;
+  } catch (error) {
+    if (error instanceof RangeError) throw new KaoheError([issue("invalid_identifier", ["table"], error.message, `无法作为 SQL 标识符：${error.message}`)], "Cannot compile");
+    throw error;
+  }
+}
+
+/**
+ * {@link compileRulebookSql} returning a result instead of throwing.
+ *
+ * @param rulebook - A rulebook or a prepared one.
+ * @param options - As for {@link compileRulebookSql}.
+ * @returns `{ success: true, data }` with the query, or `{ success: false, error }` with every issue.
+ * @example
+ * ```ts
+ * import { safeCompileRulebookSql } from "kaohe/sql";
+ * const rulebook = {
+ *   id: "r", title: "示例", version: "1", fields: {
+ *     id: { column: "户编号", type: "text", of: "household" }, v: { column: "村", type: "text", of: "village" },
+ *     n: { column: "收入", type: "number", of: "household" },
+ *   },
+ *   keys: { household: "id" }, unit: { county: "v", township: "v", village: "v" },
+ *   rules: [{ code: "R1", title: "比例", subject: "household", severity: "low", when: { "<": [{ "/": [{ var: "n" }, 3] }, 1] }, message: "x" }],
+ * };
+ * const result = safeCompileRulebookSql(rulebook, { dialect: "duckdb", table: "t" });
+ * result.success ? [] : result.error.issues.map((i) => i.code); //=> ["untranslatable_rule"]
+ * ```
+ */
+export const safeCompileRulebookSql: (rulebook: unknown, options: CompileRulebookSqlOptions) => SafeResult<CompiledSql> = toSafe(compileRulebookSql);
+
+function isPrepared(value: unknown): value is PreparedRulebook {
+  const rules = (value as { rules?: unknown } | null)?.rules;
+  return Array.isArray(rules) && rules.length > 0 && typeof (rules[0] as { condition?: { test?: unknown } }).condition?.test === "function";
+}
+
+function build(b: QueryBuilder, header: readonly string[] | undefined, issues: KaoheIssue[]): CompiledSql {
+  const { d, prepared, level } = b;
+  const q = (name: string) => b.q(name);
+  const { keys, unit } = prepared.rulebook;
+  const { base, own } = levelFields(prepared, level);
+  const ctes = conversionCtes(b, [...base, ...own], header, issues);
+  if (issues.length > 0) return undefined as never;
+  const plan = planRules(prepared, level, b.missing);
+  const outerKey = (level === "person" ? keys.household : keys[level]) as string;
+  const key = b.fields.get(outerKey) as FieldColumn;
+  const personKey = level === "person" ? (b.fields.get(keys.person as string) as FieldColumn) : undefined;
+  const problems = [...base, ...own].filter((name) => b.fields.has(name)).map((name) => (b.fields.get(name) as FieldColumn).problem);
+  const hasRows = b.options.rowColumn !== undefined;
+  const bin = d.binaryKey(key.value);
+
+  // Each row's first problem (in field order), the record key, and (with rows) runs of one key.
+  const run = hasRows
+    ? `, (CASE WHEN LAG(${bin}) OVER (PARTITION BY (CASE WHEN ${key.value} IS NULL THEN 1 ELSE 0 END) ORDER BY ${q("kh_row")}) = ${bin} THEN 0 ELSE 1 END) AS ${q("kh_run")}`
+    : `, 1 AS ${q("kh_run")}`;
+  const firstProblem = `COALESCE(${[...problems, `(CASE WHEN ${key.value} IS NULL THEN ${b.text(`missing_value|${key.label} is empty`)} END)`].join(", ")})`;
+  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")}${run} FROM ${q("kh_typed")})`);
+
+  // Records: clean when every row converts, the record's fields agree, members are distinct, rows are contiguous.
+  const clean: string[] = [`SUM(CASE WHEN ${q("kh_problem")} IS NULL THEN 0 ELSE 1 END) = 0`];
+  if (hasRows) clean.push(`SUM(${q("kh_run")}) = 1`);
+  if (personKey) {
+    for (const name of base) {
+      if (!b.fields.has(name)) continue;
+      const column = b.fields.get(name) as FieldColumn;
+      const k = groupKey(b, column);
+      clean.push(`(COUNT(${column.value}) = 0 OR (COUNT(${column.value}) = COUNT(*) AND MIN(${k}) = MAX(${k})))`);
+    }
+    clean.push(`COUNT(DISTINCT ${d.binaryKey(personKey.value)}) = COUNT(*)`);
+  } else clean.push("COUNT(*) = 1");
+  ctes.push(
+    `${q("kh_records")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_rkey")}, MIN(${q("kh_row")}) AS ${q("kh_first")}, ${d.flag(`(${clean.join(" AND ")})`)} AS ${q("kh_clean")} FROM ${q("kh_rows")} WHERE ${key.value} IS NOT NULL GROUP BY ${q("kh_key")})`,
+  );
+  const ord = hasRows ? q("kh_row") : personKey ? d.binaryKey(personKey.value) : "1";
+  ctes.push(
+    `${q("kh_good")} AS (SELECT r.*, c.${q("kh_first")}, ROW_NUMBER() OVER (PARTITION BY r.${q("kh_key")} ORDER BY ${ord}) AS ${q("kh_ord")} FROM ${q("kh_rows")} r JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE c.${q("kh_clean")} = ${d.flag("(1 = 1)")})`,
+  );
+
+  const outputs: string[] = [];
+  const m = new Relation(d, "kh_m");
+  const h = new Relation(d, "kh_h");
+  const personRules: RuleOutput[] = [];
+  const householdRules: RuleOutput[] = [];
+  const aggregates: string[] = [];
+  let readsMembersJson = false;
+
+  const fieldReader = (allowed: (field: Field) => boolean): PathReader => (path, at) => {
+    if (path.startsWith("params.")) {
+      const name = path.slice(7);
+      if (!Object.hasOwn(prepared.parameters, name)) return undefined;
+      return b.parameter(prepared.parameters[name] as ParameterValue);
+    }
+    const [first, second, ...more] = path.split(".");
+    const column = first === undefined ? undefined : b.fields.get(first);
+    if (column === undefined || !allowed(column.field)) return undefined;
+    const value = b.fieldExpr(column.name);
+    if (second === undefined) return value;
+    if (second === "length" && more.length === 0 && value.t === "text") {
+      return { t: "number", v: `(CASE WHEN ${value.v} IS NULL THEN NULL ELSE ${d.length(value.v)} END)`, f: null, nullable: true, h: 0 };
+    }
+    throw new UntranslatableError("var", at, `reads "${path}", a path into a field value`);
+  };
+  const isPerson = (field: Field) => field.of === "person";
+  const memberScope = new Scope(d, b.params, m, (path, at) => (path.startsWith("params.") ? undefined : fieldReader(isPerson)(path, at)), undefined);
+
+  let quantifiers = 0;
+  const quantify = (kind: "some" | "all" | "none", body: JsonLogicRule, at: readonly (string | number)[]): SqlExpr => {
+    const e = memberScope.compile(body, [...at, 1]);
+    const settled = memberScope.settle(e);
+    const k = quantifiers++;
+    const t = m.column(settled.truth, settled.h + 1);
+    const f = settled.failure === null ? "NULL" : m.column(settled.failure, settled.h + 1);
+    const stopOn = kind !== "all";
+    const ifStopped = kind === "some";
+    const ordCol = q("kh_ord");
+    const stopped = `(CASE WHEN ${f} IS NULL AND ${stopOn ? t : `NOT ${t}`} THEN ${ordCol} END)`;
+    const failedAt = `(CASE WHEN ${f} IS NOT NULL THEN ${ordCol} END)`;
+    const [so, fo, fm] = [`kh_q${k}_s`, `kh_q${k}_f`, `kh_q${k}_m`].map(q) as [string, string, string];
+    aggregates.push(`MIN(${stopped}) AS ${so}`, `MIN(${failedAt}) AS ${fo}`, `${settled.failure === null ? "NULL" : d.firstBy(f, failedAt)} AS ${fm}`);
+    const n = q("kh_n");
+    const v = `(CASE WHEN ${n} = 0 THEN ${kind === "none" ? "TRUE" : "FALSE"} WHEN ${so} IS NOT NULL AND (${fo} IS NULL OR ${so} < ${fo}) THEN ${ifStopped ? "TRUE" : "FALSE"} ELSE ${ifStopped ? "FALSE" : "TRUE"} END)`;
+    const failure = settled.failure === null ? null : `(CASE WHEN ${n} > 0 AND ${fo} IS NOT NULL AND (${so} IS NULL OR ${fo} < ${so}) THEN ${fm} END)`;
+    return { t: "boolean", v, f: failure, nullable: false, h: 0 };
+  };
+  const recordFields = (field: Field) => SUBJECT_DEPTH[field.of] <= SUBJECT_DEPTH[level === "person" ? "household" : level];
+  const householdRead: PathReader = (path, at) => {
+    if (path === "members.length") return level === "person" ? { t: "number", v: q("kh_n"), f: null, nullable: false, h: 0 } : undefined;
+    if (path === "members" || path.startsWith("members.")) throw new UntranslatableError("var", at, `reads "${path}"; SQL reads members only through some/all/none and members.length`);
+    return fieldReader(recordFields)(path, at);
+  };
+  const householdScope = new Scope(d, b.params, h, householdRead, level === "person" ? quantify : undefined);
+  const personScope = new Scope(d, b.params, m, fieldReader(() => true), undefined);
+
+  const indexOf = (rule: PreparedScreeningRule) => prepared.rules.indexOf(rule);
+  const recordRules = level === "village" ? plan.village : plan.household;
+  for (const rule of recordRules) {
+    const outcome = outcomeOf(householdScope, h, rule, issues, indexOf(rule));
+    if (outcome !== undefined) householdRules.push({ rule, index: indexOf(rule), outcome });
+    if (rule.variables.includes("members")) readsMembersJson = true;
+  }
+  for (const rule of plan.person) {
+    const outcome = outcomeOf(personScope, m, rule, issues, indexOf(rule));
+    if (outcome !== undefined) personRules.push({ rule, index: indexOf(rule), outcome });
+  }
+  if (issues.length > 0) return undefined as never;
+
+  // Members' JSON, for rules whose values show the members.
+  if (readsMembersJson) {
+    const person = Object.entries(prepared.rulebook.fields).filter(([, field]) => field.of === "person");
+    const object = d.concat([
+      b.text("{"),
+      ...person.flatMap(([name], i) => [b.text(`${i > 0 ? "," : ""}${JSON.stringify(name)}:`), b.asJson(b.fieldExpr(name))]),
+      b.text("}"),
+    ]);
+    aggregates.push(`${d.joinTexts(object, q("kh_ord"))} AS ${q("kh_mj")}`);
+  }
+
+  ctes.push(...m.ctes(q("kh_good"), q("kh_m"), d.materialized));
+  if (level === "person") {
+    ctes.push(`${q("kh_agg")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_akey")}, COUNT(*) AS ${q("kh_n")}${aggregates.map((a) => `, ${a}`).join("")} FROM ${q("kh_m")} GROUP BY ${q("kh_key")})`);
+    ctes.push(`${q("kh_hbase")} AS (SELECT g.*, a.* FROM ${q("kh_m")} g JOIN ${q("kh_agg")} a ON g.${q("kh_key")} = a.${q("kh_akey")} WHERE g.${q("kh_ord")} = 1)`);
+  } else {
+    ctes.push(`${q("kh_hbase")} AS (SELECT *, 0 AS ${q("kh_n")} FROM ${q("kh_m")})`);
+  }
+  ctes.push(...h.ctes(q("kh_hbase"), q("kh_h"), d.materialized));
+
+  // The result rows: findings and undecided rules of records and persons, then rejected rows.
+  const unitText = (name: string) => b.asText(b.fieldExpr(name));
+  const prefix = b.text("规则无法判断 (rule could not be decided): ");
+  const select = (output: RuleOutput, from: string, sub: string, householdId: string): string => {
+    const { rule } = output;
+    const o = output.outcome;
+    const scope = rule.rule.subject === "person" ? personScope : householdScope;
+    const valueOf = (path: string): { json: string; message: string } => {
+      if (path === "members") return { json: d.concat([b.text("["), `COALESCE(${q("kh_mj")}, ${b.text("")})`, b.text("]")]), message: d.concat([b.text("["), `COALESCE(${q("kh_mj")}, ${b.text("")})`, b.text("]")]) };
+      const e = scope.variable(path, undefined, ["message"]);
+      return { json: b.asJson(e), message: b.asMessage(e) };
+    };
+    const values = d.concat([
+      b.text("{"),
+      ...rule.variables.flatMap((path, i) => [b.text(`${i > 0 ? "," : ""}${JSON.stringify(path)}:`), valueOf(path).json]),
+      b.text("}"),
+    ]);
+    const parts = rule.messageParts.map((part, i) => (i % 2 === 0 ? (part === "" ? undefined : b.text(part)) : valueOf(part).message)).filter((p): p is string => p !== undefined);
+    const filled = parts.length === 0 ? b.text("") : parts.length === 1 ? (parts[0] as string) : d.concat(parts);
+    const code = d.part(o, b.text("|"), 1);
+    // As the JavaScript screener words a failure: the reason, then its code in brackets.
+    const failureMessage = d.concat([prefix, d.substring(o, `(${d.length(code)} + 2)`, d.length(o)), b.text(" ["), code, b.text("]")]);
+    const recordId = rule.rule.subject === "person" ? b.asText(b.fieldExpr(keys.person as string)) : b.asText(b.fieldExpr(outerKey));
+    const columns = [
+      `(CASE WHEN ${o} = 'T' THEN ${b.text("finding")} ELSE ${b.text("rule_failed")} END)`,
+      b.text(rule.rule.code),
+      b.text(rule.rule.title),
+      b.text(rule.rule.severity),
+      b.text(rule.rule.subject),
+      recordId,
+      householdId,
+      unitText(unit.county),
+      unitText(unit.township),
+      unitText(unit.village),
+      `(CASE WHEN ${o} = 'T' THEN ${filled} ELSE ${failureMessage} END)`,
+      values,
+      rule.rule.subject === "person" ? q("kh_row") : q("kh_first"),
+      `(CASE WHEN ${o} = 'T' THEN NULL ELSE ${code} END)`,
+    ];
+    const names = SQL_RESULT_COLUMNS.map(q);
+    return `SELECT ${q("kh_first")} AS ${q("kh_pos")}, ${sub} AS ${q("kh_sub")}, ${output.index} AS ${q("kh_rule")}, ${b.asText(b.fieldExpr(outerKey))} AS ${q("kh_sortkey")}, ${columns.map((c, i) => `${c} AS ${names[i]}`).join(", ")} FROM ${from} WHERE ${o} IS NOT NULL`;
+  };
+  for (const output of householdRules) outputs.push(select(output, q("kh_h"), "0", "CAST(NULL AS " + d.types.text + ")"));
+  for (const output of personRules) outputs.push(select(output, q("kh_m"), q("kh_ord"), b.asText(b.fieldExpr(outerKey))));
+  const textNull = `CAST(NULL AS ${d.types.text})`;
+  const rejectedCode = d.part(q("kh_why"), b.text("|"), 1);
+  const rejected = [
+    b.text("rejected"),
+    rejectedCode,
+    ...Array.from({ length: 8 }, () => textNull),
+    d.substring(q("kh_why"), `(${d.length(rejectedCode)} + 2)`, d.length(q("kh_why"))),
+    textNull,
+    q("kh_row"),
+    rejectedCode,
+  ];
+  const why = `COALESCE(r.${q("kh_problem")}, ${b.text(`${personKey ? "household_incomplete|the household is not screened: some of its rows are malformed, disagree on its fields, repeat a person or are not together" : "duplicate_record|the record's key appears more than once"}`)})`;
+  outputs.push(
+    `SELECT r.${q("kh_row")} AS ${q("kh_pos")}, 0 AS ${q("kh_sub")}, -1 AS ${q("kh_rule")}, ${b.asText({ t: key.scalar, v: `r.${key.value}`, f: null, nullable: true })} AS ${q("kh_sortkey")}, ${rejected
+      .map((c, i) => `${c} AS ${SQL_RESULT_COLUMNS.map(q)[i]}`)
+      .join(", ")} FROM (SELECT r.*, ${why} AS ${q("kh_why")} FROM ${q("kh_rows")} r LEFT JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE r.${key.value} IS NULL OR c.${q("kh_clean")} = ${d.flag("(1 = 0)")}) r`,
+  );
+  const shown = [...SQL_RESULT_COLUMNS.map(q), ...(b.options.withPosition ? [`${q("kh_pos")} AS ${q("position")}`] : [])];
+  const sql = `WITH ${ctes.join(",\n")}\nSELECT ${shown.join(", ")} FROM (\n${outputs.join("\nUNION ALL\n")}\n) AS ${q("kh_out")}\nORDER BY ${q("kh_pos")}, ${q("kh_sortkey")}, ${q("kh_sub")}, ${q("kh_rule")}`;
+  void truth;
+  return finish(b, sql, plan.skipped, [...householdRules, ...personRules].sort((x, y) => x.index - y.index).map((r) => r.rule.rule.code));
+}
+
+/** Replaces parameter tokens by the dialect's placeholders, collecting values in order. */
+function finish(b: QueryBuilder, sql: string, skipped: CompiledSql["skipped"], rules: string[]): CompiledSql {
+  const values = b.params.values;
+  const params: (string | boolean | number)[] = [];
+  const mysql = b.d.name === "mysql";
+  const asParam = ({ value }: { value: string | number | boolean }) => (typeof value === "boolean" ? (mysql ? (value ? 1 : 0) : value) : typeof value === "number" ? ruleNumberToString(value) : value);
+  let text: string;
+  if (mysql) {
+    text = sql.replace(/\u0001(\d+)\u0002/g, (_, i: string) => {
+      params.push(asParam(values[Number(i)] as { value: string | number | boolean }));
+      return "?";
+    });
+  } else {
+    const numbers = new Map<number, number>();
+    text = sql.replace(/\u0001(\d+)\u0002/g, (_, i: string) => {
+      let n = numbers.get(Number(i));
+      if (n === undefined) {
+        params.push(asParam(values[Number(i)] as { value: string | number | boolean }));
+        n = params.length;
+        numbers.set(Number(i), n);
+      }
+      return b.d.placeholder(n);
+    });
+  }
+  const columns = b.options.withPosition ? [...SQL_RESULT_COLUMNS, "position"] : SQL_RESULT_COLUMNS;
+  return { sql: text, params, setup: b.d.preamble, level: b.level, columns, rules, skipped };
+}

@@ -1,0 +1,203 @@
+/*
+ * The SQL dialects the compiler writes: one table of translations per dialect. Everything that
+ * differs between engines (quoting, types, text comparison, string functions, placeholders) is
+ * an entry here, so that a new engine or a new field type is one place to fill in.
+ */
+
+/** The SQL dialects {@link compileRulebookSql} writes. */
+export const SQL_DIALECTS = ["duckdb", "postgres", "mysql"] as const;
+
+/** A SQL dialect: `duckdb`, `postgres` (also openGauss, KingbaseES) or `mysql` (also MariaDB, TiDB, OceanBase). */
+export type SqlDialect = (typeof SQL_DIALECTS)[number];
+
+/** The SQL types the compiler casts to: kaohe's number, text and boolean. @internal */
+export type SqlScalar = "number" | "text" | "boolean";
+
+/** How one dialect writes what the compiler needs. @internal */
+export interface DialectTable {
+  readonly name: SqlDialect;
+  /** A quoted identifier. */
+  quote(name: string): string;
+  /** The type kaohe's values take in casts. */
+  readonly types: Readonly<Record<SqlScalar, string>>;
+  /** The placeholder of the n-th parameter (from 1). */
+  placeholder(n: number): string;
+  /** Text equality by code point (bytes of UTF-8), no padding, no case folding. */
+  textEquals(a: string, b: string): string;
+  /** Text order by code point: `op` is one of < <= > >=. */
+  textOrder(a: string, op: string, b: string): string;
+  /** Whether `needle` occurs in `haystack`, by code point, without wildcards. */
+  contains(haystack: string, needle: string): string;
+  /** The number of characters. */
+  length(text: string): string;
+  /** Characters from a 1-based position, `count` of them. */
+  substring(text: string, from: string, count: string): string;
+  /** Whether the whole text matches a regular expression given as SQL text. */
+  matches(text: string, pattern: string): string;
+  /** The text with a regular expression's match replaced (groups as \1). */
+  replace(text: string, pattern: string, replacement: string): string;
+  /** The text without the characters of `set` at either end. */
+  trim(text: string, set: string, pattern: string): string;
+  /** A key that groups texts by their bytes (for DISTINCT, MIN, MAX). */
+  binaryKey(text: string): string;
+  /** Text concatenation of two or more operands (none of them NULL). */
+  concat(parts: readonly string[]): string;
+  /** A number as text, before trailing zeros are removed. */
+  numberText(value: string): string;
+  /** Integer text as an integer. */
+  integer(text: string): string;
+  /** The remainder of truncating division (operands are numbers, the divisor not zero). */
+  remainder(a: string, b: string): string;
+  /** The text of a SQL string literal (for the compiler's own constants, never rulebook values). */
+  literal(text: string): string;
+  /** Integer remainder for calendar checks. */
+  mod(a: string, b: string): string;
+  /** Every match of a regular expression replaced by a constant. */
+  replaceAll(text: string, pattern: string, replacement: string): string;
+  /** The n-th (from 1) part of a text split at a separator. */
+  part(text: string, separator: string, n: number): string;
+  /** The text without a trailing run of one character. */
+  rtrimChar(text: string, char: string): string;
+  /** A placeholder cast to a type. */
+  param(placeholder: string, type: SqlScalar): string;
+  /** A source column read as text. */
+  column(quoted: string): string;
+  /** The first `value` (by `order`, among rows where `order` is not NULL) of a group. */
+  firstBy(value: string, order: string): string;
+  /** The texts of a group joined by commas, in order. */
+  joinTexts(value: string, order: string): string;
+  /** Statements that set the session up for the query (MySQL: GROUP_CONCAT's limit). */
+  readonly preamble: readonly string[];
+  /** A boolean as a value the dialect selects (MySQL's are integers). */
+  flag(condition: string): string;
+  /** A numeral (already checked) as a number: DuckDB parses short ones through DECIMAL(18,6), many times faster than DECIMAL(38,10). */
+  numberFromText(text: string): string;
+  /** The keyword that makes a CTE computed once (DuckDB and PostgreSQL inline CTEs otherwise). */
+  readonly materialized: string;
+}
+
+/** Refuses a name no engine can hold safely: empty, NUL, or over the engines' limit. */
+function checkName(name: string, max: number): void {
+  if (name === "" || name.includes("\u0000") || [...name].length > max) {
+    throw new RangeError(`"${name.replace(/\u0000/g, "\\0")}" cannot be a SQL identifier (empty, NUL, or longer than ${max} characters)`);
+  }
+}
+
+const standardLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
+
+const duckTypes = { number: "DECIMAL(38,10)", text: "VARCHAR", boolean: "BOOLEAN" } as const;
+
+const duckdb: DialectTable = {
+  name: "duckdb",
+  quote: (name) => {
+    checkName(name, 255);
+    return `"${name.replace(/"/g, '""')}"`;
+  },
+  types: { number: "DECIMAL(38,10)", text: "VARCHAR", boolean: "BOOLEAN" },
+  placeholder: (n) => `$${n}`,
+  textEquals: (a, b) => `(${a} = ${b})`,
+  textOrder: (a, op, b) => `(${a} ${op} ${b})`,
+  contains: (h, n) => `(strpos(${h}, ${n}) > 0)`,
+  length: (t) => `length(${t})`,
+  substring: (t, f, c) => `substr(${t}, ${f}, ${c})`,
+  matches: (t, p) => `regexp_full_match(${t}, ${p})`,
+  replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
+  // Most cells have no white space at either end: a regular expression tells them faster than trim with a set.
+  trim: (t, set, pattern) => `(CASE WHEN regexp_matches(${t}, ${pattern}) THEN trim(${t}, ${set}) ELSE ${t} END)`,
+  binaryKey: (t) => t,
+  concat: (parts) => `(${parts.join(" || ")})`,
+  numberText: (v) => `CAST(${v} AS VARCHAR)`,
+  integer: (t) => `CAST(${t} AS BIGINT)`,
+  remainder: (a, b) => `CAST((${a}) % (${b}) AS DECIMAL(38,10))`,
+  literal: standardLiteral,
+  mod: (a, b) => `((${a}) % (${b}))`,
+  replaceAll: (t, p, r) => `regexp_replace(${t}, ${p}, ${r}, 'g')`,
+  part: (t, sep, n) => `split_part(${t}, ${sep}, ${n})`,
+  rtrimChar: (t, c) => `rtrim(${t}, ${c})`,
+  param: (p, type) => `CAST(${p} AS ${duckTypes[type]})`,
+  column: (q) => `CAST(${q} AS VARCHAR)`,
+  firstBy: (v, o) => `arg_min(${v}, ${o})`,
+  joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
+  preamble: [],
+  flag: (c) => c,
+  materialized: "MATERIALIZED ",
+  numberFromText: (t) =>
+    `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
+};
+
+const postgres: DialectTable = {
+  name: "postgres",
+  quote: (name) => {
+    checkName(name, 63);
+    if (new TextEncoder().encode(name).length > 63) throw new RangeError(`"${name}" is longer than PostgreSQL's 63-byte identifiers`);
+    return `"${name.replace(/"/g, '""')}"`;
+  },
+  types: { number: "NUMERIC", text: "TEXT", boolean: "BOOLEAN" },
+  placeholder: (n) => `$${n}`,
+  textEquals: (a, b) => `(${a} = ${b} COLLATE "C")`,
+  textOrder: (a, op, b) => `(${a} ${op} ${b} COLLATE "C")`,
+  contains: (h, n) => `(strpos(${h}, ${n}) > 0)`,
+  length: (t) => `char_length(${t})`,
+  substring: (t, f, c) => `substr(${t}, ${f}, ${c})`,
+  matches: (t, p) => `(${t} ~ ${p})`,
+  replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
+  trim: (t, set) => `btrim(${t}, ${set})`,
+  binaryKey: (t) => `(${t} COLLATE "C")`,
+  concat: (parts) => `(${parts.join(" || ")})`,
+  numberText: (v) => `CAST(${v} AS TEXT)`,
+  integer: (t) => `CAST(${t} AS BIGINT)`,
+  remainder: (a, b) => `mod(${a}, ${b})`,
+  literal: standardLiteral,
+  mod: (a, b) => `mod(${a}, ${b})`,
+  replaceAll: (t, p, r) => `regexp_replace(${t}, ${p}, ${r}, 'g')`,
+  part: (t, sep, n) => `split_part(${t}, ${sep}, ${n})`,
+  rtrimChar: (t, c) => `rtrim(${t}, ${c})`,
+  param: (p, type) => `CAST(${p} AS ${{ number: "NUMERIC", text: "TEXT", boolean: "BOOLEAN" }[type]})`,
+  column: (q) => `CAST(${q} AS TEXT)`,
+  firstBy: (v, o) => `(array_agg(${v} ORDER BY ${o}) FILTER (WHERE ${o} IS NOT NULL))[1]`,
+  joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
+  preamble: [],
+  flag: (c) => c,
+  materialized: "MATERIALIZED ",
+  numberFromText: (t) => `CAST(${t} AS NUMERIC)`,
+};
+
+const mysql: DialectTable = {
+  name: "mysql",
+  quote: (name) => {
+    checkName(name, 64);
+    if (/ $/.test(name)) throw new RangeError(`"${name}" ends with a space, which MySQL identifiers cannot`);
+    return `\`${name.replace(/`/g, "``")}\``;
+  },
+  types: { number: "DECIMAL(65,30)", text: "CHAR", boolean: "SIGNED" },
+  placeholder: () => "?",
+  textEquals: (a, b) => `(CAST(${a} AS BINARY) = CAST(${b} AS BINARY))`,
+  textOrder: (a, op, b) => `(CAST(${a} AS BINARY) ${op} CAST(${b} AS BINARY))`,
+  contains: (h, n) => `(LOCATE(CAST(${n} AS BINARY), CAST(${h} AS BINARY)) > 0)`,
+  length: (t) => `CHAR_LENGTH(${t})`,
+  substring: (t, f, c) => `SUBSTRING(${t}, ${f}, ${c})`,
+  matches: (t, p) => `(${t} REGEXP ${p})`,
+  replace: (t, p, r) => `REGEXP_REPLACE(${t}, ${p}, ${r})`,
+  trim: (t, _set, pattern) => `REGEXP_REPLACE(${t}, ${pattern}, '')`,
+  binaryKey: (t) => `CAST(${t} AS BINARY)`,
+  concat: (parts) => `CONCAT(${parts.join(", ")})`,
+  numberText: (v) => `CAST(${v} AS CHAR)`,
+  integer: (t) => `CAST(${t} AS SIGNED)`,
+  remainder: (a, b) => `MOD(${a}, ${b})`,
+  literal: (text) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`,
+  mod: (a, b) => `MOD(${a}, ${b})`,
+  replaceAll: (t, p, r) => `REGEXP_REPLACE(${t}, ${p}, ${r})`,
+  part: (t, sep, n) => `SUBSTRING_INDEX(SUBSTRING_INDEX(${t}, ${sep}, ${n}), ${sep}, -1)`,
+  rtrimChar: (t, c) => `TRIM(TRAILING ${c} FROM ${t})`,
+  param: (p, type) => (type === "text" ? `(CAST(${p} AS CHAR CHARACTER SET utf8mb4) COLLATE utf8mb4_bin)` : `CAST(${p} AS ${type === "number" ? "DECIMAL(65,30)" : "SIGNED"})`),
+  column: (q) => `(CONVERT(${q} USING utf8mb4) COLLATE utf8mb4_bin)`,
+  firstBy: (v, o) => `SUBSTRING_INDEX(GROUP_CONCAT(CASE WHEN ${o} IS NOT NULL THEN ${v} END ORDER BY ${o} SEPARATOR '\x1e'), '\x1e', 1)`,
+  joinTexts: (v, o) => `GROUP_CONCAT(${v} ORDER BY ${o} SEPARATOR ',')`,
+  preamble: ["SET SESSION group_concat_max_len = 1073741824"],
+  flag: (c) => `(CASE WHEN ${c} THEN 1 ELSE 0 END)`,
+  materialized: "",
+  numberFromText: (t) => `CAST(${t} AS DECIMAL(65,30))`,
+};
+
+/** The translation tables by dialect. @internal */
+export const DIALECTS: Readonly<Record<SqlDialect, DialectTable>> = { duckdb, postgres, mysql };

@@ -1,0 +1,155 @@
+import type { JsonLogicRule } from "../rules/index";
+import type { DialectTable, SqlScalar } from "./dialect";
+import { UntranslatableError, truth, type ExprType, type SqlExpr } from "./expr";
+import { SQL_OPERATORS, type RuleScope } from "./operators";
+
+/** The bound parameters of a query, written as tokens until the dialect's placeholders are known. @internal */
+export class ParamList {
+  readonly values: { value: string | number | boolean; type: SqlScalar }[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** A token for a parameter (the same value and type share one). */
+  token(value: string | number | boolean, type: SqlScalar): string {
+    const key = `${type}\u0000${typeof value}\u0000${String(value)}`;
+    let i = this.index.get(key);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push({ value, type });
+      this.index.set(key, i);
+    }
+    return `\u0001${i}\u0002`;
+  }
+}
+
+/**
+ * A relation computed in layers: each layer adds columns computed from the previous ones, so that
+ * a sub-expression is written once and read by name (no exponential growth of nested CASEs).
+ */
+export class Relation {
+  private readonly layers: string[][] = [];
+  private count = 0;
+  constructor(
+    private readonly d: DialectTable,
+    private readonly prefix: string,
+  ) {}
+
+  /** Adds a column computed in a layer; returns its quoted name. */
+  column(sql: string, layer: number): string {
+    const name = this.d.quote(`${this.prefix}${this.count++}`);
+    const at = Math.max(layer, 1);
+    while (this.layers.length < at) this.layers.push([]);
+    (this.layers[at - 1] as string[]).push(`${sql} AS ${name}`);
+    return name;
+  }
+
+  /**
+   * The layers as a chain of CTEs ending in `name`, each computed once where the dialect can say
+   * so (DuckDB and PostgreSQL would otherwise inline a layer into the next, copying its expressions).
+   */
+  ctes(base: string, name: string, materialized: string): string[] {
+    const out: string[] = [];
+    let previous = base;
+    const layers = this.layers.filter((columns) => columns.length > 0);
+    layers.forEach((columns, i) => {
+      const current = i === layers.length - 1 ? name : this.d.quote(`${name.replace(/["`]/g, "")}_${i + 1}`);
+      out.push(`${current} AS ${materialized}(SELECT *, ${columns.join(", ")} FROM ${previous})`);
+      previous = current;
+    });
+    if (layers.length === 0) out.push(`${name} AS ${materialized}(SELECT * FROM ${base})`);
+    return out;
+  }
+
+  /** The SELECT over `base` (a relation name) adding every layer. */
+  build(base: string, alias: string): string {
+    let sql = `SELECT * FROM ${base}`;
+    this.layers.forEach((columns, i) => {
+      if (columns.length > 0) sql = `SELECT *, ${columns.join(", ")} FROM (${sql}) AS ${this.d.quote(`${alias}${i + 1}`)}`;
+    });
+    return sql;
+  }
+}
+
+/** How a scope reads a path: a typed column or constant, or absent (undefined). @internal */
+export type PathReader = (path: string, at: readonly (string | number)[]) => SqlExpr | undefined;
+
+/** Quantifiers over members, where the scope has them. @internal */
+export type Quantify = (kind: "some" | "all" | "none", body: JsonLogicRule, at: readonly (string | number)[]) => SqlExpr;
+
+/** The rule compiler over one relation: a {@link RuleScope} for the operator table. @internal */
+export class Scope implements RuleScope {
+  constructor(
+    readonly d: DialectTable,
+    private readonly params: ParamList,
+    private readonly relation: Relation,
+    private readonly read: PathReader,
+    private readonly quantifier: Quantify | undefined,
+  ) {}
+
+  param(value: string | number | boolean, type: SqlScalar): string {
+    return this.d.param(this.params.token(value, type), type);
+  }
+
+  text(value: string): string {
+    return this.param(value, "text");
+  }
+
+  compile(rule: JsonLogicRule, path: readonly (string | number)[]): SqlExpr {
+    if (rule === null) return { t: "null", v: "NULL", f: null, nullable: true, lit: { value: null } };
+    if (typeof rule === "number") return { t: "number", v: this.param(rule, "number"), f: null, nullable: false, lit: { value: rule } };
+    if (typeof rule === "string") return { t: "text", v: this.text(rule), f: null, nullable: false, lit: { value: rule } };
+    if (typeof rule === "boolean") return { t: "boolean", v: rule ? "TRUE" : "FALSE", f: null, nullable: false, lit: { value: rule } };
+    if (Array.isArray(rule)) {
+      if (!rule.every((item) => item === null || typeof item !== "object")) {
+        throw new UntranslatableError("array", path, "holds rules; only arrays of literal values can be translated");
+      }
+      return { t: "list", v: "NULL", f: null, nullable: false, lit: { value: rule } };
+    }
+    const keys = Object.keys(rule as object);
+    const op = keys[0] as string;
+    const translate = SQL_OPERATORS.get(op);
+    if (keys.length !== 1 || translate === undefined) throw new UntranslatableError(op, path, "has no SQL translation");
+    const raw = (rule as Record<string, JsonLogicRule>)[op];
+    const args = Array.isArray(raw) ? raw : [raw as JsonLogicRule];
+    return translate(args, [...path, op], this, op);
+  }
+
+  node(t: ExprType, v: string, f: string | null, nullable: boolean, children: readonly SqlExpr[]): SqlExpr {
+    const h = Math.max(0, ...children.map((c) => c.h ?? 0));
+    const short = (sql: string) => sql.length <= 48;
+    if (short(v) && (f === null || short(f))) return { t, v, f, nullable, h };
+    return {
+      t,
+      v: short(v) ? v : this.relation.column(v, h + 1),
+      f: f === null ? null : short(f) ? f : this.relation.column(f, h + 1),
+      nullable,
+      h: h + 1,
+    };
+  }
+
+  /** Puts a sub-expression's truthiness and failure into columns: what an outcome reads. */
+  settle(e: SqlExpr): { truth: string; failure: string | null; h: number } {
+    const settled = this.node("truth", truth(e, this), e.f, false, [e]);
+    return { truth: settled.v, failure: settled.f, h: settled.h ?? 0 };
+  }
+
+  variable(path: string, fallback: SqlExpr | undefined, at: readonly (string | number)[]): SqlExpr {
+    const found = this.read(path, at);
+    if (found !== undefined) return found;
+    return fallback ?? { t: "null", v: "NULL", f: null, nullable: true, lit: { value: null } };
+  }
+
+  present(path: string): boolean {
+    return this.read(path, []) !== undefined;
+  }
+
+  quantify(kind: "some" | "all" | "none", source: JsonLogicRule, body: JsonLogicRule, at: readonly (string | number)[]): SqlExpr {
+    const members = source !== null && typeof source === "object" && !Array.isArray(source) && Object.keys(source).length === 1
+      ? (source as Record<string, unknown>).var
+      : undefined;
+    const path = Array.isArray(members) && members.length === 1 ? members[0] : members;
+    if (path !== "members" || this.quantifier === undefined) {
+      throw new UntranslatableError(kind, at, 'ranges over something other than {"var": "members"} of a household rule');
+    }
+    return this.quantifier(kind, body, at);
+  }
+}

@@ -1,0 +1,107 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSqlCommand } from "../../src/cli/sql";
+import { openEngines, inCI, ROW_COLUMN, type EngineSlot, type SqlRow } from "./engines";
+import { fromSql, screenJs } from "./parity";
+
+const RULES = "examples/screening/rulebook.json";
+const dir = mkdtempSync(join(tmpdir(), "kaohe-sql-cli-"));
+
+function runSql(args: string[]) {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const code = runSqlCommand(args, { readFile: (path) => readFileSync(path, "utf8"), stdout: (line) => stdout.push(line), stderr: (line) => stderr.push(line) });
+  return { code, stdout: stdout.join("\n"), stderr };
+}
+
+// The example has no quoted cells: lines split at commas.
+const records = readFileSync("examples/screening/synthetic-households.csv", "utf8").replace(/^\uFEFF/, "").split(/\r?\n/).filter((line) => line !== "").map((line) => line.split(","));
+const [header, ...body] = records as [string[], ...string[][]];
+const rows = body.map((cells, i) => ({ row: i + 2, cells }));
+const expected = screenJs(JSON.parse(readFileSync(RULES, "utf8")), header, rows);
+
+const slots: EngineSlot[] = [];
+beforeAll(async () => {
+  slots.push(...(await openEngines()));
+}, 60_000);
+afterAll(async () => {
+  for (const slot of slots) await slot.engine?.close();
+});
+
+describe("kaohe sql", () => {
+  it("prints a script with placeholders and the values bound apart, or { sql, params } as JSON", () => {
+    const script = runSql(["--rules", RULES, "--dialect", "postgres"]);
+    expect(script.code).toBe(0);
+    expect(script.stdout).toMatch(/^-- kaohe sql: monitoring-screening-2025 2025\.1/);
+    expect(script.stdout).toContain('FROM "persons"');
+    const json = runSql(["--rules", RULES, "--dialect", "mysql", "--format", "json", "--table", "db.persons"]);
+    const parsed = JSON.parse(json.stdout);
+    expect(parsed.sql).toContain("FROM `db`.`persons`");
+    const outsideLiterals = (parsed.sql as string).replace(/'(?:[^']|'')*'/g, "''");
+    expect(parsed.params.length).toBe((outsideLiterals.match(/\?/g) ?? []).length);
+    expect(parsed.columns).toEqual(["kind", "code", "title", "severity", "subject", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "reason_code"]);
+  });
+
+  it("exits 2 on usage mistakes and 1 on an untranslatable rule", () => {
+    expect(runSql(["--rules", RULES]).code).toBe(2);
+    expect(runSql(["--rules", RULES, "--dialect", "oracle"]).code).toBe(2);
+    expect(runSql(["--rules", RULES, "--dialect", "duckdb", "data.csv"]).code).toBe(2);
+    const rulebook = JSON.parse(readFileSync(RULES, "utf8"));
+    rulebook.rules[0].when = { "/": [1, { var: "perCapitaIncome" }] };
+    writeFileSync(join(dir, "ratio.json"), JSON.stringify(rulebook));
+    const refused = runSql(["--rules", join(dir, "ratio.json"), "--dialect", "duckdb", "--lang", "en"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr.join("\n")).toMatch(/rules\[0\]\.when.*rule SC01 .*operator "\/" cannot be translated.*\[untranslatable_rule\]/);
+  });
+
+  const clients: Record<string, (script: string) => SqlRow[]> = {
+    postgres: (script) => {
+      const file = join(dir, "pg.sql");
+      writeFileSync(file, script);
+      // Unaligned output, fields and records split by control characters no cell holds; NULL marked.
+      const run = spawnSync("psql", [process.env.KAOHE_PG_URL ?? "", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-F", "\u001f", "-R", "\u001e", "-P", "null=\u0002NULL", "-P", "footer=off", "-f", file], { encoding: "utf8" });
+      if (run.status !== 0) throw new Error(run.stderr);
+      const [head, ...lines] = run.stdout.replace(/\n$/, "").split("\u001e");
+      const names = (head ?? "").split("\u001f");
+      return lines.map((line) => Object.fromEntries(line.split("\u001f").map((cell, i) => [names[i] as string, cell === "\u0002NULL" ? null : cell])));
+    },
+    mariadb: (script) => {
+      const url = new URL(process.env.KAOHE_MYSQL_URL ?? "mysql://x");
+      const run = spawnSync("mariadb", ["--no-defaults", "-h", url.hostname, "-P", url.port, "-u", url.username, `-p${url.password}`, url.pathname.slice(1), "--batch"], { input: script, encoding: "utf8" });
+      if (run.status !== 0) throw new Error(run.stderr);
+      const [head, ...lines] = run.stdout.replace(/\n$/, "").split("\n");
+      const names = (head ?? "").split("\t");
+      const unescape = (cell: string) => (cell === "NULL" ? null : cell.replace(/\\(.)/g, (_, c: string) => ({ n: "\n", t: "\t", "0": "\0", "\\": "\\" })[c] ?? c));
+      return lines.map((line) => Object.fromEntries(line.split("\t").map((cell, i) => [names[i] as string, unescape(cell)])));
+    },
+  };
+
+  for (const name of ["postgres", "mariadb"]) {
+    it(`the printed script runs as is in ${name}'s own client and gives the JavaScript screener's findings`, async (context) => {
+      const slot = slots.find((s) => s.name === name);
+      if (!slot?.engine) {
+        if (inCI) throw new Error(`${name} is required in CI: ${slot?.missing}`);
+        console.warn(`skipped on ${name}: ${slot?.missing}`);
+        context.skip();
+        return;
+      }
+      await slot.engine.load("persons", header, rows);
+      const script = runSql(["--rules", RULES, "--dialect", name === "postgres" ? "postgres" : "mysql", "--row-column", ROW_COLUMN]);
+      expect(script.code).toBe(0);
+      const result = (clients[name] as (s: string) => SqlRow[])(script.stdout);
+      expect(fromSql(result)).toEqual(expected);
+    }, 60_000);
+  }
+
+  it("the printed DuckDB script runs as is, statement after statement", async () => {
+    const slot = slots.find((s) => s.name === "duckdb");
+    if (!slot?.engine) throw new Error("DuckDB is embedded and always available");
+    await slot.engine.load("persons", header, rows);
+    const script = runSql(["--rules", RULES, "--dialect", "duckdb", "--row-column", ROW_COLUMN]);
+    const result = await (slot.engine.runScript as (s: string) => Promise<SqlRow[]>)(script.stdout);
+    expect(fromSql(result)).toEqual(expected);
+  });
+});

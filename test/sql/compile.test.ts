@@ -1,0 +1,149 @@
+import { readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { KaoheError } from "../../src/internal/errors";
+import { mapColumns } from "../../src/screening/columns";
+import { planRules } from "../../src/screening/evaluate";
+import { prepareRulebook } from "../../src/screening/prepare";
+import { compileRulebookSql, safeCompileRulebookSql, SQL_DIALECTS } from "../../src/sql/index";
+import { openEngines, screenOnEngine, type EngineSlot } from "./engines";
+import { fromSql, screenJs } from "./parity";
+
+const example = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
+
+function small(when: unknown, fields: Record<string, unknown> = {}) {
+  return {
+    id: "t",
+    title: "测试",
+    version: "1",
+    fields: {
+      v: { column: "村", type: "text", of: "village" },
+      id: { column: "户编号", type: "text", of: "household", required: true },
+      n: { column: "收入", type: "number", of: "household" },
+      s: { column: "状态", type: "text", of: "household" },
+      ...fields,
+    },
+    keys: { household: "id" },
+    unit: { county: "v", township: "v", village: "v" },
+    rules: [{ code: "R1", title: "规则", subject: "household", severity: "low", when, message: "m" }],
+  };
+}
+
+function issues(rulebook: unknown, dialect: "duckdb" | "postgres" | "mysql" = "duckdb") {
+  const result = safeCompileRulebookSql(rulebook, { dialect, table: "t" });
+  return result.success ? [] : result.error.issues.map((i) => ({ code: i.code, path: i.path.join("."), message: i.message }));
+}
+
+describe("compileRulebookSql refuses what it cannot translate exactly", () => {
+  it.each([
+    ["/", { "<": [{ "/": [{ var: "n" }, 3] }, 1] }, /operator "\/" cannot be translated.*nearest double/],
+    ["map", { "!!": [{ map: [[1, 2], { var: "" }] }] }, /operator "map" cannot be translated/],
+    ["text == number", { "==": [{ var: "s" }, 1] }, /operator "==" cannot be translated.*compares a text with a number/],
+    ["computed substr position", { substr: [{ var: "s" }, { var: "n" }] }, /operator "substr" cannot be translated.*positions written as numbers/],
+    ["an array of rules", { in: [{ var: "s" }, [{ var: "s" }]] }, /operator "array" cannot be translated/],
+  ])("%s is a compile error naming the rule and the operator", (_name, when, pattern) => {
+    const found = issues(small(when));
+    expect(found).toHaveLength(1);
+    expect(found[0]?.code).toBe("untranslatable_rule");
+    expect(found[0]?.message).toMatch(/^rule R1 \(规则\): /);
+    expect(found[0]?.message).toMatch(pattern);
+    expect(found[0]?.path.startsWith("rules.0.when")).toBe(true);
+  });
+
+  it("refuses members read other than through some/all/none and members.length", () => {
+    const rulebook = structuredClone(example);
+    rulebook.rules[7].when = { "==": [{ var: "householdSize" }, { var: "members.0.age" }] };
+    const found = issues(rulebook);
+    expect(found.map((i) => [i.code, i.path])).toEqual([["untranslatable_rule", "rules.7.when.==.1.var"]]);
+    expect(found[0]?.message).toMatch(/^rule SC08 .*operator "var" .*"members.0.age"/);
+  });
+
+  it("never writes a condition that matches every row", () => {
+    for (const dialect of SQL_DIALECTS) {
+      const { sql } = compileRulebookSql(example, { dialect, table: "t" });
+      expect(sql).not.toMatch(/WHERE \(1 = 1\)/);
+    }
+  });
+
+  it("refuses an unknown dialect", () => {
+    expect(() => compileRulebookSql(example, { dialect: "oracle" as never, table: "t" })).toThrow(KaoheError);
+  });
+
+  it("skips (and lists) the rules reading a column the header lacks, as the JavaScript screener plans them", () => {
+    const header = ["县", "乡镇", "行政村", "户编号", "监测对象类别", "风险类型", "识别纳入时间", "风险是否消除", "风险消除时间", "风险消除方式", "住房是否安全", "是否易地扶贫搬迁", "帮扶措施", "家庭人口数"];
+    const compiled = compileRulebookSql(example, { dialect: "duckdb", table: "t", header });
+    const prepared = prepareRulebook(example);
+    const mapped = mapColumns(prepared, header);
+    if (!mapped.ok) throw new Error(mapped.reason);
+    const plan = planRules(prepared, mapped.map.level, mapped.map.missing);
+    expect(compiled.skipped).toEqual(plan.skipped);
+    expect(compiled.skipped.some((s) => s.why === "columns" && s.missingColumns?.includes("人均纯收入（元）"))).toBe(true);
+    expect(compiled.rules).toEqual([...plan.village, ...plan.household, ...plan.person].map((r) => r.rule.code).sort((a, b) => example.rules.findIndex((r: { code: string }) => r.code === a) - example.rules.findIndex((r: { code: string }) => r.code === b)));
+    expect(compiled.sql.includes("人均纯收入（元）")).toBe(false);
+  });
+
+  it("names a key or unit field whose column the header lacks", () => {
+    const result = safeCompileRulebookSql(example, { dialect: "duckdb", table: "t", header: ["户编号", "人编号", "县"] });
+    expect(result.success).toBe(false);
+    if (!result.success) expect(result.error.issues.some((i) => i.code === "missing_column" && i.path.join(".") === "fields.township.column")).toBe(true);
+  });
+});
+
+describe("compileRulebookSql binds every value and quotes every identifier", () => {
+  it("binds the rulebook's texts and numbers as parameters, never as literals", () => {
+    for (const dialect of SQL_DIALECTS) {
+      const { sql, params } = compileRulebookSql(example, { dialect, table: "persons" });
+      for (const value of ["已消除", "帮扶消除", "7600", "非在校生", "识别纳入不满6个月即消除风险"]) {
+        expect(params).toContain(value);
+        expect(sql).not.toContain(value);
+      }
+      expect(sql.split(dialect === "mysql" ? "?" : /\$\d+/).length - 1).toBeGreaterThanOrEqual(dialect === "mysql" ? params.length : 1);
+    }
+  });
+
+  it("quotes a hostile table and column names, or refuses them", () => {
+    const hostile = small({ "==": [{ var: "s" }, "x"] });
+    hostile.fields.s = { column: 'a"; DROP TABLE t; --', type: "text", of: "household" } as never;
+    hostile.fields.n = { column: "b`) /*", type: "number", of: "household" } as never;
+    const pg = compileRulebookSql(hostile, { dialect: "postgres", table: ["public", 'x"y'] });
+    expect(pg.sql).toContain('"a""; DROP TABLE t; --"');
+    expect(pg.sql).toContain('FROM "public"."x""y"');
+    const my = compileRulebookSql(hostile, { dialect: "mysql", table: "t`x" });
+    expect(my.sql).toContain("`b``) /*`");
+    expect(my.sql).toContain("FROM `t``x`");
+    const spaced = small(true);
+    spaced.fields.s = { column: "s ", type: "text", of: "household" } as never;
+    const trailing = safeCompileRulebookSql(spaced, { dialect: "mysql", table: "t" });
+    expect(trailing.success ? [] : trailing.error.issues.map((i) => i.message)).toEqual(['"s " ends with a space, which MySQL identifiers cannot']);
+    const nul = safeCompileRulebookSql(small(true), { dialect: "postgres", table: "a\u0000b" });
+    expect(nul.success ? [] : nul.error.issues.map((i) => i.code)).toEqual(["invalid_identifier"]);
+  });
+});
+
+describe("hostile names and look-alikes on real engines", () => {
+  const slots: EngineSlot[] = [];
+  beforeAll(async () => {
+    slots.push(...(await openEngines()));
+  }, 60_000);
+  afterAll(async () => {
+    for (const slot of slots) await slot.engine?.close();
+  });
+  it("screens columns named with quotes, semicolons, comment markers and Unicode look-alikes", async () => {
+    const names = ['村"; --', "户编号`/*", "收入'--", "状态\u0430"]; // the last ends in a Cyrillic а
+    const rulebook = small({ and: [{ "==": [{ var: "s" }, "x"] }, { "<": [{ var: "n" }, 10] }] });
+    rulebook.fields.v.column = names[0] as string;
+    rulebook.fields.id.column = names[1] as string;
+    rulebook.fields.n.column = names[2] as string;
+    rulebook.fields.s.column = names[3] as string;
+    const header = [...names, "状态a"];
+    const rows = [
+      { row: 2, cells: ["一村", "H1", "5", "x", "y"] },
+      { row: 3, cells: ["一村", "H2", "50", "x", "x"] },
+    ];
+    const expected = screenJs(rulebook, header, rows);
+    expect(expected.outcomes.map((o) => o.recordId)).toEqual(["H1"]);
+    for (const slot of slots) {
+      if (!slot.engine) continue;
+      expect(fromSql(await screenOnEngine(slot.engine, rulebook, header, rows))).toEqual(expected);
+    }
+  });
+});

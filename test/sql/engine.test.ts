@@ -1,0 +1,103 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import iconv from "iconv-lite";
+import { describe, expect, it } from "vitest";
+import { examplePath, runScreen } from "../screening/helpers";
+
+/*
+ * `kaohe screen --engine duckdb` writes what the JavaScript engine writes: the same output files
+ * (NDJSON and CSV), lines, summaries and exit codes, on the examples and on files that exercise
+ * every path (DuckDB's own CSV reader, the streamed readers, rows replayed by JavaScript).
+ */
+
+const RULES = examplePath("rulebook.json");
+const dir = mkdtempSync(join(tmpdir(), "kaohe-sql-engine-"));
+const lines = readFileSync(examplePath("synthetic-households.csv"), "utf8").split(/\r?\n/).filter((line) => line !== "");
+const [header, ...body] = lines as [string, ...string[]];
+const cells = (line: string) => line.split(",");
+const edit = (line: string, index: number, value: string) => {
+  const c = cells(line);
+  c[index] = value;
+  return c.join(",");
+};
+
+const messy: Record<string, string> = {
+  "crlf-and-blank-lines": [header, ...body.slice(0, 4), "", ...body.slice(4)].join("\r\n"),
+  "quoted-line-break": [header, edit(body[0] as string, 13, '"产业帮扶\n就业帮扶"'), edit(body[1] as string, 13, '"产业帮扶\n就业帮扶"'), ...body.slice(2)].join("\n"),
+  "household-split": [header, body[2], ...body.slice(0, 2), ...body.slice(3), body[3]].join("\n"),
+  "key-missing-inside-a-household": [header, body[0], edit(body[2] as string, 3, ""), body[1], ...body.slice(2)].join("\n"),
+  "household-disagrees": [header, body[0], edit(body[1] as string, 10, "9001"), ...body.slice(2)].join("\n"),
+  "bad-cells": [header, edit(body[0] as string, 17, "十二"), edit(body[2] as string, 6, "2024-02-30"), edit(body[4] as string, 11, "也许"), ...body.slice(5)].join("\n"),
+  "wrong-cell-count": [header, body[0], `${body[1]},多余`, (body[2] as string).split(",").slice(0, 5).join(","), ...body.slice(3)].join("\n"),
+  "title-rows": ["合成数据（非真实）,,", "导出时间 2025-01-01", header, ...body].join("\n"),
+  "blank-row": [header, body[0], ",,,,,", ...body.slice(1)].join("\n"),
+  "person-twice": [header, body[0], body[0], ...body.slice(1)].join("\n"),
+  "values-to-show": [header, ...body.map((line) => edit(line, 14, "3"))].join("\n"),
+};
+
+const files: [string, string][] = [
+  ["synthetic-households.csv", examplePath("synthetic-households.csv")],
+  ["synthetic-households-gbk.csv", examplePath("synthetic-households-gbk.csv")],
+  ["synthetic-households.xlsx", examplePath("synthetic-households.xlsx")],
+];
+for (const [name, text] of Object.entries(messy)) {
+  const path = join(dir, `${name}.csv`);
+  writeFileSync(path, text);
+  files.push([name, path]);
+}
+const gbk = join(dir, "household-split-gbk.csv");
+writeFileSync(gbk, iconv.encode(messy["household-split"] as string, "gb18030"));
+files.push(["household-split-gbk", gbk]);
+
+async function run(file: string, engine: string, out: string) {
+  const result = await runScreen(["--rules", RULES, file, "--engine", engine, "--out", out]);
+  return { ...result, stdout: result.stdout.map((line) => line.replace(/; [\d.]+ s$/, "; … s")), text: readFileSync(out, "utf8") };
+}
+
+describe("kaohe screen --engine duckdb", () => {
+  it.each(files)("%s: the same output files, lines, summary and exit code as --engine js", async (name, file) => {
+    for (const format of ["ndjson", "csv"]) {
+      const js = await run(file, "js", join(dir, `${name}-js.${format}`));
+      const duck = await run(file, "duckdb", join(dir, `${name}-duckdb.${format}`));
+      expect(duck).toEqual({ ...js });
+      expect(js.code).toBe(0);
+    }
+  }, 60_000);
+
+  it("covers findings, rejected rows and replayed households", async () => {
+    const text = readFileSync(join(dir, "household-split-duckdb.ndjson"), "utf8");
+    expect(text).toContain('"household_not_contiguous"');
+    expect(text).toContain('"kind":"finding"');
+    const bad = readFileSync(join(dir, "bad-cells-duckdb.ndjson"), "utf8");
+    expect(bad).toContain('年龄 \\"十二\\" is not a number');
+  });
+
+  it("skips the rules reading a column the file lacks, as --engine js does, and exits 3", async () => {
+    const drop = (line: string) => cells(line).filter((_, i) => i !== 10).join(",");
+    const file = join(dir, "missing-column.csv");
+    writeFileSync(file, [header, ...body].map(drop).join("\n"));
+    for (const format of ["ndjson", "csv"]) {
+      const js = await run(file, "js", join(dir, `missing-column-js.${format}`));
+      const duck = await run(file, "duckdb", join(dir, `missing-column-duckdb.${format}`));
+      expect(duck).toEqual({ ...js });
+      expect(js.code).toBe(3);
+      expect(js.stdout.join("\n")).toContain("SC02");
+    }
+  }, 60_000);
+
+  it("refuses --workers with DuckDB and an unknown engine, as usage errors", async () => {
+    expect((await runScreen(["--rules", RULES, examplePath("synthetic-households.csv"), "--engine", "duckdb", "--workers", "2"])).code).toBe(2);
+    expect((await runScreen(["--rules", RULES, examplePath("synthetic-households.csv"), "--engine", "spark"])).code).toBe(2);
+  });
+
+  it("reports a rule it cannot translate, naming the rule and the operator, and exits 1", async () => {
+    const rulebook = JSON.parse(readFileSync(RULES, "utf8"));
+    rulebook.rules[1].when = { "<": [{ "/": [{ var: "perCapitaIncome" }, 2] }, 3800] };
+    const path = join(dir, "ratio.json");
+    writeFileSync(path, JSON.stringify(rulebook));
+    const result = await runScreen(["--rules", path, examplePath("synthetic-households.csv"), "--engine", "duckdb"]);
+    expect(result.code).toBe(1);
+    expect(result.stderr.join("\n")).toMatch(/rule SC02 .*operator "\/" cannot be translated to SQL exactly/);
+  });
+});
