@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta } from "../internal/zod";
 import { isCalendarDate } from "../model/primitives";
 
 // Calendar arithmetic on day numbers (days since 1970-01-01) through Date.UTC only: nothing here
@@ -80,13 +81,10 @@ export function toChinaDate(value: string): string {
  * (`2025-10-31T23:30:00Z`, `2025-11-01T07:30:00+08:00`) that is read as its China calendar date.
  * A timestamp without an offset is refused: its day would depend on where it is read.
  */
-export const DateOrTimestampSchema = z
-  .string()
-  .refine((text) => isCalendarDate(text) || isTimestampWithOffset(text), {
+export const DateOrTimestampSchema = meta(z.string().check(z.refine((text) => isCalendarDate(text) || isTimestampWithOffset(text), {
     message: "must be a real date YYYY-MM-DD or a timestamp with an offset such as 2025-10-31T16:30:00+08:00",
     params: { code: "invalid_date" },
-  })
-  .meta({
+  })), {
     description:
       "A China calendar date YYYY-MM-DD, or an ISO timestamp with offset (Z or ±HH:MM) that is converted to its China (UTC+8) calendar date.",
   });

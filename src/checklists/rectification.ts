@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta, PARSE_OPTIONS } from "../internal/zod";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { checkInputStructure } from "../model/read";
 import { fromZodIssues } from "../model/issues";
@@ -16,8 +17,8 @@ export const SEND_BACK_REASONS = ["整改不彻底", "成效不明显", "举一�
 /** A reason to send a rectification back through 回炉. */
 export type SendBackReason = (typeof SEND_BACK_REASONS)[number];
 
-const on = CalendarDateSchema.meta({ description: "The China calendar date of the event." });
-const note = TextSchema.optional().meta({ description: "A free note." });
+const on = meta(CalendarDateSchema, { description: "The China calendar date of the event." });
+const note = meta(z.optional(TextSchema), { description: "A free note." });
 
 /**
  * An event of the rectification workflow, with its date:
@@ -27,27 +28,21 @@ const note = TextSchema.optional().meta({ description: "A free note." });
  * - `send-back` (回炉): a 回头看 finds it incomplete, for one or more reasons; 已整改 → 整改中;
  * - `close` (销号): 已整改 → 已销号, which is final.
  */
-export const RectificationEventSchema = z
-  .discriminatedUnion("type", [
-    z.strictObject({ type: z.literal("start"), on, note }),
-    z.strictObject({ type: z.literal("complete"), on, note }),
-    z.strictObject({ type: z.literal("review-passed"), on, note }),
-    z.strictObject({
-      type: z.literal("send-back"),
-      on,
-      reasons: z
-        .array(z.enum(SEND_BACK_REASONS))
-        .refine((list) => list.length > 0, {
-          message: "must give at least one reason (整改不彻底、成效不明显、举一反三不到位)",
-          params: { code: "missing_reason" },
-        })
-        .refine((list) => new Set(list).size === list.length, { message: "must not repeat a reason", params: { code: "duplicate_reason" } })
-        .meta({ description: "What the 回头看 found: 整改不彻底, 成效不明显 and/or 举一反三不到位." }),
-      note,
-    }),
-    z.strictObject({ type: z.literal("close"), on, note }),
-  ])
-  .meta({ description: "Rectification event: start, complete, review-passed, send-back (回炉, with reasons) or close (销号), dated." });
+export const RectificationEventSchema = meta(z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("start"), on, note }),
+  z.strictObject({ type: z.literal("complete"), on, note }),
+  z.strictObject({ type: z.literal("review-passed"), on, note }),
+  z.strictObject({
+    type: z.literal("send-back"),
+    on,
+    reasons: meta(z.array(z.enum(SEND_BACK_REASONS)).check(z.refine((list) => list.length > 0, {
+        message: "must give at least one reason (整改不彻底、成效不明显、举一反三不到位)",
+        params: { code: "missing_reason" },
+      })).check(z.refine((list) => new Set(list).size === list.length, { message: "must not repeat a reason", params: { code: "duplicate_reason" } })), { description: "What the 回头看 found: 整改不彻底, 成效不明显 and/or 举一反三不到位." }),
+    note,
+  }),
+  z.strictObject({ type: z.literal("close"), on, note }),
+]), { description: "Rectification event: start, complete, review-passed, send-back (回炉, with reasons) or close (销号), dated." });
 
 /** An event of the rectification workflow: see {@link RectificationEventSchema}. */
 export type RectificationEvent = z.infer<typeof RectificationEventSchema>;
@@ -74,27 +69,20 @@ const TRANSITIONS: Readonly<Record<RectificationEventType, readonly [Rectificati
 };
 
 /** A rectification problem: what was found, by whom, for which unit, and its dated history. */
-export const RectificationProblemSchema = z
-  .strictObject({
-    id: IdSchema,
-    title: TextSchema.meta({ description: "The problem, as the feedback states it." }),
-    origin: z
-      .strictObject({
-        kind: z.enum(["national-assessment", "provincial-assessment", "audit", "unannounced-visit", "other"]),
-        year: z.int().min(2000).max(2100).optional(),
-        name: TextSchema.optional().meta({ description: "E.g. 2024 年度国家考核反馈问题." }),
-      })
-      .meta({ description: "Where the problem was found: national or provincial assessment, audit, unannounced visit (暗访), other." }),
-    unit: IdSchema.meta({ description: "The id of the unit responsible for the rectification." }),
-    foundOn: CalendarDateSchema.meta({ description: "The date the problem was found or handed over." }),
-    targetOn: CalendarDateSchema.meta({ description: "The target date (整改时限), inclusive." }),
-    state: z.enum(RECTIFICATION_STATES).meta({ description: "The current state; must agree with the history." }),
-    history: z
-      .array(RectificationEventSchema)
-      .default([])
-      .meta({ description: "Append-only, dated events, oldest first; replayed from 待整改 they give the state." }),
-  })
-  .meta({ description: "Rectification problem (整改问题): origin, unit, dates, state and its append-only history." });
+export const RectificationProblemSchema = meta(z.strictObject({
+  id: IdSchema,
+  title: meta(TextSchema, { description: "The problem, as the feedback states it." }),
+  origin: meta(z.strictObject({
+    kind: z.enum(["national-assessment", "provincial-assessment", "audit", "unannounced-visit", "other"]),
+    year: z.optional(z.int().check(z.gte(2000)).check(z.lte(2100))),
+    name: meta(z.optional(TextSchema), { description: "E.g. 2024 年度国家考核反馈问题." }),
+  }), { description: "Where the problem was found: national or provincial assessment, audit, unannounced visit (暗访), other." }),
+  unit: meta(IdSchema, { description: "The id of the unit responsible for the rectification." }),
+  foundOn: meta(CalendarDateSchema, { description: "The date the problem was found or handed over." }),
+  targetOn: meta(CalendarDateSchema, { description: "The target date (整改时限), inclusive." }),
+  state: meta(z.enum(RECTIFICATION_STATES), { description: "The current state; must agree with the history." }),
+  history: meta(z._default(z.array(RectificationEventSchema), []), { description: "Append-only, dated events, oldest first; replayed from 待整改 they give the state." }),
+}), { description: "Rectification problem (整改问题): origin, unit, dates, state and its append-only history." });
 
 /** A rectification problem: see {@link RectificationProblemSchema}. */
 export type RectificationProblem = z.infer<typeof RectificationProblemSchema>;
@@ -198,7 +186,7 @@ export function stateAsOf(problem: RectificationProblem, asOf: string): Rectific
  * ```
  */
 export function parseRectificationProblem(input: unknown): RectificationProblem {
-  const result = RectificationProblemSchema.safeParse(input, { reportInput: true });
+  const result = RectificationProblemSchema.safeParse(input, PARSE_OPTIONS);
   const structure = checkInputStructure(input);
   if (!result.success || structure.length > 0) {
     throw new KaoheError([...structure, ...(result.success ? [] : fromZodIssues(result.error.issues))], "Invalid rectification problem");
@@ -240,7 +228,7 @@ function freezeEvent(event: RectificationEvent): RectificationEvent {
 }
 
 function eventIssues(event: unknown): { readonly data?: RectificationEvent; readonly issues: KaoheIssue[] } {
-  const parsed = RectificationEventSchema.safeParse(event, { reportInput: true });
+  const parsed = RectificationEventSchema.safeParse(event, PARSE_OPTIONS);
   const issues = checkInputStructure(event, ["event"]);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues).map((i) => ({ ...i, path: ["event", ...i.path] })));
   return parsed.success && issues.length === 0 ? { data: parsed.data, issues } : { issues };
@@ -248,7 +236,7 @@ function eventIssues(event: unknown): { readonly data?: RectificationEvent; read
 
 /** Validates a problem given to applyRectificationEvent that is not one of its own results. */
 function validProblem(problem: unknown, eventShape: readonly KaoheIssue[]): { readonly current: RectificationProblem; readonly lastOn: string } {
-  const parsed = RectificationProblemSchema.safeParse(problem, { reportInput: true });
+  const parsed = RectificationProblemSchema.safeParse(problem, PARSE_OPTIONS);
   const structure = checkInputStructure(problem, ["problem"]);
   if (!parsed.success || structure.length > 0) {
     const shape = parsed.success ? [] : fromZodIssues(parsed.error.issues).map((i) => ({ ...i, path: ["problem", ...i.path] }));

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { ChecklistTaskSchema, type ChecklistTask } from "../model/checklist";
 import { CalendarDateSchema } from "../model/primitives";
@@ -108,8 +108,8 @@ export function expandRecurrence(task: ChecklistTask | z.input<typeof ChecklistT
 const MarkOptionsSchema = z.strictObject({
   from: CalendarDateSchema,
   to: CalendarDateSchema,
-  units: z.array(ChecklistUnitSchema).min(1, { message: "must list at least one unit" }),
-  asOf: CalendarDateSchema.optional(),
+  units: z.array(ChecklistUnitSchema).check(z.minLength(1, { message: "must list at least one unit" })),
+  asOf: z.optional(CalendarDateSchema),
 });
 
 /**

@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta } from "../internal/zod";
 import { ChecklistSchema } from "../model/checklist";
 import { IdSchema, TextSchema } from "../model/primitives";
 import { DateOrTimestampSchema } from "./dates";
@@ -9,54 +10,43 @@ import { RectificationProblemSchema } from "./rectification";
  * checklist parties it belongs to. Deliverables and duties apply to a unit when one of its parties
  * is responsible for them; a unit without `parties` answers for every deliverable and duty.
  */
-export const ChecklistUnitSchema = z
-  .strictObject({
-    id: IdSchema,
-    name: TextSchema.meta({ description: "The unit's name, e.g. 青山镇." }),
-    kind: TextSchema.optional().meta({ description: "What kind of unit, e.g. 乡镇 or 行业帮扶单位 (for display)." }),
-    parties: z
-      .array(IdSchema)
-      .optional()
-      .meta({ description: "Ids of the checklist parties the unit belongs to; left out, every deliverable and duty applies." }),
-  })
-  .meta({ description: "A unit that answers to the checklist, and the parties it belongs to." });
+export const ChecklistUnitSchema = meta(z.strictObject({
+  id: IdSchema,
+  name: meta(TextSchema, { description: "The unit's name, e.g. 青山镇." }),
+  kind: meta(z.optional(TextSchema), { description: "What kind of unit, e.g. 乡镇 or 行业帮扶单位 (for display)." }),
+  parties: meta(z.optional(z.array(IdSchema)), { description: "Ids of the checklist parties the unit belongs to; left out, every deliverable and duty applies." }),
+}), { description: "A unit that answers to the checklist, and the parties it belongs to." });
 
 /** A unit that answers to a checklist: see {@link ChecklistUnitSchema}. */
 export type ChecklistUnit = z.infer<typeof ChecklistUnitSchema>;
 
 /** A submission (报送) of a deliverable by a unit, dated or timestamped. */
-export const SubmissionSchema = z
-  .strictObject({
-    unit: IdSchema.meta({ description: "The id of the unit that submitted." }),
-    deliverable: IdSchema.meta({ description: "The id of the deliverable submitted." }),
-    submittedOn: DateOrTimestampSchema,
-    note: TextSchema.optional(),
-  })
-  .meta({ description: "Submission (报送): unit, deliverable, and when (China date, or timestamp with offset)." });
+export const SubmissionSchema = meta(z.strictObject({
+  unit: meta(IdSchema, { description: "The id of the unit that submitted." }),
+  deliverable: meta(IdSchema, { description: "The id of the deliverable submitted." }),
+  submittedOn: DateOrTimestampSchema,
+  note: z.optional(TextSchema),
+}), { description: "Submission (报送): unit, deliverable, and when (China date, or timestamp with offset)." });
 
 /** A submission of a deliverable: see {@link SubmissionSchema}. */
 export type Submission = z.infer<typeof SubmissionSchema>;
 
 /** The submissions of a county: a list of {@link SubmissionSchema}. */
-export const SubmissionListSchema = z.array(SubmissionSchema).meta({ description: "Submissions (报送记录)." });
+export const SubmissionListSchema = meta(z.array(SubmissionSchema), { description: "Submissions (报送记录)." });
 
 /** A record that a unit kept a recurring duty on a day, e.g. a 周三帮扶日 visit. */
-export const VisitSchema = z
-  .strictObject({
-    unit: IdSchema.meta({ description: "The id of the unit whose cadres made the visit." }),
-    recurrence: IdSchema.meta({ description: "The id of the recurring duty, e.g. the 周三帮扶日's." }),
-    on: DateOrTimestampSchema,
-    note: TextSchema.optional(),
-  })
-  .meta({ description: "Visit record (帮扶记录): unit, recurring duty, and when." });
+export const VisitSchema = meta(z.strictObject({
+  unit: meta(IdSchema, { description: "The id of the unit whose cadres made the visit." }),
+  recurrence: meta(IdSchema, { description: "The id of the recurring duty, e.g. the 周三帮扶日's." }),
+  on: DateOrTimestampSchema,
+  note: z.optional(TextSchema),
+}), { description: "Visit record (帮扶记录): unit, recurring duty, and when." });
 
 /** A visit record: see {@link VisitSchema}. */
 export type Visit = z.infer<typeof VisitSchema>;
 
 /** The rectification problems of a county: a list of {@link RectificationProblemSchema}. */
-export const RectificationProblemListSchema = z
-  .array(RectificationProblemSchema)
-  .meta({ description: "Rectification problems (整改问题台账)." });
+export const RectificationProblemListSchema = meta(z.array(RectificationProblemSchema), { description: "Rectification problems (整改问题台账)." });
 
 /** The name under which a progress file refers to the embedded 2025 checklist. */
 export const EMBEDDED_CHECKLIST_NAME = "nearTermChecklist2025";
@@ -65,21 +55,16 @@ export const EMBEDDED_CHECKLIST_NAME = "nearTermChecklist2025";
  * A county's progress file: the checklist (the embedded 2025 one by name, or a checklist of its
  * own), its units, submissions, visit records and rectification problems.
  */
-export const ProgressSchema = z
-  .strictObject({
-    $schema: z.string().optional(),
-    title: TextSchema.optional().meta({ description: "What the file describes, e.g. the county's name." }),
-    synthetic: z.boolean().optional().meta({ description: "True when the data is made up, for examples and tests." }),
-    checklist: z
-      .union([z.literal(EMBEDDED_CHECKLIST_NAME), ChecklistSchema])
-      .default(EMBEDDED_CHECKLIST_NAME)
-      .meta({ description: 'The checklist: "nearTermChecklist2025" (the embedded default) or a checklist object.' }),
-    units: z.array(ChecklistUnitSchema).min(1, { message: "must list at least one unit" }),
-    submissions: SubmissionListSchema.default([]),
-    visits: z.array(VisitSchema).default([]),
-    problems: RectificationProblemListSchema.default([]),
-  })
-  .meta({ description: "Progress file: checklist, units, submissions, visit records, rectification problems." });
+export const ProgressSchema = meta(z.strictObject({
+  $schema: z.optional(z.string()),
+  title: meta(z.optional(TextSchema), { description: "What the file describes, e.g. the county's name." }),
+  synthetic: meta(z.optional(z.boolean()), { description: "True when the data is made up, for examples and tests." }),
+  checklist: meta(z._default(z.union([z.literal(EMBEDDED_CHECKLIST_NAME), ChecklistSchema]), EMBEDDED_CHECKLIST_NAME), { description: 'The checklist: "nearTermChecklist2025" (the embedded default) or a checklist object.' }),
+  units: z.array(ChecklistUnitSchema).check(z.minLength(1, { message: "must list at least one unit" })),
+  submissions: z._default(SubmissionListSchema, []),
+  visits: z._default(z.array(VisitSchema), []),
+  problems: z._default(RectificationProblemListSchema, []),
+}), { description: "Progress file: checklist, units, submissions, visit records, rectification problems." });
 
 /** A progress file, as parsed: see {@link ProgressSchema}. */
 export type Progress = z.infer<typeof ProgressSchema>;
@@ -97,7 +82,7 @@ export type ProgressInput = z.input<typeof ProgressSchema>;
  * Object.keys(checklistJsonSchemas); //=> ["checklist", "progress", "submissions", "problems"]
  * ```
  */
-export const checklistJsonSchemas: Readonly<Record<"checklist" | "progress" | "submissions" | "problems", z.ZodType>> = {
+export const checklistJsonSchemas: Readonly<Record<"checklist" | "progress" | "submissions" | "problems", z.ZodMiniType>> = {
   checklist: ChecklistSchema,
   progress: ProgressSchema,
   submissions: SubmissionListSchema,

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import type { Checklist, ChecklistInput } from "../model/checklist";
 import { CalendarDateSchema } from "../model/primitives";
@@ -67,8 +67,8 @@ export interface ChecklistStatusReport {
 
 const OptionsSchema = z.strictObject({
   asOf: CalendarDateSchema,
-  units: z.array(ChecklistUnitSchema).min(1, { message: "must list at least one unit" }),
-  dueSoonDays: z.int().min(0).max(366).optional(),
+  units: z.array(ChecklistUnitSchema).check(z.minLength(1, { message: "must list at least one unit" })),
+  dueSoonDays: z.optional(z.int().check(z.gte(0)).check(z.lte(366))),
 });
 
 /** Validates everything and returns the checklist, the options and submissions' China dates. */

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "zod/mini";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { CalendarDateSchema } from "../model/primitives";
 import { dayNumber } from "./dates";
@@ -57,7 +57,7 @@ export interface RectificationSummary {
   readonly sentBackMoreThanOnce: readonly RepeatedSendBack[];
 }
 
-const OptionsSchema = z.strictObject({ asOf: CalendarDateSchema, units: z.array(ChecklistUnitSchema).optional() });
+const OptionsSchema = z.strictObject({ asOf: CalendarDateSchema, units: z.optional(z.array(ChecklistUnitSchema)) });
 
 /**
  * Summarises rectifications (整改) as of a date: counts per state (待整改, 整改中, 已整改, 已销号),

@@ -4,7 +4,8 @@ import { safeParseChecklist } from "../model/checklistParse";
 import { fromZodIssues } from "../model/issues";
 import { checkInputStructure } from "../model/read";
 import type { ChecklistUnit } from "./schemas";
-import type { z } from "zod";
+import type { z } from "zod/mini";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 // Validation shared by the status and recurrence functions: every input checked, every issue
 // reported at once, with paths relative to the call's arguments.
@@ -15,8 +16,8 @@ export function prefixed(issues: readonly KaoheIssue[], prefix: readonly (string
 }
 
 /** Runs a zod schema; returns the value or pushes the issues (prefixed) and returns `undefined`. @internal */
-export function check<T>(schema: z.ZodType<T>, input: unknown, prefix: (string | number)[], issues: KaoheIssue[]): T | undefined {
-  const result = schema.safeParse(input, { reportInput: true });
+export function check<T>(schema: z.ZodMiniType<T>, input: unknown, prefix: (string | number)[], issues: KaoheIssue[]): T | undefined {
+  const result = schema.safeParse(input, PARSE_OPTIONS);
   const structure = checkInputStructure(input, prefix);
   issues.push(...structure);
   if (result.success && structure.length === 0) return result.data;

@@ -16,6 +16,7 @@ import { inputName } from "./input";
 import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "./io";
 import { t, type Bilingual, type Lang } from "./lang";
 import { renderTable } from "./table";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** The CLI's due-soon window when `--due-soon-days` is not given (the library's default is none). */
 const DEFAULT_DUE_SOON_DAYS = 3;
@@ -55,7 +56,7 @@ export function computeChecklistProgress(
   asOf: string,
   dueSoonDays: number,
 ): { ok: true; result: ChecklistCommandResult } | { ok: false; issues: KaoheIssue[] } {
-  const parsed = ProgressSchema.safeParse(input, { reportInput: true });
+  const parsed = ProgressSchema.safeParse(input, PARSE_OPTIONS);
   if (!parsed.success) {
     const named = (input as { checklist?: unknown } | null)?.checklist;
     const issues = fromZodIssues(parsed.error.issues).map((issue) =>

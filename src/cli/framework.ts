@@ -18,6 +18,7 @@ import { EXIT, UsageError, makeCtx, readJson, type CliIO, type Ctx } from "./io"
 import { t } from "./lang";
 import { AtomicFile, checkOutputPath } from "./output";
 import { readTables, workbookBytes } from "./tables";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 const INVALID: readonly [number, Bilingual] = [EXIT.invalid, t("输入有误：逐格列出每个问题，不写出任何文件", "invalid input: every problem is listed with its cell, no file is written")];
 /** A string option with its placeholder. */
@@ -253,7 +254,7 @@ async function diffCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
       io.stdout(format === "json" ? JSON.stringify(diff, null, 2) : formatFrameworkDiff(diff, { lang }));
       return EXIT.ok;
     }
-    const assessment = AssessmentSchema.safeParse(readJsonOrFail(io, file), { reportInput: true });
+    const assessment = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
     if (!assessment.success) {
       printIssues(io, lang, file, fromZodIssues(assessment.error.issues));
       return EXIT.invalid;

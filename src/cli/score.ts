@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { isKaoheError, type KaoheIssue } from "../internal/errors";
 import { ScoreOutputSchema } from "./outputs";
 import { jiangxi2025 } from "../frameworks/jiangxi2025";
@@ -22,6 +22,7 @@ import { inputName } from "./input";
 import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "./io";
 import { t, type Bilingual, type Lang } from "./lang";
 import { renderTable } from "./table";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** The declaration of `kaohe score`, from which its parsing and help are made. */
 export const SCORE_SPEC: CommandSpec = {
@@ -108,7 +109,7 @@ function loadFramework(io: CliIO, options: Record<string, unknown>): Loaded {
   if (frameworkFile) attempt(() => (framework = blame(frameworkFile, () => parseFramework(load(io, frameworkFile)))));
   if (pointsFile) {
     attempt(() => {
-      const parsed = PointsFileSchema.safeParse(load(io, pointsFile), { reportInput: true });
+      const parsed = PointsFileSchema.safeParse(load(io, pointsFile), PARSE_OPTIONS);
       if (!parsed.success) throw new FileIssues(inputName(pointsFile), fromZodIssues(parsed.error.issues));
       const { points, methods, total, illustrative: flag } = parsed.data;
       if (flag) illustrative.push({ file: pointsFile, kind: "points" });
@@ -118,7 +119,7 @@ function loadFramework(io: CliIO, options: Record<string, unknown>): Loaded {
   let grades: ScoreOptions["grades"];
   if (gradesFile) {
     attempt(() => {
-      const parsed = GradesFileSchema.safeParse(load(io, gradesFile), { reportInput: true });
+      const parsed = GradesFileSchema.safeParse(load(io, gradesFile), PARSE_OPTIONS);
       if (!parsed.success) throw new FileIssues(inputName(gradesFile), fromZodIssues(parsed.error.issues));
       if (parsed.data.illustrative) illustrative.push({ file: gradesFile, kind: "grades" });
       grades = parsed.data.grades;

@@ -19,6 +19,7 @@ import { inputName } from "./input";
 import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "./io";
 import { t } from "./lang";
 import { FileIssues, scoreFiles } from "./score";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** Every kind of file the CLI reads, each checked as the command that reads it checks it. */
 export const FILE_KINDS = ["assessment", "points", "grades", "framework", "checklist", "progress", "submissions", "problems", "rulebook"] as const;
@@ -95,7 +96,7 @@ function check(io: CliIO, kind: Kind, file: string, value: unknown, options: Par
       return failures.filter((f) => options.points !== undefined || f.file !== "--points");
     }
     case "points": {
-      const parsed = PointsFileSchema.safeParse(value, { reportInput: true });
+      const parsed = PointsFileSchema.safeParse(value, PARSE_OPTIONS);
       if (!parsed.success) return fromZodIssues(parsed.error.issues);
       let framework = jiangxi2025;
       const frameworkFile = options.framework as string | undefined;
@@ -109,7 +110,7 @@ function check(io: CliIO, kind: Kind, file: string, value: unknown, options: Par
       return caught(() => prepareFramework(withPoints(methods ? withMethods(framework, methods) : framework, points, total === undefined ? {} : { total })));
     }
     case "grades": {
-      const parsed = GradesFileSchema.safeParse(value, { reportInput: true });
+      const parsed = GradesFileSchema.safeParse(value, PARSE_OPTIONS);
       return parsed.success ? checkGradeBands(parsed.data.grades, ["grades"]) : fromZodIssues(parsed.error.issues);
     }
     case "framework":
@@ -123,7 +124,7 @@ function check(io: CliIO, kind: Kind, file: string, value: unknown, options: Par
       return computed.ok ? [] : computed.issues;
     }
     case "submissions": {
-      const parsed = SubmissionListSchema.safeParse(value, { reportInput: true });
+      const parsed = SubmissionListSchema.safeParse(value, PARSE_OPTIONS);
       if (!parsed.success) return fromZodIssues(parsed.error.issues);
       const known = new Set(nearTermChecklist2025.tasks.flatMap((task) => task.deliverables.map((d) => d.id)));
       return parsed.data.flatMap((s, i) =>
@@ -133,7 +134,7 @@ function check(io: CliIO, kind: Kind, file: string, value: unknown, options: Par
       );
     }
     case "problems": {
-      const parsed = RectificationProblemListSchema.safeParse(value, { reportInput: true });
+      const parsed = RectificationProblemListSchema.safeParse(value, PARSE_OPTIONS);
       if (!parsed.success) return fromZodIssues(parsed.error.issues);
       return parsed.data.flatMap((problem, i) => checkProblemHistory(problem, [i]));
     }

@@ -3,6 +3,7 @@ import { ChecklistSchema, type Checklist } from "./checklist";
 import { fromZodIssues, inLanguage, type MessageOptions } from "./issues";
 import { isCalendarDate } from "./primitives";
 import { checkInputStructure, checkUnique, field, items, text, type Path } from "./read";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** The Chinese label of a checklist task, e.g. `任务 1「及时调度部署」`. */
 function taskLabel(task: unknown): string {
@@ -119,7 +120,7 @@ export function checkChecklistReferences(input: unknown): KaoheIssue[] {
  */
 export function parseChecklist(input: unknown, options: MessageOptions = {}): Checklist {
   return inLanguage(options.lang, "Invalid checklist", () => {
-    const result = ChecklistSchema.safeParse(input, { reportInput: true });
+    const result = ChecklistSchema.safeParse(input, PARSE_OPTIONS);
     const issues = checkInputStructure(input);
     if (!result.success) issues.push(...fromZodIssues(result.error.issues, checklistLabel(input)));
     issues.push(...checkChecklistReferences(input));

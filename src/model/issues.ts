@@ -1,6 +1,7 @@
-import type { z } from "zod";
+import type { z } from "zod/mini";
 import { KaoheError, type KaoheIssue } from "../internal/errors";
 import type { Lang } from "../internal/i18n";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /**
  * Chinese labels of the fields of kaohe's files, by dotted path (array indexes as `[]`) or by the
@@ -237,12 +238,12 @@ export function showValue(value: unknown): string {
 
 /** Runs a zod schema and throws a {@link KaoheError} holding every issue on failure. */
 export function parseWith<T>(
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   input: unknown,
   context: string,
   label?: (path: readonly PropertyKey[]) => string | undefined,
 ): T {
-  const result = schema.safeParse(input, { reportInput: true });
+  const result = schema.safeParse(input, PARSE_OPTIONS);
   if (!result.success) throw new KaoheError(fromZodIssues(result.error.issues, label), context);
   return result.data;
 }

@@ -3,6 +3,7 @@ import { fromZodIssues, inLanguage, type MessageOptions } from "./issues";
 import { FrameworkSchema, KeyTaskListSchema, type Framework, type KeyTask } from "./framework";
 import { checkInputStructure, field } from "./read";
 import { checkFrameworkReferences, checkKeyTaskReferences } from "./validate";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 function named(value: unknown, noun: string, code: "code" | "id" | "number"): string | undefined {
   const name = field(value, "name") ?? field(value, "title") ?? field(value, "text");
@@ -51,7 +52,7 @@ export function frameworkLabel(input: unknown): (path: readonly PropertyKey[]) =
  */
 export function parseFramework(input: unknown, options: MessageOptions = {}): Framework {
   return inLanguage(options.lang, "Invalid framework", () => {
-    const result = FrameworkSchema.safeParse(input, { reportInput: true });
+    const result = FrameworkSchema.safeParse(input, PARSE_OPTIONS);
     const issues = checkInputStructure(input);
     if (!result.success) issues.push(...fromZodIssues(result.error.issues, frameworkLabel(input)));
     issues.push(...checkFrameworkReferences(input));
@@ -92,7 +93,7 @@ export const safeParseFramework: (input: unknown, options?: MessageOptions) => S
  * ```
  */
 export function parseKeyTasks(input: unknown, framework: Framework): KeyTask[] {
-  const result = KeyTaskListSchema.safeParse(input, { reportInput: true });
+  const result = KeyTaskListSchema.safeParse(input, PARSE_OPTIONS);
   const label = (path: readonly PropertyKey[]) =>
     typeof path[0] === "number" ? named(field(input, path[0]), "重点任务", "number") : undefined;
   const issues = checkInputStructure(input);

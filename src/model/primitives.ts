@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta } from "../internal/zod";
 
 /** The plain decimal form accepted in strings: optional minus, digits, optional fraction. */
 export const DECIMAL_STRING_PATTERN = /^-?\d+(\.\d+)?$/;
@@ -11,17 +12,15 @@ const DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/;
  * string of the plain form `-?digits(.digits)?` (no exponent, no blanks, not empty).
  * Decimal strings keep exact values that a JS number cannot hold, such as `"0.1"` summed ten times.
  */
-export const NumberInputSchema = z
-  .union([
-    z.number().refine((n) => Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER, {
-      message: "must be a finite number within the safe integer range",
-      params: { code: "invalid_number" },
-    }),
-    z.string().regex(DECIMAL_STRING_PATTERN, {
-      message: 'must be a plain decimal string such as "0.8" (no exponent, no blanks)',
-    }),
-  ])
-  .meta({
+export const NumberInputSchema = meta(z.union([
+  z.number().check(z.refine((n) => Number.isFinite(n) && Math.abs(n) <= Number.MAX_SAFE_INTEGER, {
+    message: "must be a finite number within the safe integer range",
+    params: { code: "invalid_number" },
+  })),
+  z.string().check(z.regex(DECIMAL_STRING_PATTERN, {
+    message: 'must be a plain decimal string such as "0.8" (no exponent, no blanks)',
+  })),
+]), {
     description:
       'A finite number, or a decimal string of the plain form -?digits(.digits)? such as "0.8".',
   });
@@ -45,10 +44,10 @@ function isPositive(value: NumberInput): boolean {
 }
 
 /** Points (分值): a strictly positive {@link NumberInput}. */
-export const PointsSchema = NumberInputSchema.refine(isPositive, {
+export const PointsSchema = meta(NumberInputSchema.check(z.refine(isPositive, {
   message: "must be greater than 0",
   params: { code: "points_not_positive" },
-}).meta({ description: "Points: a strictly positive finite number or plain decimal string." });
+})), { description: "Points: a strictly positive finite number or plain decimal string." });
 
 /** Tells whether a decimal string or number is zero or more. */
 function isNonNegative(value: NumberInput): boolean {
@@ -56,10 +55,10 @@ function isNonNegative(value: NumberInput): boolean {
 }
 
 /** A non-negative {@link NumberInput}, e.g. a grade band's minimum. */
-export const NonNegativeNumberSchema = NumberInputSchema.refine(isNonNegative, {
+export const NonNegativeNumberSchema = meta(NumberInputSchema.check(z.refine(isNonNegative, {
   message: "must be 0 or more",
   params: { code: "number_negative" },
-}).meta({ description: "A finite number or plain decimal string, 0 or more." });
+})), { description: "A finite number or plain decimal string, 0 or more." });
 
 /** Tells whether `y-m-d` names a real day of the proleptic Gregorian calendar. */
 export function isCalendarDate(text: string): boolean {
@@ -75,11 +74,7 @@ export function isCalendarDate(text: string): boolean {
 }
 
 /** A calendar date `YYYY-MM-DD` that exists (2025-02-30 does not), read in China Standard Time. */
-export const CalendarDateSchema = z
-  .string()
-  .regex(DATE_PATTERN, { message: "must be a date written YYYY-MM-DD" })
-  .refine(isCalendarDate, { message: "is not a real calendar date", params: { code: "invalid_date" } })
-  .meta({ description: "A calendar date YYYY-MM-DD (China Standard Time), e.g. 2025-10-31." });
+export const CalendarDateSchema = meta(z.string().check(z.regex(DATE_PATTERN, { message: "must be a date written YYYY-MM-DD" })).check(z.refine(isCalendarDate, { message: "is not a real calendar date", params: { code: "invalid_date" } })), { description: "A calendar date YYYY-MM-DD (China Standard Time), e.g. 2025-10-31." });
 
 /** A calendar date `YYYY-MM-DD`: see {@link CalendarDateSchema}. */
 export type CalendarDate = z.infer<typeof CalendarDateSchema>;
@@ -89,27 +84,22 @@ export type CalendarDate = z.infer<typeof CalendarDateSchema>;
  * administrative division code such as 360702), `-`, `_` and `.`, starting with a letter or digit.
  * Blanks, empty ids and keys such as `__proto__` are refused.
  */
-export const IdSchema = z
-  .string()
-  .regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u, {
+export const IdSchema = meta(z.string().check(z.regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u, {
     message: "must be an id: letters (Chinese too), digits, '-', '_' or '.', starting with a letter or digit",
-  })
-  .meta({ description: "An identifier: letters of any script (e.g. 青山镇), digits (e.g. the division code 360702), '-', '_' and '.', starting with a letter or digit." });
+  })), { description: "An identifier: letters of any script (e.g. 青山镇), digits (e.g. the division code 360702), '-', '_' and '.', starting with a letter or digit." });
 
 /** A non-empty text, trimmed of nothing: the document's words are kept as written. */
-export const TextSchema = z.string().min(1, { message: "must not be empty" });
+export const TextSchema = z.string().check(z.minLength(1, { message: "must not be empty" }));
 
 /**
  * Where a clause comes from (出处): the document, the part or attachment, and the item number, so a
  * reader can find the sentence behind each point.
  */
-export const SourceRefSchema = z
-  .strictObject({
-    document: TextSchema.meta({ description: "The source document's title, e.g. 近期巩固拓展脱贫攻坚成果重点工作任务清单." }),
-    part: TextSchema.meta({ description: "The part or attachment, e.g. 附件2 or 正文." }),
-    item: TextSchema.meta({ description: "The item within the part, e.g. 13(h) or 第1项." }),
-  })
-  .meta({ description: "Source reference (出处): document, part and item." });
+export const SourceRefSchema = meta(z.strictObject({
+  document: meta(TextSchema, { description: "The source document's title, e.g. 近期巩固拓展脱贫攻坚成果重点工作任务清单." }),
+  part: meta(TextSchema, { description: "The part or attachment, e.g. 附件2 or 正文." }),
+  item: meta(TextSchema, { description: "The item within the part, e.g. 13(h) or 第1项." }),
+}), { description: "Source reference (出处): document, part and item." });
 
 /** Where a clause comes from: see {@link SourceRefSchema}. */
 export type SourceRef = z.infer<typeof SourceRefSchema>;

@@ -1,24 +1,21 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta } from "../internal/zod";
 import { GradeBandSchema } from "../model/framework";
 import { IdSchema, NumberInputSchema, PointsSchema, TextSchema } from "../model/primitives";
 
 /** The unit assessed (被考核单位), e.g. a 设区市. */
-export const UnitSchema = z
-  .strictObject({
-    id: IdSchema,
-    name: TextSchema.meta({ description: "The unit's name, e.g. 南昌市." }),
-    level: TextSchema.optional().meta({ description: "The unit's level, e.g. 设区市." }),
-  })
-  .meta({ description: "The unit assessed (被考核单位)." });
+export const UnitSchema = meta(z.strictObject({
+  id: IdSchema,
+  name: meta(TextSchema, { description: "The unit's name, e.g. 南昌市." }),
+  level: meta(z.optional(TextSchema), { description: "The unit's level, e.g. 设区市." }),
+}), { description: "The unit assessed (被考核单位)." });
 
 /** A finding (问题) that deducts from a `findings` indicator. */
-export const FindingSchema = z
-  .strictObject({
-    id: TextSchema.optional(),
-    points: PointsSchema,
-    note: TextSchema.optional(),
-  })
-  .meta({ description: "A finding: the points it deducts from its indicator, with an optional id and note." });
+export const FindingSchema = meta(z.strictObject({
+  id: z.optional(TextSchema),
+  points: PointsSchema,
+  note: z.optional(TextSchema),
+}), { description: "A finding: the points it deducts from its indicator, with an optional id and note." });
 
 /** A finding (问题): see {@link FindingSchema}. */
 export type Finding = z.infer<typeof FindingSchema>;
@@ -27,25 +24,21 @@ export type Finding = z.infer<typeof FindingSchema>;
 export const FactValueSchema = z.union([z.boolean(), NumberInputSchema]);
 
 /** The input for one indicator: a score (`manual`), findings (`findings`) or facts (`rule`). */
-export const IndicatorInputSchema = z
-  .union([
-    z.strictObject({ score: NumberInputSchema }),
-    z.strictObject({ findings: z.array(FindingSchema) }),
-    z.strictObject({ facts: z.record(z.string(), FactValueSchema) }),
-  ])
-  .meta({ description: "One of { score } (manual), { findings } (findings) or { facts } (rule)." });
+export const IndicatorInputSchema = meta(z.union([
+  z.strictObject({ score: NumberInputSchema }),
+  z.strictObject({ findings: z.array(FindingSchema) }),
+  z.strictObject({ facts: z.record(z.string(), FactValueSchema) }),
+]), { description: "One of { score } (manual), { findings } (findings) or { facts } (rule)." });
 
 /** The input for one indicator: see {@link IndicatorInputSchema}. */
 export type IndicatorInput = z.infer<typeof IndicatorInputSchema>;
 
 /** A deduction event (负面事项): the matter (事项) that happened and one clause it meets. */
-export const DeductionEventSchema = z
-  .strictObject({
-    matter: TextSchema.meta({ description: "The one thing that happened; events of one matter deduct once, at the highest clause." }),
-    clause: IdSchema.meta({ description: "The id of the deduction clause the matter meets." }),
-    note: TextSchema.optional(),
-  })
-  .meta({ description: "Deduction event: a matter and a clause it meets." });
+export const DeductionEventSchema = meta(z.strictObject({
+  matter: meta(TextSchema, { description: "The one thing that happened; events of one matter deduct once, at the highest clause." }),
+  clause: meta(IdSchema, { description: "The id of the deduction clause the matter meets." }),
+  note: z.optional(TextSchema),
+}), { description: "Deduction event: a matter and a clause it meets." });
 
 /** A deduction event: see {@link DeductionEventSchema}. */
 export type DeductionEvent = z.infer<typeof DeductionEventSchema>;
@@ -54,31 +47,25 @@ export type DeductionEvent = z.infer<typeof DeductionEventSchema>;
 export const DiscretionarySchema = z.strictObject({ points: PointsSchema, reason: TextSchema });
 
 /** The severe-case record (问题严重的): large-scale return to poverty, or matters marked serious. */
-export const SevereCaseSchema = z
-  .strictObject({
-    reason: TextSchema.meta({ description: "Why the case is severe." }),
-    scaleReturnToPoverty: z.boolean().optional().meta({ description: "Whether large-scale return to poverty (规模性返贫) occurred." }),
-    seriousMatters: z.array(TextSchema).optional().meta({ description: "Matters of the deductions judged serious." }),
-    discretionary: z.array(DiscretionarySchema).optional().meta({ description: "Discretionary extra deductions (另行酌情扣分)." }),
-  })
-  .meta({ description: "Severe case: downgrade and interview; optional discretionary deductions." });
+export const SevereCaseSchema = meta(z.strictObject({
+  reason: meta(TextSchema, { description: "Why the case is severe." }),
+  scaleReturnToPoverty: meta(z.optional(z.boolean()), { description: "Whether large-scale return to poverty (规模性返贫) occurred." }),
+  seriousMatters: meta(z.optional(z.array(TextSchema)), { description: "Matters of the deductions judged serious." }),
+  discretionary: meta(z.optional(z.array(DiscretionarySchema)), { description: "Discretionary extra deductions (另行酌情扣分)." }),
+}), { description: "Severe case: downgrade and interview; optional discretionary deductions." });
 
 /** The severe-case record: see {@link SevereCaseSchema}. */
 export type SevereCase = z.infer<typeof SevereCaseSchema>;
 
 /** An assessment (考核输入): the unit, the period, per-indicator inputs, deductions, severe case. */
-export const AssessmentSchema = z
-  .strictObject({
-    $comment: z.string().optional().meta({ description: "A free note, e.g. that the data are synthetic." }),
-    unit: UnitSchema,
-    period: TextSchema.optional().meta({ description: "The period assessed, e.g. 2025." }),
-    indicators: z
-      .record(z.string(), IndicatorInputSchema)
-      .meta({ description: "Inputs by indicator id." }),
-    deductions: z.array(DeductionEventSchema).optional(),
-    severe: SevereCaseSchema.optional(),
-  })
-  .meta({ description: "Assessment input (考核输入) for one unit." });
+export const AssessmentSchema = meta(z.strictObject({
+  $comment: meta(z.optional(z.string()), { description: "A free note, e.g. that the data are synthetic." }),
+  unit: UnitSchema,
+  period: meta(z.optional(TextSchema), { description: "The period assessed, e.g. 2025." }),
+  indicators: meta(z.record(z.string(), IndicatorInputSchema), { description: "Inputs by indicator id." }),
+  deductions: z.optional(z.array(DeductionEventSchema)),
+  severe: z.optional(SevereCaseSchema),
+}), { description: "Assessment input (考核输入) for one unit." });
 
 /** An assessment (考核输入): see {@link AssessmentSchema}. */
 export type Assessment = z.infer<typeof AssessmentSchema>;
@@ -97,10 +84,8 @@ export interface ScoreOptions {
 }
 
 /** The zod schema of {@link ScoreOptions}, for validating options that arrive as data. */
-export const ScoreOptionsSchema = z
-  .strictObject({
-    grades: z.array(GradeBandSchema).min(1).optional(),
-    missingAsZero: z.boolean().optional(),
-    allowNegativeTotal: z.boolean().optional(),
-  })
-  .meta({ description: "Options of scoreAssessment." });
+export const ScoreOptionsSchema = meta(z.strictObject({
+  grades: z.optional(z.array(GradeBandSchema).check(z.minLength(1))),
+  missingAsZero: z.optional(z.boolean()),
+  allowNegativeTotal: z.optional(z.boolean()),
+}), { description: "Options of scoreAssessment." });

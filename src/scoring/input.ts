@@ -1,8 +1,9 @@
-import type * as z from "zod";
+import type * as z from "zod/mini";
 import { KaoheError, toSafe, type SafeResult } from "../internal/errors";
 import { fromZodIssues } from "../model/issues";
 import { checkForbiddenKeys } from "../model/validate";
 import { AssessmentSchema, type Assessment } from "./assessment";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /**
  * An assessment as a user writes it (考核输入): the unit, the period, per-indicator inputs,
@@ -33,7 +34,7 @@ export interface AssessmentInput extends z.input<typeof AssessmentSchema> {}
  */
 export function parseAssessment(input: unknown): Assessment {
   const forbidden = checkForbiddenKeys(input);
-  const parsed = AssessmentSchema.safeParse(input, { reportInput: true });
+  const parsed = AssessmentSchema.safeParse(input, PARSE_OPTIONS);
   const issues = [...forbidden, ...(parsed.success ? [] : fromZodIssues(parsed.error.issues))];
   if (issues.length > 0 || !parsed.success) throw new KaoheError(issues, "Invalid assessment");
   return parsed.data;

@@ -1,42 +1,38 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta } from "../internal/zod";
 import { SourceRefSchema, TextSchema } from "../model/primitives";
 import { UnitSchema, IndicatorInputSchema, DiscretionarySchema } from "./assessment";
 
-const Decimal = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/)
-  .meta({ description: "An exact decimal, as a plain decimal string." });
+const Decimal = meta(z.string().check(z.regex(/^-?\d+(\.\d+)?$/)), { description: "An exact decimal, as a plain decimal string." });
 
 /** One step of a score's explanation, with the source reference it rests on. */
-export const TraceEntrySchema = z
-  .strictObject({
-    kind: z.enum([
-      "score",
-      "finding",
-      "exhausted",
-      "rule",
-      "held",
-      "missing_as_zero",
-      "deduction",
-      "superseded",
-      "severe_case",
-      "discretionary",
-      "total_held_at_zero",
-      "grade",
-      "downgrade",
-    ]),
-    message: TextSchema.meta({ description: "What happened, in Chinese." }),
-    source: SourceRefSchema.optional(),
-  })
-  .meta({ description: "Trace entry: what was done and the source reference it rests on." });
+export const TraceEntrySchema = meta(z.strictObject({
+  kind: z.enum([
+    "score",
+    "finding",
+    "exhausted",
+    "rule",
+    "held",
+    "missing_as_zero",
+    "deduction",
+    "superseded",
+    "severe_case",
+    "discretionary",
+    "total_held_at_zero",
+    "grade",
+    "downgrade",
+  ]),
+  message: meta(TextSchema, { description: "What happened, in Chinese." }),
+  source: z.optional(SourceRefSchema),
+}), { description: "Trace entry: what was done and the source reference it rests on." });
 
 /** One step of a score's explanation: see {@link TraceEntrySchema}. */
 export type TraceEntry = z.infer<typeof TraceEntrySchema>;
 
 /** A score: rounded to the framework's precision, and exact. */
 const scoreFields = {
-  score: Decimal.meta({ description: "Rounded half up to the framework's precision." }),
-  exactScore: Decimal.meta({ description: "The exact, unrounded value." }),
+  score: meta(Decimal, { description: "Rounded half up to the framework's precision." }),
+  exactScore: meta(Decimal, { description: "The exact, unrounded value." }),
 };
 
 /** An indicator's result. */
@@ -47,7 +43,7 @@ export const IndicatorResultSchema = z.strictObject({
   method: z.enum(["manual", "findings", "rule"]),
   points: Decimal,
   ...scoreFields,
-  input: IndicatorInputSchema.nullable().meta({ description: "The input used (findings and facts in canonical order); null when scored as missing." }),
+  input: meta(z.nullable(IndicatorInputSchema), { description: "The input used (findings and facts in canonical order); null when scored as missing." }),
   trace: z.array(TraceEntrySchema),
 });
 
@@ -98,35 +94,31 @@ export const GradeResultSchema = z.strictObject({
 });
 
 /** The result of scoring one assessment (考核结果). */
-export const ScoreResultSchema = z
-  .strictObject({
-    framework: z.strictObject({ id: z.string(), title: z.string(), precision: z.int() }),
-    unit: UnitSchema,
-    period: z.string().optional(),
-    total: Decimal.meta({ description: "The total, rounded half up to the framework's precision." }),
-    exactTotal: Decimal.meta({ description: "The total before rounding." }),
-    indicatorsTotal: Decimal.meta({ description: "Σ indicator scores, exact." }),
-    categories: z.array(CategoryResultSchema),
-    deductions: z.strictObject({ total: Decimal, matters: z.array(MatterResultSchema) }),
-    severe: z
-      .strictObject({
-        reason: z.string(),
-        scaleReturnToPoverty: z.boolean(),
-        seriousMatters: z.array(z.string()),
-        source: SourceRefSchema.optional(),
-      })
-      .nullable(),
-    discretionary: z.strictObject({ total: Decimal, items: z.array(DiscretionarySchema) }),
-    grade: GradeResultSchema.nullable().meta({ description: "Null when no grade bands are defined, or when the total reaches no band's minimum." }),
-    flags: z.strictObject({ downgrade: z.boolean(), interview: z.boolean() }),
-    trace: z.array(TraceEntrySchema).meta({ description: "Steps of the total: deductions, severe case, hold at 0, grade." }),
-    digests: z.strictObject({
-      algorithm: z.literal("sha256"),
-      framework: z.string().regex(/^[0-9a-f]{64}$/),
-      assessment: z.string().regex(/^[0-9a-f]{64}$/),
-    }),
-  })
-  .meta({ description: "Result of scoring one assessment (考核结果)." });
+export const ScoreResultSchema = meta(z.strictObject({
+  framework: z.strictObject({ id: z.string(), title: z.string(), precision: z.int() }),
+  unit: UnitSchema,
+  period: z.optional(z.string()),
+  total: meta(Decimal, { description: "The total, rounded half up to the framework's precision." }),
+  exactTotal: meta(Decimal, { description: "The total before rounding." }),
+  indicatorsTotal: meta(Decimal, { description: "Σ indicator scores, exact." }),
+  categories: z.array(CategoryResultSchema),
+  deductions: z.strictObject({ total: Decimal, matters: z.array(MatterResultSchema) }),
+  severe: z.nullable(z.strictObject({
+    reason: z.string(),
+    scaleReturnToPoverty: z.boolean(),
+    seriousMatters: z.array(z.string()),
+    source: z.optional(SourceRefSchema),
+  })),
+  discretionary: z.strictObject({ total: Decimal, items: z.array(DiscretionarySchema) }),
+  grade: meta(z.nullable(GradeResultSchema), { description: "Null when no grade bands are defined, or when the total reaches no band's minimum." }),
+  flags: z.strictObject({ downgrade: z.boolean(), interview: z.boolean() }),
+  trace: meta(z.array(TraceEntrySchema), { description: "Steps of the total: deductions, severe case, hold at 0, grade." }),
+  digests: z.strictObject({
+    algorithm: z.literal("sha256"),
+    framework: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    assessment: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  }),
+}), { description: "Result of scoring one assessment (考核结果)." });
 
 /** The result of scoring one assessment (考核结果): see {@link ScoreResultSchema}. */
 export type ScoreResult = z.infer<typeof ScoreResultSchema>;

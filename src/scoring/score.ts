@@ -12,6 +12,7 @@ import { compareCodePoints, digestJson } from "./digest";
 import { gradeTotal } from "./grades";
 import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 type ScoredIndicator = Indicator & { scoring: { method: "manual" | "findings" | "rule" } };
 
@@ -46,12 +47,12 @@ function validateInputs(
     if (!isKaoheError(error)) throw error;
     issues.push(...prefixed(error.issues, "framework"));
   }
-  const parsedOptions = ScoreOptionsSchema.safeParse(options ?? {}, { reportInput: true });
+  const parsedOptions = ScoreOptionsSchema.safeParse(options ?? {}, PARSE_OPTIONS);
   if (!parsedOptions.success) issues.push(...prefixed(fromZodIssues(parsedOptions.error.issues), "options"));
   issues.push(...checkInputStructure(options, ["options"]));
   issues.push(...prefixed(checkGradeBands((options as ScoreOptions | undefined)?.grades, ["grades"]), "options"));
   issues.push(...checkInputStructure(assessmentInput));
-  const parsed = AssessmentSchema.safeParse(assessmentInput, { reportInput: true });
+  const parsed = AssessmentSchema.safeParse(assessmentInput, PARSE_OPTIONS);
   if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(prepared?.framework)));
   if (issues.length > 0 || !prepared || !parsed.success || !parsedOptions.success) {
     throw new KaoheError(issues, "Cannot score the assessment");

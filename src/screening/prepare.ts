@@ -4,6 +4,7 @@ import { checkInputStructure } from "../model/read";
 import { safeCompileRule, type JsonLogicRule, type PreparedRule, type RuleEngineOptions } from "../rules/index";
 import { SCREENING_OPERATIONS } from "./operations";
 import { RulebookSchema, SUBJECTS, type Field, type ParameterValue, type Rulebook, type RulebookInput, type ScreeningRule, type Subject } from "./schema";
+import { PARSE_OPTIONS } from "../internal/zod";
 
 /** The depth of each kind of record: a village holds households, a household holds persons. */
 export const SUBJECT_DEPTH: Readonly<Record<Subject, number>> = { village: 0, household: 1, person: 2 };
@@ -83,7 +84,7 @@ export function fieldColumns(field: Field): readonly string[] {
  * ```
  */
 export function prepareRulebook(input: RulebookInput, options: PrepareRulebookOptions = {}): PreparedRulebook {
-  const parsed = RulebookSchema.safeParse(input, { reportInput: true });
+  const parsed = RulebookSchema.safeParse(input, PARSE_OPTIONS);
   // Too deep, or a key such as fields.__proto__ that parsing would silently drop (issue 16).
   const structure = checkInputStructure(input);
   if (!parsed.success || structure.length > 0) {

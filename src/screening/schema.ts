@@ -1,4 +1,5 @@
-import * as z from "zod";
+import * as z from "zod/mini";
+import { meta } from "../internal/zod";
 import { IdSchema, TextSchema } from "../model/primitives";
 
 /** The kinds of record a rule screens, from the widest to the narrowest: 村, 户, 人. */
@@ -20,82 +21,67 @@ export const SEVERITIES = ["high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 /** A field name: an identifier that rules read with `{"var": "name"}` (no dots). */
-const FieldNameSchema = z
-  .string()
-  .regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: "must be a field name of letters, digits and '_', starting with a letter" })
-  .meta({ description: "A field name, as rules read it with {\"var\": \"name\"}: letters, digits and '_'." });
+const FieldNameSchema = meta(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9_]*$/, { message: "must be a field name of letters, digits and '_', starting with a letter" })), { description: "A field name, as rules read it with {\"var\": \"name\"}: letters, digits and '_'." });
 
 /** One field of the records, and the column(s) of an export that hold it (the field map). */
-export const FieldSchema = z
-  .strictObject({
-    column: z
-      .union([TextSchema, z.array(TextSchema).min(1, { message: "must name at least one column" })])
-      .meta({
-        description:
-          "The column header(s) of an export that hold this field, e.g. 户编号; a list gives alternatives for exports that spell it differently.",
-      }),
-    type: z.enum(FIELD_TYPES).meta({
+export const FieldSchema = meta(z.strictObject({
+  column: meta(z.union([TextSchema, z.array(TextSchema).check(z.minLength(1, { message: "must name at least one column" }))]), {
       description:
-        "text; number (a plain decimal such as 8123.5); date (YYYY-MM-DD, also 2025/3/5, 20250305 and Excel dates); month (YYYYMM as the monitoring system exports it, also YYYY-MM and 2022年10月; read as YYYY-MM); boolean (是/否, true/false, 1/0).",
+        "The column header(s) of an export that hold this field, e.g. 户编号; a list gives alternatives for exports that spell it differently.",
     }),
-    of: z.enum(SUBJECTS).meta({
+  type: meta(z.enum(FIELD_TYPES), {
+    description:
+      "text; number (a plain decimal such as 8123.5); date (YYYY-MM-DD, also 2025/3/5, 20250305 and Excel dates); month (YYYYMM as the monitoring system exports it, also YYYY-MM and 2022年10月; read as YYYY-MM); boolean (是/否, true/false, 1/0).",
+  }),
+  of: meta(z.enum(SUBJECTS), {
+    description:
+      "The record this field belongs to: village (the same on every row of a village), household (the same on every row of a household) or person (one row each).",
+  }),
+  label: meta(z.optional(TextSchema), { description: "A Chinese label for messages; the first column name by default." }),
+  required: meta(z.optional(z.boolean()), {
+    description: "An empty cell is a data-quality finding (missing_value), and the rules that read the field are undecided for that record. Default false (an empty cell is null).",
+  }),
+  allowed: meta(z.optional(z.array(TextSchema).check(z.minLength(1))), {
       description:
-        "The record this field belongs to: village (the same on every row of a village), household (the same on every row of a household) or person (one row each).",
+        "For text fields: the code table, the only values allowed, e.g. [\"脱贫户\", \"一般农户\", \"监测户\"]; any other is a data-quality finding (not_allowed).",
     }),
-    label: TextSchema.optional().meta({ description: "A Chinese label for messages; the first column name by default." }),
-    required: z.boolean().optional().meta({
-      description: "An empty cell is a data-quality finding (missing_value), and the rules that read the field are undecided for that record. Default false (an empty cell is null).",
-    }),
-    allowed: z
-      .array(TextSchema)
-      .min(1)
-      .optional()
-      .meta({
-        description:
-          "For text fields: the code table, the only values allowed, e.g. [\"脱贫户\", \"一般农户\", \"监测户\"]; any other is a data-quality finding (not_allowed).",
-      }),
-    trim: z.boolean().optional().meta({
-      description:
-        "For text fields: false keeps the cell's text as exported, blanks included (a cell of spaces is then not empty, and an empty cell is \"\", never null). Default true: blanks around the text are removed and a blank cell is empty (null).",
-    }),
-  })
-  .meta({ description: "A record field: its column(s) in the export, its type, and which record it belongs to." });
+  trim: meta(z.optional(z.boolean()), {
+    description:
+      "For text fields: false keeps the cell's text as exported, blanks included (a cell of spaces is then not empty, and an empty cell is \"\", never null). Default true: blanks around the text are removed and a blank cell is empty (null).",
+  }),
+}), { description: "A record field: its column(s) in the export, its type, and which record it belongs to." });
 
 /** One field of the records: see {@link FieldSchema}. */
 export type Field = z.infer<typeof FieldSchema>;
 
 /** A parameter's value: a finite number, a text or a boolean. */
-const ParameterValueSchema = z.union([z.number().refine(Number.isFinite, { message: "must be a finite number", params: { code: "invalid_number" } }), z.string(), z.boolean()]);
+const ParameterValueSchema = z.union([z.number().check(z.refine(Number.isFinite, { message: "must be a finite number", params: { code: "invalid_number" } })), z.string(), z.boolean()]);
 
 /** A parameter of a rulebook: a value that rules read as `params.<name>` and that callers may override. */
-export const ParameterSchema = z
-  .strictObject({
-    title: TextSchema.meta({ description: "What it is, in Chinese, e.g. 防返贫监测收入标准（元/人·年）." }),
-    value: ParameterValueSchema.meta({ description: "The default value, e.g. 7600; a caller may override it for its province and year." }),
-    unit: TextSchema.optional().meta({ description: "The unit, e.g. 元." }),
-  })
-  .meta({ description: "A rulebook parameter, read by rules as params.<name>." });
+export const ParameterSchema = meta(z.strictObject({
+  title: meta(TextSchema, { description: "What it is, in Chinese, e.g. 防返贫监测收入标准（元/人·年）." }),
+  value: meta(ParameterValueSchema, { description: "The default value, e.g. 7600; a caller may override it for its province and year." }),
+  unit: meta(z.optional(TextSchema), { description: "The unit, e.g. 元." }),
+}), { description: "A rulebook parameter, read by rules as params.<name>." });
 
 /** A rulebook parameter: see {@link ParameterSchema}. */
 export type Parameter = z.infer<typeof ParameterSchema>;
 
 /** A coded screening rule (筛查规则). */
-export const ScreeningRuleSchema = z
-  .strictObject({
-    code: IdSchema.meta({ description: "A unique code, e.g. SC01, quoted in every finding." }),
-    title: TextSchema.meta({ description: "The rule's title in Chinese, e.g. 识别纳入不满6个月即消除风险." }),
-    subject: z.enum(SUBJECTS).meta({ description: "The records it screens: village, household or person." }),
-    severity: z.enum(SEVERITIES).meta({ description: "high (严重), medium (一般) or low (提示)." }),
-    when: z.unknown().meta({
-      description:
-        "A JSON Logic rule over the record (its fields, members for a household, params.<name>); a truthy value is a finding.",
-    }),
-    message: TextSchema.meta({
-      description: "The finding's message; {field} and {params.name} are replaced by the record's values.",
-    }),
-    basis: TextSchema.optional().meta({ description: "Where the check comes from (政策依据), for readers of the findings." }),
-  })
-  .meta({ description: "A coded screening rule: when its JSON Logic condition holds for a record, that record is a finding." });
+export const ScreeningRuleSchema = meta(z.strictObject({
+  code: meta(IdSchema, { description: "A unique code, e.g. SC01, quoted in every finding." }),
+  title: meta(TextSchema, { description: "The rule's title in Chinese, e.g. 识别纳入不满6个月即消除风险." }),
+  subject: meta(z.enum(SUBJECTS), { description: "The records it screens: village, household or person." }),
+  severity: meta(z.enum(SEVERITIES), { description: "high (严重), medium (一般) or low (提示)." }),
+  when: meta(z.unknown(), {
+    description:
+      "A JSON Logic rule over the record (its fields, members for a household, params.<name>); a truthy value is a finding.",
+  }),
+  message: meta(TextSchema, {
+    description: "The finding's message; {field} and {params.name} are replaced by the record's values.",
+  }),
+  basis: meta(z.optional(TextSchema), { description: "Where the check comes from (政策依据), for readers of the findings." }),
+}), { description: "A coded screening rule: when its JSON Logic condition holds for a record, that record is a finding." });
 
 /** A coded screening rule: see {@link ScreeningRuleSchema}. */
 export type ScreeningRule = z.infer<typeof ScreeningRuleSchema>;
@@ -113,35 +99,24 @@ export type ScreeningRule = z.infer<typeof ScreeningRuleSchema>;
  * RulebookSchema.safeParse({ ...JSON.parse(text), rules: [] }).success;  //=> false
  * ```
  */
-export const RulebookSchema = z
-  .strictObject({
-    id: IdSchema,
-    title: TextSchema.meta({ description: "The rulebook's title in Chinese." }),
-    version: TextSchema.meta({ description: "The rulebook's version, e.g. 2025.1." }),
-    description: TextSchema.optional(),
-    parameters: z
-      .record(FieldNameSchema, ParameterSchema)
-      .default({})
-      .meta({ description: "Parameters by name, read by rules as params.<name> (e.g. the monitoring income line)." }),
-    fields: z
-      .record(FieldNameSchema, FieldSchema)
-      .meta({ description: "The record fields by name, each with its column(s) in the export (the field map)." }),
-    keys: z
-      .strictObject({
-        village: FieldNameSchema.optional(),
-        household: FieldNameSchema.optional(),
-        person: FieldNameSchema.optional(),
-      })
-      .meta({
-        description:
-          "The field that identifies each kind of record (e.g. household: householdId for 户编号). A file holds the narrowest kind whose key column it has.",
-      }),
-    unit: z
-      .strictObject({ county: FieldNameSchema, township: FieldNameSchema, village: FieldNameSchema })
-      .meta({ description: "The village fields that give a record's unit path 县/乡/村." }),
-    rules: z.array(ScreeningRuleSchema).min(1, { message: "must hold at least one rule" }),
-  })
-  .meta({ description: "A screening rulebook (筛查规则集): fields and their columns, parameters, and coded rules." });
+export const RulebookSchema = meta(z.strictObject({
+  id: IdSchema,
+  title: meta(TextSchema, { description: "The rulebook's title in Chinese." }),
+  version: meta(TextSchema, { description: "The rulebook's version, e.g. 2025.1." }),
+  description: z.optional(TextSchema),
+  parameters: meta(z._default(z.record(FieldNameSchema, ParameterSchema), {}), { description: "Parameters by name, read by rules as params.<name> (e.g. the monitoring income line)." }),
+  fields: meta(z.record(FieldNameSchema, FieldSchema), { description: "The record fields by name, each with its column(s) in the export (the field map)." }),
+  keys: meta(z.strictObject({
+    village: z.optional(FieldNameSchema),
+    household: z.optional(FieldNameSchema),
+    person: z.optional(FieldNameSchema),
+  }), {
+      description:
+        "The field that identifies each kind of record (e.g. household: householdId for 户编号). A file holds the narrowest kind whose key column it has.",
+    }),
+  unit: meta(z.strictObject({ county: FieldNameSchema, township: FieldNameSchema, village: FieldNameSchema }), { description: "The village fields that give a record's unit path 县/乡/村." }),
+  rules: z.array(ScreeningRuleSchema).check(z.minLength(1, { message: "must hold at least one rule" })),
+}), { description: "A screening rulebook (筛查规则集): fields and their columns, parameters, and coded rules." });
 
 /** A validated rulebook: see {@link RulebookSchema}. */
 export type Rulebook = z.infer<typeof RulebookSchema>;

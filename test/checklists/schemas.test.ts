@@ -1,5 +1,5 @@
 import Ajv2020 from "ajv/dist/2020";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { describe, expect, it } from "vitest";
 import { checklistJsonSchemas } from "../../src/checklists/index";
 import { nearTermChecklist2025 } from "../../src/frameworks/nearTermChecklist2025";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { prepareRulebook, safePrepareRulebook, screeningJsonSchemas, type RulebookInput } from "../../src/screening/index";
 import { exampleRulebook } from "./helpers";
 

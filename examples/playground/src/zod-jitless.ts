@@ -2,6 +2,6 @@
 // it may, and probes for it when the first schema is built; under `script-src 'self'` that probe
 // is refused (and reported as a CSP violation) even though zod then falls back. `jitless` tells zod
 // not to probe: it must run before kaohe's schemas are built, hence its own module, imported first.
-import { config } from "zod";
+import { config } from "zod/mini";
 
 config({ jitless: true });
