@@ -2,9 +2,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runSqlCommand } from "../../src/cli/sql";
-import { openEngines, inCI, ROW_COLUMN, type EngineSlot, type SqlRow } from "./engines";
+import { useEngines, inCI, ROW_COLUMN, type SqlRow } from "./engines";
 import { fromSql, screenJs } from "./parity";
 
 const RULES = "examples/screening/rulebook.json";
@@ -23,13 +23,7 @@ const [header, ...body] = records as [string[], ...string[][]];
 const rows = body.map((cells, i) => ({ row: i + 2, cells }));
 const expected = screenJs(JSON.parse(readFileSync(RULES, "utf8")), header, rows);
 
-const slots: EngineSlot[] = [];
-beforeAll(async () => {
-  slots.push(...(await openEngines()));
-}, 60_000);
-afterAll(async () => {
-  for (const slot of slots) await slot.engine?.close();
-});
+const slots = useEngines();
 
 describe("kaohe sql", () => {
   it("prints a script with placeholders and the values bound apart, or { sql, params } as JSON", () => {

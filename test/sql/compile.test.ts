@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { KaoheError } from "../../src/internal/errors";
 import { mapColumns } from "../../src/screening/columns";
 import { planRules } from "../../src/screening/evaluate";
 import { prepareRulebook } from "../../src/screening/prepare";
 import { compileRulebookSql, safeCompileRulebookSql, SQL_DIALECTS } from "../../src/sql/index";
-import { openEngines, screenOnEngine, type EngineSlot } from "./engines";
+import { useEngines, screenOnEngine } from "./engines";
 import { fromSql, screenJs } from "./parity";
 
 const example = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
@@ -120,13 +120,7 @@ describe("compileRulebookSql binds every value and quotes every identifier", () 
 });
 
 describe("hostile names and look-alikes on real engines", () => {
-  const slots: EngineSlot[] = [];
-  beforeAll(async () => {
-    slots.push(...(await openEngines()));
-  }, 60_000);
-  afterAll(async () => {
-    for (const slot of slots) await slot.engine?.close();
-  });
+  const slots = useEngines();
   it("screens columns named with quotes, semicolons, comment markers and Unicode look-alikes", async () => {
     const names = ['村"; --', "户编号`/*", "收入'--", "状态\u0430"]; // the last ends in a Cyrillic а
     const rulebook = small({ and: [{ "==": [{ var: "s" }, "x"] }, { "<": [{ var: "n" }, 10] }] });

@@ -7,6 +7,7 @@
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import mysql from "mysql2/promise";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { compileRulebookSql, type CompiledSql, type SqlDialect } from "../../src/sql/index";
 import type { Subject } from "../../src/screening/schema";
 
@@ -141,6 +142,21 @@ async function mysqlEngine(url: string): Promise<Engine> {
 
 /** An engine, or why it is not available. */
 export type EngineSlot = { readonly name: string; readonly engine?: Engine; readonly missing?: string };
+
+/**
+ * Opens the engines before the tests of the calling file (or `describe`) and closes them after;
+ * the returned list fills in `beforeAll`.
+ */
+export function useEngines(): EngineSlot[] {
+  const slots: EngineSlot[] = [];
+  beforeAll(async () => {
+    slots.push(...(await openEngines()));
+  }, 60_000);
+  afterAll(async () => {
+    for (const slot of slots) await slot.engine?.close();
+  });
+  return slots;
+}
 
 /** Opens the engines: DuckDB always, servers when their URL is set. */
 export async function openEngines(): Promise<EngineSlot[]> {

@@ -1,10 +1,10 @@
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isKaoheError } from "../../src/internal/errors";
 import { RulebookSchema } from "../../src/screening/schema";
 import { compileRulebookSql } from "../../src/sql/index";
-import { openEngines, inCI, screenOnEngine, type EngineSlot } from "./engines";
+import { useEngines, inCI, screenOnEngine } from "./engines";
 import { fromSql, screenJs } from "./parity";
 
 /** Every rulebook among the examples (any JSON file the rulebook schema accepts). */
@@ -32,13 +32,7 @@ function readCsv(path: string): { header: string[]; rows: { row: number; cells: 
 }
 
 const rulebooks = exampleRulebooks();
-const slots: EngineSlot[] = [];
-beforeAll(async () => {
-  slots.push(...(await openEngines()));
-}, 60_000);
-afterAll(async () => {
-  for (const slot of slots) await slot.engine?.close();
-});
+const slots = useEngines();
 
 describe("example rulebooks on every engine", () => {
   it("finds the example rulebooks", () => {

@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { isKaoheError } from "../../src/internal/errors";
 import { compileRulebookSql } from "../../src/sql/index";
-import { openEngines, inCI, screenOnEngine, type EngineSlot } from "./engines";
+import { useEngines, inCI, screenOnEngine } from "./engines";
 import { HEADER, rowsArb, rulebookArb } from "./generators";
 import { combine, fromSql, inRowOrder, screenJs } from "./parity";
 
@@ -18,13 +18,7 @@ import { combine, fromSql, inRowOrder, screenJs } from "./parity";
  * rules (with their messages), data-quality findings and rejected rows, in row order.
  */
 
-const slots: EngineSlot[] = [];
-beforeAll(async () => {
-  slots.push(...(await openEngines()));
-}, 60_000);
-afterAll(async () => {
-  for (const slot of slots) await slot.engine?.close();
-});
+const slots = useEngines();
 
 const HOUSEHOLD = HEADER.indexOf("户编号");
 /** The household key of a row, trimmed as the screener reads it. */
