@@ -16,7 +16,7 @@ import { renderTable } from "./table";
 /** The declaration of `kaohe screen`, from which its parsing and help are made. */
 export const SCREEN_SPEC: CommandSpec = {
   name: "screen",
-  args: "--rules <rulebook.json> <file.csv|file.xlsx>…",
+  args: "--rules <rulebook.json> <file.csv|file.xlsx|->…",
   summary: t(
     "用筛查规则集逐村逐户过筛 CSV 或 Excel 导出文件，列出每条问题线索，再按文件、规则、乡镇汇总；发现问题不算出错。",
     "Screens CSV or Excel exports with a rulebook (逐村逐户过筛), lists every finding, then totals per file, rule and township; findings are not an error.",
@@ -153,6 +153,9 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
   // --engine duckdb (issue 11): the compiled rulebook on embedded DuckDB, see src/sql/node/duckdb.ts.
   const engine = stringOption(parsed, "engine") === "duckdb" ? "duckdb" : "js";
   if (engine === "duckdb" && stringOption(parsed, "workers") !== undefined) throw new UsageError(t("--workers 只用于 js 引擎；DuckDB 有自己的线程", "--workers is for the js engine; DuckDB uses its own threads"));
+  const stdin = files.filter((f) => f === "-").length;
+  if (stdin > 1) throw new UsageError(t("标准输入（-）只能读一次", "standard input (-) can be read only once"));
+  if (stdin > 0 && engine === "duckdb") throw new UsageError(t("--engine duckdb 按文件名读取导出文件，不能读标准输入（-）", "--engine duckdb reads exports by file name, not from standard input (-)"));
   const headerRow = positiveInt("header-row", stringOption(parsed, "header-row"), 1, 1_000_000);
   let encoding: CsvEncoding = "auto";
   const encodingText = stringOption(parsed, "encoding");

@@ -84,6 +84,24 @@ describe("kaohe screen", () => {
     expect(notRun[2]).toBe("  SC02 帮扶消除风险但人均纯收入低于监测收入标准: rule SC02 reads columns 风险消除方式, 人均纯收入（元）, 风险是否消除, which the file lacks");
   });
 
+  it("reads a CSV export from standard input given as -, as from the file, and refuses a workbook there", () => {
+    const cli = new URL("../../dist/cli.js", import.meta.url).pathname;
+    const args = (file: string) => [cli, "screen", "--rules", RULES, file, "--lang", "en"];
+    const fromFile = spawnSync(process.execPath, args(CSV), { encoding: "utf8" });
+    const fromStdin = spawnSync(process.execPath, args("-"), { encoding: "utf8", input: readFileSync(CSV) });
+    expect(fromStdin.status).toBe(0);
+    // The file's name leads its finding lines and its row of the per-file table; the table's widths follow it.
+    const lines = (out: string, name: string) =>
+      out.split("\n").map((line) => (line.startsWith(`${name}:`) || line.startsWith(`${name} `) ? `<input>${line.slice(name.length)}` : line).replace(/ +/g, " ").replace(/-+/g, "-").replace(/; [\d.]+ s$/, ""));
+    expect(lines(fromStdin.stdout, "-")).toEqual(lines(fromFile.stdout, CSV));
+    const workbook = spawnSync(process.execPath, args("-"), { encoding: "utf8", input: readFileSync(examplePath("synthetic-households.xlsx")) });
+    expect(workbook.status).toBe(1);
+    expect(workbook.stderr).toContain("-: standard input holds a zip (an Excel workbook?)");
+    const twice = spawnSync(process.execPath, [...args("-"), "-"], { encoding: "utf8", input: "" });
+    expect(twice.status).toBe(2);
+    expect(twice.stderr).toContain("standard input (-) can be read only once");
+  });
+
   it("refuses a header that names a column a field reads twice, naming both columns, and accepts a twice-named column nobody reads", async () => {
     const lines = readFileSync(CSV, "utf8").trim().split("\n").map((line) => line.split(","));
     const header = lines[0] ?? [];

@@ -114,7 +114,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * as a stream (the sheet named by `sheet`, or the first sheet with a non-blank row). Rows whose
  * cells are all blank are left out.
  *
- * @param path - The file: `.xlsx`/`.xlsm` is read as a workbook, anything else as CSV.
+ * @param path - The file: `.xlsx`/`.xlsm` is read as a workbook, anything else as CSV; `-` reads CSV from standard input.
  * @param options - The CSV encoding, the sheet, the limits.
  * @returns The rows (numbered as in the file), and a summary of the reading.
  * @throws A Node error when the file cannot be opened; {@link KaoheError} with one issue whose code
@@ -130,8 +130,8 @@ export function readRows(path: string, options: ReadRowsOptions = {}): RowReader
 }
 
 async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
-  // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO) is read once.
-  const stream = createReadStream(path, { highWaterMark: 64 * 1024 });
+  // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO, `-` for standard input) is read once.
+  const stream = path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 64 * 1024 });
   const bytes = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
     const head: Buffer[] = [];

@@ -54,6 +54,12 @@ export function sniffKind(path: string, head: Uint8Array): FileKind {
         : { en: "not an Excel 97–2003 workbook: if it is CSV, rename it to .csv; otherwise open it in Excel and 另存为 (save as) .xlsx", zh: "不是 Excel 97–2003 工作簿：如果是 CSV，请改名为 .csv；否则请用 Excel 打开并另存为 .xlsx" };
     throw readError(path, "wrong_extension", { en: `the file is ${what.en}`, zh: `文件是${what.zh}` });
   }
+  if (zip && path === "-") {
+    throw readError(path, "wrong_extension", {
+      en: "standard input holds a zip (an Excel workbook?): a workbook is read by random access, so give the .xlsx file by its name instead of -",
+      zh: "标准输入中是 zip 压缩格式（Excel 工作簿？）：工作簿需要随机读取，请直接给出 .xlsx 文件名，不要用 -",
+    });
+  }
   if (zip) {
     throw readError(path, "wrong_extension", {
       en: `the file is a zip (an Excel workbook .xlsx?) named ${ext || "without an extension"}: rename it to .xlsx if it is a workbook`,
