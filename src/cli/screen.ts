@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { isKaoheError } from "../internal/errors";
 import { FindingTally, type FindingSummary } from "../screening/summary";
 import { safePrepareRulebook, type PreparedRulebook } from "../screening/prepare";
@@ -74,6 +75,16 @@ function positiveInt(name: string, text: string | undefined, min: number, max: n
     throw new UsageError(t(`--${name} 必须是 ${min} 到 ${max} 的整数（收到 "${text}"）`, `--${name} must be a whole number from ${min} to ${max} (got "${text}")`));
   }
   return value;
+}
+
+/** The size of a file in bytes, or `undefined` when it cannot be told (a pipe, a missing file: the reader reports that). */
+function fileSize(file: string): number | undefined {
+  try {
+    const stat = statSync(file);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Node's own progress line: rewritten in place with a carriage return, on a terminal only. */
@@ -237,6 +248,8 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
     if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.overrides });
     const screen = settings.engine === "duckdb" ? (await import("../sql/node/duckdb")).screenFileDuckdb : screenFile;
     for (const file of files) {
+      const fileStarted = now();
+      const size = file === "-" ? undefined : fileSize(file);
       const result = await screen(prepared, file, {
         encoding: settings.encoding,
         ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
@@ -255,12 +268,18 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
             else io.stdout(showItem(item, lang));
           }
         },
-        onProgress: (rowsRead) => {
+        onProgress: (rowsRead, bytesRead) => {
           if (!progress) return;
           const seconds = (now() - started) / 1000;
           const rows = rowsBefore + rowsRead;
           const rate = Math.round(rows / Math.max(seconds, 0.001)).toLocaleString("en-US");
-          progress(lang === "en" ? `${file}: ${rows.toLocaleString("en-US")} rows, ${rate} rows/s, ${seconds.toFixed(1)} s` : `${file}：已读 ${rows.toLocaleString("en-US")} 行，每秒 ${rate} 行，${seconds.toFixed(1)} 秒`);
+          const line = t(`${file}：已读 ${rows.toLocaleString("en-US")} 行，每秒 ${rate} 行，${seconds.toFixed(1)} 秒`, `${file}: ${rows.toLocaleString("en-US")} rows, ${rate} rows/s, ${seconds.toFixed(1)} s`);
+          // Where the size is known (a file, not standard input): the share read and the time left at this file's pace.
+          const share = size === undefined || size === 0 || bytesRead === undefined ? undefined : Math.min(bytesRead / size, 1);
+          const spent = (now() - fileStarted) / 1000;
+          const left = share === undefined || share === 0 ? undefined : (spent * (1 - share)) / share;
+          const more = share === undefined || left === undefined ? t("", "") : t(`，${Math.floor(share * 100)}%，约剩 ${Math.ceil(left)} 秒`, `, ${Math.floor(share * 100)}%, about ${Math.ceil(left)} s left`);
+          progress(`${say(lang, line)}${say(lang, more)}`);
         },
       });
       progress?.(undefined);

@@ -151,8 +151,28 @@ describe("kaohe screen", () => {
   it("draws a progress line only through the progress channel, and clears it", async () => {
     const lines: (string | undefined)[] = [];
     await runScreen(["--rules", RULES, CSV, ...EN], { progress: (text) => lines.push(text) });
-    expect(lines.at(-2)).toMatch(/synthetic-households\.csv: 21 rows, [\d,]+ rows\/s, \d+\.\d s$/);
+    // The file's size is known: the share read (the whole file by the last batch) and the time left.
+    expect(lines.at(-2)).toMatch(/synthetic-households\.csv: 21 rows, [\d,]+ rows\/s, \d+\.\d s, 100%, about 0 s left$/);
     expect(lines.at(-1)).toBeUndefined();
+    const zh: (string | undefined)[] = [];
+    await runScreen(["--rules", RULES, CSV], { lang: "zh", progress: (text) => zh.push(text) });
+    expect(zh.at(-2)).toMatch(/synthetic-households\.csv：已读 21 行，每秒 [\d,]+ 行，\d+\.\d 秒，100%，约剩 0 秒$/);
+  });
+
+  it("shows the share read and the time left part-way through a large file", async () => {
+    const big = join(dir, "big.csv");
+    const [head, ...body] = readFileSync(CSV, "utf8").replace(/^\uFEFF/, "").trim().split("\n");
+    const rows: string[] = [];
+    for (let copy = 0; copy < 400; copy++) for (const line of body) rows.push(line.replace(/SYN-0(\d{3})/g, `SYN-${copy}-$1`));
+    writeFileSync(big, `${head}\n${rows.join("\n")}\n`);
+    const lines: (string | undefined)[] = [];
+    let clock = 0;
+    await runScreen(["--rules", RULES, big, ...EN], { progress: (text) => lines.push(text), now: () => (clock += 100) });
+    const shares = lines.flatMap((line) => (line === undefined ? [] : [Number(/, (\d+)%, about \d+ s left$/.exec(line)?.[1])]));
+    expect(shares.length).toBeGreaterThan(2);
+    expect(shares.every((share) => Number.isInteger(share) && share >= 0 && share <= 100)).toBe(true);
+    expect(shares.some((share) => share > 0 && share < 100)).toBe(true);
+    expect(shares).toEqual([...shares].sort((a, b) => a - b));
   });
 
   it("never prints a stack trace for a user's mistake, in a real process", () => {

@@ -95,6 +95,8 @@ export interface ReadSummary {
   readonly multiLineRecords: number;
   /** Whether the file was read to its end (false while reading, and when the reading stopped early). */
   readonly complete: boolean;
+  /** Bytes of the file read so far (for a progress display; a workbook counts its compressed sheet as a whole). */
+  readonly bytesRead: number;
 }
 
 /** The rows of a file, with a {@link ReadSummary} of the reading. */
@@ -121,7 +123,7 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  *   is one of `READ_ERROR_CODES` when it cannot be read (thrown by the iteration).
  */
 export function readRows(path: string, options: ReadRowsOptions = {}): RowReader {
-  const summary: Mutable<ReadSummary> = { lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: false };
+  const summary: Mutable<ReadSummary> = { lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: false, bytesRead: 0 };
   const limits: ReadLimits = { ...DEFAULT_READ_LIMITS, ...options.limits };
   return {
     summary,
@@ -145,6 +147,7 @@ async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimit
       }
       head.push(next.value);
       size += next.value.length;
+      summary.bytesRead = size;
     }
     const start = Buffer.concat(head);
     const sample = start.subarray(0, ENCODING_SAMPLE);
@@ -156,17 +159,18 @@ async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimit
     }
     summary.format = "csv";
     const encoding = chooseEncoding(path, sample, whole, options.encoding ?? "auto");
-    yield* readCsv(decode(start, bytes, encoding), encoding, options.delimiter, limits, summary);
+    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary);
   } finally {
     stream.destroy();
   }
 }
 
-async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: TextEncoding): AsyncGenerator<string> {
+async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: TextEncoding, summary: Mutable<ReadSummary>): AsyncGenerator<string> {
   const decoder = new TextDecoder(decoderLabel(encoding));
   let text = decoder.decode(start, { stream: true });
   if (text !== "") yield text;
   for (let next = await rest.next(); !next.done; next = await rest.next()) {
+    summary.bytesRead += next.value.length;
     text = decoder.decode(next.value, { stream: true });
     if (text !== "") yield text;
   }

@@ -20,8 +20,8 @@ export interface ScreenFileOptions {
   readonly pool?: EvaluatorPool;
   /** Receives findings and rejected rows, batch by batch, in input order. */
   readonly onItems: (items: readonly ScreeningItem[]) => void | Promise<void>;
-  /** Called after each batch with the rows read so far. */
-  readonly onProgress?: (rowsRead: number) => void;
+  /** Called after each batch with the rows read so far and, for a progress display, the bytes of the file read so far. */
+  readonly onProgress?: (rowsRead: number, bytesRead?: number) => void;
   /** Records per batch (default 1,000). */
   readonly batchSize?: number;
 }
@@ -127,7 +127,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       else await deliver(screener.evaluate(entries));
     }
     while (inFlight.length > (end ? 0 : maxInFlight - 1)) await deliver(await (inFlight.shift() as Promise<ScreeningItem[]>));
-    options.onProgress?.(screener.counts().rowsRead);
+    options.onProgress?.(screener.counts().rowsRead, reader.summary.bytesRead);
   };
 
   const reader = readRows(file, {

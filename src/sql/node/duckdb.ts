@@ -156,7 +156,7 @@ async function loadRows(connection: DuckDBConnection, prepared: PreparedRulebook
       }
       appender.endRow();
     }
-    if (++read % 10_000 === 0) options.onProgress?.(read);
+    if (++read % 10_000 === 0) options.onProgress?.(read, reader.summary.bytesRead);
   }
   appender.closeSync();
   return reader.summary;
