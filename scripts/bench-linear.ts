@@ -9,21 +9,9 @@
  * matters, the case that was always fast.
  */
 import { applyRectificationEvent, jiangxi2025, scoreAssessment, withMethods, withPoints, type RectificationEvent, type RectificationProblem, type AssessmentInput } from "../src/index";
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a positive integer`);
-  return value;
-}
+import { median, option } from "./bench-util";
 
 const rounds = option("--rounds", 3);
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 function time(run: () => void): number {
   const times: number[] = [];

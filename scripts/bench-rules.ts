@@ -8,6 +8,7 @@
  */
 import jsonLogic from "json-logic-js";
 import { compileRule, type JsonLogicRule } from "../src/rules/index";
+import { median, option } from "./bench-util";
 
 interface Member {
   readonly age: number;
@@ -24,14 +25,6 @@ interface Household {
   readonly income: { readonly current: number; readonly previous: number };
   readonly growth: { readonly province: number; readonly national: number };
   readonly members: readonly Member[];
-}
-
-function option(name: string, fallback: number): number {
-  const at = process.argv.indexOf(name);
-  if (at < 0) return fallback;
-  const value = Number(process.argv[at + 1]);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} needs a positive integer`);
-  return value;
 }
 
 /** A small seeded generator (mulberry32), so that every run measures the same records. */
@@ -126,12 +119,6 @@ function timePass(records: readonly Household[], test: (h: Household) => boolean
   const start = performance.now();
   for (let i = 0; i < records.length; i++) if (test(records[i] as Household)) hits++;
   return { seconds: (performance.now() - start) / 1000, hits };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 const format = (perSecond: number): string => `${(perSecond / 1e6).toFixed(2)} M/s`.padStart(11);
