@@ -68,28 +68,19 @@ export function fromJs(items: readonly ScreeningItem[]): Compared {
   const rejected: { row: number; code: string }[] = [];
   for (const item of items) {
     if (item.kind === "rejected") rejected.push({ row: item.row, code: item.code });
-    else if (item.kind === "data_quality")
+    else {
+      const quality = item.kind === "data_quality";
       outcomes.push({
         kind: item.kind,
         code: item.code,
         recordId: item.recordId,
         householdId: item.householdId ?? null,
         unit: `${item.unit.county}/${item.unit.township}/${item.unit.village}`,
-        message: item.reason,
-        values: { field: item.field, column: item.column, value: item.value },
+        message: quality ? item.reason : item.message,
+        values: quality ? { field: item.field, column: item.column, value: item.value } : item.values,
         row: item.row,
       });
-    else
-      outcomes.push({
-        kind: item.kind,
-        code: item.code,
-        recordId: item.recordId,
-        householdId: item.householdId ?? null,
-        unit: `${item.unit.county}/${item.unit.township}/${item.unit.village}`,
-        message: item.message,
-        values: item.values,
-        row: item.row,
-      });
+    }
   }
   rejected.sort((a, b) => a.row - b.row);
   return { outcomes, rejected };
