@@ -21,7 +21,7 @@ export {
   IdSchema,
   SourceRefSchema,
 } from "./model/primitives";
-export type { NumberInput, CalendarDate, SourceRef } from "./model/primitives";
+export type { NumberInput, CalendarDate, SourceRef, ReadonlyArrays } from "./model/primitives";
 
 // Model: frameworks and key tasks.
 export {

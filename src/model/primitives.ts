@@ -101,5 +101,24 @@ export const SourceRefSchema = meta(z.strictObject({
   item: meta(TextSchema, { description: "The item within the part, e.g. 13(h) or 第1项." }),
 }), { description: "Source reference (出处): document, part and item." });
 
-/** Where a clause comes from: see {@link SourceRefSchema}. */
-export type SourceRef = z.infer<typeof SourceRefSchema>;
+/** Where a clause comes from (出处): see {@link SourceRefSchema}. */
+export interface SourceRef {
+  /** The source document's title, e.g. 近期巩固拓展脱贫攻坚成果重点工作任务清单. */
+  document: string;
+  /** The part or attachment, e.g. 附件2 or 正文. */
+  part: string;
+  /** The item within the part, e.g. 13(h) or 第1项. */
+  item: string;
+}
+
+/**
+ * `T` with every array, at any depth, `readonly` (and every property `readonly`): the shape of an
+ * input that kaohe only reads, so that a caller's `readonly` arrays need no cast.
+ *
+ * @typeParam T - The type as parsed.
+ */
+export type ReadonlyArrays<T> = T extends readonly (infer E)[]
+  ? readonly ReadonlyArrays<E>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadonlyArrays<T[K]> }
+    : T;

@@ -129,7 +129,7 @@ const frameworkArb: fc.Arbitrary<FrameworkInput> = fc
   .map((g) => {
     const departments = g.departmentNames.map((name, i) => ({ id: `dep-${i}`, name }));
     let n = 0;
-    const categories: FrameworkInput["categories"] = g.shape.map((count, ci) => ({
+    const categories: FrameworkInput["categories"][number][] = g.shape.map((count, ci) => ({
       id: `cat${ci}x`,
       code: NUMERALS[ci] as string,
       name: `类别${ci}${g.meta.region}`,

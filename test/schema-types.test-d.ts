@@ -1,0 +1,33 @@
+// The public types are written-out interfaces, so that the API reference and editors show their
+// names and the TSDoc of each property (issue 12); the zod schemas stay the single source of
+// validation. These checks fail to compile when a schema and its type drift apart in either
+// direction: a property added, dropped, made optional or retyped on one side only.
+import { describe, expectTypeOf, it } from "vitest";
+import type * as z from "zod/mini";
+import * as k from "../src/index";
+
+/** `T` with `readonly` taken off every property and array, at any depth. */
+type Writable<T> = T extends readonly (infer E)[]
+  ? Writable<E>[]
+  : T extends object
+    ? { -readonly [K in keyof T]: Writable<T[K]> }
+    : T;
+
+describe("each public type is exactly its schema's", () => {
+  it("model: frameworks and key tasks", () => {
+    expectTypeOf<z.infer<typeof k.SourceRefSchema>>().toEqualTypeOf<k.SourceRef>();
+    expectTypeOf<z.infer<typeof k.DepartmentSchema>>().toEqualTypeOf<k.Department>();
+    expectTypeOf<z.infer<typeof k.FactSchema>>().toEqualTypeOf<k.Fact>();
+    expectTypeOf<z.infer<typeof k.ScoringSchema>>().toEqualTypeOf<k.Scoring>();
+    expectTypeOf<z.infer<typeof k.IndicatorSchema>>().toEqualTypeOf<k.Indicator>();
+    expectTypeOf<z.infer<typeof k.CategorySchema>>().toEqualTypeOf<k.Category>();
+    expectTypeOf<z.infer<typeof k.DeductionClauseSchema>>().toEqualTypeOf<k.DeductionClause>();
+    expectTypeOf<z.infer<typeof k.PolicySchema>>().toEqualTypeOf<k.Policy>();
+    expectTypeOf<z.infer<typeof k.GradeBandSchema>>().toEqualTypeOf<k.GradeBand>();
+    expectTypeOf<z.infer<typeof k.SourceDocumentSchema>>().toEqualTypeOf<k.SourceDocument>();
+    expectTypeOf<z.infer<typeof k.FrameworkRefSchema>>().toEqualTypeOf<k.FrameworkRef>();
+    expectTypeOf<z.infer<typeof k.FrameworkSchema>>().toEqualTypeOf<k.Framework>();
+    expectTypeOf<z.input<typeof k.FrameworkSchema>>().toEqualTypeOf<Writable<k.FrameworkInput>>();
+    expectTypeOf<z.infer<typeof k.KeyTaskSchema>>().toEqualTypeOf<k.KeyTask>();
+  });
+});
