@@ -111,7 +111,7 @@ export {
   SevereCaseSchema,
   ScoreOptionsSchema,
 } from "./scoring/assessment";
-export type { Assessment, Finding, IndicatorInput, DeductionEvent, SevereCase, ScoreOptions } from "./scoring/assessment";
+export type { Assessment, Unit, Finding, IndicatorInput, DeductionEvent, Discretionary, SevereCase, ScoreOptions } from "./scoring/assessment";
 export {
   ScoreResultSchema,
   IndicatorResultSchema,
@@ -121,7 +121,7 @@ export {
   GradeResultSchema,
   ClauseRefSchema,
 } from "./scoring/result";
-export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, TraceEntry } from "./scoring/result";
+export type { ScoreResult, IndicatorResult, CategoryResult, MatterResult, ClauseRef, GradeResult, TraceEntry } from "./scoring/result";
 export { scoreAssessment, safeScoreAssessment } from "./scoring/score";
 export { parseAssessment, safeParseAssessment } from "./scoring/input";
 export type { AssessmentInput } from "./scoring/input";

@@ -30,4 +30,22 @@ describe("each public type is exactly its schema's", () => {
     expectTypeOf<z.input<typeof k.FrameworkSchema>>().toEqualTypeOf<Writable<k.FrameworkInput>>();
     expectTypeOf<z.infer<typeof k.KeyTaskSchema>>().toEqualTypeOf<k.KeyTask>();
   });
+
+  it("scoring: assessments and results", () => {
+    expectTypeOf<z.infer<typeof k.UnitSchema>>().toEqualTypeOf<k.Unit>();
+    expectTypeOf<z.infer<typeof k.FindingSchema>>().toEqualTypeOf<k.Finding>();
+    expectTypeOf<z.infer<typeof k.IndicatorInputSchema>>().toEqualTypeOf<k.IndicatorInput>();
+    expectTypeOf<z.infer<typeof k.DeductionEventSchema>>().toEqualTypeOf<k.DeductionEvent>();
+    expectTypeOf<z.infer<typeof k.DiscretionarySchema>>().toEqualTypeOf<k.Discretionary>();
+    expectTypeOf<z.infer<typeof k.SevereCaseSchema>>().toEqualTypeOf<k.SevereCase>();
+    expectTypeOf<z.infer<typeof k.AssessmentSchema>>().toEqualTypeOf<k.Assessment>();
+    expectTypeOf<z.input<typeof k.AssessmentSchema>>().toEqualTypeOf<Writable<k.AssessmentInput>>();
+    expectTypeOf<z.infer<typeof k.TraceEntrySchema>>().toEqualTypeOf<k.TraceEntry>();
+    expectTypeOf<z.infer<typeof k.IndicatorResultSchema>>().toEqualTypeOf<k.IndicatorResult>();
+    expectTypeOf<z.infer<typeof k.CategoryResultSchema>>().toEqualTypeOf<k.CategoryResult>();
+    expectTypeOf<z.infer<typeof k.ClauseRefSchema>>().toEqualTypeOf<k.ClauseRef>();
+    expectTypeOf<z.infer<typeof k.MatterResultSchema>>().toEqualTypeOf<k.MatterResult>();
+    expectTypeOf<z.infer<typeof k.GradeResultSchema>>().toEqualTypeOf<k.GradeResult>();
+    expectTypeOf<z.infer<typeof k.ScoreResultSchema>>().toEqualTypeOf<k.ScoreResult>();
+  });
 });

@@ -8,6 +8,7 @@ import {
   withPoints,
   prepareFramework,
   type Assessment,
+  type DeductionEvent,
   type Framework,
   type KaoheError,
   type ScoreResult,
@@ -87,6 +88,25 @@ describe("public types", () => {
       expectTypeOf(scoreAssessment).toBeCallableWith(jiangxi2025, assessment);
       expectTypeOf(scoreAssessment).parameter(1).toEqualTypeOf<AssessmentInput>();
       expectTypeOf<AssessmentInput["indicators"][string]>().toMatchTypeOf<{ score: number | string } | object>();
+    });
+
+    it("takes readonly arrays without a cast, at any depth", () => {
+      const deductions: readonly DeductionEvent[] = [{ matter: "媒体曝光", clause: "13f" }];
+      const findings = [{ points: "0.5", note: "台账不全" }] as const;
+      const frozen = {
+        unit: { id: "jian", name: "吉安市" },
+        indicators: { i1: { score: 9 }, i9: { findings } },
+        deductions,
+        severe: { reason: "规模性返贫", scaleReturnToPoverty: true, seriousMatters: ["媒体曝光"] as const, discretionary: [{ points: 1, reason: "酌情" }] as const },
+      } as const;
+      expectTypeOf(scoreAssessment).toBeCallableWith(jiangxi2025, frozen);
+      expectTypeOf(frozen).toMatchTypeOf<AssessmentInput>();
+      // The mutable form a parse returns is accepted as well.
+      expectTypeOf<Assessment>().toMatchTypeOf<AssessmentInput>();
+      // @ts-expect-error `mattr` is not `matter`, readonly or not
+      scoreAssessment(jiangxi2025, { unit: { id: "x", name: "x" }, indicators: {}, deductions: [{ mattr: "m", clause: "13f" }] as const });
+      // @ts-expect-error `pionts` is not `points` in a readonly findings array
+      scoreAssessment(jiangxi2025, { unit: { id: "x", name: "x" }, indicators: { i9: { findings: [{ pionts: 1 }] as const } } });
     });
 
     it("rejects misspelt keys and wrong types in scoreAssessment", () => {

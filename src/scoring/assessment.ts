@@ -1,7 +1,8 @@
 import * as z from "zod/mini";
 import { meta } from "../internal/zod";
-import { GradeBandSchema } from "../model/framework";
+import { GradeBandSchema, type GradeBand } from "../model/framework";
 import { IdSchema, NumberInputSchema, PointsSchema, TextSchema } from "../model/primitives";
+import type { NumberInput } from "../model/primitives";
 
 /** The unit assessed (被考核单位), e.g. a 设区市. */
 export const UnitSchema = meta(z.strictObject({
@@ -9,6 +10,16 @@ export const UnitSchema = meta(z.strictObject({
   name: meta(TextSchema, { description: "The unit's name, e.g. 南昌市." }),
   level: meta(z.optional(TextSchema), { description: "The unit's level, e.g. 设区市." }),
 }), { description: "The unit assessed (被考核单位)." });
+
+/** The unit assessed (被考核单位): see {@link UnitSchema}. */
+export interface Unit {
+  /** The unit's id. */
+  id: string;
+  /** The unit's name, e.g. 南昌市. */
+  name: string;
+  /** The unit's level, e.g. 设区市. */
+  level?: string | undefined;
+}
 
 /** A finding (问题) that deducts from a `findings` indicator. */
 export const FindingSchema = meta(z.strictObject({
@@ -18,7 +29,14 @@ export const FindingSchema = meta(z.strictObject({
 }), { description: "A finding: the points it deducts from its indicator, with an optional id and note." });
 
 /** A finding (问题): see {@link FindingSchema}. */
-export type Finding = z.infer<typeof FindingSchema>;
+export interface Finding {
+  /** The finding's id or number, when the assessors give one. */
+  id?: string | undefined;
+  /** The points it deducts from its indicator, greater than 0. */
+  points: NumberInput;
+  /** A note on the finding. */
+  note?: string | undefined;
+}
 
 /** A fact value given to a rule: a boolean, a finite number or a plain decimal string. */
 export const FactValueSchema = z.union([z.boolean(), NumberInputSchema]);
@@ -31,7 +49,19 @@ export const IndicatorInputSchema = meta(z.union([
 ]), { description: "One of { score } (manual), { findings } (findings) or { facts } (rule)." });
 
 /** The input for one indicator: see {@link IndicatorInputSchema}. */
-export type IndicatorInput = z.infer<typeof IndicatorInputSchema>;
+export type IndicatorInput =
+  | {
+      /** The score of a `manual` indicator, in [0, points]. */
+      score: NumberInput;
+    }
+  | {
+      /** The findings of a `findings` indicator, each deducting its points (扣完为止). */
+      findings: Finding[];
+    }
+  | {
+      /** The facts of a `rule` indicator, by name: booleans, numbers or decimal strings. */
+      facts: Record<string, boolean | NumberInput>;
+    };
 
 /** A deduction event (负面事项): the matter (事项) that happened and one clause it meets. */
 export const DeductionEventSchema = meta(z.strictObject({
@@ -41,10 +71,25 @@ export const DeductionEventSchema = meta(z.strictObject({
 }), { description: "Deduction event: a matter and a clause it meets." });
 
 /** A deduction event: see {@link DeductionEventSchema}. */
-export type DeductionEvent = z.infer<typeof DeductionEventSchema>;
+export interface DeductionEvent {
+  /** The one thing that happened; events of one matter deduct once, at the highest clause. */
+  matter: string;
+  /** The id of the deduction clause the matter meets. */
+  clause: string;
+  /** A note on the event. */
+  note?: string | undefined;
+}
 
 /** Points deducted at the assessors' discretion in a severe case (另行酌情扣分), with the reason. */
 export const DiscretionarySchema = z.strictObject({ points: PointsSchema, reason: TextSchema });
+
+/** Points deducted at the assessors' discretion (另行酌情扣分): see {@link DiscretionarySchema}. */
+export interface Discretionary {
+  /** The points deducted, greater than 0. */
+  points: NumberInput;
+  /** Why they are deducted. */
+  reason: string;
+}
 
 /** The severe-case record (问题严重的): large-scale return to poverty, or matters marked serious. */
 export const SevereCaseSchema = meta(z.strictObject({
@@ -55,7 +100,16 @@ export const SevereCaseSchema = meta(z.strictObject({
 }), { description: "Severe case: downgrade and interview; optional discretionary deductions." });
 
 /** The severe-case record: see {@link SevereCaseSchema}. */
-export type SevereCase = z.infer<typeof SevereCaseSchema>;
+export interface SevereCase {
+  /** Why the case is severe. */
+  reason: string;
+  /** Whether large-scale return to poverty (规模性返贫) occurred. */
+  scaleReturnToPoverty?: boolean | undefined;
+  /** Matters of the deductions judged serious. */
+  seriousMatters?: string[] | undefined;
+  /** Discretionary extra deductions (另行酌情扣分). */
+  discretionary?: Discretionary[] | undefined;
+}
 
 /** An assessment (考核输入): the unit, the period, per-indicator inputs, deductions, severe case. */
 export const AssessmentSchema = meta(z.strictObject({
@@ -68,12 +122,25 @@ export const AssessmentSchema = meta(z.strictObject({
 }), { description: "Assessment input (考核输入) for one unit." });
 
 /** An assessment (考核输入): see {@link AssessmentSchema}. */
-export type Assessment = z.infer<typeof AssessmentSchema>;
+export interface Assessment {
+  /** A free note, e.g. that the data are synthetic. */
+  $comment?: string | undefined;
+  /** The unit assessed. */
+  unit: Unit;
+  /** The period assessed, e.g. 2025. */
+  period?: string | undefined;
+  /** Inputs by indicator id. */
+  indicators: Record<string, IndicatorInput>;
+  /** The deduction events (负面事项). */
+  deductions?: DeductionEvent[] | undefined;
+  /** The severe-case record, when the case is severe. */
+  severe?: SevereCase | undefined;
+}
 
 /** Options of `scoreAssessment`. */
 export interface ScoreOptions {
   /** Grade bands (highest first, strictly descending minimums); they replace the framework's. */
-  readonly grades?: readonly z.input<typeof GradeBandSchema>[];
+  readonly grades?: readonly GradeBand[];
   /**
    * Score a scored indicator that has no input as 0 instead of reporting it; the trace says so.
    * Default `false`.

@@ -1,18 +1,19 @@
-import type * as z from "zod/mini";
 import { KaoheError, toSafe, type SafeResult } from "../internal/errors";
 import { fromZodIssues } from "../model/issues";
 import { checkForbiddenKeys } from "../model/validate";
 import { AssessmentSchema, type Assessment } from "./assessment";
+import type { ReadonlyArrays } from "../model/primitives";
 import { PARSE_OPTIONS } from "../internal/zod";
 
 /**
  * An assessment as a user writes it (考核输入): the unit, the period, per-indicator inputs,
  * deductions and severe case, with numbers as JS numbers or exact decimal strings (`"11.5"`). It is
  * what {@link scoreAssessment} takes; data of unknown shape goes through {@link parseAssessment},
- * {@link safeParseAssessment} or {@link safeScoreAssessment} instead.
+ * {@link safeParseAssessment} or {@link safeScoreAssessment} instead. It is an {@link Assessment}
+ * whose arrays may be `readonly`.
  */
-// An interface, not a type alias of z.input: the reference and editors then show its name, not the expanded shape.
-export interface AssessmentInput extends z.input<typeof AssessmentSchema> {}
+// An interface, not a type alias: the reference and editors then show its name, not the expanded shape.
+export interface AssessmentInput extends ReadonlyArrays<Assessment> {}
 
 /**
  * Validates an assessment of unknown shape, e.g. read from a JSON file, and returns it typed.

@@ -20,7 +20,7 @@ function fullMarks(deductions: Json[], severe?: Json): AssessmentInput {
   indicators.i9 = { findings: [] };
   indicators.i10 = { facts: { wholeTownshipOrVillageRisk: false } };
   indicators.i11 = { facts: { growth: 7, provinceGrowth: 6.5, nationalGrowth: 6.6 } };
-  return { unit: { id: "c", name: "某市" }, indicators, deductions, ...(severe ? { severe } : {}) } as AssessmentInput;
+  return { unit: { id: "c", name: "某市" }, indicators, deductions, ...(severe ? { severe } : {}) } as unknown as AssessmentInput;
 }
 
 /** Pairs of spellings a clerk may type for one matter, as the issue lists them. */
