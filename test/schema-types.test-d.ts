@@ -48,4 +48,12 @@ describe("each public type is exactly its schema's", () => {
     expectTypeOf<z.infer<typeof k.GradeResultSchema>>().toEqualTypeOf<k.GradeResult>();
     expectTypeOf<z.infer<typeof k.ScoreResultSchema>>().toEqualTypeOf<k.ScoreResult>();
   });
+
+  it("screening: rulebooks", () => {
+    expectTypeOf<z.infer<typeof k.FieldSchema>>().toEqualTypeOf<k.Field>();
+    expectTypeOf<z.infer<typeof k.ParameterSchema>>().toEqualTypeOf<k.Parameter>();
+    expectTypeOf<z.infer<typeof k.ScreeningRuleSchema>>().toEqualTypeOf<k.ScreeningRule>();
+    expectTypeOf<z.infer<typeof k.RulebookSchema>>().toEqualTypeOf<k.Rulebook>();
+    expectTypeOf<z.input<typeof k.RulebookSchema>>().toEqualTypeOf<Writable<k.RulebookInput>>();
+  });
 });

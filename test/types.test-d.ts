@@ -142,6 +142,13 @@ describe("public types", () => {
       expectTypeOf(screenRecords).toBeCallableWith([{ householdId: "H1" }], rulebook);
       expectTypeOf(screenRecords).toBeCallableWith([{ householdId: "H1" }], prepareRulebook(rulebook));
       expectTypeOf(screenRecordStream).toBeCallableWith([{ householdId: "H1" }], rulebook);
+      const rules = [{ code: "R1", title: "缺户编号", subject: "household", severity: "low", when: { missing: ["householdId"] }, message: "缺户编号" }] as const;
+      const allowed: readonly string[] = ["脱贫户", "监测户"];
+      const frozen = { ...rulebook, fields: { ...rulebook.fields, kind: { column: ["户类型", "类型"], type: "text", of: "household", allowed } }, rules } as const;
+      expectTypeOf(prepareRulebook).toBeCallableWith(frozen);
+      expectTypeOf(screenRecords).toBeCallableWith([{ householdId: "H1" }] as const, frozen);
+      // @ts-expect-error `serverity` is not `severity`, in a readonly rules array too
+      prepareRulebook({ ...rulebook, rules: [{ ...rules[0], serverity: "low" }] as const });
       // @ts-expect-error `feilds` is not `fields`
       prepareRulebook({ ...rulebook, feilds: {} });
       // @ts-expect-error a field's type is one of text, number, date, boolean

@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import { meta } from "../internal/zod";
 import { IdSchema, TextSchema } from "../model/primitives";
+import type { ReadonlyArrays } from "../model/primitives";
 
 /** The kinds of record a rule screens, from the widest to the narrowest: 村, 户, 人. */
 export const SUBJECTS = ["village", "household", "person"] as const;
@@ -52,7 +53,42 @@ export const FieldSchema = meta(z.strictObject({
 }), { description: "A record field: its column(s) in the export, its type, and which record it belongs to." });
 
 /** One field of the records: see {@link FieldSchema}. */
-export type Field = z.infer<typeof FieldSchema>;
+export interface Field {
+  /**
+   * The column header(s) of an export that hold this field, e.g. 户编号; a list (at least one)
+   * gives alternatives for exports that spell it differently.
+   */
+  column: string | string[];
+  /**
+   * `text`; `number` (a plain decimal such as 8123.5); `date` (YYYY-MM-DD, also 2025/3/5, 20250305
+   * and Excel dates); `month` (YYYYMM as the monitoring system exports it, also YYYY-MM and
+   * 2022年10月; read as YYYY-MM); `boolean` (是/否, true/false, 1/0).
+   */
+  type: FieldType;
+  /**
+   * The record this field belongs to: `village` (the same on every row of a village), `household`
+   * (the same on every row of a household) or `person` (one row each).
+   */
+  of: Subject;
+  /** A Chinese label for messages; the first column name by default. */
+  label?: string | undefined;
+  /**
+   * An empty cell is a data-quality finding (`missing_value`), and the rules that read the field
+   * are undecided for that record. Default `false` (an empty cell is null).
+   */
+  required?: boolean | undefined;
+  /**
+   * For text fields: the code table, the only values allowed, e.g. `["脱贫户", "一般农户", "监测户"]`;
+   * any other is a data-quality finding (`not_allowed`).
+   */
+  allowed?: string[] | undefined;
+  /**
+   * For text fields: `false` keeps the cell's text as exported, blanks included (a cell of spaces is
+   * then not empty, and an empty cell is `""`, never null). Default `true`: blanks around the text
+   * are removed and a blank cell is empty (null).
+   */
+  trim?: boolean | undefined;
+}
 
 /** A parameter's value: a finite number, a text or a boolean. */
 const ParameterValueSchema = z.union([z.number().check(z.refine(Number.isFinite, { message: "must be a finite number", params: { code: "invalid_number" } })), z.string(), z.boolean()]);
@@ -65,7 +101,14 @@ export const ParameterSchema = meta(z.strictObject({
 }), { description: "A rulebook parameter, read by rules as params.<name>." });
 
 /** A rulebook parameter: see {@link ParameterSchema}. */
-export type Parameter = z.infer<typeof ParameterSchema>;
+export interface Parameter {
+  /** What it is, in Chinese, e.g. 防返贫监测收入标准（元/人·年）. */
+  title: string;
+  /** The default value, e.g. 7600; a caller may override it for its province and year. */
+  value: string | number | boolean;
+  /** The unit, e.g. 元. */
+  unit?: string | undefined;
+}
 
 /** A coded screening rule (筛查规则). */
 export const ScreeningRuleSchema = meta(z.strictObject({
@@ -84,7 +127,25 @@ export const ScreeningRuleSchema = meta(z.strictObject({
 }), { description: "A coded screening rule: when its JSON Logic condition holds for a record, that record is a finding." });
 
 /** A coded screening rule: see {@link ScreeningRuleSchema}. */
-export type ScreeningRule = z.infer<typeof ScreeningRuleSchema>;
+export interface ScreeningRule {
+  /** A unique code, e.g. SC01, quoted in every finding. */
+  code: string;
+  /** The rule's title in Chinese, e.g. 识别纳入不满6个月即消除风险. */
+  title: string;
+  /** The records it screens: village, household or person. */
+  subject: Subject;
+  /** `high` (严重), `medium` (一般) or `low` (提示). */
+  severity: Severity;
+  /**
+   * A JSON Logic rule over the record (its fields, `members` for a household, `params.<name>`); a
+   * truthy value is a finding.
+   */
+  when: unknown;
+  /** The finding's message; `{field}` and `{params.name}` are replaced by the record's values. */
+  message: string;
+  /** Where the check comes from (政策依据), for readers of the findings. */
+  basis?: string | undefined;
+}
 
 /**
  * The rulebook (筛查规则集): record fields with their field map, parameters and coded rules.
@@ -119,10 +180,52 @@ export const RulebookSchema = meta(z.strictObject({
 }), { description: "A screening rulebook (筛查规则集): fields and their columns, parameters, and coded rules." });
 
 /** A validated rulebook: see {@link RulebookSchema}. */
-export type Rulebook = z.infer<typeof RulebookSchema>;
+export interface Rulebook {
+  /** The rulebook's id. */
+  id: string;
+  /** The rulebook's title in Chinese. */
+  title: string;
+  /** The rulebook's version, e.g. 2025.1. */
+  version: string;
+  /** What it screens, in words. */
+  description?: string | undefined;
+  /** Parameters by name, read by rules as `params.<name>` (e.g. the monitoring income line). */
+  parameters: Record<string, Parameter>;
+  /** The record fields by name, each with its column(s) in the export (the field map). */
+  fields: Record<string, Field>;
+  /**
+   * The field that identifies each kind of record (e.g. `household: "householdId"` for 户编号). A
+   * file holds the narrowest kind whose key column it has.
+   */
+  keys: {
+    /** The field that identifies a village. */
+    village?: string | undefined;
+    /** The field that identifies a household. */
+    household?: string | undefined;
+    /** The field that identifies a person. */
+    person?: string | undefined;
+  };
+  /** The village fields that give a record's unit path 县/乡/村. */
+  unit: {
+    /** The field of the county (县). */
+    county: string;
+    /** The field of the township (乡镇). */
+    township: string;
+    /** The field of the village (村). */
+    village: string;
+  };
+  /** The coded rules (at least one). */
+  rules: ScreeningRule[];
+}
 
-/** A rulebook as written (before defaults): see {@link RulebookSchema}. */
-export type RulebookInput = z.input<typeof RulebookSchema>;
+/**
+ * A rulebook as written (before defaults): `parameters` may be left out, and arrays may be
+ * `readonly`. See {@link RulebookSchema}.
+ */
+export interface RulebookInput extends ReadonlyArrays<Omit<Rulebook, "parameters">> {
+  /** Parameters by name, read by rules as `params.<name>` (e.g. the monitoring income line). Default none. */
+  readonly parameters?: Readonly<Record<string, Parameter>> | undefined;
+}
 
 /** A parameter value: a finite number, a text or a boolean. */
 export type ParameterValue = Parameter["value"];
