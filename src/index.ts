@@ -152,6 +152,7 @@ export type {
   Checklist,
   ChecklistInput,
   ChecklistTask,
+  ChecklistTaskInput,
   ChecklistParty,
   Deliverable,
   Recurrence,

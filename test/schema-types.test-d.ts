@@ -56,4 +56,17 @@ describe("each public type is exactly its schema's", () => {
     expectTypeOf<z.infer<typeof k.RulebookSchema>>().toEqualTypeOf<k.Rulebook>();
     expectTypeOf<z.input<typeof k.RulebookSchema>>().toEqualTypeOf<Writable<k.RulebookInput>>();
   });
+
+  it("model: checklists", () => {
+    expectTypeOf<z.infer<typeof k.ChecklistPartySchema>>().toEqualTypeOf<k.ChecklistParty>();
+    expectTypeOf<z.infer<typeof k.DeliverableSchema>>().toEqualTypeOf<k.Deliverable>();
+    expectTypeOf<z.infer<typeof k.RecurrenceSchema>>().toEqualTypeOf<k.Recurrence>();
+    expectTypeOf<z.infer<typeof k.FocusItemSchema>>().toEqualTypeOf<k.FocusItem>();
+    expectTypeOf<z.infer<typeof k.ReviewSchema>>().toEqualTypeOf<k.Review>();
+    expectTypeOf<z.infer<typeof k.ChecklistTaskSchema>>().toEqualTypeOf<k.ChecklistTask>();
+    expectTypeOf<z.input<typeof k.ChecklistTaskSchema>>().toEqualTypeOf<Writable<k.ChecklistTaskInput>>();
+    expectTypeOf<z.infer<typeof k.MilestoneSchema>>().toEqualTypeOf<k.Milestone>();
+    expectTypeOf<z.infer<typeof k.ChecklistSchema>>().toEqualTypeOf<k.Checklist>();
+    expectTypeOf<z.input<typeof k.ChecklistSchema>>().toEqualTypeOf<Writable<k.ChecklistInput>>();
+  });
 });

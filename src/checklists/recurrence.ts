@@ -1,6 +1,6 @@
 import * as z from "zod/mini";
 import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
-import { ChecklistTaskSchema, type ChecklistTask } from "../model/checklist";
+import { ChecklistTaskSchema, type ChecklistTask, type ChecklistTaskInput } from "../model/checklist";
 import { CalendarDateSchema } from "../model/primitives";
 import { dayNumber, fromDayNumber, isoWeekday, toChinaDate } from "./dates";
 import { ChecklistUnitSchema, VisitSchema, type ChecklistUnit, type Visit } from "./schemas";
@@ -96,7 +96,7 @@ function occurrencesOf(task: ChecklistTask, from: string, to: string): Recurrenc
  * expandRecurrence(task2, { from: "2025-10-28", to: "2025-11-12" }).map((o) => o.date); //=> ["2025-10-29", "2025-11-05", "2025-11-12"]
  * ```
  */
-export function expandRecurrence(task: ChecklistTask | z.input<typeof ChecklistTaskSchema>, options: ExpandRecurrenceOptions): RecurrenceOccurrence[] {
+export function expandRecurrence(task: ChecklistTask | ChecklistTaskInput, options: ExpandRecurrenceOptions): RecurrenceOccurrence[] {
   const issues: KaoheIssue[] = [];
   const valid = check(ChecklistTaskSchema, task, ["task"], issues);
   const range = check(RangeSchema, options, [], issues);
@@ -133,7 +133,7 @@ const MarkOptionsSchema = z.strictObject({
  * ```
  */
 export function markVisits(
-  task: ChecklistTask | z.input<typeof ChecklistTaskSchema>,
+  task: ChecklistTask | ChecklistTaskInput,
   visits: readonly Visit[],
   options: MarkVisitsOptions,
 ): VisitReport {
@@ -211,7 +211,7 @@ export function markVisits(
  * ```
  */
 export function safeMarkVisits(
-  task: ChecklistTask | z.input<typeof ChecklistTaskSchema>,
+  task: ChecklistTask | ChecklistTaskInput,
   visits: readonly Visit[],
   options: MarkVisitsOptions,
 ): SafeResult<VisitReport> {
