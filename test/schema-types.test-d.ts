@@ -69,4 +69,15 @@ describe("each public type is exactly its schema's", () => {
     expectTypeOf<z.infer<typeof k.ChecklistSchema>>().toEqualTypeOf<k.Checklist>();
     expectTypeOf<z.input<typeof k.ChecklistSchema>>().toEqualTypeOf<Writable<k.ChecklistInput>>();
   });
+
+  it("checklists: rectification and progress files", () => {
+    expectTypeOf<z.infer<typeof k.RectificationEventSchema>>().toEqualTypeOf<k.RectificationEvent>();
+    expectTypeOf<z.infer<typeof k.RectificationProblemSchema>>().toEqualTypeOf<k.RectificationProblem>();
+    expectTypeOf<z.input<typeof k.RectificationProblemSchema>>().toEqualTypeOf<Writable<k.RectificationProblemInput>>();
+    expectTypeOf<z.infer<typeof k.ChecklistUnitSchema>>().toEqualTypeOf<k.ChecklistUnit>();
+    expectTypeOf<z.infer<typeof k.SubmissionSchema>>().toEqualTypeOf<k.Submission>();
+    expectTypeOf<z.infer<typeof k.VisitSchema>>().toEqualTypeOf<k.Visit>();
+    expectTypeOf<z.infer<typeof k.ProgressSchema>>().toEqualTypeOf<k.Progress>();
+    expectTypeOf<z.input<typeof k.ProgressSchema>>().toEqualTypeOf<Writable<k.ProgressInput>>();
+  });
 });

@@ -4,6 +4,7 @@ import { KaoheError, toSafe, type KaoheIssue, type SafeResult } from "../interna
 import { checkInputStructure } from "../model/read";
 import { fromZodIssues } from "../model/issues";
 import { CalendarDateSchema, IdSchema, TextSchema } from "../model/primitives";
+import type { CalendarDate, ReadonlyArrays } from "../model/primitives";
 
 /** The states of a rectification (整改), in the order a problem moves through them. */
 export const RECTIFICATION_STATES = ["待整改", "整改中", "已整改", "已销号"] as const;
@@ -45,7 +46,49 @@ export const RectificationEventSchema = meta(z.discriminatedUnion("type", [
 ]), { description: "Rectification event: start, complete, review-passed, send-back (回炉, with reasons) or close (销号), dated." });
 
 /** An event of the rectification workflow: see {@link RectificationEventSchema}. */
-export type RectificationEvent = z.infer<typeof RectificationEventSchema>;
+export type RectificationEvent =
+  | {
+      /** 开始整改: 待整改 → 整改中. */
+      type: "start";
+      /** The China calendar date of the event. */
+      on: CalendarDate;
+      /** A free note. */
+      note?: string | undefined;
+    }
+  | {
+      /** 完成整改: 整改中 → 已整改. */
+      type: "complete";
+      /** The China calendar date of the event. */
+      on: CalendarDate;
+      /** A free note. */
+      note?: string | undefined;
+    }
+  | {
+      /** 回头看通过: a 回头看 finds the rectification sound; it stays 已整改. */
+      type: "review-passed";
+      /** The China calendar date of the event. */
+      on: CalendarDate;
+      /** A free note. */
+      note?: string | undefined;
+    }
+  | {
+      /** 回炉: a 回头看 finds the rectification incomplete; 已整改 → 整改中. */
+      type: "send-back";
+      /** The China calendar date of the event. */
+      on: CalendarDate;
+      /** What the 回头看 found (at least one, none repeated): 整改不彻底, 成效不明显 and/or 举一反三不到位. */
+      reasons: SendBackReason[];
+      /** A free note. */
+      note?: string | undefined;
+    }
+  | {
+      /** 销号: 已整改 → 已销号, which is final. */
+      type: "close";
+      /** The China calendar date of the event. */
+      on: CalendarDate;
+      /** A free note. */
+      note?: string | undefined;
+    };
 
 /** The kinds of event: see {@link RectificationEventSchema}. */
 export type RectificationEventType = RectificationEvent["type"];
@@ -85,10 +128,37 @@ export const RectificationProblemSchema = meta(z.strictObject({
 }), { description: "Rectification problem (整改问题): origin, unit, dates, state and its append-only history." });
 
 /** A rectification problem: see {@link RectificationProblemSchema}. */
-export type RectificationProblem = z.infer<typeof RectificationProblemSchema>;
+export interface RectificationProblem {
+  /** The problem's id. */
+  id: string;
+  /** The problem, as the feedback states it. */
+  title: string;
+  /** Where the problem was found. */
+  origin: {
+    /** National or provincial assessment, audit, unannounced visit (暗访), or other. */
+    kind: "national-assessment" | "provincial-assessment" | "audit" | "unannounced-visit" | "other";
+    /** The year of the assessment or visit, when known. */
+    year?: number | undefined;
+    /** Its name, e.g. 2024 年度国家考核反馈问题. */
+    name?: string | undefined;
+  };
+  /** The id of the unit responsible for the rectification. */
+  unit: string;
+  /** The date the problem was found or handed over. */
+  foundOn: CalendarDate;
+  /** The target date (整改时限), inclusive. */
+  targetOn: CalendarDate;
+  /** The current state; must agree with the history. */
+  state: RectificationState;
+  /** Append-only, dated events, oldest first; replayed from 待整改 they give the state. */
+  history: RectificationEvent[];
+}
 
-/** A rectification problem as written before parsing (`history` may be left out). */
-export type RectificationProblemInput = z.input<typeof RectificationProblemSchema>;
+/** A rectification problem as written before parsing: `history` may be left out, and arrays may be `readonly`. */
+export interface RectificationProblemInput extends ReadonlyArrays<Omit<RectificationProblem, "history">> {
+  /** Append-only, dated events, oldest first; replayed from 待整改 they give the state. Default none. */
+  readonly history?: ReadonlyArrays<RectificationEvent[]> | undefined;
+}
 
 /** The label of a problem in messages, e.g. `整改问题 p1「…」`. */
 function problemLabel(problem: { id: string; title: string }): string {

@@ -1,9 +1,10 @@
 import * as z from "zod/mini";
 import { meta } from "../internal/zod";
-import { ChecklistSchema } from "../model/checklist";
+import { ChecklistSchema, type Checklist, type ChecklistInput } from "../model/checklist";
 import { IdSchema, TextSchema } from "../model/primitives";
 import { DateOrTimestampSchema } from "./dates";
-import { RectificationProblemSchema } from "./rectification";
+import { RectificationProblemSchema, type RectificationProblem, type RectificationProblemInput } from "./rectification";
+import type { ReadonlyArrays } from "../model/primitives";
 
 /**
  * A unit that answers to a checklist (e.g. one of a county's 乡镇 or 行业帮扶单位), and the
@@ -18,7 +19,16 @@ export const ChecklistUnitSchema = meta(z.strictObject({
 }), { description: "A unit that answers to the checklist, and the parties it belongs to." });
 
 /** A unit that answers to a checklist: see {@link ChecklistUnitSchema}. */
-export type ChecklistUnit = z.infer<typeof ChecklistUnitSchema>;
+export interface ChecklistUnit {
+  /** The unit's id. */
+  id: string;
+  /** The unit's name, e.g. 青山镇. */
+  name: string;
+  /** What kind of unit, e.g. 乡镇 or 行业帮扶单位 (for display). */
+  kind?: string | undefined;
+  /** Ids of the checklist parties the unit belongs to; left out, every deliverable and duty applies. */
+  parties?: string[] | undefined;
+}
 
 /** A submission (报送) of a deliverable by a unit, dated or timestamped. */
 export const SubmissionSchema = meta(z.strictObject({
@@ -29,7 +39,16 @@ export const SubmissionSchema = meta(z.strictObject({
 }), { description: "Submission (报送): unit, deliverable, and when (China date, or timestamp with offset)." });
 
 /** A submission of a deliverable: see {@link SubmissionSchema}. */
-export type Submission = z.infer<typeof SubmissionSchema>;
+export interface Submission {
+  /** The id of the unit that submitted. */
+  unit: string;
+  /** The id of the deliverable submitted. */
+  deliverable: string;
+  /** When: a China calendar date YYYY-MM-DD, or an ISO timestamp with offset, converted to its China date. */
+  submittedOn: string;
+  /** A free note. */
+  note?: string | undefined;
+}
 
 /** The submissions of a county: a list of {@link SubmissionSchema}. */
 export const SubmissionListSchema = meta(z.array(SubmissionSchema), { description: "Submissions (报送记录)." });
@@ -43,7 +62,16 @@ export const VisitSchema = meta(z.strictObject({
 }), { description: "Visit record (帮扶记录): unit, recurring duty, and when." });
 
 /** A visit record: see {@link VisitSchema}. */
-export type Visit = z.infer<typeof VisitSchema>;
+export interface Visit {
+  /** The id of the unit whose cadres made the visit. */
+  unit: string;
+  /** The id of the recurring duty, e.g. the 周三帮扶日's. */
+  recurrence: string;
+  /** When: a China calendar date YYYY-MM-DD, or an ISO timestamp with offset, converted to its China date. */
+  on: string;
+  /** A free note. */
+  note?: string | undefined;
+}
 
 /** The rectification problems of a county: a list of {@link RectificationProblemSchema}. */
 export const RectificationProblemListSchema = meta(z.array(RectificationProblemSchema), { description: "Rectification problems (整改问题台账)." });
@@ -67,10 +95,36 @@ export const ProgressSchema = meta(z.strictObject({
 }), { description: "Progress file: checklist, units, submissions, visit records, rectification problems." });
 
 /** A progress file, as parsed: see {@link ProgressSchema}. */
-export type Progress = z.infer<typeof ProgressSchema>;
+export interface Progress {
+  /** The JSON Schema the file declares, if any. */
+  $schema?: string | undefined;
+  /** What the file describes, e.g. the county's name. */
+  title?: string | undefined;
+  /** True when the data is made up, for examples and tests. */
+  synthetic?: boolean | undefined;
+  /** The checklist: `"nearTermChecklist2025"` (the embedded default) or a checklist object. */
+  checklist: typeof EMBEDDED_CHECKLIST_NAME | Checklist;
+  /** The units that answer to the checklist (at least one). */
+  units: ChecklistUnit[];
+  /** The submissions (报送记录). */
+  submissions: Submission[];
+  /** The visit records (帮扶记录). */
+  visits: Visit[];
+  /** The rectification problems (整改问题台账). */
+  problems: RectificationProblem[];
+}
 
-/** A progress file as written (lists and the checklist may be left out). */
-export type ProgressInput = z.input<typeof ProgressSchema>;
+/** A progress file as written: lists and the checklist may be left out, and arrays may be `readonly`. */
+export interface ProgressInput extends ReadonlyArrays<Pick<Progress, "$schema" | "title" | "synthetic" | "units">> {
+  /** The checklist: `"nearTermChecklist2025"` (the embedded default) or a checklist object. */
+  readonly checklist?: typeof EMBEDDED_CHECKLIST_NAME | ChecklistInput | undefined;
+  /** The submissions (报送记录). Default none. */
+  readonly submissions?: readonly Submission[] | undefined;
+  /** The visit records (帮扶记录). Default none. */
+  readonly visits?: readonly Visit[] | undefined;
+  /** The rectification problems (整改问题台账). Default none. */
+  readonly problems?: readonly RectificationProblemInput[] | undefined;
+}
 
 /**
  * The JSON Schemas of the checklist files, by name, for `schemas/<name>.schema.json`; each converts
