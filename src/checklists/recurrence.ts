@@ -40,21 +40,42 @@ export type OccurrenceMark = "kept" | "missed" | "upcoming";
 
 /** The marks of one unit for one recurring duty. */
 export interface UnitVisitMarks {
+  /** The unit's id. */
   readonly unit: string;
+  /** The unit's name. */
   readonly name: string;
+  /** The recurring duty's id. */
   readonly recurrence: string;
+  /** Occurrences kept: a visit on the day. */
   readonly kept: number;
+  /** Occurrences missed: past, with no visit on the day. */
   readonly missed: number;
+  /** Occurrences still to come (after `asOf`). */
   readonly upcoming: number;
-  readonly marks: readonly { readonly date: string; readonly mark: OccurrenceMark }[];
+  /** Each occurrence and its mark, by date. */
+  readonly marks: readonly {
+    /** The occurrence's date. */
+    readonly date: string;
+    /** Kept, missed or upcoming. */
+    readonly mark: OccurrenceMark;
+  }[];
 }
 
 /** What {@link markVisits} returns. */
 export interface VisitReport {
+  /** The duty's occurrences in the range. */
   readonly occurrences: readonly RecurrenceOccurrence[];
+  /** The marks of each unit the duty applies to. */
   readonly units: readonly UnitVisitMarks[];
   /** Visits on a day that is not the duty's day: kept on record, but they keep no occurrence. */
-  readonly offDay: readonly { readonly unit: string; readonly recurrence: string; readonly on: string }[];
+  readonly offDay: readonly {
+    /** The unit's id. */
+    readonly unit: string;
+    /** The recurring duty's id. */
+    readonly recurrence: string;
+    /** The China calendar date of the visit. */
+    readonly on: string;
+  }[];
 }
 
 const RangeSchema = z.strictObject({ from: CalendarDateSchema, to: CalendarDateSchema });

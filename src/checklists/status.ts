@@ -31,15 +31,23 @@ export interface ChecklistStatusOptions {
 
 /** One deliverable for one unit, its status and the dates behind it. */
 export interface DeliverableStatus {
+  /** The unit's id. */
   readonly unit: string;
+  /** The unit's name. */
   readonly unitName: string;
+  /** The id of the task the deliverable belongs to. */
   readonly task: string;
+  /** The task's number in the checklist. */
   readonly taskNumber: number;
+  /** The deliverable's id. */
   readonly deliverable: string;
+  /** The deliverable's name. */
   readonly deliverableName: string;
   /** The recipient's name, e.g. 县农业农村局. */
   readonly recipient: string;
+  /** The due date, inclusive (China calendar). */
   readonly dueOn: string;
+  /** Its status as of `asOf`. */
   readonly status: DeliverableStatusKind;
   /** The China calendar date of the first submission on or before `asOf`, if any. */
   readonly submittedOn?: string;
@@ -54,6 +62,7 @@ export type StatusCounts = Readonly<Record<DeliverableStatusKind | "total", numb
 
 /** What {@link checklistStatus} returns: the overdue list first, then everything, then totals. */
 export interface ChecklistStatusReport {
+  /** The China calendar date the report is made as of. */
   readonly asOf: string;
   /** Overdue deliverables, by due date, then in the units' order. */
   readonly overdue: readonly DeliverableStatus[];
@@ -61,8 +70,26 @@ export interface ChecklistStatusReport {
   readonly dueSoon: readonly DeliverableStatus[];
   /** Every deliverable for every unit it applies to, in the checklist's order, then the units'. */
   readonly items: readonly DeliverableStatus[];
-  readonly byUnit: readonly { readonly unit: string; readonly name: string; readonly counts: StatusCounts }[];
-  readonly byTask: readonly { readonly task: string; readonly number: number; readonly title: string; readonly counts: StatusCounts }[];
+  /** Counts per unit, in the units' order. */
+  readonly byUnit: readonly {
+    /** The unit's id. */
+    readonly unit: string;
+    /** The unit's name. */
+    readonly name: string;
+    /** Its deliverables' counts by status. */
+    readonly counts: StatusCounts;
+  }[];
+  /** Counts per task, in the checklist's order. */
+  readonly byTask: readonly {
+    /** The task's id. */
+    readonly task: string;
+    /** The task's number. */
+    readonly number: number;
+    /** The task's title. */
+    readonly title: string;
+    /** Its deliverables' counts by status, over every unit. */
+    readonly counts: StatusCounts;
+  }[];
 }
 
 const OptionsSchema = z.strictObject({

@@ -24,10 +24,15 @@ export interface SummarizeRectificationsOptions {
 
 /** An open problem past its target date. */
 export interface OverdueRectification {
+  /** The problem's id. */
   readonly id: string;
+  /** The problem, as the feedback states it. */
   readonly title: string;
+  /** The id of the unit responsible. */
   readonly unit: string;
+  /** Its state as of `asOf`: 待整改 or 整改中. */
   readonly state: RectificationState;
+  /** The target date (整改时限). */
   readonly targetOn: string;
   /** Days from the target date to `asOf`. */
   readonly daysPastTarget: number;
@@ -35,15 +40,21 @@ export interface OverdueRectification {
 
 /** A problem sent back (回炉) more than once, with every reason given. */
 export interface RepeatedSendBack {
+  /** The problem's id. */
   readonly id: string;
+  /** The problem, as the feedback states it. */
   readonly title: string;
+  /** The id of the unit responsible. */
   readonly unit: string;
+  /** How many times it was sent back. */
   readonly times: number;
+  /** Every reason given, in the order of the events. */
   readonly reasons: readonly SendBackReason[];
 }
 
 /** What {@link summarizeRectifications} returns. */
 export interface RectificationSummary {
+  /** The China calendar date the summary is made as of. */
   readonly asOf: string;
   /** Problems known as of `asOf`. */
   readonly total: number;

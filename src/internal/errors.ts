@@ -57,8 +57,18 @@ export function isKaoheError(value: unknown): value is KaoheError {
 
 /** The result of a `safe…` function: the value, or an error that holds every issue. */
 export type SafeResult<T> =
-  | { readonly success: true; readonly data: T }
-  | { readonly success: false; readonly error: KaoheError };
+  | {
+      /** It succeeded. */
+      readonly success: true;
+      /** The value. */
+      readonly data: T;
+    }
+  | {
+      /** It failed. */
+      readonly success: false;
+      /** The error, holding every issue. */
+      readonly error: KaoheError;
+    };
 
 /** Formats a path as `a.b[2].c` for messages. */
 export function formatPath(path: IssuePath): string {

@@ -23,10 +23,15 @@ export interface IndicatorAddition {
 export interface FrameworkChanges {
   /** The derived framework's id. */
   readonly id: string;
+  /** The derived framework's title; the base's otherwise. */
   readonly title?: string;
+  /** Its year; the base's otherwise. */
   readonly year?: number;
+  /** Its level, e.g. `county`; the base's otherwise. */
   readonly level?: Framework["level"];
+  /** The region whose units it assesses; the base's otherwise. */
   readonly region?: string;
+  /** The document it is transcribed from; the base's otherwise. */
   readonly document?: SourceDocument;
   /** Departments by id: a known id is renamed, a new one is added at the end. */
   readonly departments?: readonly Department[];

@@ -7,69 +7,157 @@ export type IndicatorMatch = "id" | "code_and_name" | "name" | "code";
 
 /** An indicator as the diff shows it: id, code, name and its category. */
 export interface IndicatorSide {
+  /** The indicator's id. */
   readonly id: string;
+  /** The indicator's number in its document. */
   readonly code: string;
+  /** The indicator's name. */
   readonly name: string;
-  readonly category: { readonly code: string; readonly name: string };
+  /** The category that holds it. */
+  readonly category: {
+    /** The category's numeral. */
+    readonly code: string;
+    /** The category's name. */
+    readonly name: string;
+  };
 }
 
 /** What changed in one indicator matched between the two frameworks. */
 export interface IndicatorDiff {
+  /** Whether the indicator is in both frameworks (`changed`), only in `to` (`added`) or only in `from` (`removed`). */
   readonly kind: "changed" | "added" | "removed";
   /** How it was matched (for `changed`). */
   readonly match?: IndicatorMatch;
+  /** The indicator in the first framework (for `changed` and `removed`). */
   readonly from?: IndicatorSide;
+  /** The indicator in the second framework (for `changed` and `added`). */
   readonly to?: IndicatorSide;
+  /** Its name changed. */
   readonly renamed?: boolean;
+  /** Its number (code) changed. */
   readonly renumbered?: boolean;
+  /** Its id changed (it was matched otherwise). */
   readonly idChanged?: boolean;
   /** Moved to another category (compared by the category's code and name). */
   readonly moved?: boolean;
   /** The content's text diff, when the content changed. */
   readonly content?: readonly TextDiffPart[];
-  readonly points?: { readonly from?: NumberInput; readonly to?: NumberInput };
-  readonly method?: { readonly from: string; readonly to: string };
-  readonly onSite?: { readonly from: boolean; readonly to: boolean };
+  /** Its points, before and after, when they changed (absent where it has none). */
+  readonly points?: {
+    /** The points in the first framework. */
+    readonly from?: NumberInput;
+    /** The points in the second framework. */
+    readonly to?: NumberInput;
+  };
+  /** Its scoring method, before and after, when it changed. */
+  readonly method?: {
+    /** The method in the first framework. */
+    readonly from: string;
+    /** The method in the second framework. */
+    readonly to: string;
+  };
+  /** Whether the on-site assessment is a data source, before and after, when it changed. */
+  readonly onSite?: {
+    /** In the first framework. */
+    readonly from: boolean;
+    /** In the second framework. */
+    readonly to: boolean;
+  };
   /** Data sources by department name. */
-  readonly departments?: { readonly added: readonly string[]; readonly removed: readonly string[] };
+  readonly departments?: {
+    /** The departments named only by the second framework. */
+    readonly added: readonly string[];
+    /** The departments named only by the first framework. */
+    readonly removed: readonly string[];
+  };
 }
 
 /** What changed in a deduction clause, matched by id, then by text. */
 export interface ClauseDiff {
+  /** Whether the clause is in both frameworks (`changed`), only in `to` (`added`) or only in `from` (`removed`). */
   readonly kind: "changed" | "added" | "removed";
+  /** How it was matched (for `changed`): by id, or by its text. */
   readonly match?: "id" | "text";
-  readonly from?: { readonly id: string; readonly text: string; readonly points: NumberInput };
-  readonly to?: { readonly id: string; readonly text: string; readonly points: NumberInput };
+  /** The clause in the first framework (for `changed` and `removed`). */
+  readonly from?: {
+    /** Its id. */
+    readonly id: string;
+    /** Its condition. */
+    readonly text: string;
+    /** Its points per item. */
+    readonly points: NumberInput;
+  };
+  /** The clause in the second framework (for `changed` and `added`). */
+  readonly to?: {
+    /** Its id. */
+    readonly id: string;
+    /** Its condition. */
+    readonly text: string;
+    /** Its points per item. */
+    readonly points: NumberInput;
+  };
   /** The points per item changed (re-pointed). */
   readonly repointed?: boolean;
+  /** The condition's text diff, when the text changed. */
   readonly text?: readonly TextDiffPart[];
 }
 
 /** What changed in a policy, matched by kind. */
 export interface PolicyDiff {
+  /** Whether the policy's text changed, or it is only in `to` (`added`) or only in `from` (`removed`). */
   readonly kind: "changed" | "added" | "removed";
+  /** The policy's kind, e.g. `same_matter_highest`. */
   readonly policy: string;
+  /** Its text in the first framework. */
   readonly from?: string;
+  /** Its text in the second framework. */
   readonly to?: string;
 }
 
 /** A field of the framework itself that changed. */
 export interface FieldDiff {
+  /** The field. */
   readonly field: "title" | "year" | "level" | "region" | "totalPoints" | "grades" | "precision";
+  /** Its value in the first framework. */
   readonly from: unknown;
+  /** Its value in the second framework. */
   readonly to: unknown;
 }
 
 /** The differences between two frameworks, as data. */
 export interface FrameworkDiff {
-  readonly from: { readonly id: string; readonly year: number; readonly title: string };
-  readonly to: { readonly id: string; readonly year: number; readonly title: string };
+  /** The first framework. */
+  readonly from: {
+    /** Its id. */
+    readonly id: string;
+    /** Its year. */
+    readonly year: number;
+    /** Its title. */
+    readonly title: string;
+  };
+  /** The second framework. */
+  readonly to: {
+    /** Its id. */
+    readonly id: string;
+    /** Its year. */
+    readonly year: number;
+    /** Its title. */
+    readonly title: string;
+  };
+  /** The framework's own fields that changed. */
   readonly fields: readonly FieldDiff[];
   /** Changed, added and removed indicators; unchanged ones are left out. */
   readonly indicators: readonly IndicatorDiff[];
   /** How every indicator of `to` that exists in `from` was matched, by `to`'s id. */
-  readonly matches: Readonly<Record<string, { readonly fromId: string; readonly match: IndicatorMatch }>>;
+  readonly matches: Readonly<Record<string, {
+    /** The id of the matched indicator in `from`. */
+    readonly fromId: string;
+    /** How it was matched. */
+    readonly match: IndicatorMatch;
+  }>>;
+  /** Changed, added and removed deduction clauses. */
   readonly clauses: readonly ClauseDiff[];
+  /** Changed, added and removed policies. */
   readonly policies: readonly PolicyDiff[];
   /** Whether nothing differs. */
   readonly same: boolean;

@@ -17,10 +17,13 @@ export interface ImportFrameworkOptions {
   readonly title?: string;
   /** The year; a 说明 sheet's 年度, or the first `20xx年` of the title, otherwise. */
   readonly year?: number;
+  /** The level of government that issues it; a 说明 sheet's 层级 otherwise. */
   readonly level?: Framework["level"];
+  /** The region whose units it assesses; a 说明 sheet's 地区 otherwise. */
   readonly region?: string;
   /** The source document; `{ title: <the title> }` otherwise. */
   readonly document?: SourceDocument;
+  /** The framework it derives from, if any. */
   readonly derivesFrom?: FrameworkRef;
   /** The file's name, written into every source reference. Default `table`. */
   readonly file?: string;

@@ -1,6 +1,8 @@
 /** A piece of a text diff: kept (`=`), removed (`-`) or added (`+`). */
 export interface TextDiffPart {
+  /** Kept (`=`), removed (`-`) or added (`+`). */
   readonly op: "=" | "-" | "+";
+  /** The text of the piece. */
   readonly text: string;
 }
 

@@ -1,8 +1,8 @@
 import { KaoheError, type IssuePath } from "../internal/errors";
-import type { RuleEngineOptions, RuleOperation } from "./types";
+import type { RuleEngineOptions, RuleLimits, RuleOperation } from "./types";
 
 /** The limits every engine applies unless its options say otherwise. */
-export const DEFAULT_RULE_LIMITS = Object.freeze({
+export const DEFAULT_RULE_LIMITS: Readonly<Required<RuleLimits>> = Object.freeze({
   maxDepth: 100,
   maxNodes: 10_000,
   maxArrayLength: 100_000,

@@ -80,7 +80,21 @@ export function isHeaderRow(prepared: PreparedRulebook, cells: readonly unknown[
 export function mapColumns(
   prepared: PreparedRulebook,
   header: readonly unknown[],
-): { readonly ok: true; readonly map: ColumnMap } | { readonly ok: false; readonly reason: string; readonly zh: string } {
+):
+  | {
+      /** The header can be used. */
+      readonly ok: true;
+      /** The column map. */
+      readonly map: ColumnMap;
+    }
+  | {
+      /** The header cannot be used. */
+      readonly ok: false;
+      /** Why, in English. */
+      readonly reason: string;
+      /** Why, in Chinese. */
+      readonly zh: string;
+    } {
   const names = header.map(normalizeHeader);
   const { fields, keys } = prepared.rulebook;
   const find = (field: string): number => {

@@ -11,12 +11,15 @@ import type { Severity, Subject } from "./schema";
  * its kind in `cause`.
  */
 export interface Finding {
+  /** `finding`: the rule holds for the record; `rule_failed`: it could not be decided for it (see `cause`). */
   readonly kind: "finding" | "rule_failed";
   /** The rule's code. */
   readonly code: string;
   /** The rule's title. */
   readonly title: string;
+  /** The rule's severity. */
   readonly severity: Severity;
+  /** The kind of record the rule screens. */
   readonly subject: Subject;
   /** The key of the record: a village's, a household's or a person's. */
   readonly recordId: string;
@@ -35,6 +38,7 @@ export interface Finding {
   readonly cause?: "unusable_value" | "incomplete_household" | "rule_error";
   /** The values of every path the rule reads, as the rule saw them, and every parameter overridden for this run. */
   readonly values: Readonly<Record<string, RuleValue>>;
+  /** The file the record comes from, when known. */
   readonly file?: string;
   /** The record's row (a household's first row). */
   readonly row: number;
@@ -45,6 +49,7 @@ export type ScreeningItem = Finding | DataQualityFinding | RejectedRow;
 
 /** A rule not run at all over some rows, and why. */
 export interface SkippedRule {
+  /** The rule's code. */
   readonly code: string;
   /** `level`: these rows are of another kind than the rule screens (a run may give it another file); `columns`: the file lacks a column it reads. */
   readonly why: "level" | "columns";
@@ -58,8 +63,11 @@ export interface SkippedRule {
 
 /** The rules that can run on rows of one kind, and those that cannot, with why. */
 export interface RulePlan {
+  /** The village rules that run. */
   readonly village: readonly PreparedScreeningRule[];
+  /** The household rules that run. */
   readonly household: readonly PreparedScreeningRule[];
+  /** The person rules that run. */
   readonly person: readonly PreparedScreeningRule[];
   /** Rules not run on such rows, with the reason. */
   readonly skipped: readonly SkippedRule[];

@@ -43,4 +43,7 @@ export type { ColumnMap } from "./columns";
  * Object.keys(screeningJsonSchemas); //=> ["rulebook"]
  * ```
  */
-export const screeningJsonSchemas = { rulebook: RulebookSchema } as const;
+export const screeningJsonSchemas = {
+  /** The rulebook's schema, {@link RulebookSchema}: `schemas/rulebook.schema.json`. */
+  rulebook: RulebookSchema,
+} as const;

@@ -5,8 +5,11 @@ import { convertCell, isCellProblem, type FieldValue } from "./values";
 
 /** A record's unit path 县/乡/村 (empty text where the cell was empty). */
 export interface UnitPath {
+  /** The county (县). */
   readonly county: string;
+  /** The township (乡镇). */
   readonly township: string;
+  /** The village (村). */
   readonly village: string;
 }
 
@@ -29,6 +32,7 @@ export interface ScreeningMember {
  * read that field; the rules that do are undecided for it.
  */
 export interface DataQualityFinding {
+  /** Marks a data-quality finding. */
   readonly kind: "data_quality";
   /** `invalid_value`, `not_allowed`, `missing_value`, `invalid_encoding` or `inconsistent_household`. */
   readonly code: string;
@@ -48,7 +52,9 @@ export interface DataQualityFinding {
   readonly reason: string;
   /** The same in Chinese. */
   readonly zh: string;
+  /** The record's unit path 县/乡/村. */
   readonly unit: UnitPath;
+  /** The file it comes from, when known. */
   readonly file?: string;
   /** The row that holds the cell. */
   readonly row: number;
@@ -59,11 +65,13 @@ export interface DataQualityFinding {
  * of its rows. Plain data, so that it can be sent to a worker thread.
  */
 export interface ScreeningRecord {
+  /** Marks a record. */
   readonly kind: "record";
   /** `village` or `household` (persons are screened within their household). */
   readonly subject: "village" | "household";
   /** The record's key. */
   readonly id: string;
+  /** Its unit path 县/乡/村. */
   readonly unit: UnitPath;
   /** The file it comes from, when known. */
   readonly file?: string;
@@ -83,6 +91,7 @@ export interface ScreeningRecord {
 
 /** A row that was not screened, and why: nothing is skipped silently. */
 export interface RejectedRow {
+  /** Marks a rejected row. */
   readonly kind: "rejected";
   /**
    * Why, as a stable code: a structural break (`wrong_cell_count`, `csv_syntax`, …), a key that is
@@ -92,14 +101,19 @@ export interface RejectedRow {
   readonly code: string;
   /** Why, for a person: names the field, the value and the row concerned. */
   readonly reason: string;
+  /** The file it comes from, when known. */
   readonly file?: string;
+  /** The row's number in the file. */
   readonly row: number;
 }
 
 /** Rows read, screened and rejected; `rowsRead` is always `rowsScreened + rowsRejected`. */
 export interface RowCounts {
+  /** Rows read. */
   rowsRead: number;
+  /** Rows screened. */
   rowsScreened: number;
+  /** Rows rejected, each with its reason. */
   rowsRejected: number;
 }
 

@@ -42,6 +42,7 @@ export interface ScreeningResult {
   readonly quality: readonly DataQualityFinding[];
   /** Rows not screened, with their reason, in input order. */
   readonly rejected: readonly RejectedRow[];
+  /** Rows and records counted. */
   readonly counts: ScreeningCounts;
 }
 

@@ -4,25 +4,54 @@ import type { Severity } from "./schema";
 
 /** Counts of one group: findings, rules that could not be decided, and data-quality findings. */
 export interface FindingCounts {
+  /** Findings: records for which a rule holds. */
   readonly findings: number;
+  /** Rules that could not be decided for a record. */
   readonly ruleFailures: number;
+  /** Data-quality findings. */
   readonly dataQuality: number;
 }
 
 /** Findings per rule, village and township (the summary table of a screening run). */
 export interface FindingSummary extends FindingCounts {
   /** Per rule: in the order of `options.rules` when given (rules without findings included), else by code. */
-  readonly byRule: readonly (Omit<FindingCounts, "dataQuality"> & { readonly code: string; readonly title: string; readonly severity: Severity })[];
+  readonly byRule: readonly (Omit<FindingCounts, "dataQuality"> & {
+    /** The rule's code. */
+    readonly code: string;
+    /** The rule's title. */
+    readonly title: string;
+    /** The rule's severity. */
+    readonly severity: Severity;
+  })[];
   /** Per township (乡), by county then township in code-point order. */
-  readonly byTownship: readonly (FindingCounts & { readonly county: string; readonly township: string })[];
+  readonly byTownship: readonly (FindingCounts & {
+    /** The county (县). */
+    readonly county: string;
+    /** The township (乡镇). */
+    readonly township: string;
+  })[];
   /** Per village (村), by county, township, then village in code-point order. */
-  readonly byVillage: readonly (FindingCounts & { readonly county: string; readonly township: string; readonly village: string })[];
+  readonly byVillage: readonly (FindingCounts & {
+    /** The county (县). */
+    readonly county: string;
+    /** The township (乡镇). */
+    readonly township: string;
+    /** The village (村). */
+    readonly village: string;
+  })[];
 }
 
 /** Options of {@link summarizeFindings}. */
 export interface SummarizeFindingsOptions {
   /** The rulebook's rules: the summary then lists every rule, in rulebook order, also those with no finding. */
-  readonly rules?: readonly { readonly code: string; readonly title: string; readonly severity: Severity }[];
+  readonly rules?: readonly {
+    /** The rule's code. */
+    readonly code: string;
+    /** The rule's title. */
+    readonly title: string;
+    /** The rule's severity. */
+    readonly severity: Severity;
+  }[];
 }
 
 interface Counter {

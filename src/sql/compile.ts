@@ -43,8 +43,9 @@ export interface CompiledSql {
   readonly level: Subject;
   /** The columns of the result, in order. */
   readonly columns: readonly string[];
-  /** The rules run, by code, and those not run on such rows with why. */
+  /** The rules run, by code. */
   readonly rules: readonly string[];
+  /** The rules not run on such rows, with why. */
   readonly skipped: readonly SkippedRule[];
 }
 
