@@ -15,6 +15,9 @@ type Writable<T> = T extends readonly (infer E)[]
 
 describe("each public type is exactly its schema's", () => {
   it("model: frameworks and key tasks", () => {
+    expectTypeOf<z.infer<typeof k.NumberInputSchema>>().toEqualTypeOf<k.NumberInput>();
+    expectTypeOf<z.infer<typeof k.CalendarDateSchema>>().toEqualTypeOf<k.CalendarDate>();
+    expectTypeOf<z.infer<typeof k.CalendarMonthSchema>>().toEqualTypeOf<k.CalendarMonth>();
     expectTypeOf<z.infer<typeof k.SourceRefSchema>>().toEqualTypeOf<k.SourceRef>();
     expectTypeOf<z.infer<typeof k.DepartmentSchema>>().toEqualTypeOf<k.Department>();
     expectTypeOf<z.infer<typeof k.FactSchema>>().toEqualTypeOf<k.Fact>();

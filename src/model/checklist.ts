@@ -7,7 +7,7 @@ import type { CalendarDate, ReadonlyArrays, SourceRef } from "./primitives";
 export const CalendarMonthSchema = meta(z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: "must be a month written YYYY-MM" })), { description: "A calendar month YYYY-MM (China Standard Time), e.g. 2025-11." });
 
 /** A month `YYYY-MM`: see {@link CalendarMonthSchema}. */
-export type CalendarMonth = z.infer<typeof CalendarMonthSchema>;
+export type CalendarMonth = string;
 
 /**
  * A responsible party or recipient (责任方 / 报送对象) as the document names it, e.g. 各乡（镇）,

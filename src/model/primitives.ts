@@ -26,7 +26,7 @@ export const NumberInputSchema = meta(z.union([
   });
 
 /** A number as kaohe accepts it: see {@link NumberInputSchema}. */
-export type NumberInput = z.infer<typeof NumberInputSchema>;
+export type NumberInput = number | string;
 
 /** Converts an accepted number to its plain decimal string without going through exponent form. */
 export function numberInputToString(value: NumberInput): string {
@@ -77,7 +77,7 @@ export function isCalendarDate(text: string): boolean {
 export const CalendarDateSchema = meta(z.string().check(z.regex(DATE_PATTERN, { message: "must be a date written YYYY-MM-DD" })).check(z.refine(isCalendarDate, { message: "is not a real calendar date", params: { code: "invalid_date" } })), { description: "A calendar date YYYY-MM-DD (China Standard Time), e.g. 2025-10-31." });
 
 /** A calendar date `YYYY-MM-DD`: see {@link CalendarDateSchema}. */
-export type CalendarDate = z.infer<typeof CalendarDateSchema>;
+export type CalendarDate = string;
 
 /**
  * An identifier as offices write them: letters of any script (乡镇A, 青山镇), digits (an
