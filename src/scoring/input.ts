@@ -1,7 +1,7 @@
 import { KaoheError, toSafe, type SafeResult } from "../internal/errors";
 import { fromZodIssues } from "../model/issues";
 import { checkForbiddenKeys } from "../model/validate";
-import { AssessmentSchema, type Assessment } from "./assessment";
+import { AssessmentSchema, type Assessment, type DeductionEvent, type IndicatorInput, type SevereCase, type Unit } from "./assessment";
 import type { ReadonlyArrays } from "../model/primitives";
 import { PARSE_OPTIONS } from "../internal/zod";
 
@@ -13,7 +13,20 @@ import { PARSE_OPTIONS } from "../internal/zod";
  * whose arrays may be `readonly`.
  */
 // An interface, not a type alias: the reference and editors then show its name, not the expanded shape.
-export interface AssessmentInput extends ReadonlyArrays<Assessment> {}
+export interface AssessmentInput {
+  /** A free note, e.g. that the data are synthetic. */
+  readonly $comment?: string | undefined;
+  /** The unit assessed. */
+  readonly unit: Unit;
+  /** The period assessed, e.g. 2025. */
+  readonly period?: string | undefined;
+  /** Inputs by indicator id. */
+  readonly indicators: Readonly<Record<string, ReadonlyArrays<IndicatorInput>>>;
+  /** The deduction events (负面事项). */
+  readonly deductions?: readonly DeductionEvent[] | undefined;
+  /** The severe-case record, when the case is severe. */
+  readonly severe?: ReadonlyArrays<SevereCase> | undefined;
+}
 
 /**
  * Validates an assessment of unknown shape, e.g. read from a JSON file, and returns it typed.

@@ -222,9 +222,25 @@ export interface Rulebook {
  * A rulebook as written (before defaults): `parameters` may be left out, and arrays may be
  * `readonly`. See {@link RulebookSchema}.
  */
-export interface RulebookInput extends ReadonlyArrays<Omit<Rulebook, "parameters">> {
+export interface RulebookInput {
+  /** The rulebook's id. */
+  readonly id: string;
+  /** The rulebook's title in Chinese. */
+  readonly title: string;
+  /** The rulebook's version, e.g. 2025.1. */
+  readonly version: string;
+  /** What it screens, in words. */
+  readonly description?: string | undefined;
   /** Parameters by name, read by rules as `params.<name>` (e.g. the monitoring income line). Default none. */
   readonly parameters?: Readonly<Record<string, Parameter>> | undefined;
+  /** The record fields by name, each with its column(s) in the export (the field map). */
+  readonly fields: Readonly<Record<string, ReadonlyArrays<Field>>>;
+  /** The field that identifies each kind of record: see {@link Rulebook.keys}. */
+  readonly keys: Rulebook["keys"];
+  /** The village fields that give a record's unit path 县/乡/村: see {@link Rulebook.unit}. */
+  readonly unit: Rulebook["unit"];
+  /** The coded rules (at least one). */
+  readonly rules: readonly ScreeningRule[];
 }
 
 /** A parameter value: a finite number, a text or a boolean. */
