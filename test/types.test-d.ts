@@ -9,7 +9,9 @@ import {
   prepareFramework,
   type Assessment,
   type DeductionEvent,
+  type Department,
   type Framework,
+  type FrameworkInput,
   type KaoheError,
   type ScoreResult,
   type Indicator,
@@ -124,6 +126,14 @@ describe("public types", () => {
 
     it("sends data of unknown shape through parse… and safe…", () => {
       const data: unknown = JSON.parse("{}");
+      // @ts-expect-error unknown data is parsed first (parseFramework), then prepared
+      prepareFramework(data);
+      // @ts-expect-error neither a framework nor a prepared one
+      prepareFramework(42);
+      expectTypeOf(prepareFramework).toBeCallableWith(parseFramework(data));
+      expectTypeOf(prepareFramework).toBeCallableWith(prepareFramework(jiangxi2025));
+      const frozen: FrameworkInput = { ...jiangxi2025, policies: [] as const, departments: jiangxi2025.departments as readonly Department[] };
+      expectTypeOf(prepareFramework).toBeCallableWith(frozen);
       // @ts-expect-error unknown data is parsed first
       scoreAssessment(jiangxi2025, data);
       expectTypeOf(parseAssessment).parameter(0).toEqualTypeOf<unknown>();

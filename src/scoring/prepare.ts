@@ -1,5 +1,5 @@
 import { KaoheError, isKaoheError, type KaoheIssue } from "../internal/errors";
-import type { Framework } from "../model/framework";
+import type { Framework, FrameworkInput } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
 import { digestJson } from "./digest";
@@ -30,7 +30,8 @@ export class PreparedFramework {
  * Validates a framework and compiles its rules once, so that scoring many assessments with it
  * (a province's 11 设区市, a benchmark) does not repeat the work.
  *
- * @param framework - The framework, e.g. from {@link withPoints}.
+ * @param framework - The framework, e.g. from {@link withPoints}; data of unknown shape goes
+ *   through {@link parseFramework} first. It is validated all the same.
  * @returns The prepared framework, to pass to `scoreAssessment`.
  * @throws {@link KaoheError} holding every issue of the framework and of its rules.
  * @example
@@ -39,7 +40,7 @@ export class PreparedFramework {
  * prepareFramework(jiangxi2025).framework.id; //=> "jiangxi2025"
  * ```
  */
-export function prepareFramework(framework: unknown): PreparedFramework {
+export function prepareFramework(framework: FrameworkInput | PreparedFramework): PreparedFramework {
   if (framework instanceof PreparedFramework) return framework;
   const issues: KaoheIssue[] = [];
   let parsed: Framework | undefined;

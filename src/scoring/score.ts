@@ -1,6 +1,6 @@
 import { KaoheError, isKaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
-import type { Framework, GradeBand, Indicator } from "../model/framework";
+import type { Framework, FrameworkInput, GradeBand, Indicator } from "../model/framework";
 import { fromZodIssues } from "../model/issues";
 import { PreparedFramework, prepareFramework } from "./prepare";
 import { checkGradeBands } from "../model/validate";
@@ -42,7 +42,7 @@ function validateInputs(
   const issues: KaoheIssue[] = [];
   let prepared: PreparedFramework | undefined;
   try {
-    prepared = prepareFramework(frameworkInput);
+    prepared = prepareFramework(frameworkInput as FrameworkInput);
   } catch (error) {
     if (!isKaoheError(error)) throw error;
     issues.push(...prefixed(error.issues, "framework"));
