@@ -231,10 +231,10 @@ export function printResult(ctx: Ctx, result: ScoreResult, banded: boolean): voi
   ctx.out("");
 }
 
-/** Prints the Chinese explanation of a result, with the facts and deciding comparison of rules. */
+/** Prints the explanation of a result in the reader's language, with the facts and deciding comparison of rules. */
 function printExplanation(ctx: Ctx, result: ScoreResult, framework: Framework): void {
   const rules = new Map(framework.categories.flatMap((c) => c.indicators).flatMap((i) => (i.scoring.method === "rule" ? [[i.id, i.scoring.rule] as const] : [])));
-  const lines = explainResult(result);
+  const lines = explainResult(result, { lang: ctx.lang });
   const text = formatExplanation(lines).split("\n");
   for (const line of text) {
     ctx.out(line);
@@ -243,7 +243,7 @@ function printExplanation(ctx: Ctx, result: ScoreResult, framework: Framework): 
     if (!indicator || !facts) continue;
     const read = Object.entries(facts).map(([k, v]) => `${k} = ${showFact(v)}`).join(ctx.lang === "en" ? ", " : "，");
     ctx.out(`    ${l(ctx.lang, t(`读取的事实：${read}`, `facts read: ${read}`))}`);
-    const decided = decidingComparison(rules.get(indicator.id), facts);
+    const decided = decidingComparison(rules.get(indicator.id), facts, ctx.lang);
     if (decided) ctx.out(`    ${l(ctx.lang, t(`起决定作用的比较：${decided}，得 ${indicator.score} 分`, `deciding comparison: ${decided}, score ${indicator.score}`))}`);
   }
   ctx.out("");
