@@ -265,7 +265,8 @@ export function printRanking(ctx: Ctx, results: readonly ScoreResult[]): void {
 /** What `kaohe score --format json` prints, whatever the number of inputs: see {@link ScoreOutputSchema}. */
 export type ScoreOutput = z.input<typeof ScoreOutputSchema>;
 
-function jsonErrors(lang: Lang, failures: readonly FileIssues[]): ScoreOutput["errors"] {
+/** Every problem of every file, as `--format json` reports them (see the schemas' `errors`). */
+export function jsonErrors(lang: Lang, failures: readonly FileIssues[]): ScoreOutput["errors"] {
   return failures.map((f) =>
     "zh" in f.issues && "en" in f.issues && !Array.isArray(f.issues)
       ? { file: f.file, message: l(lang, f.issues as Bilingual) }
