@@ -75,6 +75,7 @@ export const MISUSE_CASES: readonly MisuseCase[] = [
   { name: "--format json for one input is a list of one", args: ["score", "a/ganzhou.json", ...P, "--format", "json"], code: 0, stdout: ['"ok": true', '"results": [', '"ranking": ['] },
   { name: "- reads the assessment from standard input", args: ["score", "-", ...P], stdin: "a/ganzhou.json", code: 0, stdout: ["赣州市（ganzhou）", "总分 88.50"] },
   { name: "--explain shows the facts and the deciding comparison of indicator 11", args: ["score", "a/ganzhou.json", ...P, "--explain"], code: 0, stdout: ["读取的事实：growth = 6.5，nationalGrowth = 6.6，provinceGrowth = 6.5", "起决定作用的比较：growth 6.5 < nationalGrowth 6.6，得 0.00 分", "指标11〕"] },
+  { name: "--explain --lang en explains in English, with the facts and the source", args: ["score", "a/ganzhou.json", ...P, "--explain", "--lang", "en"], code: 0, stdout: ["赣州市: total 88.50", "on-site score", "deciding comparison: growth 6.5 < nationalGrowth 6.6, score 0.00", "指标11〕"], never: ["考核结果", "实地考核得分"] },
   { name: "a closed pipe (kaohe score … | head) ends quietly", args: ["score", "a/ganzhou.json", "a/shangrao.json", "a/jian.json", "a/nanchang.json", "a/fuzhou.json", "a/yichun.json", "a/jiujiang.json", "a/xinyu.json", "a/pingxiang.json", "a/jingdezhen.json", "a/yingtan.json", ...P, "--format", "json"], closeStdoutAfter: 100, code: 0, never: ["EPIPE", STACK, "内部错误"] },
 
   // ── screen: never lose a file ────────────────────────────────────────────────────────────────
@@ -108,9 +109,21 @@ export const MISUSE_CASES: readonly MisuseCase[] = [
   { name: "validate problems", args: ["validate", "problems.json"], code: 0, stdout: ["problems.json：有效的整改问题清单"] },
   { name: "validate --kind of an unknown kind", args: ["validate", "grades.json", "--kind", "nope"], code: 2, stderr: ["--kind 只能是 assessment、points"] },
   { name: "validate a file of no known kind", args: ["validate", "empty-object.json"], code: 1, stderr: ["无法判断这是哪种文件；请加 --kind"] },
+  { name: "validate a points file with a wrong value and an unknown id reports both", args: ["validate", "bad-points.json"], code: 1, stderr: ["bad-points.json: 2 个问题", "points.i1:", "[invalid_format]", "points.i99:", "[unknown_indicator]"] },
+  { name: "validate --format json: the problems as JSON on stdout, nothing on stderr", args: ["validate", "bad-points.json", "--format", "json"], code: 1, stdout: ['"ok": false', '"kind": "points"', '"code": "unknown_indicator"'], never: ["个问题"] },
+  { name: "validate --format json of a missing file", args: ["validate", "nope.json", "--format", "json", "--lang", "en"], code: 1, stdout: ['"kind": null', '"message": "nope.json: no such file'] },
+  { name: "validate --format yaml", args: ["validate", "grades.json", "--format", "yaml"], code: 2, stderr: ['--format 只能是 text、json（收到 "yaml"）'] },
 
   // ── checklist ────────────────────────────────────────────────────────────────────────────────
   { name: "checklist without --as-of", args: ["checklist", "progress.json"], code: 2, stderr: ["checklist 需要 --as-of YYYY-MM-DD（程序不读系统时钟）"] },
   { name: "checklist --as-of 2025-02-30", args: ["checklist", "progress.json", "--as-of", "2025-02-30"], code: 2, stderr: ['--as-of 必须是真实的日期 YYYY-MM-DD（收到 "2025-02-30"）'] },
+  { name: "checklist --format json of a missing file: the error as JSON", args: ["checklist", "nope.json", "--as-of", "2025-11-01", "--format", "json"], code: 1, stdout: ['"ok": false', '"deliverables": null', '"message": "nope.json：找不到这个文件'] },
+  { name: "checklist --format json of an invalid progress file lists its problems as JSON", args: ["checklist", "submissions.json", "--as-of", "2025-11-01", "--format", "json"], code: 1, stdout: ['"ok": false', '"file": "submissions.json"', '"issues": ['] },
+
+  // ── framework: a bad --out is a usage error, as in screen ─────────────────────────────────────
+  { name: "framework import --out of the wrong extension", args: ["framework", "import", "county.xlsx", "--out", "county.xlsx"], code: 2, stderr: ["--out 的文件名必须以 .json 结尾"] },
+  { name: "framework export --out naming its input", args: ["framework", "export", "points.json", "--out", "county.xlsx", "--key-tasks", "county.xlsx"], code: 2, stderr: ["--out county.xlsx 就是输入文件 county.xlsx", "kaohe help framework"] },
+  { name: "framework export --out in a folder that does not exist", args: ["framework", "export", "jiangxi2025", "--out", "no-such-folder/t.xlsx", "--lang", "en"], code: 2, stderr: ["no-such-folder/t.xlsx: the output folder no-such-folder does not exist"] },
+  { name: "framework import --out in a folder that does not exist, before the table is read", args: ["framework", "import", "nope.xlsx", "--out", "no-such-folder/f.json"], code: 2, stderr: ["no-such-folder/f.json：输出文件夹 no-such-folder 不存在"], never: ["nope.xlsx"] },
   { name: "checklist status of a unit named 乡镇A", args: ["checklist", "progress-zh-ids.json", "--as-of", "2025-11-01"], code: 0, stdout: ["乡镇A"] },
 ];
