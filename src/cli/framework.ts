@@ -3,8 +3,8 @@ import { isKaoheError, KaoheError, type KaoheIssue } from "../internal/errors";
 import { pick, type Bilingual, type Lang } from "../internal/i18n";
 import { jiangxi2025 } from "../frameworks/jiangxi2025";
 import { keyTasks2025 } from "../frameworks/keyTasks2025";
-import { diffFrameworks } from "../model/diff";
-import { fromZodIssues } from "../model/issues";
+import { diffFrameworks, type FrameworkDiff } from "../model/diff";
+import { fromZodIssues, localizeIssue } from "../model/issues";
 import { AssessmentSchema } from "../scoring/assessment";
 import { checkAssessmentFit } from "../scoring/fit";
 import { formatFrameworkDiff } from "../model/diff-report";
@@ -18,6 +18,7 @@ import { EXIT, UsageError, makeCtx, readJson, type CliIO, type Ctx } from "./io"
 import { t } from "./lang";
 import { AtomicFile, checkOutputPath } from "./output";
 import { readTables, workbookBytes } from "./tables";
+import { FileIssues, jsonErrors, type ScoreOutput } from "./score";
 import { PARSE_OPTIONS } from "../internal/zod";
 
 const INVALID: readonly [number, Bilingual] = [EXIT.invalid, t("输入有误：逐格列出每个问题，不写出任何文件", "invalid input: every problem is listed with its cell, no file is written")];
@@ -66,7 +67,7 @@ export const FRAMEWORK_DIFF_SPEC: CommandSpec = {
     "Compares two frameworks (JSON, jiangxi2025 or an exported table): added, removed, renamed, moved, content, points, clauses, policies; with --assessment, says what of an assessment written for a no longer fits b.",
   ),
   options: {
-    format: { type: "string", value: "<text|json>", choices: ["text", "json"], default: "text", help: t("输出格式", "output format") },
+    format: { type: "string", value: "<text|json>", choices: ["text", "json"], default: "text", help: t("输出格式；json 时出错信息也是 JSON（schemas/framework-diff-output.schema.json）", "output format; with json, errors are JSON too (schemas/framework-diff-output.schema.json)") },
     assessment: valued("<assessment.json>", t("按 a 填报的考核数据，检查它对照 b 是否仍适用", "an assessment written for a, checked against b")),
   },
   exits: [INVALID],
@@ -239,6 +240,7 @@ async function diffCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
   const [a, b, ...extra] = parsed.positionals;
   if (a === undefined || b === undefined || extra.length > 0) throw new UsageError(t("framework diff 需要两个指标体系", "framework diff takes two frameworks"));
   const format = stringOption(parsed, "format");
+  if (format === "json") return diffAsJson(ctx, parsed, a, b);
   let from: Framework | undefined;
   const loaded = await reporting(io, lang, a, async () => {
     from = await loadFramework(io, a);
@@ -270,6 +272,54 @@ async function diffCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
     }
     return EXIT.ok;
   });
+}
+
+/** Runs a step of a JSON run; a file's failure (not JSON, invalid, unreadable) becomes its {@link FileIssues}. */
+async function orFailure<T>(file: string, step: () => Promise<T> | T): Promise<T | FileIssues> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isKaoheError(error)) return new FileIssues(file, error.issues);
+    const message = (error as { cliMessage?: Bilingual }).cliMessage;
+    if (message !== undefined) return new FileIssues(file, message);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return new FileIssues(file, t(`${file}：无法读写文件（${code}）`, `${file}: cannot read or write the file (${code})`));
+    throw error;
+  }
+}
+
+/** What `framework diff --format json` prints (schemas/framework-diff-output.schema.json). */
+interface FrameworkDiffOutput {
+  readonly ok: boolean;
+  readonly diff: FrameworkDiff | null;
+  readonly assessment: { readonly file: string; readonly issues: ScoreOutput["errors"][number]["issues"] & object } | null;
+  readonly errors: ScoreOutput["errors"];
+}
+
+/** `framework diff --format json`: one shape with or without --assessment, every file's problems in `errors`. */
+async function diffAsJson(ctx: Ctx, parsed: Parsed, a: string, b: string): Promise<number> {
+  const { io, lang } = ctx;
+  const from = await orFailure(a, () => loadFramework(io, a));
+  const to = await orFailure(b, () => loadFramework(io, b));
+  const file = stringOption(parsed, "assessment");
+  const failures = [from, to].filter((x): x is FileIssues => x instanceof FileIssues);
+  const diff = from instanceof FileIssues || to instanceof FileIssues ? null : diffFrameworks(from, to);
+  let assessment: FrameworkDiffOutput["assessment"] = null;
+  if (file !== undefined) {
+    const read = await orFailure(file, () => {
+      const checked = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
+      if (!checked.success) throw new KaoheError(fromZodIssues(checked.error.issues), `${file}: invalid assessment`);
+      return checked.data;
+    });
+    if (read instanceof FileIssues) failures.push(read);
+    else if (diff && !(to instanceof FileIssues)) {
+      assessment = { file, issues: checkAssessmentFit(read, to, diff).map((i) => ({ code: i.code, path: [...i.path], message: localizeIssue(i, lang).message })) };
+    }
+  }
+  const ok = failures.length === 0;
+  const output: FrameworkDiffOutput = { ok, diff: ok ? diff : null, assessment: ok ? assessment : null, errors: jsonErrors(lang, failures) };
+  io.stdout(JSON.stringify(output, null, 2));
+  return ok ? EXIT.ok : EXIT.invalid;
 }
 
 const SUBCOMMANDS: Readonly<Record<string, { spec: CommandSpec; run: (ctx: Ctx, parsed: Parsed) => Promise<number> }>> = {

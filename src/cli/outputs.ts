@@ -2,6 +2,7 @@ import * as z from "zod/mini";
 import { meta } from "../internal/zod";
 import { ScoreResultSchema } from "../scoring/result";
 import { RECTIFICATION_STATES } from "../checklists/rectification";
+import { NumberInputSchema } from "../model/primitives";
 
 /** Every kind of file the CLI reads, each checked (`kaohe validate`) as the command that reads it checks it. */
 export const FILE_KINDS = ["assessment", "points", "grades", "framework", "checklist", "progress", "submissions", "problems", "rulebook"] as const;
@@ -96,6 +97,45 @@ export const ChecklistOutputSchema = meta(z.strictObject({
   })), { description: "The rectification summary (整改): counts per state, the overdue, those sent back (回炉) more than once." }),
   errors: ErrorsOutputSchema,
 }), { description: "Output of kaohe checklist --format json." });
+
+const change = <T extends z.ZodMiniType>(value: T) => z.strictObject({ from: value, to: value });
+const side = z.strictObject({ id: z.string(), code: z.string(), name: z.string(), category: z.strictObject({ code: z.string(), name: z.string() }) });
+const textDiff = z.array(z.strictObject({ op: z.enum(["=", "-", "+"]), text: z.string() }));
+const kind = z.enum(["changed", "added", "removed"]);
+const match = z.enum(["id", "code_and_name", "name", "code"]);
+const clause = z.strictObject({ id: z.string(), text: z.string(), points: NumberInputSchema });
+const heading = z.strictObject({ id: z.string(), year: z.number(), title: z.string() });
+
+/** The differences between two frameworks, as `diffFrameworks` gives them. */
+const FrameworkDiffSchema = z.strictObject({
+  from: heading,
+  to: heading,
+  fields: z.array(z.strictObject({ field: z.enum(["title", "year", "level", "region", "totalPoints", "grades", "precision"]), from: z.optional(z.unknown()), to: z.optional(z.unknown()) })),
+  indicators: z.array(z.strictObject({
+    kind, match: z.optional(match), from: z.optional(side), to: z.optional(side),
+    renamed: z.optional(z.boolean()), renumbered: z.optional(z.boolean()), idChanged: z.optional(z.boolean()), moved: z.optional(z.boolean()),
+    content: z.optional(textDiff),
+    points: z.optional(z.strictObject({ from: z.optional(NumberInputSchema), to: z.optional(NumberInputSchema) })),
+    method: z.optional(change(z.string())),
+    onSite: z.optional(change(z.boolean())),
+    departments: z.optional(z.strictObject({ added: z.array(z.string()), removed: z.array(z.string()) })),
+  })),
+  matches: z.record(z.string(), z.strictObject({ fromId: z.string(), match })),
+  clauses: z.array(z.strictObject({ kind, match: z.optional(z.enum(["id", "text"])), from: z.optional(clause), to: z.optional(clause), repointed: z.optional(z.boolean()), text: z.optional(textDiff) })),
+  policies: z.array(z.strictObject({ kind, policy: z.string(), from: z.optional(z.string()), to: z.optional(z.string()) })),
+  same: z.boolean(),
+});
+
+/**
+ * What `kaohe framework diff --format json` prints on standard output, with or without
+ * `--assessment`, and when a framework could not be read (then `ok` is false and `diff` null).
+ */
+export const FrameworkDiffOutputSchema = meta(z.strictObject({
+  ok: meta(z.boolean(), { description: "True when both frameworks (and the assessment) could be read; the exit code is 0 then, 1 otherwise." }),
+  diff: meta(z.nullable(FrameworkDiffSchema), { description: "What changed from the first framework to the second." }),
+  assessment: meta(z.nullable(z.strictObject({ file: z.string(), issues: z.array(IssueOutputSchema) })), { description: "With --assessment: what of the assessment no longer fits the second framework (empty when it fits)." }),
+  errors: ErrorsOutputSchema,
+}), { description: "Output of kaohe framework diff --format json." });
 
 /** What `kaohe validate --format json` prints: see {@link ValidateOutputSchema}. */
 export type ValidateOutput = z.input<typeof ValidateOutputSchema>;

@@ -9,7 +9,7 @@ import { readRepoJson, runCliCaptured } from "../helpers";
 const copy = (path: string): any => readRepoJson(path);
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 const schema = (name: string) => ajv.compile(JSON.parse(readFileSync(new URL(`../../schemas/${name}.schema.json`, import.meta.url), "utf8")) as object);
-const validators = { score: schema("score-output"), validate: schema("validate-output"), checklist: schema("checklist-output") };
+const validators = { score: schema("score-output"), validate: schema("validate-output"), checklist: schema("checklist-output"), framework: schema("framework-diff-output") };
 
 /** Each file kind with a file holding two problems of different sorts: a shape error, and one a later check finds. */
 function badFiles(): Record<string, { content: unknown; codes: string[] }> {
@@ -80,6 +80,9 @@ describe("--format json: one shape, errors included, valid against the published
     ["checklist", ["checklist", "examples/county-2025/progress.json", "--as-of", "2025-11-05", "--format", "json"], 0],
     ["checklist", ["checklist", "nope.json", "--as-of", "2025-11-05", "--format", "json"], 1],
     ["checklist", ["checklist", "bad.json", "--as-of", "2025-11-05", "--format", "json"], 1],
+    ["framework", ["framework", "diff", "jiangxi2025", "examples/frameworks/province-2026.framework.json", "--format", "json"], 0],
+    ["framework", ["framework", "diff", "jiangxi2025", "examples/frameworks/city-2025.framework.json", "--assessment", "examples/jiangxi-2025/assessments/nanchang.json", "--format", "json"], 0],
+    ["framework", ["framework", "diff", "nope.json", "bad.json", "--assessment", "empty.json", "--format", "json"], 1],
   ] as const)("kaohe %s: %j", async (command, args, code) => {
     const run = await runCliCaptured([...args], { "empty.json": "{}", "bad.json": JSON.stringify({ units: [], submissions: [{ unit: 5 }] }) });
     expect(run.code, run.stderr).toBe(code);
@@ -89,6 +92,22 @@ describe("--format json: one shape, errors included, valid against the published
     expect(valid(output), ajv.errorsText(valid.errors)).toBe(true);
     expect(output.ok).toBe(code === 0);
     expect(output.errors.length === 0).toBe(code === 0);
+  });
+
+  it("framework diff reports both frameworks' problems and the assessment's, the diff null", async () => {
+    const run = await runCliCaptured(["framework", "diff", "nope.json", "bad.json", "--assessment", "empty.json", "--format", "json", "--lang", "en"], { "empty.json": "{}", "bad.json": "{}" });
+    const output = JSON.parse(run.stdout);
+    expect(output).toMatchObject({ ok: false, diff: null, assessment: null });
+    expect(output.errors.map((e: { file: string }) => e.file)).toEqual(["nope.json", "bad.json", "empty.json"]);
+    expect(output.errors[0].message).toBe("nope.json: no such file");
+  });
+
+  it("framework diff with --assessment has the same shape, the misfits in assessment.issues", async () => {
+    const run = await runCliCaptured(["framework", "diff", "jiangxi2025", "examples/frameworks/city-2025.framework.json", "--assessment", "examples/jiangxi-2025/assessments/nanchang.json", "--format", "json"]);
+    const output = JSON.parse(run.stdout);
+    expect(Object.keys(output)).toEqual(["ok", "diff", "assessment", "errors"]);
+    expect(output.assessment.file).toBe("examples/jiangxi-2025/assessments/nanchang.json");
+    expect(output.assessment.issues.length).toBeGreaterThan(0);
   });
 
   it("validate gives kind null when the kind cannot be told, with the message in the chosen language", async () => {
