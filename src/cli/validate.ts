@@ -12,6 +12,8 @@ import { prepareFramework } from "../scoring/prepare";
 import { SubmissionListSchema, RectificationProblemListSchema } from "../checklists/schemas";
 import { checkProblemHistory, RectificationProblemSchema } from "../checklists/rectification";
 import { safePrepareRulebook } from "../screening/prepare";
+import { compileRule } from "../rules/index";
+import type { JsonLogicRule } from "../rules/types";
 import { stringOption, type CommandSpec, type Parsed } from "./args";
 import { computeChecklistProgress } from "./checklist";
 import { runCommand } from "./command";
@@ -151,6 +153,23 @@ function record(value: unknown, key: string): Record<string, unknown> | undefine
   return typeof field === "object" && field !== null && !Array.isArray(field) ? (field as Record<string, unknown>) : undefined;
 }
 
+/** The issues of the rules of rule-scored indicators that no shape issue touches, compiled one by one. */
+function ruleIssues(framework: unknown, shape: readonly Issue[]): Issue[] {
+  const categories = (framework as { categories?: unknown } | null)?.categories;
+  if (!Array.isArray(categories)) return [];
+  return categories.flatMap((category: unknown, c) => {
+    const indicators = (category as { indicators?: unknown } | null)?.indicators;
+    if (!Array.isArray(indicators)) return [];
+    return indicators.flatMap((indicator: unknown, i) => {
+      const path = ["categories", c, "indicators", i];
+      const { scoring, code, name } = (indicator ?? {}) as { scoring?: { method?: unknown; rule?: unknown }; code?: unknown; name?: unknown };
+      if (scoring?.method !== "rule" || shape.some((issue) => under(issue.path, path) || under(path, issue.path))) return [];
+      const label = `指标 ${String(code)}「${String(name)}」`;
+      return caught(() => compileRule(scoring.rule as JsonLogicRule)).map((issue) => ({ ...issue, path: [...path, "scoring", "rule", ...issue.path], message: `${label}: ${issue.message}` }));
+    });
+  });
+}
+
 /** The deliverables of submissions that the embedded checklist does not have. */
 function unknownDeliverables(submissions: unknown): Issue[] {
   if (!Array.isArray(submissions)) return [];
@@ -203,9 +222,12 @@ function check(io: CliIO, kind: Kind, file: string, value: unknown, options: Par
       // The bands' order and uniqueness are checked on what the file holds, well-shaped or not.
       return parsed.success ? checkGradeBands(parsed.data.grades, ["grades"]) : alsoFound(fromZodIssues(parsed.error.issues), checkGradeBands(bands, ["grades"]));
     }
-    case "framework":
-      // parseFramework reports the shape and the references (ids, departments, clauses) together.
-      return caught(() => prepareFramework(parseFramework(value)));
+    case "framework": {
+      // parseFramework reports the shape and the references (ids, departments, clauses) together;
+      // the rules, which it does not reach, are still compiled where the indicator is well shaped.
+      const first = caught(() => prepareFramework(parseFramework(value)));
+      return first.length === 0 ? [] : alsoFound(first, ruleIssues(value, first));
+    }
     case "checklist": {
       // Shape and references together, as parseChecklist reports them.
       const parsed = safeParseChecklist(value);

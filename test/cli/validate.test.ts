@@ -17,6 +17,9 @@ function badFiles(): Record<string, { content: unknown; codes: string[] }> {
   const framework = JSON.parse(JSON.stringify(jiangxi2025));
   framework.categories[0].name = 5;
   framework.categories[1].indicators[0].id = framework.categories[0].indicators[0].id;
+  // A rule that does not compile, which the shape errors used to hide.
+  const ruled = framework.categories.flatMap((c: { indicators: { scoring: { method: string; rule?: unknown } }[] }) => c.indicators).find((i: { scoring: { method: string } }) => i.scoring.method === "rule");
+  ruled.scoring.rule = { frobnicate: [1] };
   const checklist = JSON.parse(JSON.stringify(nearTermChecklist2025));
   checklist.title = 5;
   checklist.tasks[1].id = checklist.tasks[0].id;
@@ -34,7 +37,7 @@ function badFiles(): Record<string, { content: unknown; codes: string[] }> {
     assessment: { content: { ...ganzhou, indicators: { ...ganzhou.indicators, i1: { score: "1e3" }, i99: { score: 1 } } }, codes: ["invalid_format", "unknown_indicator"] },
     points: { content: { points: { ...points.points, i1: "abc", i99: 5 } }, codes: ["invalid_format", "unknown_indicator"] },
     grades: { content: { grades: [{ grade: "好", min: "x" }, { grade: "较好", min: 80 }, { grade: "较好", min: 70 }] }, codes: ["invalid_format", "duplicate_grade"] },
-    framework: { content: framework, codes: ["invalid_type", "duplicate_id"] },
+    framework: { content: framework, codes: ["invalid_type", "duplicate_id", "unknown_operator"] },
     checklist: { content: checklist, codes: ["invalid_type", "duplicate_id"] },
     progress: { content: progress, codes: ["invalid_type", "unknown_deliverable"] },
     submissions: { content: [{ unit: "town-01", deliverable: "t1-deployment", submittedOn: 5 }, { unit: "town-01", deliverable: "t99-nothing", submittedOn: "2025-10-29" }], codes: ["invalid_type", "unknown_deliverable"] },
