@@ -45,7 +45,7 @@ export const SCORE_SPEC: CommandSpec = {
   examples: [
     "kaohe score examples/jiangxi-2025/assessments/ganzhou.json --points examples/jiangxi-2025/points.json --grades examples/jiangxi-2025/grades.json --explain",
     "kaohe score examples/jiangxi-2025/assessments/*.json --points examples/jiangxi-2025/points.json --format json",
-    "cat a.json | kaohe score - --points points.json",
+    "kaohe score - --points examples/jiangxi-2025/points.json < examples/jiangxi-2025/assessments/ganzhou.json",
   ],
   notes: [t("文件名为 - 时从标准输入读取。", "A file named - is read from standard input.")],
 };

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -65,6 +65,14 @@ for (const file of used) {
 }
 const original = new Map([...used].map((file) => [file, readFileSync(join(root, file))]));
 
+/** The help's examples run by a shell (they may redirect or glob), with `kaohe` the built CLI, in a copy of examples/. */
+const shellWork = mkdtempSync(join(tmpdir(), "kaohe-help-examples-"));
+cpSync(join(root, "examples"), join(shellWork, "examples"), { recursive: true });
+mkdirSync(join(shellWork, ".bin"));
+writeFileSync(join(shellWork, ".bin", "kaohe"), `#!/bin/sh\nexec "${process.execPath}" "${cli}" "$@"\n`);
+chmodSync(join(shellWork, ".bin", "kaohe"), 0o755);
+const helpExamples = [...new Set(COMMAND_SPECS.flatMap((spec) => spec.examples))];
+
 describe("docs/cli.md and docs/zh/cli.md", () => {
   it.each(all.map((e) => [`${e.page}: kaohe ${e.args.join(" ")}`, e] as const))("%s prints what the page shows", (_title, example) => {
     expect(existsSync(cli), "run `npm run build` first").toBe(true);
@@ -73,6 +81,12 @@ describe("docs/cli.md and docs/zh/cli.md", () => {
     const output = `${run.stdout}${run.stderr}`.trimEnd().split("\n");
     expect(run.status, output.join("\n")).toBe(example.code);
     expect(matchesShown(output, example.expected), `shown:\n${example.expected.join("\n")}\n\nprinted:\n${output.join("\n")}`).toBe(true);
+  });
+
+  it.each(helpExamples)("the help's example `%s` runs and exits 0", (example) => {
+    expect(example.startsWith("kaohe ")).toBe(true);
+    const run = spawnSync("/bin/sh", ["-c", example], { cwd: shellWork, encoding: "utf8", env: { PATH: `${join(shellWork, ".bin")}:${process.env.PATH ?? ""}`, LANG: "C.UTF-8" } });
+    expect(run.status, `${run.stdout.slice(0, 1000)}\n${run.stderr}`).toBe(0);
   });
 
   it("runs in a copy: the repository's files the examples name are unchanged", () => {
