@@ -235,46 +235,7 @@ async function exportCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
   });
 }
 
-async function diffCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
-  const { io, lang } = ctx;
-  const [a, b, ...extra] = parsed.positionals;
-  if (a === undefined || b === undefined || extra.length > 0) throw new UsageError(t("framework diff 需要两个指标体系", "framework diff takes two frameworks"));
-  const format = stringOption(parsed, "format");
-  if (format === "json") return diffAsJson(ctx, parsed, a, b);
-  let from: Framework | undefined;
-  const loaded = await reporting(io, lang, a, async () => {
-    from = await loadFramework(io, a);
-    return EXIT.ok;
-  });
-  if (loaded !== EXIT.ok || from === undefined) return loaded;
-  const first = from;
-  return reporting(io, lang, b, async () => {
-    const to = await loadFramework(io, b);
-    const diff = diffFrameworks(first, to);
-    const file = stringOption(parsed, "assessment");
-    if (file === undefined) {
-      io.stdout(format === "json" ? JSON.stringify(diff, null, 2) : formatFrameworkDiff(diff, { lang }));
-      return EXIT.ok;
-    }
-    const assessment = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
-    if (!assessment.success) {
-      printIssues(io, lang, file, fromZodIssues(assessment.error.issues));
-      return EXIT.invalid;
-    }
-    const misfits = checkAssessmentFit(assessment.data, to, diff);
-    if (format === "json") io.stdout(JSON.stringify({ diff, assessment: misfits }, null, 2));
-    else {
-      io.stdout(formatFrameworkDiff(diff, { lang }));
-      io.stdout(pick(lang, misfits.length === 0
-        ? { zh: `${file}：适用于 ${to.id}`, en: `${file}: fits ${to.id}` }
-        : { zh: `${file}：对照 ${to.id}，有 ${misfits.length} 处不再适用`, en: `${file}: ${misfits.length} thing${misfits.length === 1 ? "" : "s"} no longer fit ${to.id}` }));
-      for (const issue of misfits) io.stdout(`  ${lang === "zh" ? (issue.zh ?? issue.message) : issue.message} [${issue.code}]`);
-    }
-    return EXIT.ok;
-  });
-}
-
-/** Runs a step of a JSON run; a file's failure (not JSON, invalid, unreadable) becomes its {@link FileIssues}. */
+/** Runs a step of diff; a file's failure (not JSON, invalid, unreadable) becomes its {@link FileIssues}. */
 async function orFailure<T>(file: string, step: () => Promise<T> | T): Promise<T | FileIssues> {
   try {
     return await step();
@@ -296,30 +257,51 @@ interface FrameworkDiffOutput {
   readonly errors: ScoreOutput["errors"];
 }
 
-/** `framework diff --format json`: one shape with or without --assessment, every file's problems in `errors`. */
-async function diffAsJson(ctx: Ctx, parsed: Parsed, a: string, b: string): Promise<number> {
-  const { io, lang } = ctx;
+/** Both frameworks and the assessment of `framework diff`, each read even when another failed. */
+async function loadDiff(io: CliIO, a: string, b: string, file: string | undefined) {
   const from = await orFailure(a, () => loadFramework(io, a));
   const to = await orFailure(b, () => loadFramework(io, b));
-  const file = stringOption(parsed, "assessment");
-  const failures = [from, to].filter((x): x is FileIssues => x instanceof FileIssues);
-  const diff = from instanceof FileIssues || to instanceof FileIssues ? null : diffFrameworks(from, to);
-  let assessment: FrameworkDiffOutput["assessment"] = null;
-  if (file !== undefined) {
-    const read = await orFailure(file, () => {
-      const checked = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
-      if (!checked.success) throw new KaoheError(fromZodIssues(checked.error.issues), `${file}: invalid assessment`);
-      return checked.data;
-    });
-    if (read instanceof FileIssues) failures.push(read);
-    else if (diff && !(to instanceof FileIssues)) {
-      assessment = { file, issues: checkAssessmentFit(read, to, diff).map((i) => ({ code: i.code, path: [...i.path], message: localizeIssue(i, lang).message })) };
-    }
+  const assessment = file === undefined ? undefined : await orFailure(file, () => {
+    const checked = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
+    if (!checked.success) throw new KaoheError(fromZodIssues(checked.error.issues), `${file}: invalid assessment`);
+    return checked.data;
+  });
+  const failures = [from, to, assessment].filter((x): x is FileIssues => x instanceof FileIssues);
+  if (from instanceof FileIssues || to instanceof FileIssues || assessment instanceof FileIssues) return { failures };
+  const diff = diffFrameworks(from, to);
+  return { failures, to, diff, misfits: assessment === undefined || file === undefined ? undefined : { file, issues: checkAssessmentFit(assessment, to, diff) } };
+}
+
+async function diffCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
+  const { io, lang } = ctx;
+  const [a, b, ...extra] = parsed.positionals;
+  if (a === undefined || b === undefined || extra.length > 0) throw new UsageError(t("framework diff 需要两个指标体系", "framework diff takes two frameworks"));
+  const { failures, to, diff, misfits } = await loadDiff(io, a, b, stringOption(parsed, "assessment"));
+  if (stringOption(parsed, "format") === "json") {
+    // One shape with or without --assessment, every file's problems in errors.
+    const output: FrameworkDiffOutput = {
+      ok: failures.length === 0,
+      diff: diff ?? null,
+      assessment: misfits ? { file: misfits.file, issues: misfits.issues.map((i) => ({ code: i.code, path: [...i.path], message: localizeIssue(i, lang).message })) } : null,
+      errors: jsonErrors(lang, failures),
+    };
+    io.stdout(JSON.stringify(output, null, 2));
+    return output.ok ? EXIT.ok : EXIT.invalid;
   }
-  const ok = failures.length === 0;
-  const output: FrameworkDiffOutput = { ok, diff: ok ? diff : null, assessment: ok ? assessment : null, errors: jsonErrors(lang, failures) };
-  io.stdout(JSON.stringify(output, null, 2));
-  return ok ? EXIT.ok : EXIT.invalid;
+  for (const failure of failures) {
+    if (Array.isArray(failure.issues)) printIssues(io, lang, failure.file, failure.issues as KaoheIssue[]);
+    else ctx.err(failure.issues as Bilingual);
+  }
+  if (!diff || !to) return EXIT.invalid;
+  io.stdout(formatFrameworkDiff(diff, { lang }));
+  if (misfits) {
+    const { file, issues } = misfits;
+    io.stdout(pick(lang, issues.length === 0
+      ? { zh: `${file}：适用于 ${to.id}`, en: `${file}: fits ${to.id}` }
+      : { zh: `${file}：对照 ${to.id}，有 ${issues.length} 处不再适用`, en: `${file}: ${issues.length} thing${issues.length === 1 ? "" : "s"} no longer fit ${to.id}` }));
+    for (const issue of issues) io.stdout(`  ${lang === "zh" ? (issue.zh ?? issue.message) : issue.message} [${issue.code}]`);
+  }
+  return EXIT.ok;
 }
 
 const SUBCOMMANDS: Readonly<Record<string, { spec: CommandSpec; run: (ctx: Ctx, parsed: Parsed) => Promise<number> }>> = {

@@ -125,6 +125,7 @@ export const MISUSE_CASES: readonly MisuseCase[] = [
   { name: "framework export --out naming its input", args: ["framework", "export", "points.json", "--out", "county.xlsx", "--key-tasks", "county.xlsx"], code: 2, stderr: ["--out county.xlsx 就是输入文件 county.xlsx", "kaohe help framework"] },
   { name: "framework export --out in a folder that does not exist", args: ["framework", "export", "jiangxi2025", "--out", "no-such-folder/t.xlsx", "--lang", "en"], code: 2, stderr: ["no-such-folder/t.xlsx: the output folder no-such-folder does not exist"] },
   { name: "framework import --out in a folder that does not exist, before the table is read", args: ["framework", "import", "nope.xlsx", "--out", "no-such-folder/f.json"], code: 2, stderr: ["no-such-folder/f.json：输出文件夹 no-such-folder 不存在"], never: ["nope.xlsx"] },
+  { name: "framework diff of two unusable frameworks reports both", args: ["framework", "diff", "nope.json", "bad-json.json"], code: 1, stderr: ["nope.json：找不到这个文件", "bad-json.json：不是有效的 JSON"] },
   { name: "framework diff --format json of a missing framework: the error as JSON", args: ["framework", "diff", "jiangxi2025", "nope.json", "--format", "json"], code: 1, stdout: ['"ok": false', '"diff": null', '"message": "nope.json：找不到这个文件'], never: [STACK] },
   { name: "checklist status of a unit named 乡镇A", args: ["checklist", "progress-zh-ids.json", "--as-of", "2025-11-01"], code: 0, stdout: ["乡镇A"] },
 ];
