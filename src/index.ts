@@ -131,7 +131,7 @@ export { prepareFramework, PreparedFramework } from "./scoring/prepare";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";
 export { explainResult, formatExplanation, formatSourceRef } from "./scoring/explain";
-export type { ExplanationLine } from "./scoring/explain";
+export type { ExplainOptions, ExplanationLine } from "./scoring/explain";
 export { rankResults } from "./scoring/rank";
 export type { RankedResult } from "./scoring/rank";
 export { canonicalJson, digestJson } from "./scoring/digest";

@@ -117,7 +117,7 @@ export function stringOption(parsed: Parsed, name: string): string | undefined {
 
 const COMMON_EXITS: readonly (readonly [number, Bilingual])[] = [
   [EXIT.ok, t("完成", "done")],
-  [EXIT.usage, t("命令行有误（未知选项、缺少参数）", "the command line was wrong (unknown option, missing argument)")],
+  [EXIT.usage, t("命令行有误（未知选项、缺少参数、--out 不能写：文件夹不存在或就是输入文件）", "the command line was wrong (unknown option, missing argument, an --out that cannot be written: no such folder, or an input)")],
   [EXIT.interrupted, t("被中断（Ctrl-C）；已有的输出文件保持不变", "interrupted (Ctrl-C); an existing output file is left unchanged")],
 ];
 

@@ -15,6 +15,7 @@ import { runCommand } from "./command";
 import { inputName } from "./input";
 import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "./io";
 import { t, type Bilingual, type Lang } from "./lang";
+import { FileIssues, jsonErrors, type ScoreOutput } from "./score";
 import { renderTable } from "./table";
 import { PARSE_OPTIONS } from "../internal/zod";
 
@@ -30,6 +31,14 @@ export interface ChecklistCommandResult {
   readonly duties: readonly VisitReport[];
   readonly rectifications: RectificationSummary;
 }
+
+/**
+ * What `--format json` prints, whatever the outcome (schemas/checklist-output.schema.json): the
+ * result's parts, null when the progress file could not be used, and every problem in `errors`.
+ */
+type ChecklistOutput = { readonly ok: boolean; readonly errors: ScoreOutput["errors"] } & {
+  readonly [K in keyof ChecklistCommandResult]: K extends "asOf" ? string : ChecklistCommandResult[K] | null;
+};
 
 /** Runs a library call; a kaoheError's issues are collected instead of thrown. */
 function collect<T>(issues: KaoheIssue[], run: () => T): T | undefined {
@@ -186,7 +195,7 @@ export const CHECKLIST_SPEC: CommandSpec = {
   options: {
     "as-of": { type: "string", value: "<YYYY-MM-DD>", help: t("统计日期（必填：程序不读系统时钟）", "the day the status is taken (required: nothing reads the clock)") },
     "due-soon-days": { type: "string", value: "<N>", default: String(DEFAULT_DUE_SOON_DAYS), help: t("几天内到期算“即将到期”", "how many days ahead count as due soon") },
-    format: { type: "string", value: "<table|json>", choices: ["table", "json"], default: "table", help: t("输出格式", "output format") },
+    format: { type: "string", value: "<table|json>", choices: ["table", "json"], default: "table", help: t("输出格式；json 时出错信息也是 JSON（schemas/checklist-output.schema.json）", "output format; with json, errors are JSON too (schemas/checklist-output.schema.json)") },
   },
   exits: [[EXIT.invalid, t("进度文件有误（逐条列出问题）", "the progress file is invalid (every issue listed)")]],
   examples: ["kaohe checklist examples/county-2025/progress.json --as-of 2025-11-01", "kaohe checklist examples/county-2025/progress.json --as-of 2025-11-05 --format json"],
@@ -227,16 +236,24 @@ function checklist(ctx: Ctx, parsed: Parsed): number {
     dueSoonDays = Number(days);
   }
   const read = readJson(ctx.io, file);
+  const computed = read.ok ? computeChecklistProgress(read.value, asOf, dueSoonDays) : undefined;
+  if (format === "json") {
+    const failure = !read.ok ? new FileIssues(inputName(file), read.message) : computed && !computed.ok ? new FileIssues(inputName(file), computed.issues) : undefined;
+    const none = { checklist: null, milestones: null, deliverables: null, duties: null, rectifications: null };
+    const output: ChecklistOutput = computed?.ok
+      ? { ok: true, ...computed.result, errors: [] }
+      : { ok: false, asOf, ...none, errors: failure ? jsonErrors(ctx.lang, [failure]) : [] };
+    ctx.io.stdout(JSON.stringify(output, null, 2));
+    return output.ok ? EXIT.ok : EXIT.invalid;
+  }
   if (!read.ok) {
     ctx.err(read.message);
     return EXIT.invalid;
   }
-  const computed = computeChecklistProgress(read.value, asOf, dueSoonDays);
-  if (!computed.ok) {
-    reportIssues(ctx, inputName(file), computed.issues);
+  if (!computed?.ok) {
+    reportIssues(ctx, inputName(file), computed?.issues ?? []);
     return EXIT.invalid;
   }
-  if (format === "json") ctx.io.stdout(JSON.stringify(computed.result, null, 2));
-  else for (const line of formatChecklistProgress(computed.result, dueSoonDays, ctx.lang)) ctx.io.stdout(line);
+  for (const line of formatChecklistProgress(computed.result, dueSoonDays, ctx.lang)) ctx.io.stdout(line);
   return EXIT.ok;
 }

@@ -1,5 +1,6 @@
 import { evaluateRule } from "../rules/engine";
 import type { JsonLogicRule } from "../rules/types";
+import type { Lang } from "../internal/i18n";
 
 const COMPARISONS: Readonly<Record<string, string>> = { ">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "===": "!==", "!=": "==", "!==": "===" };
 
@@ -43,9 +44,10 @@ function render(node: unknown, facts: Record<string, unknown>): string {
  * its first false part; for an `or` that held, its first true part; a comparison is shown the way
  * it came out (`growth 6.5 < nationalGrowth 6.6` when `>=` failed).
  *
+ * @param lang - The language of the words joining comparisons (且/或, and/or).
  * @returns The deciding comparison, or `undefined` when the rule is not made of comparisons.
  */
-export function decidingComparison(rule: unknown, facts: Record<string, unknown>): string | undefined {
+export function decidingComparison(rule: unknown, facts: Record<string, unknown>, lang: Lang = "zh"): string | undefined {
   if (!isOperation(rule)) return undefined;
   const { op, args } = operands(rule);
   const value = evaluate(rule, facts);
@@ -53,11 +55,12 @@ export function decidingComparison(rule: unknown, facts: Record<string, unknown>
     // An and that failed is decided by its first false part; an or that held by its first true one.
     const decisive = op === "and" ? !value : !!value;
     const decider = decisive ? args.find((part) => !!evaluate(part, facts) === (op === "or")) : undefined;
-    if (decider !== undefined) return decidingComparison(decider, facts) ?? render(decider, facts);
-    return args.map((part) => decidingComparison(part, facts) ?? render(part, facts)).join(op === "and" ? " 且 " : " 或 ");
+    if (decider !== undefined) return decidingComparison(decider, facts, lang) ?? render(decider, facts);
+    const joint = op === "and" ? (lang === "en" ? " and " : " 且 ") : lang === "en" ? " or " : " 或 ";
+    return args.map((part) => decidingComparison(part, facts, lang) ?? render(part, facts)).join(joint);
   }
   if (op === "!" && args.length === 1) {
-    const inner = decidingComparison(args[0], facts) ?? render(args[0], facts);
+    const inner = decidingComparison(args[0], facts, lang) ?? render(args[0], facts);
     return `!(${inner})`;
   }
   if (op in COMPARISONS && args.length === 2) {

@@ -3,8 +3,8 @@ import { isKaoheError, KaoheError, type KaoheIssue } from "../internal/errors";
 import { pick, type Bilingual, type Lang } from "../internal/i18n";
 import { jiangxi2025 } from "../frameworks/jiangxi2025";
 import { keyTasks2025 } from "../frameworks/keyTasks2025";
-import { diffFrameworks } from "../model/diff";
-import { fromZodIssues } from "../model/issues";
+import { diffFrameworks, type FrameworkDiff } from "../model/diff";
+import { fromZodIssues, localizeIssue } from "../model/issues";
 import { AssessmentSchema } from "../scoring/assessment";
 import { checkAssessmentFit } from "../scoring/fit";
 import { formatFrameworkDiff } from "../model/diff-report";
@@ -18,6 +18,7 @@ import { EXIT, UsageError, makeCtx, readJson, type CliIO, type Ctx } from "./io"
 import { t } from "./lang";
 import { AtomicFile, checkOutputPath } from "./output";
 import { readTables, workbookBytes } from "./tables";
+import { FileIssues, jsonErrors, type ScoreOutput } from "./score";
 import { PARSE_OPTIONS } from "../internal/zod";
 
 const INVALID: readonly [number, Bilingual] = [EXIT.invalid, t("输入有误：逐格列出每个问题，不写出任何文件", "invalid input: every problem is listed with its cell, no file is written")];
@@ -66,7 +67,7 @@ export const FRAMEWORK_DIFF_SPEC: CommandSpec = {
     "Compares two frameworks (JSON, jiangxi2025 or an exported table): added, removed, renamed, moved, content, points, clauses, policies; with --assessment, says what of an assessment written for a no longer fits b.",
   ),
   options: {
-    format: { type: "string", value: "<text|json>", choices: ["text", "json"], default: "text", help: t("输出格式", "output format") },
+    format: { type: "string", value: "<text|json>", choices: ["text", "json"], default: "text", help: t("输出格式；json 时出错信息也是 JSON（schemas/framework-diff-output.schema.json）", "output format; with json, errors are JSON too (schemas/framework-diff-output.schema.json)") },
     assessment: valued("<assessment.json>", t("按 a 填报的考核数据，检查它对照 b 是否仍适用", "an assessment written for a, checked against b")),
   },
   exits: [INVALID],
@@ -234,42 +235,73 @@ async function exportCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
   });
 }
 
+/** Runs a step of diff; a file's failure (not JSON, invalid, unreadable) becomes its {@link FileIssues}. */
+async function orFailure<T>(file: string, step: () => Promise<T> | T): Promise<T | FileIssues> {
+  try {
+    return await step();
+  } catch (error) {
+    if (isKaoheError(error)) return new FileIssues(file, error.issues);
+    const message = (error as { cliMessage?: Bilingual }).cliMessage;
+    if (message !== undefined) return new FileIssues(file, message);
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return new FileIssues(file, t(`${file}：无法读写文件（${code}）`, `${file}: cannot read or write the file (${code})`));
+    throw error;
+  }
+}
+
+/** What `framework diff --format json` prints (schemas/framework-diff-output.schema.json). */
+interface FrameworkDiffOutput {
+  readonly ok: boolean;
+  readonly diff: FrameworkDiff | null;
+  readonly assessment: { readonly file: string; readonly issues: ScoreOutput["errors"][number]["issues"] & object } | null;
+  readonly errors: ScoreOutput["errors"];
+}
+
+/** Both frameworks and the assessment of `framework diff`, each read even when another failed. */
+async function loadDiff(io: CliIO, a: string, b: string, file: string | undefined) {
+  const from = await orFailure(a, () => loadFramework(io, a));
+  const to = await orFailure(b, () => loadFramework(io, b));
+  const assessment = file === undefined ? undefined : await orFailure(file, () => {
+    const checked = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
+    if (!checked.success) throw new KaoheError(fromZodIssues(checked.error.issues), `${file}: invalid assessment`);
+    return checked.data;
+  });
+  const failures = [from, to, assessment].filter((x): x is FileIssues => x instanceof FileIssues);
+  if (from instanceof FileIssues || to instanceof FileIssues || assessment instanceof FileIssues) return { failures };
+  const diff = diffFrameworks(from, to);
+  return { failures, to, diff, misfits: assessment === undefined || file === undefined ? undefined : { file, issues: checkAssessmentFit(assessment, to, diff) } };
+}
+
 async function diffCommand(ctx: Ctx, parsed: Parsed): Promise<number> {
   const { io, lang } = ctx;
   const [a, b, ...extra] = parsed.positionals;
   if (a === undefined || b === undefined || extra.length > 0) throw new UsageError(t("framework diff 需要两个指标体系", "framework diff takes two frameworks"));
-  const format = stringOption(parsed, "format");
-  let from: Framework | undefined;
-  const loaded = await reporting(io, lang, a, async () => {
-    from = await loadFramework(io, a);
-    return EXIT.ok;
-  });
-  if (loaded !== EXIT.ok || from === undefined) return loaded;
-  const first = from;
-  return reporting(io, lang, b, async () => {
-    const to = await loadFramework(io, b);
-    const diff = diffFrameworks(first, to);
-    const file = stringOption(parsed, "assessment");
-    if (file === undefined) {
-      io.stdout(format === "json" ? JSON.stringify(diff, null, 2) : formatFrameworkDiff(diff, { lang }));
-      return EXIT.ok;
-    }
-    const assessment = AssessmentSchema.safeParse(readJsonOrFail(io, file), PARSE_OPTIONS);
-    if (!assessment.success) {
-      printIssues(io, lang, file, fromZodIssues(assessment.error.issues));
-      return EXIT.invalid;
-    }
-    const misfits = checkAssessmentFit(assessment.data, to, diff);
-    if (format === "json") io.stdout(JSON.stringify({ diff, assessment: misfits }, null, 2));
-    else {
-      io.stdout(formatFrameworkDiff(diff, { lang }));
-      io.stdout(pick(lang, misfits.length === 0
-        ? { zh: `${file}：适用于 ${to.id}`, en: `${file}: fits ${to.id}` }
-        : { zh: `${file}：对照 ${to.id}，有 ${misfits.length} 处不再适用`, en: `${file}: ${misfits.length} thing${misfits.length === 1 ? "" : "s"} no longer fit ${to.id}` }));
-      for (const issue of misfits) io.stdout(`  ${lang === "zh" ? (issue.zh ?? issue.message) : issue.message} [${issue.code}]`);
-    }
-    return EXIT.ok;
-  });
+  const { failures, to, diff, misfits } = await loadDiff(io, a, b, stringOption(parsed, "assessment"));
+  if (stringOption(parsed, "format") === "json") {
+    // One shape with or without --assessment, every file's problems in errors.
+    const output: FrameworkDiffOutput = {
+      ok: failures.length === 0,
+      diff: diff ?? null,
+      assessment: misfits ? { file: misfits.file, issues: misfits.issues.map((i) => ({ code: i.code, path: [...i.path], message: localizeIssue(i, lang).message })) } : null,
+      errors: jsonErrors(lang, failures),
+    };
+    io.stdout(JSON.stringify(output, null, 2));
+    return output.ok ? EXIT.ok : EXIT.invalid;
+  }
+  for (const failure of failures) {
+    if (Array.isArray(failure.issues)) printIssues(io, lang, failure.file, failure.issues as KaoheIssue[]);
+    else ctx.err(failure.issues as Bilingual);
+  }
+  if (!diff || !to) return EXIT.invalid;
+  io.stdout(formatFrameworkDiff(diff, { lang }));
+  if (misfits) {
+    const { file, issues } = misfits;
+    io.stdout(pick(lang, issues.length === 0
+      ? { zh: `${file}：适用于 ${to.id}`, en: `${file}: fits ${to.id}` }
+      : { zh: `${file}：对照 ${to.id}，有 ${issues.length} 处不再适用`, en: `${file}: ${issues.length} thing${issues.length === 1 ? "" : "s"} no longer fit ${to.id}` }));
+    for (const issue of issues) io.stdout(`  ${lang === "zh" ? (issue.zh ?? issue.message) : issue.message} [${issue.code}]`);
+  }
+  return EXIT.ok;
 }
 
 const SUBCOMMANDS: Readonly<Record<string, { spec: CommandSpec; run: (ctx: Ctx, parsed: Parsed) => Promise<number> }>> = {

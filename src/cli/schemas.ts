@@ -5,7 +5,7 @@ import { GradesFileSchema, PointsFileSchema } from "../scoring/files";
 import { ScoreResultSchema } from "../scoring/result";
 import { checklistJsonSchemas } from "../checklists/schemas";
 import { screeningJsonSchemas } from "../screening/index";
-import { ScoreOutputSchema } from "./outputs";
+import { ChecklistOutputSchema, FrameworkDiffOutputSchema, ScoreOutputSchema, ValidateOutputSchema } from "./outputs";
 
 /**
  * Every JSON Schema that kaohe publishes in `schemas/`, by name. `npm run schemas` writes them;
@@ -21,6 +21,9 @@ export const jsonSchemaSources: Readonly<Record<string, z.ZodMiniType>> = {
   ...checklistJsonSchemas,
   ...screeningJsonSchemas,
   "score-output": ScoreOutputSchema,
+  "validate-output": ValidateOutputSchema,
+  "checklist-output": ChecklistOutputSchema,
+  "framework-diff-output": FrameworkDiffOutputSchema,
 };
 
 /** The first line of every generated schema, naming the command that generates it. */

@@ -45,7 +45,7 @@ export const SCORE_SPEC: CommandSpec = {
   examples: [
     "kaohe score examples/jiangxi-2025/assessments/ganzhou.json --points examples/jiangxi-2025/points.json --grades examples/jiangxi-2025/grades.json --explain",
     "kaohe score examples/jiangxi-2025/assessments/*.json --points examples/jiangxi-2025/points.json --format json",
-    "cat a.json | kaohe score - --points points.json",
+    "kaohe score - --points examples/jiangxi-2025/points.json < examples/jiangxi-2025/assessments/ganzhou.json",
   ],
   notes: [t("文件名为 - 时从标准输入读取。", "A file named - is read from standard input.")],
 };
@@ -231,10 +231,10 @@ export function printResult(ctx: Ctx, result: ScoreResult, banded: boolean): voi
   ctx.out("");
 }
 
-/** Prints the Chinese explanation of a result, with the facts and deciding comparison of rules. */
+/** Prints the explanation of a result in the reader's language, with the facts and deciding comparison of rules. */
 function printExplanation(ctx: Ctx, result: ScoreResult, framework: Framework): void {
   const rules = new Map(framework.categories.flatMap((c) => c.indicators).flatMap((i) => (i.scoring.method === "rule" ? [[i.id, i.scoring.rule] as const] : [])));
-  const lines = explainResult(result);
+  const lines = explainResult(result, { lang: ctx.lang });
   const text = formatExplanation(lines).split("\n");
   for (const line of text) {
     ctx.out(line);
@@ -243,7 +243,7 @@ function printExplanation(ctx: Ctx, result: ScoreResult, framework: Framework): 
     if (!indicator || !facts) continue;
     const read = Object.entries(facts).map(([k, v]) => `${k} = ${showFact(v)}`).join(ctx.lang === "en" ? ", " : "，");
     ctx.out(`    ${l(ctx.lang, t(`读取的事实：${read}`, `facts read: ${read}`))}`);
-    const decided = decidingComparison(rules.get(indicator.id), facts);
+    const decided = decidingComparison(rules.get(indicator.id), facts, ctx.lang);
     if (decided) ctx.out(`    ${l(ctx.lang, t(`起决定作用的比较：${decided}，得 ${indicator.score} 分`, `deciding comparison: ${decided}, score ${indicator.score}`))}`);
   }
   ctx.out("");
@@ -265,7 +265,8 @@ export function printRanking(ctx: Ctx, results: readonly ScoreResult[]): void {
 /** What `kaohe score --format json` prints, whatever the number of inputs: see {@link ScoreOutputSchema}. */
 export type ScoreOutput = z.input<typeof ScoreOutputSchema>;
 
-function jsonErrors(lang: Lang, failures: readonly FileIssues[]): ScoreOutput["errors"] {
+/** Every problem of every file, as `--format json` reports them (see the schemas' `errors`). */
+export function jsonErrors(lang: Lang, failures: readonly FileIssues[]): ScoreOutput["errors"] {
   return failures.map((f) =>
     "zh" in f.issues && "en" in f.issues && !Array.isArray(f.issues)
       ? { file: f.file, message: l(lang, f.issues as Bilingual) }

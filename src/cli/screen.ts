@@ -182,10 +182,7 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
     if (!format) throw new UsageError(t(`--out 的文件名必须以 .csv 或 .ndjson 结尾（收到 "${outPath}"）`, `--out must end in .csv or .ndjson (got "${outPath}")`));
     // Before anything is read or opened: an output that is an input, or in a missing folder, is refused.
     const problem = checkOutputPath(outPath, [rulesPath, ...files]);
-    if (problem) {
-      ctx.err(problem);
-      return EXIT.invalid;
-    }
+    if (problem) throw new UsageError(problem);
     out = { path: outPath, format };
   }
   const sheetText = stringOption(parsed, "sheet");

@@ -37,6 +37,8 @@ function buildWorkspace(): void {
   writeFileSync(join(work, "missing-indicator.json"), JSON.stringify({ ...ganzhou, indicators: withoutI5 }));
   writeFileSync(join(work, "no-name.json"), JSON.stringify({ ...ganzhou, unit: { id: "ganzhou" } }));
   writeFileSync(join(work, "dup-ganzhou.json"), ganzhouText);
+  writeFileSync(join(work, "bad-points.json"), JSON.stringify({ points: { ...points.points, i1: "abc", i99: 5 } }));
+  copyFileSync(example("frameworks/county-2025.xlsx"), join(work, "county.xlsx"));
   copyFileSync(example("screening/rulebook.json"), join(work, "rulebook.json"));
   copyFileSync(example("screening/rulebook.json"), join(work, "rulebook.ndjson"));
   const rulebook = json("screening/rulebook.json");

@@ -123,7 +123,7 @@ describe("kaohe framework diff", () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe("jiangxi2025（2025）→ jiangxi2026（2026）\n  年度：2025 → 2026\n  删除指标 8「财政衔接推进乡村振兴补助资金使用管理情况」（三、工作落实）");
     const json = await runCliCaptured(["framework", "diff", "jiangxi2025", at("next.json"), "--format", "json"]);
-    expect((JSON.parse(json.stdout) as { indicators: { kind: string }[] }).indicators.map((d) => d.kind)).toEqual(["removed"]);
+    expect((JSON.parse(json.stdout) as { diff: { indicators: { kind: string }[] } }).diff.indicators.map((d) => d.kind)).toEqual(["removed"]);
   });
 
   it("with --assessment, says what of last year's assessment no longer fits", async () => {
