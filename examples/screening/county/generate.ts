@@ -150,7 +150,7 @@ async function write(name: string, title: string, header: readonly string[], row
   sheet.addRow(["示例县　导出时间：2025-01-01（合成数据，非真实）"]);
   sheet.addRow([...header]);
   for (const row of rows) sheet.addRow(header.map((column) => row[column] ?? ""));
-  await workbook.xlsx.writeFile(new URL(`${name}.xlsx`, import.meta.url).pathname);
+  await workbook.xlsx.writeFile(new URL(`${name}.xlsx`, import.meta.url).pathname, { zip: { compression: "DEFLATE", compressionOptions: { level: 9 } } } as never);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -342,6 +342,24 @@ export class TablesScreener {
     if (!held) this.runRecordRules(table, record, undefined);
   }
 
+  /**
+   * Counts a row of the current table that could not be read at all (bad CSV syntax, wrong number of cells), as rejected.
+   *
+   * @param row - Its number.
+   * @param code - Why, as a code.
+   * @param reason - Why, for a person.
+   */
+  reject(row: number, code: string, reason: string): void {
+    const current = this.current;
+    if (!current) throw new KaoheError([{ code: "table_order", path: [], message: "begin(table) must come before the rows" }], "Cannot screen");
+    const counts = this.counts[current.table.name] as { rowsRead: number; rowsRejected: number };
+    counts.rowsRead++;
+    counts.rowsRejected++;
+    const file = this.files[current.file];
+    const rejected = { kind: "rejected", code, reason, table: current.table.name, row } as const;
+    this.rejected.push(file === undefined ? rejected : { ...rejected, file });
+  }
+
   /** The joined records of a record, through its table's joins (each parent's own joins memoized in its view). */
   private joinView(table: PreparedTable, fields: Readonly<Record<string, FieldValue>>): JoinView {
     const refs = Object.entries(table.table.refs);
@@ -639,10 +657,12 @@ export class TablesScreener {
         const file = this.files[p.file];
         return file === undefined ? { table: table.name, row: p.row } : { table: table.name, file, row: p.row };
       });
-      const where = list.map((p) => `${p.file ?? ""}:${p.row}`).join("、");
+      // The rows, and the file's name where the places span several files.
+      const several = new Set(list.map((p) => p.file)).size > 1;
+      const where = list.map((p) => `${several && p.file !== undefined ? `${p.file.split(/[\\/]/).pop() ?? ""} ` : ""}第${p.row}行`).join("、");
       const record: HeldRecord = { id: value, file: first.file, row: first.row, fields: {}, unusable: NONE, view: {}, unit: this.units[first.unit] ?? EMPTY_UNIT };
       const values = Object.fromEntries(rule.rule.fields.map((f, i) => [f, value.split("/")[i] ?? null]));
-      const message = rule.rule.message ?? `${label}「${value}」出现${list.length}次：${where}`;
+      const message = rule.rule.message ?? `${label}「${value}」在${this.prepared.rulebook.tables[table.name]?.title ?? table.name}中出现${list.length}次：${where}`;
       this.findings.push(this.finding(rule, record, "finding", undefined, message, values, list, value));
     }
   }
