@@ -660,7 +660,10 @@ export class TablesScreener {
       // The rows, and the file's name where the places span several files.
       const several = new Set(list.map((p) => p.file)).size > 1;
       const where = list.map((p) => `${several && p.file !== undefined ? `${p.file.split(/[\\/]/).pop() ?? ""} ` : ""}第${p.row}行`).join("、");
-      const record: HeldRecord = { id: value, file: first.file, row: first.row, fields: {}, unusable: NONE, view: {}, unit: this.units[first.unit] ?? EMPTY_UNIT };
+      // The finding's unit is the first of its places' units in code-point order, which no order of rows changes.
+      const unitKey = (u: UnitPath) => `${u.county}\u0000${u.township}\u0000${u.village}`;
+      const unit = decoded.map((p) => this.units[p.unit] ?? EMPTY_UNIT).sort((a, b) => byCodePoint(unitKey(a), unitKey(b)))[0] ?? EMPTY_UNIT;
+      const record: HeldRecord = { id: value, file: first.file, row: first.row, fields: {}, unusable: NONE, view: {}, unit };
       const values = Object.fromEntries(rule.rule.fields.map((f, i) => [f, value.split("/")[i] ?? null]));
       const message = rule.rule.message ?? `${label}「${value}」在${this.prepared.rulebook.tables[table.name]?.title ?? table.name}中出现${list.length}次：${where}`;
       this.findings.push(this.finding(rule, record, "finding", undefined, message, values, list, value));
@@ -699,7 +702,7 @@ export async function screenTables(
   for (const name of prepared.order) {
     if (!Object.hasOwn(sources, name)) continue;
     const given = sources[name] as TableSource | readonly TableSource[] | TableSource["rows"];
-    const list: readonly TableSource[] = Array.isArray(given) ? (given as readonly TableSource[]) : "rows" in (given as object) && !(Symbol.iterator in (given as object)) ? [given as TableSource] : [{ rows: given as TableSource["rows"] }];
+    const list: readonly TableSource[] = isSource(given) ? [given] : Array.isArray(given) && given.length > 0 && given.every(isSource) ? (given as readonly TableSource[]) : [{ rows: given as TableSource["rows"] }];
     for (const source of list) {
       screener.begin(name, source.file);
       let row = 0;
@@ -707,4 +710,10 @@ export async function screenTables(
     }
   }
   return screener.finish();
+}
+
+/** Tells a source (`{ rows, file? }`, rows iterable) from rows given directly. */
+function isSource(value: unknown): value is TableSource {
+  const rows = (value as { rows?: unknown } | null)?.rows;
+  return typeof rows === "object" && rows !== null && (Symbol.iterator in rows || Symbol.asyncIterator in rows);
 }
