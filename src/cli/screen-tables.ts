@@ -7,7 +7,7 @@ import { FindingTally } from "../screening/summary";
 import type { CsvEncoding } from "../screening/node/encoding";
 import { safePrepareTablesRulebook } from "../screening/tables/prepare";
 import type { TableFinding, TableQualityFinding, TableRejectedRow, TablesResult } from "../screening/tables/screen";
-import { screenTableFiles, type TableFile } from "../screening/tables/node/run";
+import { screenTableFiles, type TableFile } from "../screening/node/tables";
 import { EXIT, UsageError, reportIssues, type Ctx } from "./io";
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";

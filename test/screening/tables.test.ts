@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/index";
-import { screenTableFiles } from "../../src/screening/tables/node/run";
+import { screenTableFiles } from "../../src/screening/node/tables";
 import { county, plant } from "../../examples/screening/county/generate";
 import { examplePath, runScreen } from "./helpers";
 

@@ -1,7 +1,7 @@
 /**
  * Screening several exports at once (issue 14): a multi-table rulebook declares its tables (one per
  * export), their keys and joins; record rules read joined records and aggregates; uniqueness,
- * reference and count checks compare records across tables. The file reader (`./node/run.ts`) is
+ * reference and count checks compare records across tables. The file reader (`../node/tables.ts`) is
  * Node-only and kept for the CLI.
  *
  * @module

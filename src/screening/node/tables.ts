@@ -1,9 +1,9 @@
-import { isHeaderRow, mapColumns } from "../../columns";
-import type { CsvEncoding } from "../../node/encoding";
-import { readErrorIssue } from "../../node/read-error";
-import { readRows } from "../../node/rows";
-import type { PreparedTablesRulebook } from "../prepare";
-import { TablesScreener, type TablesResult } from "../screen";
+import { isHeaderRow, mapColumns } from "../columns";
+import type { CsvEncoding } from "./encoding";
+import { readErrorIssue } from "./read-error";
+import { readRows } from "./rows";
+import type { PreparedTablesRulebook } from "../tables/prepare";
+import { TablesScreener, type TablesResult } from "../tables/screen";
 
 /** One file of one table. */
 export interface TableFile {
