@@ -205,3 +205,31 @@ describe("multi-table rulebooks", () => {
     expect(cyclic.success ? [] : cyclic.error.issues.map((i) => i.code)).toContain("table_cycle");
   });
 });
+
+describe("the county example of docs/screening.md and docs/zh/screening.md", () => {
+  for (const page of ["docs/screening.md", "docs/zh/screening.md"]) {
+    it(`${page}: the console block is what the built CLI prints`, () => {
+      const text = readFileSync(new URL(`../../${page}`, import.meta.url), "utf8");
+      const block = /```console\n(\$ kaohe screen [\s\S]*?)```/.exec(text)?.[1] ?? "";
+      const [command = "", ...shown] = block.trimEnd().split("\n");
+      const run = spawnSync(process.execPath, ["dist/cli.js", ...command.slice("$ kaohe ".length).split(" ")], { encoding: "utf8" });
+      expect(run.status).toBe(0);
+      const lines = run.stdout.split("\n");
+      // Lines in order; `…` skips lines, and a line ending in `…` matches by its beginning.
+      let at = 0;
+      let skipping = false;
+      for (const want of shown) {
+        if (want === "…") {
+          skipping = true;
+          continue;
+        }
+        const fits = (line: string) => (want.endsWith("…") ? line.startsWith(want.slice(0, -1)) : line === want);
+        if (skipping) while (at < lines.length && !fits(lines[at] as string)) at++;
+        expect(lines[at], want).toSatisfy(fits);
+        at++;
+        skipping = false;
+      }
+      expect(shown.length).toBeGreaterThan(3);
+    });
+  }
+});
