@@ -7,7 +7,7 @@ import { FindingTally } from "../screening/summary";
 import type { CsvEncoding } from "../screening/node/encoding";
 import { safePrepareTablesRulebook } from "../screening/tables/prepare";
 import type { TableFinding, TableQualityFinding, TableRejectedRow, TablesResult } from "../screening/tables/screen";
-import { screenTableFiles, type TableFile } from "../screening/node/tables";
+import { createTablesPool, screenTableFiles, type TableFile, type TablesPool } from "../screening/node/tables";
 import { EXIT, UsageError, reportIssues, type Ctx } from "./io";
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";
@@ -83,7 +83,6 @@ export async function screenTablesRun(ctx: Ctx, rulebook: unknown, files: readon
   if (files.length > 0) throw new UsageError(t(`多表规则集的文件用 --table 表名=文件 给出（收到 ${files.join(" ")}）`, `the files of a multi-table rulebook are given as --table name=file (got ${files.join(" ")})`));
   if (tables.length === 0) throw new UsageError(t("该规则集声明了多张表：用 --table 表名=文件 给出每张表的文件", "this rulebook declares several tables: give each table's file with --table name=file"));
   if (!isTablesRulebook(rulebook)) throw new UsageError(t("--table 需要声明了 tables 的多表规则集", "--table needs a multi-table rulebook (one that declares tables)"));
-  if (settings.workers > 0) throw new UsageError(t("--workers 不用于多表筛查（--table）：联表筛查在主线程上运行", "--workers is not used with --table: a multi-table screening runs on the main thread"));
   if (tables.some((f) => f.file === "-")) throw new UsageError(t("--table 按文件名读取，不能读标准输入（-）", "--table reads files by name, not standard input (-)"));
   const prepared = safePrepareTablesRulebook(rulebook, { parameters: settings.parameters });
   if (!prepared.success) {
@@ -104,11 +103,19 @@ export async function screenTablesRun(ctx: Ctx, rulebook: unknown, files: readon
   }
   const now = settings.now ?? (() => performance.now());
   const started = now();
-  const run = await screenTableFiles(prepared.data, tables, {
-    encoding: settings.encoding,
-    ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
-    ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }),
-  });
+  // --workers N: the record rules' conditions run on N threads; reading, joins and checks stay here.
+  const pool: TablesPool | undefined = settings.workers > 0 ? createTablesPool(settings.workers, { rulebook, parameters: prepared.data.overrides }) : undefined;
+  let run: Awaited<ReturnType<typeof screenTableFiles>>;
+  try {
+    run = await screenTableFiles(prepared.data, tables, {
+      encoding: settings.encoding,
+      ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
+      ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }),
+      ...(pool ? { pool } : {}),
+    });
+  } finally {
+    await pool?.close();
+  }
   if (!run.ok) {
     const { error } = run;
     ctx.err(t(`${error.file}（${error.table}）：${error.zh}`, `${error.file} (${error.table}): ${error.reason}`));

@@ -1,9 +1,15 @@
+import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
 import { isHeaderRow, mapColumns } from "../columns";
+import type { ParameterValue } from "../schema";
+import { workerOptions } from "./pool";
 import type { CsvEncoding } from "./encoding";
 import { readErrorIssue } from "./read-error";
 import { readRows } from "./rows";
 import type { PreparedTablesRulebook } from "../tables/prepare";
-import { TablesScreener, type TablesResult } from "../tables/screen";
+import { TablesScreener, type RuleTest, type RuleTestResult, type TablesResult } from "../tables/screen";
 
 /** One file of one table. */
 export interface TableFile {
@@ -18,7 +24,36 @@ export interface ScreenTableFilesOptions {
   readonly headerRow?: number;
   /** Called now and then with the table, the file and the rows read from it so far. */
   readonly onProgress?: (table: string, file: string, rowsRead: number) => void;
+  /** Workers to run record rules' conditions on (see {@link createTablesPool}); they run on this thread without one. */
+  readonly pool?: TablesPool;
 }
+
+/** A pool of worker threads running record rules' conditions for a multi-table screening. */
+export interface TablesPool {
+  run(tasks: readonly RuleTest[]): Promise<RuleTestResult[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts worker threads (piscina), each with the multi-table rulebook prepared once. The worker
+ * module is `tables-worker.js` next to the running bundle, or its `.ts` source through tsx.
+ *
+ * @param threads - The number of workers, at least 1.
+ * @param init - The rulebook (as JSON) and the parameter overrides.
+ * @returns The pool.
+ */
+export function createTablesPool(threads: number, init: { readonly rulebook: unknown; readonly parameters: Readonly<Record<string, ParameterValue>> }): TablesPool {
+  const built = [new URL("./tables-worker.js", import.meta.url), new URL("./node/tables-worker.js", import.meta.url)].find((url) => existsSync(fileURLToPath(url)));
+  const filename = built?.href ?? new URL("./tables-worker.ts", import.meta.url).href;
+  const loader = built ? [] : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
+  const options = workerOptions(process.execArgv, loader);
+  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, workerData: init, execArgv: options.execArgv, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}), idleTimeout: 60_000 });
+  return { run: (tasks) => pool.run(tasks) as Promise<RuleTestResult[]>, close: () => pool.destroy() };
+}
+
+/** Rule tests per batch sent to a worker, and batches in flight at most. */
+const BATCH = 1000;
+const IN_FLIGHT = 4;
 
 /** Why a run over several tables stopped: the file, and the reason in English and Chinese. */
 export interface TableFileError {
@@ -47,7 +82,17 @@ export async function screenTableFiles(
   files: readonly TableFile[],
   options: ScreenTableFilesOptions = {},
 ): Promise<{ readonly ok: true; readonly result: TablesResult } | { readonly ok: false; readonly error: TableFileError }> {
-  const screener = new TablesScreener(prepared, [...new Set(files.map((f) => f.table))]);
+  const { pool } = options;
+  const screener = new TablesScreener(prepared, [...new Set(files.map((f) => f.table))], { deferTests: pool !== undefined });
+  // Batches of rule tests on the workers; findings are sorted at the end, so they may settle in any order.
+  const inFlight: Promise<void>[] = [];
+  const dispatch = async (all: boolean) => {
+    if (pool && (all ? screener.pendingTests > 0 : screener.pendingTests >= BATCH)) {
+      const batch = screener.takeTests();
+      inFlight.push(pool.run(batch.tasks).then((results) => batch.settle(results)));
+    }
+    while (inFlight.length > (all ? 0 : IN_FLIGHT - 1)) await inFlight.shift();
+  };
   for (const table of prepared.order) {
     const columns = prepared.tables[table]?.columns;
     if (!columns) continue;
@@ -85,6 +130,7 @@ export async function screenTableFiles(
             screener.push(values, source.row);
           }
           if (rows % 10_000 === 0) options.onProgress?.(table, file, rows);
+          if (pool && screener.pendingTests >= BATCH) await dispatch(false);
         }
       } catch (error) {
         const issue = readErrorIssue(error);
@@ -97,6 +143,14 @@ export async function screenTableFiles(
       if (!reader.summary.complete) return fail("incomplete: the file was not read to its end", "读取不完整：文件未读完", "incomplete_reading");
       options.onProgress?.(table, file, rows);
     }
+  }
+  await dispatch(true);
+  screener.endRows();
+  // The held tables' rules, taken in batches.
+  while (screener.pendingTests > 0) {
+    const batch = screener.takeTests();
+    const results = (await Promise.all(Array.from({ length: Math.ceil(batch.tasks.length / BATCH) }, (_, i) => (pool as TablesPool).run(batch.tasks.slice(i * BATCH, (i + 1) * BATCH))))).flat();
+    batch.settle(results);
   }
   return { ok: true, result: screener.finish() };
 }

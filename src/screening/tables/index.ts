@@ -10,5 +10,5 @@ export { TablesRulebookSchema, TableSchema, AggregateSchema, TableRuleSchema } f
 export type { TablesRulebook, TablesRulebookInput, Table, TableRule, Aggregate } from "./schema";
 export { prepareTablesRulebook, safePrepareTablesRulebook } from "./prepare";
 export type { PreparedTablesRulebook, PreparedTable, PreparedTableRule, PreparedAggregate, PreparedCondition } from "./prepare";
-export { screenTables, TablesScreener } from "./screen";
-export type { TableFinding, TableQualityFinding, TableRejectedRow, TablePlace, TableSource, TablesCounts, TablesResult, SkippedTableRule } from "./screen";
+export { screenTables, TablesScreener, runRuleTests } from "./screen";
+export type { TableFinding, TableQualityFinding, TableRejectedRow, TablePlace, TableSource, TablesCounts, TablesResult, SkippedTableRule, RuleTest, RuleTestResult } from "./screen";

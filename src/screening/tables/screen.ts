@@ -188,15 +188,21 @@ export class TablesScreener {
   private position = -1;
   private current: { table: PreparedTable; file: number } | undefined;
   private finished = false;
+  private rowsEnded = false;
+  /** Rule tests waiting to run elsewhere, when deferred. */
+  private tests: { rule: PreparedTableRule; record: HeldRecord; data: Record<string, unknown> }[] | undefined;
 
   /**
    * @param prepared - The multi-table rulebook, from {@link prepareTablesRulebook}.
    * @param provided - The tables that will be given rows: the rules of the others (and those reading them) are not run.
+   * @param options - `deferTests`: record rules' conditions are not run here but taken by {@link TablesScreener.takeTests}.
    */
   constructor(
     readonly prepared: PreparedTablesRulebook,
     readonly provided: readonly string[],
+    options: { readonly deferTests?: boolean } = {},
   ) {
+    if (options.deferTests) this.tests = [];
     this.overrides = Object.entries(prepared.overrides).map(([name, value]) => [`params.${name}`, value] as const);
     for (const name of prepared.order) {
       this.counts[name] = { rowsRead: 0, rowsRejected: 0, records: 0 };
@@ -480,7 +486,7 @@ export class TablesScreener {
     for (const [target, joined] of Object.entries(record.view)) {
       if (typeof joined === "string") continue;
       const parent = this.prepared.tables[target];
-      data[target] = parent && parent.aggregates.length > 0 && this.finished ? { ...joined.fields, agg: this.aggregateValues(target, joined.id).values } : joined.fields;
+      data[target] = parent && parent.aggregates.length > 0 && this.rowsEnded ? { ...joined.fields, agg: this.aggregateValues(target, joined.id).values } : joined.fields;
     }
     if (aggregates) data.agg = aggregates;
     data.params = this.prepared.parameters;
@@ -510,7 +516,8 @@ export class TablesScreener {
     table: PreparedTable,
     record: HeldRecord,
     aggregates: { values: Record<string, RuleValue>; bad: Record<string, number> } | undefined,
-  ): { kind: "value"; holds: boolean; data: Record<string, unknown> } | { kind: "failed"; cause: NonNullable<TableFinding["cause"]>; message: string; data: Record<string, unknown> } {
+    test = true,
+  ): Outcome | { kind: "pending"; data: Record<string, unknown> } {
     const data = this.dataOf(table, record, aggregates?.values);
     for (const [target, reads] of Object.entries(when.reads)) {
       if (target === "") continue;
@@ -535,11 +542,8 @@ export class TablesScreener {
         return { kind: "failed", cause: "unusable_value", message: `规则无法判断：所读取的 ${list} 含有无法使用的值 (rule could not be decided: it reads ${list}, which holds an unusable value)`, data };
       }
     }
-    try {
-      return { kind: "value", holds: when.condition.test(data), data };
-    } catch (error) {
-      return { kind: "failed", cause: "rule_error", message: `规则无法判断 (rule could not be decided): ${describeFailure(error)}`, data };
-    }
+    if (!test) return { kind: "pending", data };
+    return outcomeOf(testCondition(when, data), data);
   }
 
   private runRecordRules(table: PreparedTable, record: HeldRecord, aggregates: { values: Record<string, RuleValue>; bad: Record<string, number> } | undefined): void {
@@ -551,13 +555,19 @@ export class TablesScreener {
         this.skipped.set(rule.rule.code, { code: rule.rule.code, why: "columns", reason: `rule ${rule.rule.code} reads a column that a file of a joined table lacks`, zh: `规则 ${rule.rule.code} 读取的关联表中缺少所需的列` });
         continue;
       }
-      const outcome = this.decide(when, table, record, aggregates);
-      if (outcome.kind === "value" && !outcome.holds) continue;
-      const values: Record<string, RuleValue> = {};
-      for (const path of when.variables) values[path] = readPath(outcome.data, path);
-      const message = outcome.kind === "value" ? fillMessage(rule.messageParts, values) : outcome.message;
-      this.findings.push(this.finding(rule, record, outcome.kind === "value" ? "finding" : "rule_failed", outcome.kind === "value" ? undefined : outcome.cause, message, values));
+      const outcome = this.decide(when, table, record, aggregates, this.tests === undefined);
+      if (outcome.kind === "pending") this.tests?.push({ rule, record, data: outcome.data });
+      else this.report(rule, record, outcome);
     }
+  }
+
+  /** A record rule's outcome for a record, as a finding (or none). */
+  private report(rule: PreparedTableRule, record: HeldRecord, outcome: Outcome): void {
+    if (outcome.kind === "value" && !outcome.holds) return;
+    const values: Record<string, RuleValue> = {};
+    for (const path of (rule.when as PreparedCondition).variables) values[path] = readPath(outcome.data, path);
+    const message = outcome.kind === "value" ? fillMessage(rule.messageParts, values) : outcome.message;
+    this.findings.push(this.finding(rule, record, outcome.kind === "value" ? "finding" : "rule_failed", outcome.kind === "value" ? undefined : outcome.cause, message, values));
   }
 
   private finding(rule: PreparedTableRule, record: HeldRecord, kind: TableFinding["kind"], cause: TableFinding["cause"], message: string, read: Record<string, RuleValue>, places?: readonly TablePlace[], recordId?: string): TableFinding {
@@ -590,7 +600,27 @@ export class TablesScreener {
    */
   finish(): TablesResult {
     if (this.finished) throw new KaoheError([{ code: "finished", path: [], message: "finish() was already called" }], "Cannot screen");
+    if (!this.rowsEnded) this.endRows();
+    if ((this.tests?.length ?? 0) > 0) throw new KaoheError([{ code: "pending_tests", path: [], message: "rule tests taken with takeTests() are not settled" }], "Cannot screen");
     this.finished = true;
+    this.sortAll();
+    let findings = 0;
+    let ruleFailures = 0;
+    for (const f of this.findings) if (f.kind === "finding") findings++;
+    else ruleFailures++;
+    const ruleIndex = new Map(this.prepared.rules.map((r, i) => [r.rule.code, i]));
+    const skipped = [...this.skipped.values()].sort((a, b) => (ruleIndex.get(a.code) ?? 0) - (ruleIndex.get(b.code) ?? 0) || byCodePoint(a.file ?? "", b.file ?? ""));
+    return { findings: this.findings, quality: this.quality, rejected: this.rejected, counts: { tables: this.counts, findings, ruleFailures, dataQuality: this.quality.length, skipped } };
+  }
+
+  /**
+   * Marks the end of the rows: runs the rules of the held tables (their aggregates now complete),
+   * the count checks and the uniqueness checks. {@link TablesScreener.finish} calls it; call it
+   * yourself to take the last rule tests (see {@link TablesScreener.takeTests}) before finishing.
+   */
+  endRows(): void {
+    if (this.rowsEnded) return;
+    this.rowsEnded = true;
     this.current = undefined;
     for (const name of this.prepared.order) {
       const table = this.prepared.tables[name] as PreparedTable;
@@ -606,6 +636,32 @@ export class TablesScreener {
       }
     }
     for (const rule of this.prepared.rules) if (rule.rule.kind === "unique" && !this.skipped.has(rule.rule.code)) this.reportUnique(rule);
+  }
+
+  /** How many rule tests wait to be taken (when constructed with `deferTests`). */
+  get pendingTests(): number {
+    return this.tests?.length ?? 0;
+  }
+
+  /**
+   * Takes the rule tests waiting (when constructed with `deferTests`): each a rule's code and the
+   * plain data it reads, to be run elsewhere (on worker threads) by {@link runRuleTests}; `settle`
+   * gives their results back. Findings are sorted at the end, so that batches may settle in any order.
+   *
+   * @returns The tests, and the function that takes their results.
+   */
+  takeTests(): { readonly tasks: readonly RuleTest[]; settle(results: readonly RuleTestResult[]): void } {
+    const taken = this.tests ?? [];
+    if (this.tests) this.tests = [];
+    return {
+      tasks: taken.map(({ rule, data }) => ({ code: rule.rule.code, data })),
+      settle: (results) => {
+        taken.forEach(({ rule, record, data }, i) => this.report(rule, record, outcomeOf(results[i] ?? "no result", data)));
+      },
+    };
+  }
+
+  private sortAll(): void {
     const ruleIndex = new Map(this.prepared.rules.map((r, i) => [r.rule.code, i]));
     const tableIndex = new Map(this.prepared.order.map((t, i) => [t, i]));
     const fileIndex = new Map<string | undefined, number>();
@@ -614,12 +670,6 @@ export class TablesScreener {
     this.findings.sort((a, b) => (ruleIndex.get(a.code) ?? 0) - (ruleIndex.get(b.code) ?? 0) || byCodePoint(a.recordId, b.recordId) || place(a, b));
     this.quality.sort((a, b) => (tableIndex.get(a.table) ?? 0) - (tableIndex.get(b.table) ?? 0) || place(a, b) || byCodePoint(a.field, b.field));
     this.rejected.sort((a, b) => (tableIndex.get(a.table) ?? 0) - (tableIndex.get(b.table) ?? 0) || place(a, b));
-    let findings = 0;
-    let ruleFailures = 0;
-    for (const f of this.findings) if (f.kind === "finding") findings++;
-    else ruleFailures++;
-    const skipped = [...this.skipped.values()].sort((a, b) => (ruleIndex.get(a.code) ?? 0) - (ruleIndex.get(b.code) ?? 0) || byCodePoint(a.file ?? "", b.file ?? ""));
-    return { findings: this.findings, quality: this.quality, rejected: this.rejected, counts: { tables: this.counts, findings, ruleFailures, dataQuality: this.quality.length, skipped } };
   }
 
   private checkCount(rule: PreparedTableRule, table: PreparedTable, record: HeldRecord, aggregates: { values: Record<string, RuleValue>; bad: Record<string, number> } | undefined): void {
@@ -669,6 +719,44 @@ export class TablesScreener {
       this.findings.push(this.finding(rule, record, "finding", undefined, message, values, list, value));
     }
   }
+}
+
+/** A record rule's condition to run over the data it reads: see {@link TablesScreener.takeTests}. */
+export interface RuleTest {
+  readonly code: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Whether the condition held, or (text) why it failed. */
+export type RuleTestResult = boolean | string;
+
+type Outcome = { kind: "value"; holds: boolean; data: Record<string, unknown> } | { kind: "failed"; cause: NonNullable<TableFinding["cause"]>; message: string; data: Record<string, unknown> };
+
+function testCondition(when: PreparedCondition, data: unknown): RuleTestResult {
+  try {
+    return when.condition.test(data);
+  } catch (error) {
+    return describeFailure(error);
+  }
+}
+
+function outcomeOf(result: RuleTestResult, data: Record<string, unknown>): Outcome {
+  return typeof result === "boolean" ? { kind: "value", holds: result, data } : { kind: "failed", cause: "rule_error", message: `规则无法判断 (rule could not be decided): ${result}`, data };
+}
+
+/**
+ * Runs rule tests taken from a {@link TablesScreener} (on a worker thread, with the same rulebook).
+ *
+ * @param prepared - The prepared multi-table rulebook.
+ * @param tasks - The tests.
+ * @returns Each test's result, in order.
+ */
+export function runRuleTests(prepared: PreparedTablesRulebook, tasks: readonly RuleTest[]): RuleTestResult[] {
+  const byCode = new Map(prepared.rules.map((rule) => [rule.rule.code, rule]));
+  return tasks.map((task) => {
+    const when = byCode.get(task.code)?.when;
+    return when ? testCondition(when, task.data) : `no record rule ${task.code}`;
+  });
 }
 
 /** The column a field is read from, for data-quality findings. */
