@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
 import { TablesScreener, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/index";
 import { runRuleTests } from "../../src/screening/tables/screen";
@@ -156,7 +157,8 @@ describe("the synthetic county (several exports, one screening)", () => {
 
 describe("kaohe screen --table", () => {
   const tables = TABLES.flatMap((t) => ["--table", `${t}=${DIR}${t}.xlsx`]);
-  it("refuses a table the rulebook lacks, and --table with a one-table rulebook, naming them", async () => {
+  it("refuses a table the rulebook lacks, --table with a one-table rulebook or with duckdb, naming them", async () => {
+    expect((await runScreen(["--rules", RULES, ...tables, "--engine", "duckdb"])).stderr.join("\n")).toMatch(/uses the js engine only/);
     const unknown = await runScreen(["--rules", RULES, "--table", `people=${DIR}persons.xlsx`]);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.join("\n")).toMatch(/declares no table people \(it declares villages, households, persons, work\)/);
@@ -209,6 +211,14 @@ describe("multi-table rulebooks", () => {
     const result = await screenTables({ households: [{ h: "A" }], persons: [{ p: "1", h: "A", age: "约三十", wage: "1" }] }, small());
     expect(result.quality.map((q) => [q.code, q.table, q.recordId, q.field])).toEqual([["invalid_value", "persons", "1", "age"]]);
     expect(result.findings.map((f) => [f.code, f.kind, f.cause])).toEqual([["R1", "rule_failed", "unusable_value"]]);
+  });
+
+  it("the county's rulebook is valid by the generated JSON Schema (schemas/tables-rulebook.schema.json), and a rule without a table is not", () => {
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync(new URL("../../schemas/tables-rulebook.schema.json", import.meta.url), "utf8")) as object);
+    expect(validate(rulebook()), JSON.stringify(validate.errors)).toBe(true);
+    const book = rulebook();
+    delete book.rules[0].table;
+    expect(validate(book)).toBe(false);
   });
 
   it("validates tables, joins, aggregates and every path a rule reads, all at once", () => {
