@@ -280,7 +280,7 @@ export type {
 } from "./screening/index";
 
 // Several exports joined by keys (issue 14): multi-table rulebooks, cross-record checks.
-export { TablesRulebookSchema, TableSchema, AggregateSchema, TableRuleSchema, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, TablesScreener } from "./screening/tables/index";
+export { TablesRulebookSchema, TableSchema, AggregateSchema, TableRuleSchema, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, TablesScreener, runRuleTests } from "./screening/tables/index";
 export type {
   TablesRulebook,
   TablesRulebookInput,
@@ -300,6 +300,8 @@ export type {
   TablesCounts,
   TablesResult,
   SkippedTableRule,
+  RuleTest,
+  RuleTestResult,
 } from "./screening/tables/index";
 
 // SQL: the compiler is the subpath entry `kaohe/sql` (src/sql/index.ts), kept out of this one's bundle.

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { describe, expect, it } from "vitest";
-import { TablesScreener, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/index";
-import { runRuleTests } from "../../src/screening/tables/screen";
+import { TablesScreener, runRuleTests, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/index";
+
 import { screenTableFiles } from "../../src/screening/node/tables";
 import { county, plant } from "../../examples/screening/county/generate";
 import { examplePath, runScreen } from "./helpers";

@@ -193,6 +193,8 @@ export class TablesScreener {
   private tests: { rule: PreparedTableRule; record: HeldRecord; data: Record<string, unknown> }[] | undefined;
 
   /**
+   * Starts a screening of the given tables.
+   *
    * @param prepared - The multi-table rulebook, from {@link prepareTablesRulebook}.
    * @param provided - The tables that will be given rows: the rules of the others (and those reading them) are not run.
    * @param options - `deferTests`: record rules' conditions are not run here but taken by {@link TablesScreener.takeTests}.
@@ -650,7 +652,15 @@ export class TablesScreener {
    *
    * @returns The tests, and the function that takes their results.
    */
-  takeTests(): { readonly tasks: readonly RuleTest[]; settle(results: readonly RuleTestResult[]): void } {
+  takeTests(): {
+    readonly tasks: readonly RuleTest[];
+    /**
+     * Gives back the results of `tasks`, in their order: the findings they make are recorded.
+     *
+     * @param results - One result per task.
+     */
+    settle(results: readonly RuleTestResult[]): void;
+  } {
     const taken = this.tests ?? [];
     if (this.tests) this.tests = [];
     return {
