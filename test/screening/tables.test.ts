@@ -207,6 +207,20 @@ describe("multi-table rulebooks", () => {
     expect(found.findings.map((f) => f.code)).toEqual(["R1"]);
   });
 
+  it("checks a key across every file of a table, listing each place with its file", async () => {
+    const persons = (file: string, rows: Record<string, string>[]) => ({ file, rows });
+    const result = await screenTables(
+      {
+        households: [{ h: "A" }],
+        persons: [persons("乡镇/甲乡.xlsx", [{ p: "1", h: "A", age: "30", wage: "1" }, { p: "2", h: "A", age: "30", wage: "1" }]), persons("乡镇/乙镇.xlsx", [{ p: "2", h: "A", age: "40", wage: "1" }])],
+      },
+      small({ rules: [{ code: "U1", kind: "unique", table: "persons", fields: ["p"], title: "重复", severity: "high" }] }),
+    );
+    expect(result.findings.map((f) => [f.recordId, f.places, f.message])).toEqual([
+      ["2", [{ table: "persons", file: "乡镇/甲乡.xlsx", row: 2 }, { table: "persons", file: "乡镇/乙镇.xlsx", row: 1 }], "证件号码「2」在人中出现2次：甲乡.xlsx 第2行、乙镇.xlsx 第1行"],
+    ]);
+  });
+
   it("an unusable cell is a data-quality finding, and the aggregates reading it leave the parent's rules undecided", async () => {
     const result = await screenTables({ households: [{ h: "A" }], persons: [{ p: "1", h: "A", age: "约三十", wage: "1" }] }, small());
     expect(result.quality.map((q) => [q.code, q.table, q.recordId, q.field])).toEqual([["invalid_value", "persons", "1", "age"]]);
