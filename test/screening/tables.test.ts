@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
+import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { TablesScreener, runRuleTests, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/index";
 
@@ -176,6 +177,20 @@ describe("kaohe screen --table", () => {
     expect(single.stderr.join("\n")).toMatch(/--table needs a multi-table rulebook/);
     expect((await runScreen(["--rules", RULES, "--table", "persons"])).stderr.join("\n")).toMatch(/--table needs name=file, .*\(got "persons"\)/);
     expect((await runScreen(["--rules", RULES, `${DIR}persons.xlsx`])).stderr.join("\n")).toMatch(/given as --table name=file/);
+  });
+
+  it("reads CSV and XLSX exports side by side (villages as a GBK CSV here)", async () => {
+    const data = county();
+    plant(data);
+    const header = ["县", "乡镇", "村", "行政村代码", "是否出列", "总户数", "总人口数"];
+    const csv = [header, ...data.villages.map((v) => header.map((h) => v[h] ?? ""))].map((r) => r.join(",")).join("\r\n");
+    const file = join(out, "villages-gbk.csv");
+    writeFileSync(file, iconv.encode(csv, "gbk"));
+    const run = await runScreen(["--rules", RULES, "--table", `villages=${file}`, "--table", `households=${DIR}households.xlsx`]);
+    expect(run.code).toBe(3);
+    const text = run.stdout.join("\n");
+    expect(text).toMatch(/villages-gbk\.csv:22  CT09 high  示例县\/乙镇\/乙06村  villages 412823102006  乙06村已出列，但总人口数为0/);
+    expect(text).toMatch(/CT08 +medium +行政村总户数与户信息中的户数不一致 +3 +0/);
   });
 
   it("lists the rules that could not run when a table is not given, and exits 3", async () => {
