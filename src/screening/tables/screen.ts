@@ -786,6 +786,25 @@ function columnOf(table: PreparedTable, field: string): string {
  * @param options - Parameter overrides and rule engine limits.
  * @returns Findings, data-quality findings, rejected rows and counts, in an order that does not depend on the order of rows.
  * @throws {@link KaoheError} for an invalid rulebook, or a source naming a table the rulebook does not declare.
+ * @example
+ * ```ts
+ * import { screenTables } from "kaohe";
+ * const { findings } = await screenTables(
+ *   {
+ *     persons: [{ id: "P1", household: "H1" }, { id: "P2", household: "H9" }],
+ *     households: [{ household: "H1" }],
+ *   },
+ *   {
+ *     id: "refs", title: "引用核查", version: "1",
+ *     tables: {
+ *       households: { title: "户信息", key: "household", fields: { household: { column: "户编号", type: "text" } } },
+ *       persons: { title: "监测对象信息", key: "id", fields: { id: { column: "证件号码", type: "text" }, household: { column: "户编号", type: "text" } } },
+ *     },
+ *     rules: [{ code: "R1", kind: "reference", table: "persons", field: "household", to: "households", title: "户编号不存在", severity: "high" }],
+ *   },
+ * );
+ * findings.map((f) => [f.code, f.recordId, f.message]); //=> [["R1", "P2", "户编号「H9」在户信息中没有记录"]]
+ * ```
  */
 export async function screenTables(
   sources: Readonly<Record<string, TableSource | readonly TableSource[] | TableSource["rows"]>>,
