@@ -113,6 +113,12 @@ export async function screenTablesRun(ctx: Ctx, rulebook: unknown, files: readon
       ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }),
       ...(pool ? { pool } : {}),
     });
+  } catch (error) {
+    // A worker that stopped (out of memory): the run cannot be completed, and nothing is written.
+    if (!pool) throw error;
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    ctx.err(t(`工作线程在多表筛查中退出（${reason}）；未输出任何结果，请减少 --workers 或不用 --workers 重试`, `a worker stopped during the multi-table screening (${reason}); nothing was written: try again with fewer --workers, or none`));
+    return EXIT.invalid;
   } finally {
     await pool?.close();
   }
