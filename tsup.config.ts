@@ -46,6 +46,7 @@ export default defineConfig([
     entry: {
       cli: "src/cli/bin.ts",
       "screen-worker": "src/screening/node/screen-worker.ts",
+      "tables-worker": "src/screening/node/tables-worker.ts",
       worker: "node_modules/piscina/dist/worker.js",
     },
     format: ["esm"],

@@ -6,6 +6,7 @@ import { ScoreResultSchema } from "../scoring/result";
 import { checklistJsonSchemas } from "../checklists/schemas";
 import { screeningJsonSchemas } from "../screening/index";
 import { ChecklistOutputSchema, FrameworkDiffOutputSchema, ScoreOutputSchema, ValidateOutputSchema } from "./outputs";
+import { TablesRulebookSchema } from "../screening/tables/schema";
 
 /**
  * Every JSON Schema that kaohe publishes in `schemas/`, by name. `npm run schemas` writes them;
@@ -20,6 +21,7 @@ export const jsonSchemaSources: Readonly<Record<string, z.ZodMiniType>> = {
   grades: GradesFileSchema,
   ...checklistJsonSchemas,
   ...screeningJsonSchemas,
+  "tables-rulebook": TablesRulebookSchema,
   "score-output": ScoreOutputSchema,
   "validate-output": ValidateOutputSchema,
   "checklist-output": ChecklistOutputSchema,

@@ -13,6 +13,7 @@ import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";
 import { renderTable } from "./table";
+import { isTablesRulebook, screenTablesRun, tableFiles } from "./screen-tables";
 
 /** The declaration of `kaohe screen`, from which its parsing and help are made. */
 export const SCREEN_SPEC: CommandSpec = {
@@ -31,6 +32,7 @@ export const SCREEN_SPEC: CommandSpec = {
     "header-row": { type: "string", value: "<N>", help: t("表头所在行（默认自动查找）", "the row holding the header (found by default)") },
     sheet: { type: "string", value: "<名称|序号>", help: t("Excel 工作簿中要读取的工作表（名称或从 1 起的序号）；默认第一个非空工作表", "the worksheet of a workbook to read (name or 1-based number); by default the first non-empty one") },
     engine: { type: "string", value: "<js|duckdb>", choices: ["js", "duckdb"], default: "js", help: t("筛查引擎：js，或 duckdb（把规则集编译为 SQL，在内嵌 DuckDB 上筛查大文件，结果相同；需安装 @duckdb/node-api，见 docs/sql.md）", "the engine: js, or duckdb (the rulebook compiled to SQL on embedded DuckDB, for big files, with the same results; needs @duckdb/node-api, see docs/sql.md)") },
+    table: { type: "string", value: "<表名=文件>", multiple: true, help: t("多表规则集（声明了 tables）的一张表及其文件，如 --table persons=监测对象信息.xlsx；可多次给出，同一张表可给多个文件（见 docs/screening.md「多表联合过筛」）", "a table of a multi-table rulebook (one declaring tables) and its file, e.g. --table persons=persons.xlsx; may be repeated, also for several files of one table (see docs/screening.md, \"Several exports\")") },
     param: { type: "string", value: "<name=value>", multiple: true, help: t("本次运行覆盖规则集的一个参数（如 --param incomeLine=7600），按其声明的类型检查；可多次给出", "override a rulebook parameter for this run (e.g. --param incomeLine=7600), checked against its declared type; may be repeated") },
   },
   exits: [
@@ -159,7 +161,9 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
   const files = parsed.positionals;
   const rulesPath = stringOption(parsed, "rules");
   if (rulesPath === undefined) throw new UsageError(t("需要 --rules <规则集.json>", "--rules <rulebook.json> is required"));
-  if (files.length === 0) throw new UsageError(t("至少给出一个要筛查的 CSV 或 XLSX 文件", "give at least one CSV or XLSX file to screen"));
+  const tableValues = parsed.values.table;
+  const tables = tableFiles(Array.isArray(tableValues) ? tableValues : typeof tableValues === "string" ? [tableValues] : []);
+  if (files.length === 0 && tables.length === 0) throw new UsageError(t("至少给出一个要筛查的 CSV 或 XLSX 文件", "give at least one CSV or XLSX file to screen"));
   const workers = positiveInt("workers", stringOption(parsed, "workers"), 0, MAX_WORKERS) ?? 0;
   // --engine duckdb (issue 11): the compiled rulebook on embedded DuckDB, see src/sql/node/duckdb.ts.
   const engine = stringOption(parsed, "engine") === "duckdb" ? "duckdb" : "js";
@@ -198,6 +202,11 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
   if (!json.ok) {
     ctx.err(json.message);
     return EXIT.invalid;
+  }
+  // Several exports joined by keys (issue 14): src/cli/screen-tables.ts.
+  if (tables.length > 0 || isTablesRulebook(json.value)) {
+    if (engine === "duckdb") throw new UsageError(t("多表筛查（--table）只用 js 引擎", "a multi-table screening (--table) uses the js engine only"));
+    return screenTablesRun(ctx, json.value, files, tables, { rulesPath, workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true, parameters, ...(io.now ? { now: io.now } : {}) });
   }
   const prepared = safePrepareRulebook(json.value, { parameters });
   if (!prepared.success) {

@@ -248,14 +248,14 @@ function runRules(
 }
 
 /** Any failure of a rule on one record, as text: a kaohe error's issues, or the error's name and message (a RangeError, out of memory). */
-function describeFailure(error: unknown): string {
+export function describeFailure(error: unknown): string {
   if (isKaoheError(error)) return error.issues.map((issue) => `${issue.message} [${issue.code}]`).join("; ");
   if (error instanceof Error) return `${error.name}: ${error.message}`;
   return String(error);
 }
 
 /** Reads a dotted path through own properties only, as the rule engine does; missing is null. */
-function readPath(data: unknown, path: string): RuleValue {
+export function readPath(data: unknown, path: string): RuleValue {
   let value: unknown = data;
   for (const step of path.split(".")) {
     if (value === null || (typeof value !== "object" && typeof value !== "string")) return null;
@@ -265,7 +265,7 @@ function readPath(data: unknown, path: string): RuleValue {
   return value === undefined ? null : (value as RuleValue);
 }
 
-function fillMessage(parts: readonly string[], values: Readonly<Record<string, RuleValue>>): string {
+export function fillMessage(parts: readonly string[], values: Readonly<Record<string, RuleValue>>): string {
   if (parts.length === 1) return parts[0] ?? "";
   let text = "";
   parts.forEach((part, i) => {
