@@ -9,7 +9,7 @@
 // For each: wall and CPU seconds, the heap held after the last row, after a full GC (minus the heap before),
 // bytes per person and per household, peak RSS. Times are printed as ratios to (a).
 import { spawnSync } from "node:child_process";
-import { TablesScreener, prepareTablesRulebook, type TablesRulebookInput } from "../src/index";
+import { TablesScreener, prepareTablesRulebook, type TablesRulebookInput } from "../src/screening/tables/index";
 import { option } from "./bench-util";
 
 const persons = option("--persons", 3_000_000);

@@ -44,6 +44,16 @@ const { sql, rules } = compileRulebookSql(rulebook, { dialect: "postgres", table
 if (!SQL_DIALECTS.includes("mysql") || rules.length !== 14 || !sql.includes('FROM "persons"')) throw new Error("ESM: unexpected kaohe/sql");
 console.log("ESM import of kaohe/sql ok:", rules.length, "rules compiled");
 JS
+cat > tables.mjs <<'JS'
+import { prepareTablesRulebook } from "kaohe/tables";
+import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
+const rulebook = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const esm = prepareTablesRulebook(rulebook);
+const cjs = createRequire(import.meta.url)("kaohe/tables").prepareTablesRulebook(rulebook);
+if (esm.rules.length !== cjs.rules.length || esm.rules.length === 0) throw new Error("unexpected kaohe/tables");
+console.log("ESM import and CJS require of kaohe/tables ok:", esm.rules.length, "rules");
+JS
 cat > cjs.cjs <<'JS'
 const { jiangxi2025, parseFramework } = require("kaohe");
 const f = parseFramework(jiangxi2025);
@@ -52,6 +62,7 @@ console.log("CJS require ok:", f.deductionClauses.length, "deduction clauses");
 JS
 node esm.mjs
 node sql.mjs "$root/examples/screening/rulebook.json"
+node tables.mjs "$root/examples/screening/county/rulebook.json"
 node cjs.cjs
 npx --no-install kaohe --help >/dev/null && echo "CLI ok"
 # The built CLI with its worker file: screening on two worker threads, as users would run it.

@@ -50,7 +50,12 @@ function docFiles(): string[] {
 function toModule(example: Example, file: string): string {
   const index = relative(join(out), join(root, "src", "index")).replace(/\\/g, "/");
   const sql = relative(join(out), join(root, "src", "sql", "index")).replace(/\\/g, "/");
-  const lines = example.code.replace(/from "kaohe"/g, `from "${index}"`).replace(/from "kaohe\/sql"/g, `from "${sql}"`).split("\n");
+  const tables = relative(join(out), join(root, "src", "screening", "tables", "index")).replace(/\\/g, "/");
+  const lines = example.code
+    .replace(/from "kaohe"/g, `from "${index}"`)
+    .replace(/from "kaohe\/sql"/g, `from "${sql}"`)
+    .replace(/from "kaohe\/tables"/g, `from "${tables}"`)
+    .split("\n");
   let checks = 0;
   for (let n = 0; n < lines.length; n++) {
     const match = /^(\s*)(.*?);?\s*\/\/=>\s*(.*)$/.exec(lines[n] ?? "");

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { TablesScreener, runRuleTests, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/index";
+import { TablesScreener, runRuleTests, prepareTablesRulebook, safePrepareTablesRulebook, screenTables, type TableFinding, type TablesResult } from "../../src/screening/tables/index";
 
 import { screenTableFiles } from "../../src/screening/node/tables";
 import { county, plant } from "../../examples/screening/county/generate";
