@@ -788,7 +788,7 @@ function columnOf(table: PreparedTable, field: string): string {
  * @throws {@link KaoheError} for an invalid rulebook, or a source naming a table the rulebook does not declare.
  * @example
  * ```ts
- * import { screenTables } from "kaohe";
+ * import { screenTables } from "kaohe/tables";
  * const { findings } = await screenTables(
  *   {
  *     persons: [{ id: "P1", household: "H1" }, { id: "P2", household: "H9" }],
