@@ -52,12 +52,12 @@ function recordKeys(value: Obj): string[] {
   return keys;
 }
 
-/** An optional field: absent, or present with a value that `read` accepts. */
+/**
+ * An optional field: absent, or present with a value that `read` accepts. Every reader refuses
+ * `undefined`, so a key present as `undefined` (which zod keeps) goes to the full checks.
+ */
 function optional<T>(value: Obj, key: string, read: (v: unknown) => T): T | undefined {
-  if (!(key in value)) return undefined;
-  const v = value[key];
-  if (v === undefined) refuse();
-  return read(v);
+  return key in value ? read(value[key]) : undefined;
 }
 
 function text(value: unknown): string {
