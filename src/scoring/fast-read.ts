@@ -39,9 +39,11 @@ function list<T>(value: unknown, read: (item: unknown) => T): T[] {
   return out;
 }
 
-/** Refuses an object with a key outside `known` (a strict object's unknown key). */
-function only(value: Obj, known: ReadonlySet<string>): void {
-  for (const key in value) if (!known.has(key)) refuse();
+/** A plain object with no key outside `known` (a strict object's unknown key is refused). */
+function strict(value: unknown, known: ReadonlySet<string>): Obj {
+  const o = object(value);
+  for (const key in o) if (!known.has(key)) refuse();
+  return o;
 }
 
 /** The own keys of a record, refused when one is forbidden or a symbol. */
@@ -108,16 +110,14 @@ function put(out: Obj, key: string, value: unknown): void {
 }
 
 function unit(value: unknown): Assessment["unit"] {
-  const u = object(value);
-  only(u, UNIT);
+  const u = strict(value, UNIT);
   const out: Obj = { id: id(u.id), name: text(u.name) };
   put(out, "level", optional(u, "level", text));
   return out as Assessment["unit"];
 }
 
 function finding(value: unknown): Finding {
-  const f = object(value);
-  only(f, FINDING);
+  const f = strict(value, FINDING);
   const out: Obj = {};
   put(out, "id", optional(f, "id", text));
   out.points = points(f.points);
@@ -147,22 +147,19 @@ function indicatorInput(value: unknown): IndicatorInput {
 }
 
 function event(value: unknown): DeductionEvent {
-  const e = object(value);
-  only(e, EVENT);
+  const e = strict(value, EVENT);
   const out: Obj = { matter: text(e.matter), clause: id(e.clause) };
   put(out, "note", optional(e, "note", text));
   return out as DeductionEvent;
 }
 
 function discretionary(value: unknown): { points: number | string; reason: string } {
-  const d = object(value);
-  only(d, DISCRETIONARY);
+  const d = strict(value, DISCRETIONARY);
   return { points: points(d.points), reason: text(d.reason) };
 }
 
 function severe(value: unknown): SevereCase {
-  const s = object(value);
-  only(s, SEVERE);
+  const s = strict(value, SEVERE);
   const out: Obj = { reason: text(s.reason) };
   put(out, "scaleReturnToPoverty", optional(s, "scaleReturnToPoverty", bool));
   put(out, "seriousMatters", optional(s, "seriousMatters", (v) => list(v, text)));
@@ -179,8 +176,7 @@ function severe(value: unknown): SevereCase {
  */
 export function readAssessment(input: unknown): Assessment | undefined {
   try {
-    const a = object(input);
-    only(a, ASSESSMENT);
+    const a = strict(input, ASSESSMENT);
     const out: Obj = {};
     put(out, "$comment", optional(a, "$comment", anyString));
     out.unit = unit(a.unit);
