@@ -25,10 +25,12 @@ export interface FrameworkIndex {
   readonly byId: ReadonlyMap<string, Indicator>;
   /** The scored indicators, in document order. */
   readonly scored: readonly ScoredIndicator[];
-  /** Each category that has scored indicators, with them. */
-  readonly categories: readonly { readonly category: Category; readonly scored: readonly ScoredIndicator[] }[];
+  /** Each category that has scored indicators, with them and the sum of their points as text. */
+  readonly categories: readonly { readonly category: Category; readonly scored: readonly ScoredIndicator[]; readonly points: string }[];
   /** The points of each scored indicator that has them, exact, by id. */
   readonly points: ReadonlyMap<string, ExactDecimal>;
+  /** The same points as plain decimal text. */
+  readonly pointsText: ReadonlyMap<string, string>;
   /** The scored indicators without points. */
   readonly unpointed: readonly ScoredIndicator[];
   /** The deduction clauses by id, and each clause's place in the framework's order. */
@@ -44,12 +46,16 @@ export function indexFramework(framework: Framework): FrameworkIndex {
   const scored = indicators.filter(isScored);
   const points = new Map<string, ExactDecimal>();
   for (const indicator of scored) if (indicator.points !== undefined) points.set(indicator.id, toExact(indicator.points));
+  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), toExact(0)).toFixed();
   return {
     indicators,
     byId: new Map(indicators.map((i) => [i.id, i])),
     scored,
-    categories: framework.categories.map((category) => ({ category, scored: category.indicators.filter(isScored) })).filter((c) => c.scored.length > 0),
+    categories: framework.categories
+      .map((category) => category.indicators.filter(isScored))
+      .flatMap((list, i) => (list.length > 0 ? [{ category: framework.categories[i] as Category, scored: list, points: sum(list) }] : [])),
     points,
+    pointsText: new Map([...points].map(([id, value]) => [id, value.toFixed()])),
     unpointed: scored.filter((i) => i.points === undefined),
     clauses: new Map(framework.deductionClauses.map((c) => [c.id, c])),
     clauseOrder: new Map(framework.deductionClauses.map((c, i) => [c.id, i])),

@@ -15,6 +15,9 @@ import { readScoreOptions, type PreparedScoreOptions } from "./options";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
 import { PARSE_OPTIONS } from "../internal/zod";
 
+/** Zero, shared: decimal.js values are immutable, every operation gives a new one. */
+const ZERO = toExact(0);
+
 function prefixed(issues: readonly KaoheIssue[], prefix: string): KaoheIssue[] {
   return issues.map((issue) => ({ ...issue, path: [prefix, ...issue.path] }));
 }
@@ -240,23 +243,20 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
   }
 
   const precision = framework.precision;
-  let indicatorsTotal = toExact(0);
+  let indicatorsTotal = ZERO;
   const categories: CategoryResult[] = [];
-  for (const { category, scored } of index.categories) {
-    let sum = toExact(0);
-    let points = toExact(0);
+  for (const { category, scored, points } of index.categories) {
+    let sum = ZERO;
     const indicators = scored.map((indicator) => {
       const s = scores.get(indicator.id) as IndicatorScore;
-      const max = index.points.get(indicator.id) ?? toExact(0);
       sum = sum.plus(s.score);
-      points = points.plus(max);
       const exactScore = s.score.toFixed();
       return {
         id: indicator.id,
         code: indicator.code,
         name: indicator.name,
         method: indicator.scoring.method,
-        points: max.toFixed(),
+        points: index.pointsText.get(indicator.id) ?? "0",
         score: round(s.score, exactScore, precision),
         exactScore,
         input: s.input,
@@ -265,7 +265,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     });
     indicatorsTotal = indicatorsTotal.plus(sum);
     const exactSum = sum.toFixed();
-    categories.push({ id: category.id, code: category.code, name: category.name, points: points.toFixed(), score: round(sum, exactSum, precision), exactScore: exactSum, indicators });
+    categories.push({ id: category.id, code: category.code, name: category.name, points, score: round(sum, exactSum, precision), exactScore: exactSum, indicators });
   }
 
   let total = indicatorsTotal.minus(deductions.total).minus(discretionaryTotal);
