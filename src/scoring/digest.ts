@@ -1,5 +1,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+
+/** UTF-8 encoder: stateless, so one serves every call (noble's utf8ToBytes makes one and a copy per call). */
+const UTF8 = new TextEncoder();
 
 /**
  * Compares strings by Unicode code point (not UTF-16 code unit), as the result's order requires.
@@ -60,5 +63,5 @@ export function canonicalJson(value: unknown): string {
 
 /** The SHA-256 of a value's canonical JSON, as lowercase hex. Pure JS, so it runs in browsers. */
 export function digestJson(value: unknown): string {
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson(value))));
+  return bytesToHex(sha256(UTF8.encode(canonicalJson(value))));
 }
