@@ -128,6 +128,7 @@ export type { AssessmentInput } from "./scoring/input";
 export { matterKey } from "./scoring/deductions";
 export { MAX_INPUT_DEPTH } from "./internal/json";
 export { prepareFramework, PreparedFramework } from "./scoring/prepare";
+export { prepareScoreOptions, PreparedScoreOptions } from "./scoring/options";
 export { withPoints, safeWithPoints, withMethods } from "./scoring/points";
 export type { WithPointsOptions } from "./scoring/points";
 export { explainResult, formatExplanation, formatSourceRef } from "./scoring/explain";

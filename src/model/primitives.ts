@@ -38,7 +38,7 @@ export function numberInputToString(value: NumberInput): string {
 }
 
 /** Tells whether a decimal string or number is strictly positive. */
-function isPositive(value: NumberInput): boolean {
+export function isPositive(value: NumberInput): boolean {
   if (typeof value === "number") return value > 0;
   return !value.startsWith("-") && /[1-9]/.test(value);
 }
@@ -79,12 +79,15 @@ export const CalendarDateSchema = meta(z.string().check(z.regex(DATE_PATTERN, { 
 /** A calendar date `YYYY-MM-DD`: see {@link CalendarDateSchema}. */
 export type CalendarDate = string;
 
+/** The form of an id: see {@link IdSchema}. */
+export const ID_PATTERN = /^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u;
+
 /**
  * An identifier as offices write them: letters of any script (乡镇A, 青山镇), digits (an
  * administrative division code such as 360702), `-`, `_` and `.`, starting with a letter or digit.
  * Blanks, empty ids and keys such as `__proto__` are refused.
  */
-export const IdSchema = meta(z.string().check(z.regex(/^[\p{L}\p{N}][\p{L}\p{M}\p{N}_.-]*$/u, {
+export const IdSchema = meta(z.string().check(z.regex(ID_PATTERN, {
     message: "must be an id: letters (Chinese too), digits, '-', '_' or '.', starting with a letter or digit",
   })), { description: "An identifier: letters of any script (e.g. 青山镇), digits (e.g. the division code 360702), '-', '_' and '.', starting with a letter or digit." });
 

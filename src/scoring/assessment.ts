@@ -148,6 +148,11 @@ export interface ScoreOptions {
   readonly missingAsZero?: boolean;
   /** Let the total fall below 0 instead of holding it at 0. Default `false`. */
   readonly allowNegativeTotal?: boolean;
+  /**
+   * The language of the issues' messages when scoring fails: `"zh"` puts each issue's Chinese text
+   * into `message`, `"en"` (the default) keeps the English. Codes and paths never change.
+   */
+  readonly lang?: "zh" | "en";
 }
 
 /** The zod schema of {@link ScoreOptions}, for validating options that arrive as data. */
@@ -155,4 +160,5 @@ export const ScoreOptionsSchema = meta(z.strictObject({
   grades: z.optional(z.array(GradeBandSchema).check(z.minLength(1))),
   missingAsZero: z.optional(z.boolean()),
   allowNegativeTotal: z.optional(z.boolean()),
+  lang: z.optional(z.enum(["zh", "en"])),
 }), { description: "Options of scoreAssessment." });

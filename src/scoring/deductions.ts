@@ -1,8 +1,9 @@
 import type { KaoheIssue } from "../internal/errors";
 import { toExact, type ExactDecimal } from "../internal/decimal";
-import type { DeductionClause, Framework, Policy } from "../model/framework";
+import type { DeductionClause, Framework } from "../model/framework";
 import type { DeductionEvent } from "./assessment";
 import { compareCodePoints } from "./digest";
+import type { FrameworkIndex } from "./prepare";
 import type { MatterResult, TraceEntry } from "./result";
 
 /**
@@ -71,14 +72,15 @@ export interface MatterDeductions {
 }
 
 /** Reports each event that names a clause the framework does not have. */
-export function checkDeductionEvents(framework: Framework, events: readonly DeductionEvent[], issues: KaoheIssue[]): void {
-  const known = new Set(framework.deductionClauses.map((c) => c.id));
-  events.forEach((event, index) => {
-    if (!known.has(event.clause)) {
+export function checkDeductionEvents(framework: Framework, index: FrameworkIndex, events: readonly DeductionEvent[], issues: KaoheIssue[]): void {
+  events.forEach((event, i) => {
+    if (!index.clauses.has(event.clause)) {
+      const known = [...index.clauses.keys()];
       issues.push({
         code: "unknown_clause",
-        path: ["deductions", index, "clause"],
-        message: `matter "${event.matter}" names deduction clause "${event.clause}", which framework ${framework.id} does not have (it has ${[...known].join(", ")})`,
+        path: ["deductions", i, "clause"],
+        message: `matter "${event.matter}" names deduction clause "${event.clause}", which framework ${framework.id} does not have (it has ${known.join(", ")})`,
+        zh: `事项「${event.matter}」所写扣分项「${event.clause}」不在指标体系 ${framework.id} 中（现有扣分项：${known.join("、")}）`,
       });
     }
   });
@@ -92,13 +94,11 @@ export function checkDeductionEvents(framework: Framework, events: readonly Dedu
  * by key, in code-point order. `serious` holds matter keys.
  */
 export function deductMatters(
-  framework: Framework,
+  index: FrameworkIndex,
   events: readonly DeductionEvent[],
   serious: ReadonlySet<string>,
 ): MatterDeductions {
-  const order = new Map(framework.deductionClauses.map((c, i) => [c.id, i]));
-  const clauses = new Map(framework.deductionClauses.map((c) => [c.id, c]));
-  const policy: Policy | undefined = framework.policies.find((p) => p.kind === "same_matter_highest");
+  const { clauseOrder: order, clauses, highestPolicy: policy } = index;
   // Grouped by key, each group in canonical order; linear in the number of events.
   const byMatter = new Map<string, DeductionEvent[]>();
   for (const event of sortDeductionEvents(events)) {

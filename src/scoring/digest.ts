@@ -1,5 +1,8 @@
 import { sha256 } from "@noble/hashes/sha2.js";
-import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
+import { bytesToHex } from "@noble/hashes/utils.js";
+
+/** UTF-8 encoder: stateless, so one serves every call (noble's utf8ToBytes makes one and a copy per call). */
+const UTF8 = new TextEncoder();
 
 /**
  * Compares strings by Unicode code point (not UTF-16 code unit), as the result's order requires.
@@ -14,29 +17,51 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
+/** Characters that JSON.stringify escapes in a string: quote, backslash, controls, surrogates. */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string as JSON.stringify writes it, without calling it for the plain strings that need no escape. */
+function quote(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 /**
  * Serialises a JSON value canonically: object keys sorted by code point, no whitespace, numbers
  * as JSON writes them, `undefined` properties left out.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== "object") return JSON.stringify(value) ?? "null";
+  switch (typeof value) {
+    case "string":
+      return quote(value);
+    case "number":
+      // What JSON.stringify writes: the number's own text, or null when it is not finite.
+      return Number.isFinite(value) ? String(value) : "null";
+    case "boolean":
+      return value ? "true" : "false";
+    case "object":
+      break;
+    default:
+      return JSON.stringify(value) ?? "null";
+  }
+  if (value === null) return "null";
   if (Array.isArray(value)) {
     let out = "[";
     for (let i = 0; i < value.length; i++) out += (i === 0 ? "" : ",") + canonicalJson(value[i] ?? null);
     return `${out}]`;
   }
   const record = value as Record<string, unknown>;
-  const keys = Object.keys(record).sort(compareCodePoints);
+  const keys = Object.keys(record);
+  if (keys.length > 1) keys.sort(compareCodePoints);
   let out = "{";
   for (const key of keys) {
     const item = record[key];
     if (item === undefined) continue;
-    out += `${out.length === 1 ? "" : ","}${JSON.stringify(key)}:${canonicalJson(item)}`;
+    out += `${out.length === 1 ? "" : ","}${quote(key)}:${canonicalJson(item)}`;
   }
   return `${out}}`;
 }
 
 /** The SHA-256 of a value's canonical JSON, as lowercase hex. Pure JS, so it runs in browsers. */
 export function digestJson(value: unknown): string {
-  return bytesToHex(sha256(utf8ToBytes(canonicalJson(value))));
+  return bytesToHex(sha256(UTF8.encode(canonicalJson(value))));
 }

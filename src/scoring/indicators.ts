@@ -64,6 +64,7 @@ export function scoreIndicator(
       code: "input_method_mismatch",
       path,
       message: `${label} is scored by ${method} and takes { ${expected} }, not { ${given} }`,
+      zh: `${label}按 ${method} 计分，应给 { ${expected} }，而不是 { ${given} }`,
     });
     return undefined;
   }
@@ -75,6 +76,7 @@ export function scoreIndicator(
         code: "score_out_of_range",
         path: [...path, "score"],
         message: `${label}: score ${input.score} lies outside [0, ${points.toFixed()}]`,
+        zh: `${label}：得分 ${input.score} 超出 [0, ${points.toFixed()}]`,
       });
       return undefined;
     }
@@ -105,13 +107,14 @@ export function scoreIndicator(
     const value = Object.hasOwn(given, fact.name) ? given[fact.name] : undefined;
     const factPath = [...path, "facts", fact.name];
     if (value === undefined) {
-      issues.push({ code: "missing_fact", path: factPath, message: `${label} needs fact "${fact.name}" (${fact.description})` });
+      issues.push({ code: "missing_fact", path: factPath, message: `${label} needs fact "${fact.name}" (${fact.description})`, zh: `${label}缺少事实「${fact.name}」（${fact.description}）` });
       factsOk = false;
     } else if (fact.type === "boolean" ? typeof value !== "boolean" : typeof value === "boolean") {
       issues.push({
         code: "invalid_fact",
         path: factPath,
         message: `${label}: fact "${fact.name}" must be a ${fact.type} (got ${showValue(value)})`,
+        zh: `${label}：事实「${fact.name}」应为${fact.type === "boolean" ? " true 或 false" : "数字"}（收到 ${showValue(value)}）`,
       });
       factsOk = false;
     } else {
@@ -124,6 +127,7 @@ export function scoreIndicator(
         code: "unknown_fact",
         path: [...path, "facts", name],
         message: `${label} declares no fact "${name}"; it reads ${scoring.facts.map((f) => f.name).join(", ")}`,
+        zh: `${label}没有事实「${name}」；它读取的事实为 ${scoring.facts.map((f) => f.name).join("、")}`,
       });
       factsOk = false;
     }
@@ -135,7 +139,9 @@ export function scoreIndicator(
     value = rule.evaluate(facts);
   } catch (error) {
     if (!isKaoheError(error)) throw error;
-    for (const issue of error.issues) issues.push({ ...issue, code: issue.code, path, message: `${label}: the rule failed: ${issue.message}` });
+    for (const issue of error.issues) {
+      issues.push({ ...issue, code: issue.code, path, message: `${label}: the rule failed: ${issue.message}`, zh: `${label}：规则运算失败：${issue.zh ?? issue.message}` });
+    }
     return undefined;
   }
   const sortedFacts = Object.fromEntries(Object.entries(given).sort(([a], [b]) => compareCodePoints(a, b)));
@@ -156,6 +162,7 @@ export function scoreIndicator(
     code: "rule_result_invalid",
     path,
     message: `${label}: the rule gave ${showValue(value)}, but a score rule must give a boolean or a number`,
+    zh: `${label}：规则得出 ${showValue(value)}，但计分规则只能得出 true/false 或数字`,
   });
   return undefined;
 }

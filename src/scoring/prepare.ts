@@ -1,9 +1,68 @@
 import { KaoheError, isKaoheError, type KaoheIssue } from "../internal/errors";
-import type { Framework, FrameworkInput } from "../model/framework";
+import { toExact, type ExactDecimal } from "../internal/decimal";
+import type { Category, DeductionClause, Framework, FrameworkInput, Indicator, Policy } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
 import { digestJson } from "./digest";
 import { indicatorLabel, indicatorPaths, ruleOf } from "./indicators";
+
+/** An indicator scored by an input (every method but `deductions`). */
+export type ScoredIndicator = Indicator & { scoring: { method: "manual" | "findings" | "rule" } };
+
+/** Tells whether an indicator is scored by an input rather than through the deductions. */
+export function isScored(indicator: Indicator): indicator is ScoredIndicator {
+  return indicator.scoring.method !== "deductions";
+}
+
+/**
+ * What scoring looks up in a framework, derived once from it: the indicators by id, the scored ones
+ * by category with their points as exact decimals, the deduction clauses and the policies cited.
+ * Scoring an assessment reads it and never changes it.
+ */
+export interface FrameworkIndex {
+  /** Every indicator, in document order. */
+  readonly indicators: readonly Indicator[];
+  readonly byId: ReadonlyMap<string, Indicator>;
+  /** The scored indicators, in document order. */
+  readonly scored: readonly ScoredIndicator[];
+  /** Each category that has scored indicators, with them and the sum of their points as text. */
+  readonly categories: readonly { readonly category: Category; readonly scored: readonly ScoredIndicator[]; readonly points: string }[];
+  /** The points of each scored indicator that has them, exact, by id. */
+  readonly points: ReadonlyMap<string, ExactDecimal>;
+  /** The same points as plain decimal text. */
+  readonly pointsText: ReadonlyMap<string, string>;
+  /** The scored indicators without points. */
+  readonly unpointed: readonly ScoredIndicator[];
+  /** The deduction clauses by id, and each clause's place in the framework's order. */
+  readonly clauses: ReadonlyMap<string, DeductionClause>;
+  readonly clauseOrder: ReadonlyMap<string, number>;
+  readonly severePolicy: Policy | undefined;
+  readonly highestPolicy: Policy | undefined;
+}
+
+/** Derives the {@link FrameworkIndex} of a validated framework. */
+export function indexFramework(framework: Framework): FrameworkIndex {
+  const indicators = framework.categories.flatMap((c) => c.indicators);
+  const scored = indicators.filter(isScored);
+  const points = new Map<string, ExactDecimal>();
+  for (const indicator of scored) if (indicator.points !== undefined) points.set(indicator.id, toExact(indicator.points));
+  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), toExact(0)).toFixed();
+  return {
+    indicators,
+    byId: new Map(indicators.map((i) => [i.id, i])),
+    scored,
+    categories: framework.categories
+      .map((category) => category.indicators.filter(isScored))
+      .flatMap((list, i) => (list.length > 0 ? [{ category: framework.categories[i] as Category, scored: list, points: sum(list) }] : [])),
+    points,
+    pointsText: new Map([...points].map(([id, value]) => [id, value.toFixed()])),
+    unpointed: scored.filter((i) => i.points === undefined),
+    clauses: new Map(framework.deductionClauses.map((c) => [c.id, c])),
+    clauseOrder: new Map(framework.deductionClauses.map((c, i) => [c.id, i])),
+    severePolicy: framework.policies.find((p) => p.kind === "severe_case"),
+    highestPolicy: framework.policies.find((p) => p.kind === "same_matter_highest"),
+  };
+}
 
 /**
  * A framework validated once, with its rules compiled and its digest computed, for scoring many
@@ -16,12 +75,15 @@ export class PreparedFramework {
   readonly digest: string;
   /** @internal The compiled rules of rule-scored indicators, by indicator id. */
   readonly rules: ReadonlyMap<string, PreparedRule>;
+  /** @internal What scoring looks up in the framework, derived once. */
+  readonly index: FrameworkIndex;
 
   /** @internal Use {@link prepareFramework}. */
   constructor(framework: Framework, rules: ReadonlyMap<string, PreparedRule>) {
     this.framework = framework;
     this.rules = rules;
     this.digest = digestJson(framework);
+    this.index = indexFramework(framework);
     Object.freeze(this);
   }
 }

@@ -1,44 +1,46 @@
 import { KaoheError, isKaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
 import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
-import type { Framework, FrameworkInput, GradeBand, Indicator } from "../model/framework";
-import { fromZodIssues } from "../model/issues";
-import { PreparedFramework, prepareFramework } from "./prepare";
-import { checkGradeBands } from "../model/validate";
+import type { Framework, FrameworkInput, GradeBand } from "../model/framework";
+import { fromZodIssues, inLanguage } from "../model/issues";
+import { PreparedFramework, isScored, prepareFramework, type FrameworkIndex } from "./prepare";
 import { checkInputStructure } from "../model/read";
-import { AssessmentSchema, ScoreOptionsSchema, type Assessment, type ScoreOptions } from "./assessment";
+import { AssessmentSchema, type Assessment, type ScoreOptions } from "./assessment";
 import type { AssessmentInput } from "./input";
 import { checkDeductionEvents, checkMatterNames, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
 import { compareCodePoints, digestJson } from "./digest";
+import { readAssessment } from "./fast-read";
 import { gradeTotal } from "./grades";
 import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
+import { readScoreOptions, type PreparedScoreOptions } from "./options";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
 import { PARSE_OPTIONS } from "../internal/zod";
 
-type ScoredIndicator = Indicator & { scoring: { method: "manual" | "findings" | "rule" } };
-
-function isScored(indicator: Indicator): indicator is ScoredIndicator {
-  return indicator.scoring.method !== "deductions";
-}
+/** Zero, shared: decimal.js values are immutable, every operation gives a new one. */
+const ZERO = toExact(0);
 
 function prefixed(issues: readonly KaoheIssue[], prefix: string): KaoheIssue[] {
   return issues.map((issue) => ({ ...issue, path: [prefix, ...issue.path] }));
 }
 
 /** Names the indicator that an assessment path runs through, e.g. 指标 2「…」. */
-function assessmentLabel(framework: Framework | undefined): (path: readonly PropertyKey[]) => string | undefined {
+function assessmentLabel(index: FrameworkIndex | undefined): (path: readonly PropertyKey[]) => string | undefined {
   return (path) => {
-    if (path[0] !== "indicators" || framework === undefined) return undefined;
-    const indicator = framework.categories.flatMap((c) => c.indicators).find((i) => i.id === path[1]);
+    if (path[0] !== "indicators" || index === undefined) return undefined;
+    const indicator = index.byId.get(path[1] as string);
     return indicator ? indicatorLabel(indicator) : undefined;
   };
 }
 
-/** Validates the framework, the options and the assessment, reporting every issue at once. */
+/**
+ * Validates the framework, the options and the assessment, reporting every issue at once. An
+ * assessment that is plainly valid is read in one walk (see fast-read.ts); any other goes through
+ * the structure check and the schema, which report its issues.
+ */
 function validateInputs(
   frameworkInput: unknown,
   assessmentInput: unknown,
   options: unknown,
-): { prepared: PreparedFramework; assessment: Assessment; grades: GradeBand[] | undefined } {
+): { prepared: PreparedFramework; assessment: Assessment; options: PreparedScoreOptions; grades: readonly GradeBand[] | undefined } {
   const issues: KaoheIssue[] = [];
   let prepared: PreparedFramework | undefined;
   try {
@@ -47,17 +49,19 @@ function validateInputs(
     if (!isKaoheError(error)) throw error;
     issues.push(...prefixed(error.issues, "framework"));
   }
-  const parsedOptions = ScoreOptionsSchema.safeParse(options ?? {}, PARSE_OPTIONS);
-  if (!parsedOptions.success) issues.push(...prefixed(fromZodIssues(parsedOptions.error.issues), "options"));
-  issues.push(...checkInputStructure(options, ["options"]));
-  issues.push(...prefixed(checkGradeBands((options as ScoreOptions | undefined)?.grades, ["grades"]), "options"));
-  issues.push(...checkInputStructure(assessmentInput));
-  const parsed = AssessmentSchema.safeParse(assessmentInput, PARSE_OPTIONS);
-  if (!parsed.success) issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(prepared?.framework)));
-  if (issues.length > 0 || !prepared || !parsed.success || !parsedOptions.success) {
+  const read = readScoreOptions(options);
+  issues.push(...prefixed(read.issues, "options"));
+  let assessment = readAssessment(assessmentInput);
+  if (assessment === undefined) {
+    issues.push(...checkInputStructure(assessmentInput));
+    const parsed = AssessmentSchema.safeParse(assessmentInput, PARSE_OPTIONS);
+    if (parsed.success) assessment = parsed.data;
+    else issues.push(...fromZodIssues(parsed.error.issues, assessmentLabel(prepared?.index)));
+  }
+  if (issues.length > 0 || !prepared || !assessment || !read.parsed) {
     throw new KaoheError(issues, "Cannot score the assessment");
   }
-  return { prepared, assessment: parsed.data, grades: parsedOptions.data.grades ?? prepared.framework.grades };
+  return { prepared, assessment, options: read.parsed, grades: read.parsed.grades ?? prepared.framework.grades };
 }
 
 /** The assessment in canonical order: deductions and findings sorted, so that order never matters. */
@@ -73,8 +77,45 @@ function canonicalAssessment(assessment: Assessment): Assessment {
   };
 }
 
-function round(value: ExactDecimal, places: number): string {
-  return value.toDecimalPlaces(places, Exact.ROUND_HALF_UP).toFixed(places);
+/**
+ * An exact value rounded half up (四舍五入) to `places` decimals, from its plain decimal text
+ * (`value.toFixed()`): padded with zeros when it has no more decimals than that, which is the
+ * common case and needs no arithmetic; rounded by decimal.js otherwise.
+ */
+function round(value: ExactDecimal, exact: string, places: number): string {
+  const dot = exact.indexOf(".");
+  const decimals = dot === -1 ? 0 : exact.length - dot - 1;
+  if (decimals > places) return value.toDecimalPlaces(places, Exact.ROUND_HALF_UP).toFixed(places);
+  if (decimals === places) return exact;
+  return `${exact}${dot === -1 ? "." : ""}${"0".repeat(places - decimals)}`;
+}
+
+/** The issues of the assessment against the framework, before any arithmetic. */
+function unknownInputs(index: FrameworkIndex, framework: Framework, assessment: Assessment, issues: KaoheIssue[]): void {
+  for (const [id, input] of Object.entries(assessment.indicators)) {
+    const indicator = index.byId.get(id);
+    if (!indicator) {
+      issues.push({ code: "unknown_indicator", path: ["indicators", id], message: `indicator "${id}" is not in framework ${framework.id}`, zh: `指标「${id}」不在指标体系 ${framework.id} 中` });
+    } else if (!isScored(indicator)) {
+      const given = Object.keys(input)[0] ?? "";
+      issues.push({
+        code: "input_method_mismatch",
+        path: ["indicators", id],
+        message: `${indicatorLabel(indicator)} is scored through the deductions, not by an input (got { ${given} })`,
+        zh: `${indicatorLabel(indicator)}通过扣分项计分，不接受考核输入（收到 { ${given} }）`,
+      });
+    }
+  }
+  if (index.unpointed.length === 0) return;
+  const paths = indicatorPaths(framework);
+  for (const indicator of index.unpointed) {
+    issues.push({
+      code: "missing_points",
+      path: ["framework", ...(paths.get(indicator.id) ?? []), "points"],
+      message: `${indicatorLabel(indicator)} has no points: the source document gives none; supply them with withPoints(framework, { ${indicator.id}: … }) or \`kaohe score --points <file>\``,
+      zh: `${indicatorLabel(indicator)}没有分值：源文件未给出分值；请用 withPoints(framework, { ${indicator.id}: … }) 或 \`kaohe score --points <文件>\` 给出`,
+    });
+  }
 }
 
 /**
@@ -85,11 +126,14 @@ function round(value: ExactDecimal, places: number): string {
  * @param framework - The framework, with points on every scored indicator (see {@link withPoints}),
  *   or a {@link PreparedFramework} to skip validating it again.
  * @param assessment - The assessment input for one unit.
- * @param options - Grade bands, scoring missing inputs as 0, letting the total go negative.
+ * @param options - Grade bands, scoring missing inputs as 0, letting the total go negative, the
+ *   language of the issues (`lang`); or {@link PreparedScoreOptions} (see
+ *   {@link prepareScoreOptions}) to skip validating them again when many assessments share them.
  * @returns The result, with every score as a decimal string and a trace back to the document.
  * @throws {@link KaoheError} holding every issue of the framework, the options and the assessment:
  *   missing points or inputs, unknown indicators, clauses or matters, inputs that do not fit the
  *   method, scores out of range, bad facts, discretionary points without a severe case, bad numbers.
+ *   With `lang: "zh"` each issue's `message` is its Chinese text; codes and paths are the same.
  * @example
  * ```ts
  * import { jiangxi2025, scoreAssessment, withPoints } from "kaohe";
@@ -104,80 +148,90 @@ function round(value: ExactDecimal, places: number): string {
  *   deductions: [{ matter: "媒体曝光", clause: "13f" }, { matter: "媒体曝光", clause: "13d" }],
  * });
  * result.total; //=> "87.20"
+ * try {
+ *   scoreAssessment(framework, { unit: { id: "nanchang", name: "南昌市" }, indicators: { ...indicators, i99: { score: 1 } } }, { lang: "zh" });
+ * } catch (error) {
+ *   (error as { issues: { message: string }[] }).issues[0]?.message; //=> "指标「i99」不在指标体系 jiangxi2025 中"
+ * }
  * ```
  */
-export function scoreAssessment(framework: Framework | PreparedFramework, assessment: AssessmentInput, options?: ScoreOptions): ScoreResult;
-export function scoreAssessment(frameworkInput: Framework | PreparedFramework, assessmentInput: AssessmentInput, options: ScoreOptions = {}): ScoreResult {
-  const { prepared, assessment: raw, grades } = validateInputs(frameworkInput, assessmentInput, options);
-  const { framework, rules } = prepared;
+export function scoreAssessment(framework: Framework | PreparedFramework, assessment: AssessmentInput, options?: ScoreOptions | PreparedScoreOptions): ScoreResult;
+export function scoreAssessment(frameworkInput: Framework | PreparedFramework, assessmentInput: AssessmentInput, options: ScoreOptions | PreparedScoreOptions = {}): ScoreResult {
+  // Only a valid language is honoured: options that fail validation report in English otherwise.
+  const lang = (options as { lang?: unknown } | null)?.lang === "zh" ? "zh" : undefined;
+  return inLanguage(lang, "Cannot score the assessment", () => score(frameworkInput, assessmentInput, options));
+}
+
+function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: unknown): ScoreResult {
+  const { prepared, assessment: raw, options, grades } = validateInputs(frameworkInput, assessmentInput, optionsInput);
+  const { framework, rules, index } = prepared;
   const assessment = canonicalAssessment(raw);
   const issues: KaoheIssue[] = [];
-  const all = framework.categories.flatMap((c) => c.indicators);
-  const byId = new Map(all.map((i) => [i.id, i]));
-  for (const [id, input] of Object.entries(assessment.indicators)) {
-    const indicator = byId.get(id);
-    if (!indicator) {
-      issues.push({ code: "unknown_indicator", path: ["indicators", id], message: `indicator "${id}" is not in framework ${framework.id}`, zh: `指标「${id}」不在指标体系 ${framework.id} 中` });
-    } else if (!isScored(indicator)) {
-      issues.push({
-        code: "input_method_mismatch",
-        path: ["indicators", id],
-        message: `${indicatorLabel(indicator)} is scored through the deductions, not by an input (got { ${Object.keys(input)[0] ?? ""} })`,
-      });
-    }
-  }
-  const unpointed = all.filter((i) => isScored(i) && i.points === undefined);
-  const paths = unpointed.length > 0 ? indicatorPaths(framework) : new Map<string, (string | number)[]>();
-  for (const indicator of unpointed) {
-    issues.push({
-      code: "missing_points",
-      path: ["framework", ...(paths.get(indicator.id) ?? []), "points"],
-      message: `${indicatorLabel(indicator)} has no points: the source document gives none; supply them with withPoints(framework, { ${indicator.id}: … }) or \`kaohe score --points <file>\``,
-    });
-  }
+  unknownInputs(index, framework, assessment, issues);
 
   const scores = new Map<string, IndicatorScore>();
-  for (const indicator of all.filter(isScored)) {
+  for (const indicator of index.scored) {
     const input = Object.hasOwn(assessment.indicators, indicator.id) ? assessment.indicators[indicator.id] : undefined;
     const path = ["indicators", indicator.id];
     if (input === undefined) {
       if (options.missingAsZero) {
         scores.set(indicator.id, { score: toExact(0), input: null, trace: [{ kind: "missing_as_zero", message: "未提供考核输入，按选项 missingAsZero 计 0 分", source: indicator.source }] });
       } else {
-        issues.push({ code: "missing_indicator", path, message: `${indicatorLabel(indicator)} has no input; give one, or pass { missingAsZero: true } to score it 0` });
+        issues.push({
+          code: "missing_indicator",
+          path,
+          message: `${indicatorLabel(indicator)} has no input; give one, or pass { missingAsZero: true } to score it 0`,
+          zh: `${indicatorLabel(indicator)}没有考核输入：请给出，或传入 { missingAsZero: true } 按 0 分计`,
+        });
       }
       continue;
     }
-    if (indicator.points === undefined) continue;
-    const scored = scoreIndicator(indicator, toExact(indicator.points), input, rules.get(indicator.id), path, issues);
+    const points = index.points.get(indicator.id);
+    if (points === undefined) continue;
+    const scored = scoreIndicator(indicator, points, input, rules.get(indicator.id), path, issues);
     if (scored) scores.set(indicator.id, scored);
   }
 
   const events = assessment.deductions ?? [];
   // Paths name the events as given, not in canonical order.
-  checkDeductionEvents(framework, raw.deductions ?? [], issues);
+  checkDeductionEvents(framework, index, raw.deductions ?? [], issues);
   checkMatterNames(raw.deductions ?? [], issues);
   const severe = assessment.severe;
   const matterNames = new Set(events.map((e) => matterKey(e.matter)));
   const isSevere = severe !== undefined && (severe.scaleReturnToPoverty === true || (severe.seriousMatters?.length ?? 0) > 0);
-  severe?.seriousMatters?.forEach((matter, index) => {
+  severe?.seriousMatters?.forEach((matter, i) => {
     if (!matterNames.has(matterKey(matter))) {
-      issues.push({ code: "unknown_matter", path: ["severe", "seriousMatters", index], message: `serious matter "${matter}" is not a matter of the deductions` });
+      issues.push({
+        code: "unknown_matter",
+        path: ["severe", "seriousMatters", i],
+        message: `serious matter "${matter}" is not a matter of the deductions`,
+        zh: `问题严重的事项「${matter}」不是负面事项中的事项`,
+      });
     }
   });
   if (severe && !isSevere) {
     issues.push(
       (severe.discretionary?.length ?? 0) > 0
-        ? { code: "discretionary_without_severe_case", path: ["severe", "discretionary"], message: "discretionary points need a severe case: set scaleReturnToPoverty or name seriousMatters" }
-        : { code: "severe_case_not_established", path: ["severe"], message: "a severe-case record must set scaleReturnToPoverty: true or name seriousMatters" },
+        ? {
+            code: "discretionary_without_severe_case",
+            path: ["severe", "discretionary"],
+            message: "discretionary points need a severe case: set scaleReturnToPoverty or name seriousMatters",
+            zh: "酌情扣分须有问题严重情形：请设 scaleReturnToPoverty 或写明 seriousMatters",
+          }
+        : {
+            code: "severe_case_not_established",
+            path: ["severe"],
+            message: "a severe-case record must set scaleReturnToPoverty: true or name seriousMatters",
+            zh: "问题严重情形须设 scaleReturnToPoverty: true 或写明 seriousMatters",
+          },
     );
   }
   if (issues.length > 0) throw new KaoheError(issues, "Cannot score the assessment");
 
   // Arithmetic starts only here, once every input is known to be good.
-  const deductions = deductMatters(framework, events, new Set((severe?.seriousMatters ?? []).map(matterKey)));
+  const deductions = deductMatters(index, events, new Set((severe?.seriousMatters ?? []).map(matterKey)));
   const trace: TraceEntry[] = [...deductions.trace];
-  const severePolicy = framework.policies.find((p) => p.kind === "severe_case");
+  const severePolicy = index.severePolicy;
   const discretionary = isSevere ? (severe?.discretionary ?? []) : [];
   const discretionaryTotal = discretionary.reduce((sum, d) => sum.plus(toExact(d.points)), toExact(0));
   if (isSevere && severe) {
@@ -189,32 +243,29 @@ export function scoreAssessment(frameworkInput: Framework | PreparedFramework, a
   }
 
   const precision = framework.precision;
-  let indicatorsTotal = toExact(0);
+  let indicatorsTotal = ZERO;
   const categories: CategoryResult[] = [];
-  for (const category of framework.categories) {
-    const scored = category.indicators.filter(isScored);
-    if (scored.length === 0) continue;
-    let sum = toExact(0);
-    let points = toExact(0);
+  for (const { category, scored, points } of index.categories) {
+    let sum = ZERO;
     const indicators = scored.map((indicator) => {
       const s = scores.get(indicator.id) as IndicatorScore;
-      const max = toExact(indicator.points ?? 0);
       sum = sum.plus(s.score);
-      points = points.plus(max);
+      const exactScore = s.score.toFixed();
       return {
         id: indicator.id,
         code: indicator.code,
         name: indicator.name,
         method: indicator.scoring.method,
-        points: max.toFixed(),
-        score: round(s.score, precision),
-        exactScore: s.score.toFixed(),
+        points: index.pointsText.get(indicator.id) ?? "0",
+        score: round(s.score, exactScore, precision),
+        exactScore,
         input: s.input,
         trace: s.trace,
       };
     });
     indicatorsTotal = indicatorsTotal.plus(sum);
-    categories.push({ id: category.id, code: category.code, name: category.name, points: points.toFixed(), score: round(sum, precision), exactScore: sum.toFixed(), indicators });
+    const exactSum = sum.toFixed();
+    categories.push({ id: category.id, code: category.code, name: category.name, points, score: round(sum, exactSum, precision), exactScore: exactSum, indicators });
   }
 
   let total = indicatorsTotal.minus(deductions.total).minus(discretionaryTotal);
@@ -222,7 +273,8 @@ export function scoreAssessment(frameworkInput: Framework | PreparedFramework, a
     trace.push({ kind: "total_held_at_zero", message: `总分 ${total.toFixed()} 低于 0，按 0 分计` });
     total = toExact(0);
   }
-  const rounded = round(total, precision);
+  const exactTotal = total.toFixed();
+  const rounded = round(total, exactTotal, precision);
   const graded = grades ? gradeTotal(toExact(rounded), grades, isSevere) : undefined;
   if (graded) trace.push(...graded.trace);
 
@@ -231,7 +283,7 @@ export function scoreAssessment(frameworkInput: Framework | PreparedFramework, a
     unit: assessment.unit,
     ...(assessment.period === undefined ? {} : { period: assessment.period }),
     total: rounded,
-    exactTotal: total.toFixed(),
+    exactTotal,
     indicatorsTotal: indicatorsTotal.toFixed(),
     categories,
     deductions: { total: deductions.total.toFixed(), matters: deductions.matters },
@@ -261,8 +313,8 @@ export function scoreAssessment(frameworkInput: Framework | PreparedFramework, a
  * outcome.success; //=> false
  * ```
  */
-export const safeScoreAssessment: (framework: unknown, assessment: unknown, options?: ScoreOptions) => SafeResult<ScoreResult> =
+export const safeScoreAssessment: (framework: unknown, assessment: unknown, options?: ScoreOptions | PreparedScoreOptions) => SafeResult<ScoreResult> =
   // Untrusted data enters here: scoreAssessment validates all three inputs whatever their type says.
-  toSafe((framework: unknown, assessment: unknown, options?: ScoreOptions) =>
+  toSafe((framework: unknown, assessment: unknown, options?: ScoreOptions | PreparedScoreOptions) =>
     scoreAssessment(framework as Framework, assessment as AssessmentInput, options),
   );
