@@ -152,37 +152,46 @@ export async function startLoop(values: Readonly<Record<string, unknown>>, ruleb
 export class LoopRun {
   private readonly loop: ScreeningLoop;
   private readonly idFields: Set<string>;
-  private readonly keysAreIds: boolean;
+  private readonly idKeys: Set<string>;
   /** Kept for the workbook and --problems only. */
   readonly kept: ScreeningItem[] = [];
 
   constructor(readonly settings: LoopSettings | undefined, readonly prepared: PreparedRulebook, readonly version: RulebookVersion | undefined, private readonly keep: boolean) {
     const { fields, keys } = prepared.rulebook;
     this.idFields = new Set(Object.entries(fields).filter(([, f]) => fieldColumns(f).some((c) => /证件号码|身份证/.test(c))).map(([name]) => name));
-    this.keysAreIds = [keys.person, keys.household].some((k) => k !== undefined && this.idFields.has(k));
-    const mask = settings?.maskIds === true;
-    const m = (id: string) => (mask && this.keysAreIds ? maskId(id) : id);
+    this.idKeys = new Set((["person", "household", "village"] as const).filter((k) => keys[k] !== undefined && this.idFields.has(keys[k] as string)));
+    // Exemptions match the raw keys; with --mask-ids, the baseline (perhaps written masked) is compared on masked keys.
     this.loop = new ScreeningLoop({
       asOf: settings?.asOf ?? "0000-01-01",
-      ...(settings?.exemptions ? { exemptions: settings.exemptions.map((e) => ({ ...e, record: m(e.record) })) } : {}),
-      ...(settings?.baseline ? { baseline: settings.baseline.map((f) => (mask ? maskItem({ kind: "finding", ...f }, this.idFields, this.keysAreIds) : f)) } : {}),
+      ...(settings?.exemptions ? { exemptions: settings.exemptions } : {}),
+      ...(settings?.baseline ? { baseline: settings.baseline } : {}),
+      ...(settings?.maskIds ? { normalizeId: (id: string) => maskIdsIn(id) } : {}),
     });
   }
 
   /** Masks (with --mask-ids) and marks one item; keeps it when a workbook or problems are written. */
   process(item: ScreeningItem): ScreeningItem {
-    let out = this.settings?.maskIds ? maskItem(item, this.idFields, this.keysAreIds) : item;
+    let out = item;
     if (out.kind === "finding" || out.kind === "rule_failed") {
       out = this.loop.annotate(out);
       if (this.version && (Object.keys(this.version.parameters).length > 0 || Object.keys(this.version.rules).length > 0)) out = { ...out, applied: appliedOf(this.version, out.code) } as ScreeningItem;
     }
+    if (this.settings?.maskIds) out = maskItem(out, this.idFields, this.idKeys);
     if (this.keep) this.kept.push(out);
     return out;
   }
 
   private report: LoopReport | undefined;
+  /** The loop's report; with --mask-ids, the earlier findings and exemptions it lists are masked too. */
   finish(): LoopReport {
-    this.report ??= this.loop.finish();
+    if (this.report) return this.report;
+    const report = this.loop.finish();
+    const m = (text: string) => (this.settings?.maskIds ? maskIdsIn(text) : text);
+    this.report = {
+      ...report,
+      resolvedFindings: report.resolvedFindings.map((f) => ({ ...f, recordId: m(f.recordId), ...(f.householdId ? { householdId: m(f.householdId) } : {}), ...(f.message ? { message: m(f.message) } : {}) })),
+      unusedExemptions: report.unusedExemptions.map((u) => ({ ...u, exemption: { ...u.exemption, record: m(u.exemption.record) } })),
+    };
     return this.report;
   }
 
@@ -213,6 +222,13 @@ export function loopCells(item: ScreeningItem, lang: Lang, raw: boolean): string
   const status = f.status === undefined ? "" : raw ? f.status : (STATUS[f.status]?.[lang] ?? f.status);
   const e = f.exemption;
   return [status, e?.reason ?? "", e?.approvedBy ?? "", e ? (e.until ?? (lang === "en" ? "no end" : "长期")) : "", f.applied === undefined ? "" : appliedText(f.applied as ReturnType<typeof appliedOf>, lang)];
+}
+
+/** What the loop adds to a finding's line on standard output: its status and exemption. */
+export function loopSuffix(item: ScreeningItem, lang: Lang): string {
+  const [status = "", reason, approvedBy, until] = loopCells(item, lang, false);
+  const parts = [status, reason ? (lang === "en" ? `exempted: ${reason} (${approvedBy}, until ${until})` : `已豁免：${reason}（${approvedBy}，至 ${until}）`) : ""].filter((p) => p !== "");
+  return parts.length > 0 ? `  [${parts.join(lang === "en" ? "; " : "；")}]` : "";
 }
 
 function appliedText(a: ReturnType<typeof appliedOf>, lang: Lang): string {

@@ -13,7 +13,7 @@ import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";
 import { renderTable } from "./table";
-import { LoopInputError, LoopRun, UsageErrorText, loopCells, loopCsvHeadings, loopErrorLines, loopLines, startLoop, writeLedger, writeProblems, type LoopSettings } from "./screen-loop";
+import { LoopInputError, LoopRun, UsageErrorText, loopCells, loopCsvHeadings, loopSuffix, loopErrorLines, loopLines, startLoop, writeLedger, writeProblems, type LoopSettings } from "./screen-loop";
 import type { RulebookVersion } from "../screening/loop/dated";
 
 /** The declaration of `kaohe screen`, from which its parsing and help are made. */
@@ -288,7 +288,7 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
               }
             } else tally.add(item);
             if (writer && out && out.format !== "xlsx") await writer.write(out.format === "csv" ? `${formatItem(item, out.format, lang, settings.neutralise).slice(0, -1)}${loopCsv(item)}\n` : formatItem(item, out.format, lang, settings.neutralise));
-            else if (!out) io.stdout(showItem(item, lang));
+            else if (!out) io.stdout(`${showItem(item, lang)}${looping ? loopSuffix(item, lang) : ""}`);
           }
         },
         onProgress: (rowsRead, bytesRead) => {

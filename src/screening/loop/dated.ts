@@ -155,5 +155,9 @@ function pickPeriod<P extends { from: string; until?: unknown }>(periods: P[], a
     }
   }
   if (issues.length > before) return undefined;
-  return sorted.find((p) => p.from <= asOf && (typeof p.until !== "string" || asOf <= p.until)) ?? null;
+  return sorted.find((p, i) => {
+    const next = sorted[i + 1];
+    const end = typeof p.until === "string" ? p.until : next ? dayBefore(next.from) : undefined;
+    return p.from <= asOf && (end === undefined || asOf <= end);
+  }) ?? null;
 }

@@ -79,10 +79,15 @@ export interface ScreeningLoopOptions {
   readonly exemptions?: readonly Exemption[];
   /** The findings of the earlier run. */
   readonly baseline?: readonly BaselineFinding[];
+  /**
+   * Applied to the record keys of both runs before they are compared, e.g. {@link maskIdsIn} when
+   * the earlier findings were written with identity numbers masked.
+   */
+  readonly normalizeId?: (id: string) => string;
 }
 
 const SEP = "\u0000";
-const keyOf = (f: { code: string; recordId: string; householdId?: string | undefined }) => f.code + SEP + (f.householdId ?? "") + SEP + f.recordId;
+type Keyed = { code: string; recordId: string; householdId?: string | undefined };
 
 /**
  * The re-screening loop (筛查 → 整改 → 再筛查) over one run's findings, one at a time: marks each
@@ -129,7 +134,12 @@ export class ScreeningLoop {
       this.byRecord.set(key, [...(this.byRecord.get(key) ?? []), e]);
       if (e.from <= options.asOf && (e.until === undefined || options.asOf <= e.until) && !this.inForce.has(key)) this.inForce.set(key, e);
     }
-    for (const f of options.baseline ?? []) this.earlier.set(keyOf(f), f);
+    for (const f of options.baseline ?? []) this.earlier.set(this.keyOf(f), f);
+  }
+
+  private keyOf(f: Keyed): string {
+    const n = this.options.normalizeId ?? ((id: string) => id);
+    return f.code + SEP + n(f.householdId ?? "") + SEP + n(f.recordId);
   }
 
   /**
@@ -143,7 +153,7 @@ export class ScreeningLoop {
     const record = finding.code + SEP + finding.recordId;
     for (const e of this.byRecord.get(record) ?? []) this.used.set(e, (this.used.get(e) ?? 0) + 1);
     const exemption = this.inForce.get(record);
-    const key = keyOf(finding);
+    const key = this.keyOf(finding);
     const status: BaselineStatus | undefined = this.options.baseline ? (this.earlier.has(key) ? "persisting" : "new") : undefined;
     this.seen.add(key);
     for (const g of this.groupsOf(finding.code, finding.unit)) {
@@ -357,14 +367,15 @@ export function maskIdsIn(text: string, known: Iterable<string> = []): string {
 
 /**
  * Masks the identity numbers (证件号码) of a finding, data-quality finding or rejected row: the
- * values of `idFields`, the record keys when `keysAreIds`, and any identity number in its texts.
+ * values of `idFields`, the record keys of the kinds of record whose key is an identity number,
+ * the record of its exemption, and any identity number in its texts.
  *
  * @param item - What screening produced.
  * @param idFields - The fields that hold identity numbers.
- * @param keysAreIds - Whether the record keys (`recordId`, `householdId`) are identity numbers.
+ * @param idKeys - The kinds of record whose key is an identity number (e.g. `person` when 证件号码 is the person key).
  * @returns A masked copy.
  */
-export function maskItem<T extends { readonly kind: string }>(item: T, idFields: ReadonlySet<string>, keysAreIds = false): T {
+export function maskItem<T extends { readonly kind: string }>(item: T, idFields: ReadonlySet<string>, idKeys: ReadonlySet<string> = new Set()): T {
   const o = { ...item } as Record<string, unknown>;
   const known: string[] = [];
   const values = o.values as Record<string, unknown> | undefined;
@@ -382,9 +393,12 @@ export function maskItem<T extends { readonly kind: string }>(item: T, idFields:
   }
   for (const k of ["recordId", "householdId"]) {
     if (typeof o[k] !== "string") continue;
-    if (keysAreIds) known.push(o[k] as string);
-    o[k] = keysAreIds ? maskId(o[k] as string) : maskIdsIn(o[k] as string);
+    const isId = idKeys.has(k === "householdId" || o.subject === "household" ? "household" : String(o.subject));
+    if (isId) known.push(o[k] as string);
+    o[k] = isId ? maskId(o[k] as string) : maskIdsIn(o[k] as string);
   }
+  const exemption = o.exemption as Exemption | undefined;
+  if (exemption) o.exemption = { ...exemption, record: known.includes(exemption.record) ? maskId(exemption.record) : maskIdsIn(exemption.record) };
   for (const k of ["message", "reason", "zh"]) if (typeof o[k] === "string") o[k] = maskIdsIn(o[k] as string, known);
   return o as T;
 }
