@@ -128,7 +128,8 @@ export function resolveDatedRulebook(input: unknown, asOf: string): { rulebook: 
 }
 
 function show(p: { from: string; until?: unknown }): string {
-  return typeof p.until === "string" ? `${p.from}–${p.until}` : `${p.from}–`;
+  const from = p.from === "0000-01-01" ? "" : p.from;
+  return typeof p.until === "string" ? `${from}–${p.until}` : `${from}–`;
 }
 
 /**
