@@ -66,7 +66,7 @@ function dayBefore(date: string): string {
  * safePrepareRulebook(rulebook).success; //=> true
  * ```
  */
-export function resolveDatedRulebook(input: unknown, asOf: string): { rulebook: unknown; version: RulebookVersion } {
+export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rulebook: T; version: RulebookVersion } {
   if (!isCalendarDate(asOf)) throw new KaoheError([{ code: "invalid_date", path: ["asOf"], message: `the date of the run must be a date YYYY-MM-DD (got "${asOf}")`, zh: `筛查日期应为 YYYY-MM-DD 格式的日期（收到 "${asOf}"）` }], "Cannot resolve the rulebook");
   const issues: KaoheIssue[] = [];
   const version = { asOf, parameters: {} as Record<string, ParameterPeriod>, rules: {} as Record<string, { from?: string; until?: string }>, notInForce: [] as string[] };
@@ -124,7 +124,7 @@ export function resolveDatedRulebook(input: unknown, asOf: string): { rulebook: 
     });
   }
   if (issues.length > 0) throw new KaoheError(issues, "Invalid dated rulebook");
-  return { rulebook: out, version };
+  return { rulebook: out as T, version };
 }
 
 function show(p: { from: string; until?: unknown }): string {
