@@ -129,7 +129,7 @@ export class UsageErrorText extends Error {
 /** Whether a rulebook as parsed uses dates (parameters with `values`, rules with `from`/`until`). */
 export function isDated(rulebook: unknown): boolean {
   const book = rulebook as { parameters?: Record<string, unknown>; rules?: unknown[] } | null;
-  return Object.values(book?.parameters ?? {}).some((p) => typeof p === "object" && p !== null && "values" in p) || (book?.rules ?? []).some((r) => typeof r === "object" && r !== null && ("from" in r || "until" in r));
+  return Object.values(book?.parameters ?? {}).some((p) => typeof p === "object" && p !== null && "values" in p) || (book?.rules ?? []).some((r) => typeof r === "object" && r !== null && ((r as { from?: unknown }).from !== undefined || (r as { until?: unknown }).until !== undefined));
 }
 
 /**

@@ -100,7 +100,7 @@ export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rul
   if (Array.isArray(input.rules)) {
     const byCode = new Map<string, { from: string; until?: unknown; index: number }[]>();
     input.rules.forEach((rule, index) => {
-      if (!isObject(rule) || (!("from" in rule) && !("until" in rule))) return;
+      if (!isDatedRule(rule)) return;
       const code = String(rule.code);
       const list = byCode.get(code) ?? [];
       list.push({ from: typeof rule.from === "string" ? rule.from : "0000-01-01", until: rule.until, index });
@@ -117,7 +117,7 @@ export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rul
       } else if (picked === null) version.notInForce.push(code);
     }
     out.rules = input.rules.flatMap((rule, index) => {
-      if (!isObject(rule) || (!("from" in rule) && !("until" in rule))) return [rule];
+      if (!isDatedRule(rule)) return [rule];
       if (!keep.has(index)) return [];
       const { from: _from, until: _until, ...plain } = rule;
       return [plain];
@@ -126,6 +126,9 @@ export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rul
   if (issues.length > 0) throw new KaoheError(issues, "Invalid dated rulebook");
   return { rulebook: out as T, version };
 }
+
+/** A rule with a period (`from` or `until`). */
+const isDatedRule = (rule: unknown): rule is Json => isObject(rule) && (rule.from !== undefined || rule.until !== undefined);
 
 function show(p: { from: string; until?: unknown }): string {
   const from = p.from === "0000-01-01" ? "" : p.from;
