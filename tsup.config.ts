@@ -20,8 +20,8 @@ export default defineConfig([
     entry: libraryModules,
     format: ["esm"],
     splitting: true,
-    // Two public entries: kaohe, and kaohe/sql (the SQL compiler, kept out of the main bundle).
-    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" } },
+    // Three public entries: kaohe, kaohe/sql (the SQL compiler) and kaohe/loop (the re-screening loop), the last two kept out of the main bundle.
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "loop/index": "src/loop/index.ts" } },
     sourcemap: true,
     clean: true,
     target: "es2022",
@@ -29,9 +29,9 @@ export default defineConfig([
     noExternal: ["@noble/hashes"],
   },
   {
-    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" },
+    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "loop/index": "src/loop/index.ts" },
     format: ["cjs"],
-    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts" } },
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "loop/index": "src/loop/index.ts" } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

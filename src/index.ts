@@ -279,8 +279,6 @@ export type {
   ColumnMap,
 } from "./screening/index";
 
-// The re-screening loop (issue 14): exemptions, baseline, rectification, dated rulebooks, masking.
-export { resolveDatedRulebook, ScreeningLoop, parseExemptions, parseBaseline, maskId, maskIdsIn, maskItem, followUpProblems, problemIdOf } from "./screening/loop/index";
-export type { ParameterPeriod, RulebookVersion, Exemption, BaselineFinding, BaselineStatus, LoopFinding, LoopCounts, LoopReport, UnusedExemption, ScreeningLoopOptions, FollowUpOptions } from "./screening/loop/index";
+// The re-screening loop (issue 14) is the subpath entry `kaohe/loop` (src/loop/index.ts), kept out of this one's bundle.
 
 // SQL: the compiler is the subpath entry `kaohe/sql` (src/sql/index.ts), kept out of this one's bundle.

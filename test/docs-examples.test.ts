@@ -50,7 +50,8 @@ function docFiles(): string[] {
 function toModule(example: Example, file: string): string {
   const index = relative(join(out), join(root, "src", "index")).replace(/\\/g, "/");
   const sql = relative(join(out), join(root, "src", "sql", "index")).replace(/\\/g, "/");
-  const lines = example.code.replace(/from "kaohe"/g, `from "${index}"`).replace(/from "kaohe\/sql"/g, `from "${sql}"`).split("\n");
+  const loop = relative(join(out), join(root, "src", "loop", "index")).replace(/\\/g, "/");
+  const lines = example.code.replace(/from "kaohe"/g, `from "${index}"`).replace(/from "kaohe\/sql"/g, `from "${sql}"`).replace(/from "kaohe\/loop"/g, `from "${loop}"`).split("\n");
   let checks = 0;
   for (let n = 0; n < lines.length; n++) {
     const match = /^(\s*)(.*?);?\s*\/\/=>\s*(.*)$/.exec(lines[n] ?? "");

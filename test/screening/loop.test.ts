@@ -1,21 +1,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  ScreeningLoop,
-  followUpProblems,
-  isKaoheError,
-  maskId,
-  maskIdsIn,
-  maskItem,
-  parseBaseline,
-  parseExemptions,
-  prepareRulebook,
-  problemIdOf,
-  resolveDatedRulebook,
-  safeApplyRectificationEvent,
-  screenRecords,
-  type LoopFinding,
-} from "../../src/index";
+import { isKaoheError, prepareRulebook, safeApplyRectificationEvent, screenRecords } from "../../src/index";
+import { ScreeningLoop, followUpProblems, maskId, problemIdOf, resolveDatedRulebook, type LoopFinding } from "../../src/loop/index";
+import { maskIdsIn, maskItem, parseBaseline, parseExemptions } from "../../src/screening/loop/loop";
 import { examplePath } from "./helpers";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -50,7 +50,8 @@ function dayBefore(date: string): string {
  *   `gapped_periods`, `duplicate_code`), and a parameter with no value in force (`no_value_in_force`).
  * @example
  * ```ts
- * import { resolveDatedRulebook, safePrepareRulebook } from "kaohe";
+ * import { safePrepareRulebook } from "kaohe";
+ * import { resolveDatedRulebook } from "kaohe/loop";
  * const book = {
  *   id: "dated", title: "示例", version: "1",
  *   parameters: { incomeLine: { title: "监测收入标准", values: { "2024-01-01": 7000, "2025-01-01": 7600 } } },
@@ -67,71 +68,73 @@ function dayBefore(date: string): string {
  * ```
  */
 export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rulebook: T; version: RulebookVersion } {
-  if (!isCalendarDate(asOf)) throw new KaoheError([{ code: "invalid_date", path: ["asOf"], message: `the date of the run must be a date YYYY-MM-DD (got "${asOf}")`, zh: `筛查日期应为 YYYY-MM-DD 格式的日期（收到 "${asOf}"）` }], "Cannot resolve the rulebook");
   const issues: KaoheIssue[] = [];
+  const add: Add = (code, path, message, zh) => void issues.push({ code, path, message, zh });
   const version = { asOf, parameters: {} as Record<string, ParameterPeriod>, rules: {} as Record<string, { from?: string; until?: string }>, notInForce: [] as string[] };
-  if (!isObject(input)) return { rulebook: input, version };
-  const out: Json = { ...input };
-  if (isObject(input.parameters)) {
-    const parameters: Json = {};
-    for (const [name, parameter] of Object.entries(input.parameters)) {
-      if (!isObject(parameter) || !("values" in parameter)) {
-        parameters[name] = parameter;
-        continue;
-      }
+  const out: Json = isObject(input) ? { ...input } : {};
+  if (!isCalendarDate(asOf)) add("invalid_date", ["asOf"], `the date of the run must be a date YYYY-MM-DD (got "${asOf}")`, `筛查日期应为 YYYY-MM-DD 格式的日期（收到 "${asOf}"）`);
+  else if (isObject(out.parameters)) {
+    const parameters: Json = (out.parameters = { ...out.parameters });
+    for (const [name, parameter] of Object.entries(parameters)) {
+      if (!isObject(parameter) || parameter.values === undefined) continue;
       const path = ["parameters", name, "values"];
       const { values, ...rest } = parameter;
-      if ("value" in rest || !isObject(values)) {
-        issues.push({ code: "invalid_period", path, message: `parameter "${name}" must give either value or values (an object keyed by start date)`, zh: `参数「${name}」应只给 value 或 values（按起始日期给出的取值）之一` });
+      const en = `parameter "${name}"`;
+      const zh = `参数「${name}」`;
+      if (rest.value !== undefined || !isObject(values)) {
+        add("invalid_period", path, `${en} must give either value or values (an object keyed by start date)`, `${zh}应只给 value 或 values（按起始日期给出的取值）之一`);
         continue;
       }
-      const periods: { from: string; value: unknown; until?: unknown }[] = Object.entries(values).map(([from, v]) => (isObject(v) ? { from, value: v.value, ...("until" in v ? { until: v.until } : {}) } : { from, value: v }));
-      const picked = pickPeriod(periods, asOf, `parameter "${name}"`, `参数「${name}」`, path, issues);
-      if (picked === undefined) continue;
-      if (picked === null) {
-        issues.push({ code: "no_value_in_force", path, message: `parameter "${name}" has no value in force on ${asOf} (its periods: ${periods.map(show).join(", ")})`, zh: `参数「${name}」在 ${asOf} 没有有效取值（其期间：${periods.map(show).join("、")}）` });
-        continue;
-      }
+      const periods: Period[] = Object.entries(values).map(([from, v]) => (isObject(v) ? { from, value: v.value, until: v.until } : { from, value: v }));
+      const picked = pickPeriod(periods, asOf, en, zh, path, add);
+      if (picked === null) add("no_value_in_force", path, `${en} has no value in force on ${asOf} (its periods: ${periods.map(show).join(", ")})`, `${zh}在 ${asOf} 没有有效取值（其期间：${periods.map(show).join("、")}）`);
+      if (!picked) continue;
       parameters[name] = { ...rest, value: picked.value };
       version.parameters[name] = { from: picked.from, ...(typeof picked.until === "string" ? { until: picked.until } : {}), value: picked.value as ParameterValue };
     }
-    out.parameters = parameters;
   }
-  if (Array.isArray(input.rules)) {
-    const byCode = new Map<string, { from: string; until?: unknown; index: number }[]>();
-    input.rules.forEach((rule, index) => {
-      if (!isDatedRule(rule)) return;
-      const code = String(rule.code);
-      const list = byCode.get(code) ?? [];
-      list.push({ from: typeof rule.from === "string" ? rule.from : "0000-01-01", until: rule.until, index });
-      byCode.set(code, list);
-    });
-    const keep = new Set<number>();
-    for (const [code, periods] of byCode) {
-      const path = ["rules", periods[0]?.index ?? 0];
-      const picked = pickPeriod(periods, asOf, `rule ${code}`, `规则 ${code}`, path, issues, true);
-      if (picked) {
-        keep.add(picked.index);
-        const { from, until } = input.rules[picked.index] as Json;
-        version.rules[code] = { ...(typeof from === "string" ? { from } : {}), ...(typeof until === "string" ? { until } : {}) };
-      } else if (picked === null) version.notInForce.push(code);
-    }
-    out.rules = input.rules.flatMap((rule, index) => {
+  const rules = Array.isArray(out.rules) ? (out.rules as unknown[]) : [];
+  const byCode = new Map<string, Period[]>();
+  rules.forEach((rule, index) => {
+    if (isDatedRule(rule)) byCode.set(String(rule.code), [...(byCode.get(String(rule.code)) ?? []), { from: typeof rule.from === "string" ? rule.from : NO_START, until: rule.until, value: index }]);
+  });
+  const keep = new Set<unknown>();
+  for (const [code, periods] of byCode) {
+    const picked = pickPeriod(periods, asOf, `rule ${code}`, `规则 ${code}`, ["rules", periods[0]?.value as number], add, true);
+    if (picked) {
+      keep.add(picked.value);
+      version.rules[code] = { ...(picked.from === NO_START ? {} : { from: picked.from }), ...(typeof picked.until === "string" ? { until: picked.until } : {}) };
+    } else if (picked === null) version.notInForce.push(code);
+  }
+  if (byCode.size > 0) {
+    out.rules = rules.flatMap((rule, index) => {
       if (!isDatedRule(rule)) return [rule];
-      if (!keep.has(index)) return [];
       const { from: _from, until: _until, ...plain } = rule;
-      return [plain];
+      return keep.has(index) ? [plain] : [];
     });
   }
   if (issues.length > 0) throw new KaoheError(issues, "Invalid dated rulebook");
-  return { rulebook: out as T, version };
+  return { rulebook: (isObject(input) ? out : input) as T, version };
 }
+
+/** Adds an issue: its code, path, English message and Chinese one. */
+type Add = (code: string, path: (string | number)[], message: string, zh: string) => void;
+
+/** A period of a parameter's value, or of a rule's version (its index as `value`). */
+interface Period {
+  readonly from: string;
+  readonly until?: unknown;
+  readonly value: unknown;
+}
+
+/** The start of a rule version without `from`. */
+const NO_START = "0000-01-01";
 
 /** A rule with a period (`from` or `until`). */
 const isDatedRule = (rule: unknown): rule is Json => isObject(rule) && (rule.from !== undefined || rule.until !== undefined);
 
-function show(p: { from: string; until?: unknown }): string {
-  const from = p.from === "0000-01-01" ? "" : p.from;
+function show(p: Period): string {
+  const from = p.from === NO_START ? "" : p.from;
   return typeof p.until === "string" ? `${from}–${p.until}` : `${from}–`;
 }
 
@@ -139,29 +142,27 @@ function show(p: { from: string; until?: unknown }): string {
  * Checks the periods of one parameter or rule code and picks the one in force: `undefined` when
  * they are invalid (issues added), `null` when none is in force on the date.
  */
-function pickPeriod<P extends { from: string; until?: unknown }>(periods: P[], asOf: string, en: string, zh: string, path: (string | number)[], issues: KaoheIssue[], rules = false): P | null | undefined {
-  const before = issues.length;
+function pickPeriod(periods: Period[], asOf: string, en: string, zh: string, path: (string | number)[], add: Add, rules = false): Period | null | undefined {
+  let bad = false;
+  const fail: Add = (...issue) => {
+    bad = true;
+    add(...issue);
+  };
   for (const p of periods) {
-    const bad = (p.from !== "0000-01-01" && !isCalendarDate(p.from)) || (p.until !== undefined && (typeof p.until !== "string" || !isCalendarDate(p.until) || p.until < p.from));
-    if (bad) issues.push({ code: "invalid_period", path, message: `${en}: the period ${show(p)} must run from a date YYYY-MM-DD to a date no earlier`, zh: `${zh}：期间 ${show(p)} 应从一个 YYYY-MM-DD 日期到不早于它的日期` });
-  }
-  if (issues.length > before) return undefined;
-  const sorted = [...periods].sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : 0));
-  for (let i = 1; i < sorted.length; i++) {
-    const [a, b] = [sorted[i - 1] as P, sorted[i] as P];
-    // A period without an end runs until the next one. A rule's versions may leave time without
-    // the rule; a parameter's values may not.
-    const end = typeof a.until === "string" ? a.until : dayBefore(b.from);
-    if (end >= b.from) {
-      issues.push({ code: "overlapping_periods", path, message: `${en}: the periods ${show(a)} and ${show(b)} overlap`, zh: `${zh}：期间 ${show(a)} 与 ${show(b)} 重叠` });
-    } else if (!rules && end < dayBefore(b.from)) {
-      issues.push({ code: "gapped_periods", path, message: `${en}: between the periods ${show(a)} and ${show(b)} there is a gap from ${end} to ${b.from} without a value`, zh: `${zh}：期间 ${show(a)} 与 ${show(b)} 之间（${end} 至 ${b.from}）没有取值` });
+    if ((p.from !== NO_START && !isCalendarDate(p.from)) || (p.until !== undefined && (typeof p.until !== "string" || !isCalendarDate(p.until) || p.until < p.from))) {
+      fail("invalid_period", path, `${en}: the period ${show(p)} must run from a date YYYY-MM-DD to a date no earlier`, `${zh}：期间 ${show(p)} 应从一个 YYYY-MM-DD 日期到不早于它的日期`);
     }
   }
-  if (issues.length > before) return undefined;
-  return sorted.find((p, i) => {
-    const next = sorted[i + 1];
-    const end = typeof p.until === "string" ? p.until : next ? dayBefore(next.from) : undefined;
-    return p.from <= asOf && (end === undefined || asOf <= end);
-  }) ?? null;
+  if (bad) return undefined;
+  const sorted = [...periods].sort((a, b) => (a.from < b.from ? -1 : 1));
+  // A period without an end runs until the next one. A rule's versions may leave time without the
+  // rule; a parameter's values may not.
+  const ends = sorted.map((p, i) => (typeof p.until === "string" ? p.until : sorted[i + 1] ? dayBefore((sorted[i + 1] as Period).from) : "9999-12-31"));
+  for (let i = 1; i < sorted.length; i++) {
+    const [a, b, end] = [sorted[i - 1] as Period, sorted[i] as Period, ends[i - 1] as string];
+    const periods = [show(a), show(b)];
+    if (end >= b.from) fail("overlapping_periods", path, `${en}: the periods ${periods.join(" and ")} overlap`, `${zh}：期间 ${periods.join(" 与 ")} 重叠`);
+    else if (!rules && end < dayBefore(b.from)) fail("gapped_periods", path, `${en}: between the periods ${periods.join(" and ")} there is a gap from ${end} to ${b.from} without a value`, `${zh}：期间 ${periods.join(" 与 ")} 之间（${end} 至 ${b.from}）没有取值`);
+  }
+  return bad ? undefined : (sorted.find((p, i) => p.from <= asOf && asOf <= (ends[i] as string)) ?? null);
 }

@@ -97,7 +97,7 @@ type Keyed = { code: string; recordId: string; householdId?: string | undefined 
  *
  * @example
  * ```ts
- * import { ScreeningLoop } from "kaohe";
+ * import { ScreeningLoop } from "kaohe/loop";
  * const unit = { county: "示例县", township: "甲乡", village: "一村" };
  * const finding = (code: string, recordId: string) => ({ kind: "finding" as const, code, title: code, severity: "high" as const,
  *   subject: "household" as const, recordId, unit, message: "…", values: {}, row: 2 });
@@ -235,12 +235,6 @@ const LABELS: Readonly<Record<keyof Exemption, string>> = { code: "规则编号"
  * @param source - The file's name, for the issues' paths.
  * @returns The exemptions, in order.
  * @throws {@link KaoheError} naming each row and column that is missing or not a date (every issue at once).
- * @example
- * ```ts
- * import { parseExemptions } from "kaohe";
- * parseExemptions([{ 规则编号: "SC02", 记录编号: "H1", 豁免理由: "已核实", 批准人: "王某", 起始日期: "2025/1/1", 截止日期: "" }]);
- * //=> [{ code: "SC02", record: "H1", reason: "已核实", approvedBy: "王某", from: "2025-01-01" }]
- * ```
  */
 export function parseExemptions(rows: readonly unknown[], source = "exemptions"): Exemption[] {
   const issues: KaoheIssue[] = [];
@@ -340,7 +334,7 @@ function unneutralise(value: unknown): string | undefined {
  * @returns The masked text, of the same length.
  * @example
  * ```ts
- * import { maskId } from "kaohe";
+ * import { maskId } from "kaohe/loop";
  * maskId("36070219800101123X"); //=> "360702********123X"
  * ```
  */

@@ -39,7 +39,7 @@ export interface FollowUpOptions {
  * @returns The problems, updated, then the new ones in the findings' order.
  * @example
  * ```ts
- * import { followUpProblems } from "kaohe";
+ * import { followUpProblems } from "kaohe/loop";
  * const unit = { county: "示例县", township: "甲乡", village: "一村" };
  * const found = { kind: "finding" as const, code: "SC02", title: "收入低于标准", severity: "high" as const, subject: "household" as const,
  *   recordId: "H1", unit, message: "人均纯收入6000元", values: {}, row: 2 };
