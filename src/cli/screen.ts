@@ -219,6 +219,12 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
     for (const line of loopErrorLines(error, ctx.lang)) ctx.err(line);
     return EXIT.invalid;
   }
+  const problemsProblem = loop.settings?.problemsPath === undefined ? undefined : checkOutputPath(loop.settings.problemsPath, [rulesPath, ...files]);
+  if (problemsProblem) {
+    // checkOutputPath speaks of --out; this output is --problems.
+    ctx.err({ zh: problemsProblem.zh.replace(/^--out /, "--problems "), en: problemsProblem.en.replace(/^--out /, "--problems ") });
+    return EXIT.invalid;
+  }
   const prepared = safePrepareRulebook(loop.rulebook, { parameters });
   if (!prepared.success) {
     reportIssues(ctx, rulesPath, prepared.error.issues);

@@ -144,6 +144,23 @@ describe("kaohe screen: the re-screening loop", () => {
     expect(refused.stderr).toEqual(["the rulebook's dated periods are invalid:", '  parameters › incomeLine › values: parameter "incomeLine": the periods 2024-01-01–2025-06-30 and 2025-01-01– overlap [overlapping_periods]']);
   });
 
+  it("gives the same findings, versions and statuses with workers (which get the rulebook resolved for the date)", async () => {
+    const args = ["--rules", RULES, RUN1, "--as-of", "2024-06-30", "--exemptions", EXEMPTIONS];
+    const inline = await runScreen(args);
+    const pooled = await runScreen([...args, "--workers", "1"]);
+    expect(pooled.code).toBe(0);
+    const findings = (lines: string[]) => lines.filter((l) => l.includes("run1.csv:"));
+    expect(findings(pooled.stdout)).toEqual(findings(inline.stdout));
+    expect(findings(inline.stdout).find((l) => l.includes(" L03 "))).toContain("备注应为空（2024年口径）");
+    expect(inline.stdout).toContain("parameter incomeLine = 7000 (the value from 2024-01-01)");
+  });
+
+  it("refuses --problems that is an input, before anything is read", async () => {
+    const run = await runScreen(["--rules", RULES, RUN1, "--problems", RUN1]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toEqual([`--problems ${RUN1} is the input ${RUN1}: an input is never overwritten; choose another output file`]);
+  });
+
   it("the built CLI gives the same exit codes (2 for a bad --as-of, 1 for a bad list) and writes no ledger for a failed run", () => {
     const cli = join(root, "dist/cli.js");
     expect(existsSync(cli), "run `npm run build` first").toBe(true);
