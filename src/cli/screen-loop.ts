@@ -8,7 +8,7 @@ import type { PreparedRulebook } from "../screening/prepare";
 import { fieldColumns } from "../screening/prepare";
 import { isHeaderRow } from "../screening/columns";
 import { resolveDatedRulebook, type RulebookVersion } from "../screening/loop/dated";
-import { ScreeningLoop, maskId, maskIdsIn, maskItem, parseBaseline, parseExemptions, type Exemption, type LoopFinding, type LoopReport } from "../screening/loop/loop";
+import { ScreeningLoop, maskId, maskIdsIn, maskItem, parseBaseline, parseExemptions, type AppliedVersion, type Exemption, type LoopFinding, type LoopReport } from "../screening/loop/loop";
 import { followUpProblems } from "../screening/loop/rectify";
 import { parseRectificationProblem } from "../checklists/rectification";
 import { readRows, type ReadRowsOptions } from "../screening/node/rows";
@@ -166,6 +166,7 @@ export class LoopRun {
       ...(settings?.exemptions ? { exemptions: settings.exemptions } : {}),
       ...(settings?.baseline ? { baseline: settings.baseline } : {}),
       ...(settings?.maskIds ? { normalizeId: (id: string) => maskIdsIn(id) } : {}),
+      ...(version ? { version } : {}),
     });
   }
 
@@ -174,7 +175,6 @@ export class LoopRun {
     let out = item;
     if (out.kind === "finding" || out.kind === "rule_failed") {
       out = this.loop.annotate(out);
-      if (this.version && (Object.keys(this.version.parameters).length > 0 || Object.keys(this.version.rules).length > 0)) out = { ...out, applied: appliedOf(this.version, out.code) } as ScreeningItem;
     }
     if (this.settings?.maskIds) out = maskItem(out, this.idFields, this.idKeys);
     if (this.keep) this.kept.push(out);
@@ -203,11 +203,6 @@ export class LoopRun {
   }
 }
 
-/** Which dated version applied to a rule: the date, the periods of the parameters and the rule's own. */
-function appliedOf(version: RulebookVersion, code: string): { asOf: string; parameters: Record<string, string>; rule?: { from?: string; until?: string } } {
-  const rule = version.rules[code];
-  return { asOf: version.asOf, parameters: Object.fromEntries(Object.entries(version.parameters).map(([name, p]) => [name, p.from])), ...(rule ? { rule } : {}) };
-}
 
 const STATUS: Readonly<Record<string, Bilingual>> = { new: t("新发现", "new"), persisting: t("仍存在", "persisting") };
 
@@ -218,10 +213,10 @@ export function loopCsvHeadings(lang: Lang, raw: boolean): string[] {
 
 /** The loop's cells of one item, for CSV and the workbook. */
 export function loopCells(item: ScreeningItem, lang: Lang, raw: boolean): string[] {
-  const f = item as Partial<LoopFinding> & { applied?: unknown };
+  const f = item as Partial<LoopFinding>;
   const status = f.status === undefined ? "" : raw ? f.status : (STATUS[f.status]?.[lang] ?? f.status);
   const e = f.exemption;
-  return [status, e?.reason ?? "", e?.approvedBy ?? "", e ? (e.until ?? (lang === "en" ? "no end" : "长期")) : "", f.applied === undefined ? "" : appliedText(f.applied as ReturnType<typeof appliedOf>, lang)];
+  return [status, e?.reason ?? "", e?.approvedBy ?? "", e ? (e.until ?? (lang === "en" ? "no end" : "长期")) : "", f.applied === undefined ? "" : appliedText(f.applied, lang)];
 }
 
 /** What the loop adds to a finding's line on standard output: its status and exemption. */
@@ -231,7 +226,7 @@ export function loopSuffix(item: ScreeningItem, lang: Lang): string {
   return parts.length > 0 ? `  [${parts.join(lang === "en" ? "; " : "；")}]` : "";
 }
 
-function appliedText(a: ReturnType<typeof appliedOf>, lang: Lang): string {
+function appliedText(a: AppliedVersion, lang: Lang): string {
   const params = Object.entries(a.parameters).map(([n, from]) => (lang === "en" ? `${n} from ${from}` : `${n} 自 ${from}`));
   const rule = a.rule ? [lang === "en" ? `rule ${a.rule.from ?? ""}–${a.rule.until ?? ""}` : `规则 ${a.rule.from ?? ""}–${a.rule.until ?? ""}`] : [];
   return `${a.asOf}: ${[...params, ...rule].join(lang === "en" ? ", " : "，")}`;
@@ -385,10 +380,12 @@ export async function writeLedger(path: string, run: LoopRun, readOptions: ReadR
   for (const rule of prepared.rulebook.rules) {
     const list = findings.filter((f) => f.code === rule.code);
     if (list.length === 0) continue;
-    const header = originals.get(list[0]?.file ?? "")?.header ?? [];
+    // The original columns of every file the rule's findings come from, each once, in order of appearance.
+    const header = [...new Set(list.flatMap((f) => originals.get(f.file ?? "")?.header ?? []))];
     const rows = list.map((f) => {
       const original = originals.get(f.file ?? "");
-      const cells = original?.rows.get(f.row) ?? [];
+      const byName = new Map((original?.header ?? []).map((name, i) => [name, original?.rows.get(f.row)?.[i]]));
+      const cells = header.map((name) => byName.get(name));
       return [
         f.kind === "finding" ? h("问题线索", "finding") : h("规则未判定", "undecided"),
         ...loopCells(f, lang, false),

@@ -155,6 +155,21 @@ describe("kaohe screen: the re-screening loop", () => {
     expect(inline.stdout).toContain("parameter incomeLine = 7000 (the value from 2024-01-01)");
   });
 
+  it("puts the original columns of findings from files with other column orders under the right headers", async () => {
+    const other = join(dir, "其他村.csv");
+    writeFileSync(other, "户编号,证件号码,姓名,人均纯收入（元）,是否参加城乡居民基本医疗保险,县,乡镇,行政村,联系电话\nH7,360702200001010071,孙七,5000,是,示例县,丙乡,四村,13800000000\n");
+    const ledger = join(dir, "two-files.xlsx");
+    const run = await runScreen(["--rules", RULES, RUN1, other, "--as-of", "2025-06-30", "--out", ledger]);
+    // 3: the other file has no 备注, so L03 could not run on it; the ledger is written all the same.
+    expect(run.code, run.stderr.join("\n")).toBe(3);
+    const sheet = (await readWorkbook(ledger)).worksheets[1]!;
+    const headings = rowValues(sheet, 1) as string[];
+    expect(headings.slice(14)).toEqual(["县", "乡镇", "行政村", "户编号", "人均纯收入（元）", "备注", "证件号码", "姓名", "是否参加城乡居民基本医疗保险", "联系电话"]);
+    const h7 = rowValues(sheet, sheet.rowCount);
+    const cell = (name: string) => h7[headings.lastIndexOf(name)];
+    expect([cell("户编号"), cell("人均纯收入（元）"), cell("行政村"), cell("联系电话"), cell("备注")]).toEqual(["H7", "5000", "四村", "13800000000", ""]);
+  });
+
   it("refuses --problems that is an input, before anything is read", async () => {
     const run = await runScreen(["--rules", RULES, RUN1, "--problems", RUN1]);
     expect(run.code).toBe(1);

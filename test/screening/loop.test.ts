@@ -49,6 +49,12 @@ describe("dated rulebooks (resolveDatedRulebook)", () => {
     expect(mid2025.version.rules).toEqual({ L03: { from: "2025-01-01" } });
     expect(mid2025.findings.filter((f) => f.code === "L01").map((f) => f.recordId)).toEqual(["H1", "H2"]);
     expect(mid2025.findings.find((f) => f.code === "L03")?.title).toBe("备注含公式或特殊字符");
+    // Every finding says which version applied; so does the report.
+    const loop = new ScreeningLoop({ asOf: "2025-06-30", version: mid2025.version });
+    const marked = mid2025.findings.map((f) => loop.annotate(f));
+    expect(marked.find((f) => f.code === "L01")?.applied).toEqual({ asOf: "2025-06-30", parameters: { incomeLine: "2025-01-01" } });
+    expect(marked.find((f) => f.code === "L03")?.applied).toEqual({ asOf: "2025-06-30", parameters: { incomeLine: "2025-01-01" }, rule: { from: "2025-01-01" } });
+    expect(loop.finish().version).toEqual(mid2025.version);
     // The last day of the first period still takes its value.
     expect(resolveDatedRulebook(loopBook(), "2024-12-31").version.parameters.incomeLine?.value).toBe(7000);
   });

@@ -2,6 +2,7 @@ import { KaoheError, type KaoheIssue } from "../../internal/errors";
 import { isCalendarDate } from "../../model/primitives";
 import type { Finding } from "../evaluate";
 import type { UnitPath } from "../records";
+import type { RulebookVersion } from "./dated";
 
 /** An entry of an exemption list (豁免清单): a finding of one rule on one record, accepted for a period. */
 export interface Exemption {
@@ -38,7 +39,18 @@ export type LoopFinding = Finding & {
   readonly exemption?: Exemption;
   /** Against the baseline, when one is given. */
   readonly status?: BaselineStatus;
+  /** For a dated rulebook: the date, the start of each dated parameter's period in force, and the rule's own period. */
+  readonly applied?: AppliedVersion;
 };
+
+/** Which dated version applied to a finding: see {@link LoopFinding}. */
+export interface AppliedVersion {
+  readonly asOf: string;
+  /** Each dated parameter's period in force, by its start date. */
+  readonly parameters: Readonly<Record<string, string>>;
+  /** The period of the rule's version, when the rule is dated. */
+  readonly rule?: { readonly from?: string; readonly until?: string };
+}
 
 /** Counts of one group against the baseline and the exemptions. */
 export interface LoopCounts {
@@ -63,6 +75,8 @@ export interface LoopReport extends LoopCounts {
   readonly asOf: string;
   /** Whether a baseline was given (otherwise `new`, `persisting` and `resolved` are 0). */
   readonly compared: boolean;
+  /** The dated rulebook's version that applied, when given. */
+  readonly version?: RulebookVersion;
   /** Findings of the earlier run not found again, in the earlier run's order. */
   readonly resolvedFindings: readonly BaselineFinding[];
   /** Exemptions that did not apply: expired, not yet in force, or matching nothing. */
@@ -84,6 +98,8 @@ export interface ScreeningLoopOptions {
    * the earlier findings were written with identity numbers masked.
    */
   readonly normalizeId?: (id: string) => string;
+  /** The version of a dated rulebook (from {@link resolveDatedRulebook}): each finding then says which applied. */
+  readonly version?: RulebookVersion;
 }
 
 const SEP = "\u0000";
@@ -160,7 +176,11 @@ export class ScreeningLoop {
       if (status) g[status]++;
       if (exemption) g.exempted++;
     }
-    return { ...finding, ...(exemption ? { exemption } : {}), ...(status ? { status } : {}) };
+    const { version } = this.options;
+    const rule = version?.rules[finding.code];
+    const dated = version !== undefined && (Object.keys(version.parameters).length > 0 || Object.keys(version.rules).length > 0);
+    const applied = dated ? { asOf: version.asOf, parameters: Object.fromEntries(Object.entries(version.parameters).map(([name, p]) => [name, p.from])), ...(rule ? { rule } : {}) } : undefined;
+    return { ...finding, ...(exemption ? { exemption } : {}), ...(status ? { status } : {}), ...(applied ? { applied } : {}) };
   }
 
   private groupsOf(code: string, unit: UnitPath) {
@@ -196,6 +216,7 @@ export class ScreeningLoop {
       ...total,
       asOf,
       compared: this.options.baseline !== undefined,
+      ...(this.options.version ? { version: this.options.version } : {}),
       resolvedFindings,
       unusedExemptions,
       byRule: list("r").map(({ parts: [code = ""], c }) => ({ code, ...c })),
