@@ -56,12 +56,22 @@ async function readListRows(path: string, what: Bilingual): Promise<Record<strin
   }
   if (ext !== ".csv" && ext !== ".xlsx") throw new LoopInputError(t(`${what.zh} ${path} 应为 .json、.ndjson、.csv 或 .xlsx 文件`, `${what.en} ${path} must be a .json, .ndjson, .csv or .xlsx file`));
   const rows: Record<string, unknown>[] = [];
+  const before: (readonly unknown[])[] = [];
   let header: string[] | undefined;
+  const key = (row: readonly unknown[]) => row.map((c) => String(c ?? "").trim());
   try {
     for await (const row of readRows(path)) {
       if (!("cells" in row)) throw new LoopInputError(t(`${what.zh} ${path} 第 ${row.row} 行无法读取：${row.zh ?? row.reason}`, `${what.en} ${path}: row ${row.row} cannot be read: ${row.reason}`));
-      if (!header) header = row.cells.map((c) => String(c ?? "").trim());
-      else rows.push(Object.fromEntries(header.map((h, i) => [h, row.cells[i] ?? null])));
+      // The header is the first row naming the rule code (title rows above it are passed over).
+      if (header) rows.push(Object.fromEntries(header.map((h, i) => [h, row.cells[i] ?? null])));
+      else if (key(row.cells).some((c) => c === "规则编号" || c === "code")) header = key(row.cells);
+      else if (before.push(row.cells) > 50) break;
+    }
+    if (!header) {
+      // No header naming the code: the first row is the header, and the checks name what is missing.
+      const [first = [], ...rest] = before;
+      header = key(first);
+      for (const cells of rest) rows.push(Object.fromEntries(header.map((h, i) => [h, cells[i] ?? null])));
     }
   } catch (error) {
     if (error instanceof LoopInputError) throw error;
@@ -162,7 +172,7 @@ export class LoopRun {
     this.idKeys = new Set((["person", "household", "village"] as const).filter((k) => keys[k] !== undefined && this.idFields.has(keys[k] as string)));
     // Exemptions match the raw keys; with --mask-ids, the baseline (perhaps written masked) is compared on masked keys.
     this.loop = new ScreeningLoop({
-      asOf: settings?.asOf ?? "0000-01-01",
+      asOf: settings?.asOf ?? "1970-01-01",
       ...(settings?.exemptions ? { exemptions: settings.exemptions } : {}),
       ...(settings?.baseline ? { baseline: settings.baseline } : {}),
       ...(settings?.maskIds ? { normalizeId: (id: string) => maskIdsIn(id) } : {}),
@@ -367,7 +377,7 @@ export async function writeLedger(path: string, run: LoopRun, readOptions: ReadR
     return [rule.code, rule.title, severityLabel(lang, rule.severity), c?.findings ?? 0, l?.exempted ?? 0, l?.new ?? 0, l?.persisting ?? 0, l?.resolved ?? 0, c?.failed ?? 0];
   });
   const info: (string | number)[][] = [[h("规则集", "rulebook"), title], [h("筛查日期", "as of"), run.settings?.asOf ?? ""]];
-  for (const [name, p] of Object.entries(run.version?.parameters ?? {})) info.push([`${h("参数", "parameter")} ${name}`, `${String(p.value)}（${h("自", "from")} ${p.from}）`]);
+  for (const [name, p] of Object.entries(run.version?.parameters ?? {})) info.push([`${h("参数", "parameter")} ${name}`, `${String(p.value)}${h(`（自 ${p.from}）`, ` (from ${p.from})`)}`]);
   for (const [name, value] of Object.entries(prepared.overrides)) info.push([`${h("本次参数", "override")} ${name}`, String(value)]);
   const summary = sheet(h("汇总", "summary"), [h("规则编号", "code"), h("规则名称", "title"), h("严重程度", "severity"), h("问题线索", "findings"), h("其中已豁免", "exempted"), h("新发现", "new"), h("仍存在", "persisting"), h("已解决", "resolved"), h("未判定", "undecided")], summaryRows);
   summary.addRow([]);
@@ -375,6 +385,9 @@ export async function writeLedger(path: string, run: LoopRun, readOptions: ReadR
   summary.addRow([]);
   summary.addRow([h("县", "county"), h("乡镇", "township"), h("新发现", "new"), h("仍存在", "persisting"), h("已解决", "resolved"), h("已豁免", "exempted")]).font = { bold: true };
   for (const tw of report.byTownship) summary.addRow([tw.county, tw.township, tw.new, tw.persisting, tw.resolved, tw.exempted]);
+  summary.addRow([]);
+  summary.addRow([h("县", "county"), h("乡镇", "township"), h("行政村", "village"), h("新发现", "new"), h("仍存在", "persisting"), h("已解决", "resolved"), h("已豁免", "exempted")]).font = { bold: true };
+  for (const v of report.byVillage) summary.addRow([v.county, v.township, v.village, v.new, v.persisting, v.resolved, v.exempted]);
   // One sheet per rule with findings.
   const loopHeadings = loopCsvHeadings(lang, false);
   for (const rule of prepared.rulebook.rules) {

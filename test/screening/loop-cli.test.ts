@@ -57,6 +57,11 @@ describe("kaohe screen: the re-screening loop", () => {
     expect(rowValues(summary, 1)).toEqual(["code", "title", "severity", "findings", "exempted", "new", "persisting", "resolved", "undecided"]);
     expect(rowValues(summary, 2)).toEqual(["L01", "人均纯收入低于监测收入标准", "high", 1, 1, 0, 1, 1, 0]);
     expect(rowValues(summary, 3)).toEqual(["L02", "未参加城乡居民基本医疗保险", "medium", 2, 0, 1, 1, 1, 0]);
+    const summaryRows = Array.from({ length: summary.rowCount }, (_, i) => rowValues(summary, i + 1));
+    expect(summaryRows).toContainEqual(["as of", "2025-09-30"]);
+    expect(summaryRows).toContainEqual(["parameter incomeLine", "7600 (from 2025-01-01)"]);
+    expect(summaryRows).toContainEqual(["示例县", "甲乡", 0, 1, 2, 1]);
+    expect(summaryRows).toContainEqual(["示例县", "甲乡", "二村", 0, 0, 1, 0]);
     for (const sheet of book.worksheets) expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 1 });
     const l03 = book.worksheets[3]!;
     // The loop's columns, then the record's original columns as exported.
@@ -101,7 +106,7 @@ describe("kaohe screen: the re-screening loop", () => {
     expect(plain.stdout.join("\n")).toContain("360702200001010051");
   });
 
-  it("reads exemption lists from JSON and XLSX (date cells too)", async () => {
+  it("reads exemption lists from JSON and XLSX (date cells too, a title row above the header)", async () => {
     const json = join(dir, "exemptions.json");
     writeFileSync(json, JSON.stringify([{ code: "L02", record: "360702200001010031", reason: "已补缴", approvedBy: "甲乡", from: "2025-01-01" }]));
     const run = await runScreen(["--rules", RULES, RUN1, "--as-of", "2025-06-30", "--exemptions", json]);
@@ -109,6 +114,7 @@ describe("kaohe screen: the re-screening loop", () => {
     const xlsx = join(dir, "豁免清单.xlsx");
     const book = new ExcelJS.Workbook();
     const sheet = book.addWorksheet("豁免清单");
+    sheet.addRow(["示例县防返贫监测数据豁免清单（2025年）"]);
     sheet.addRow(["规则编号", "记录编号", "豁免理由", "批准人", "起始日期", "截止日期"]);
     sheet.addRow(["L01", "H1", "收入已重新核算", "县乡村振兴局", new Date(Date.UTC(2025, 0, 1)), new Date(Date.UTC(2025, 11, 31))]);
     await book.xlsx.writeFile(xlsx);

@@ -142,6 +142,7 @@ describe("exemptions and the baseline (ScreeningLoop)", () => {
       ["L02", "360702200001010041", "expired", 1],
       ["L01", "H9", "unmatched", 0],
     ]);
+    expect(issuesOf(() => new ScreeningLoop({ asOf: "2025-6-30" })).map((i) => [i.code, i.zh])).toEqual([["invalid_date", '筛查日期应为 YYYY-MM-DD 格式的日期（收到 "2025-6-30"）']]);
     // Before its start, an exemption is not in force either.
     const early = new ScreeningLoop({ asOf: "2024-12-31", exemptions: EXEMPTIONS });
     findings.forEach((f) => early.annotate(f));

@@ -142,8 +142,10 @@ export class ScreeningLoop {
    * Starts a loop over one run.
    *
    * @param options - The date, the exemption list, the earlier run's findings.
+   * @throws {@link KaoheError} (`invalid_date`) when `asOf` is not a date `YYYY-MM-DD`.
    */
   constructor(private readonly options: ScreeningLoopOptions) {
+    if (!isCalendarDate(options.asOf)) throw new KaoheError([{ code: "invalid_date", path: ["asOf"], message: `the date of the run must be a date YYYY-MM-DD (got "${options.asOf}")`, zh: `筛查日期应为 YYYY-MM-DD 格式的日期（收到 "${options.asOf}"）` }], "Cannot start the loop");
     for (const e of options.exemptions ?? []) {
       this.used.set(e, 0);
       const key = e.code + SEP + e.record;
