@@ -46,7 +46,7 @@ function dayBefore(date: string): string {
  * @param input - A rulebook as parsed from JSON (validated by `prepareRulebook` afterwards).
  * @param asOf - The date of the run, `YYYY-MM-DD`.
  * @returns The plain rulebook for that date, and which version applied.
- * @throws {@link KaoheError} naming every bad period (`invalid_period`, `overlapping_periods`,
+ * @throws `KaoheError` (from `kaohe`) naming every bad period (`invalid_period`, `overlapping_periods`,
  *   `gapped_periods`, `duplicate_code`), and a parameter with no value in force (`no_value_in_force`).
  * @example
  * ```ts

@@ -94,7 +94,7 @@ export interface ScreeningLoopOptions {
   /** The findings of the earlier run. */
   readonly baseline?: readonly BaselineFinding[];
   /**
-   * Applied to the record keys of both runs before they are compared, e.g. {@link maskIdsIn} when
+   * Applied to the record keys of both runs before they are compared, e.g. masking the identity numbers in them when
    * the earlier findings were written with identity numbers masked.
    */
   readonly normalizeId?: (id: string) => string;
@@ -142,7 +142,7 @@ export class ScreeningLoop {
    * Starts a loop over one run.
    *
    * @param options - The date, the exemption list, the earlier run's findings.
-   * @throws {@link KaoheError} (`invalid_date`) when `asOf` is not a date `YYYY-MM-DD`.
+   * @throws `KaoheError` (from `kaohe`) (`invalid_date`) when `asOf` is not a date `YYYY-MM-DD`.
    */
   constructor(private readonly options: ScreeningLoopOptions) {
     if (!isCalendarDate(options.asOf)) throw new KaoheError([{ code: "invalid_date", path: ["asOf"], message: `the date of the run must be a date YYYY-MM-DD (got "${options.asOf}")`, zh: `筛查日期应为 YYYY-MM-DD 格式的日期（收到 "${options.asOf}"）` }], "Cannot start the loop");
@@ -257,7 +257,7 @@ const LABELS: Readonly<Record<keyof Exemption, string>> = { code: "规则编号"
  * @param rows - The list's rows, e.g. a JSON array or a CSV/XLSX sheet keyed by its header.
  * @param source - The file's name, for the issues' paths.
  * @returns The exemptions, in order.
- * @throws {@link KaoheError} naming each row and column that is missing or not a date (every issue at once).
+ * @throws `KaoheError` (from `kaohe`) naming each row and column that is missing or not a date (every issue at once).
  */
 export function parseExemptions(rows: readonly unknown[], source = "exemptions"): Exemption[] {
   const issues: KaoheIssue[] = [];
@@ -309,7 +309,7 @@ const BASELINE_COLUMNS = {
  * @param rows - The file's rows or objects.
  * @param source - The file's name, for the issues.
  * @returns The earlier findings.
- * @throws {@link KaoheError} (`baseline_format`) when the rows are not a findings file (a column is missing).
+ * @throws `KaoheError` (from `kaohe`) (`baseline_format`) when the rows are not a findings file (a column is missing).
  */
 export function parseBaseline(rows: readonly Readonly<Record<string, unknown>>[], source = "baseline"): BaselineFinding[] {
   const out: BaselineFinding[] = [];
