@@ -138,6 +138,11 @@ describe("kaohe screen: the re-screening loop", () => {
     const wrong = await runScreen(["--rules", RULES, RUN1, "--baseline", RULES]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toEqual([`--baseline ${RULES} must be a .csv or .ndjson findings file written by kaohe screen`]);
+    const broken = join(dir, "broken.ndjson");
+    writeFileSync(broken, '{"kind":"finding","code":"L01","recordId":"H1"}\n{"kind":\n');
+    const brokenRun = await runScreen(["--rules", RULES, RUN1, "--baseline", broken], { lang: "zh" });
+    expect(brokenRun.code).toBe(1);
+    expect(brokenRun.stderr[0]).toMatch(new RegExp(`^上次筛查结果 ${broken} 不是有效的 JSON（`));
     const notFindings = await runScreen(["--rules", RULES, RUN1, "--baseline", RUN2], { lang: "zh" });
     expect(notFindings.code).toBe(1);
     expect(notFindings.stderr[1]).toBe("  run2.csv › 1: run2.csv 不是 kaohe screen 写出的问题线索文件：第 1 行缺少 类型、规则编号 或 记录编号 [baseline_format]");
