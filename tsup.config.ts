@@ -20,9 +20,9 @@ export default defineConfig([
     entry: libraryModules,
     format: ["esm"],
     splitting: true,
-    // Three public entries: kaohe, kaohe/sql (the SQL compiler) and kaohe/tables (several exports
-    // joined), the last two kept out of the main bundle.
-    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts" } },
+    // Four public entries: kaohe, kaohe/sql (the SQL compiler), kaohe/tables (several exports
+    // joined) and kaohe/loop (the re-screening loop), the last three kept out of the main bundle.
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts" } },
     sourcemap: true,
     clean: true,
     target: "es2022",
@@ -30,9 +30,9 @@ export default defineConfig([
     noExternal: ["@noble/hashes"],
   },
   {
-    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts" },
+    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts" },
     format: ["cjs"],
-    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts" } },
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts" } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

@@ -283,5 +283,6 @@ export type {
 
 // Several exports joined by keys (issue 14): the subpath entry `kaohe/tables`
 // (src/screening/tables/index.ts), kept out of this one's bundle like `kaohe/sql`.
+// The re-screening loop (issue 14) is the subpath entry `kaohe/loop` (src/loop/index.ts), kept out of this one's bundle.
 
 // SQL: the compiler is the subpath entry `kaohe/sql` (src/sql/index.ts), kept out of this one's bundle.

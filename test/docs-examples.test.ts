@@ -51,10 +51,12 @@ function toModule(example: Example, file: string): string {
   const index = relative(join(out), join(root, "src", "index")).replace(/\\/g, "/");
   const sql = relative(join(out), join(root, "src", "sql", "index")).replace(/\\/g, "/");
   const tables = relative(join(out), join(root, "src", "screening", "tables", "index")).replace(/\\/g, "/");
+  const loop = relative(join(out), join(root, "src", "loop", "index")).replace(/\\/g, "/");
   const lines = example.code
     .replace(/from "kaohe"/g, `from "${index}"`)
     .replace(/from "kaohe\/sql"/g, `from "${sql}"`)
     .replace(/from "kaohe\/tables"/g, `from "${tables}"`)
+    .replace(/from "kaohe\/loop"/g, `from "${loop}"`)
     .split("\n");
   let checks = 0;
   for (let n = 0; n < lines.length; n++) {

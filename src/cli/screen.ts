@@ -13,7 +13,9 @@ import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";
 import { renderTable } from "./table";
-import { isTablesRulebook, screenTablesRun, tableFiles } from "./screen-tables";
+import { isTablesRulebook, screenTablesRun, tableFiles, type TableRunSettings } from "./screen-tables";
+import { LoopInputError, LoopRun, UsageErrorText, loopCells, loopCsvHeadings, loopSuffix, loopErrorLines, loopLines, startLoop, writeLedger, writeProblems, type LoopSettings } from "./screen-loop";
+import type { RulebookVersion } from "../screening/loop/dated";
 
 /** The declaration of `kaohe screen`, from which its parsing and help are made. */
 export const SCREEN_SPEC: CommandSpec = {
@@ -25,7 +27,7 @@ export const SCREEN_SPEC: CommandSpec = {
   ),
   options: {
     rules: { type: "string", value: "<rulebook.json>", help: t("筛查规则集（必填）", "the rulebook (required)") },
-    out: { type: "string", short: "o", value: "<findings.csv|findings.ndjson>", help: t("把问题线索写入文件（按扩展名用 CSV 或 NDJSON）；运行成功才替换已有文件，且不能是输入文件", "write the findings to a file (CSV or NDJSON by its extension); an existing file is replaced only when the run succeeds, and it may not be an input") },
+    out: { type: "string", short: "o", value: "<findings.csv|findings.ndjson|台账.xlsx>", help: t("把问题线索写入文件（按扩展名用 CSV、NDJSON 或 Excel 台账）；运行成功才替换已有文件，且不能是输入文件", "write the findings to a file (CSV, NDJSON or an Excel ledger by its extension); an existing file is replaced only when the run succeeds, and it may not be an input") },
     "raw-csv": { type: "boolean", help: t("CSV 供程序读取时使用：不给以 = + - @ 开头的单元格加 ' 前缀", "for CSV read by programs: do not prefix cells that begin with = + - @ with '") },
     workers: { type: "string", value: "<N>", default: "0", help: t("并行计算的工作线程数（0 为不用线程）", "worker threads evaluating rules (0: none)") },
     encoding: { type: "string", value: "<auto|utf8|gbk|gb18030>", default: "auto", help: t("CSV 的编码；auto 时自动判断", "the CSV's encoding; auto detects it") },
@@ -33,6 +35,12 @@ export const SCREEN_SPEC: CommandSpec = {
     sheet: { type: "string", value: "<名称|序号>", help: t("Excel 工作簿中要读取的工作表（名称或从 1 起的序号）；默认第一个非空工作表", "the worksheet of a workbook to read (name or 1-based number); by default the first non-empty one") },
     engine: { type: "string", value: "<js|duckdb>", choices: ["js", "duckdb"], default: "js", help: t("筛查引擎：js，或 duckdb（把规则集编译为 SQL，在内嵌 DuckDB 上筛查大文件，结果相同；需安装 @duckdb/node-api，见 docs/sql.md）", "the engine: js, or duckdb (the rulebook compiled to SQL on embedded DuckDB, for big files, with the same results; needs @duckdb/node-api, see docs/sql.md)") },
     table: { type: "string", value: "<表名=文件>", multiple: true, help: t("多表规则集（声明了 tables）的一张表及其文件，如 --table persons=监测对象信息.xlsx；可多次给出，同一张表可给多个文件（见 docs/screening.md「多表联合过筛」）", "a table of a multi-table rulebook (one declaring tables) and its file, e.g. --table persons=persons.xlsx; may be repeated, also for several files of one table (see docs/screening.md, \"Several exports\")") },
+    // The re-screening loop (issue 14): src/cli/screen-loop.ts.
+    exemptions: { type: "string", value: "<豁免清单.json|csv|xlsx>", help: t("豁免清单（规则编号、记录编号、豁免理由、批准人、起始日期、截止日期）：匹配的问题线索标明已豁免，仍然列出；过期或未匹配的豁免另行列出", "an exemption list (code, record, reason, approvedBy, from, until): matching findings are marked exempted, still listed; expired or unmatched exemptions are listed") },
+    baseline: { type: "string", value: "<上次问题线索.csv|ndjson>", help: t("上次 kaohe screen 写出的问题线索文件：按规则编号和记录编号标明新发现、仍存在、已解决", "the findings file of an earlier kaohe screen: each finding new, persisting or resolved, by rule code and record key") },
+    "as-of": { type: "string", value: "<YYYY-MM-DD>", help: t("筛查日期：据此选用有日期的参数和规则、判断豁免是否有效（默认今天）", "the run's date: picks dated parameters and rules, judges exemptions (default today)") },
+    "mask-ids": { type: "boolean", help: t("在所有输出中遮蔽证件号码（保留前 6 位和后 4 位）", "mask 证件号码 in every output (keeping the first 6 and last 4 characters)") },
+    problems: { type: "string", value: "<整改问题.json>", help: t("整改问题清单（JSON）：新问题线索登记为待整改，已解决的销号，仍存在的已整改问题回炉；不存在则新建", "rectification problems (JSON): new findings become 待整改 problems, resolved ones are closed, persisting 已整改 ones are sent back; created when missing") },
     param: { type: "string", value: "<name=value>", multiple: true, help: t("本次运行覆盖规则集的一个参数（如 --param incomeLine=7600），按其声明的类型检查；可多次给出", "override a rulebook parameter for this run (e.g. --param incomeLine=7600), checked against its declared type; may be repeated") },
   },
   exits: [
@@ -157,6 +165,9 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
   return await runCommand(SCREEN_SPEC, args, io, (ctx, parsed) => screen(ctx, parsed, io));
 }
 
+/** The options of the re-screening loop (src/cli/screen-loop.ts), which a multi-table screening does not take yet. */
+const LOOP_OPTIONS = ["exemptions", "baseline", "as-of", "mask-ids", "problems"] as const;
+
 async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number> {
   const files = parsed.positionals;
   const rulesPath = stringOption(parsed, "rules");
@@ -182,8 +193,8 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
   let out: RunSettings["out"];
   const outPath = stringOption(parsed, "out");
   if (outPath !== undefined) {
-    const format = /\.csv$/i.test(outPath) ? "csv" : /\.(ndjson|jsonl)$/i.test(outPath) ? "ndjson" : undefined;
-    if (!format) throw new UsageError(t(`--out 的文件名必须以 .csv 或 .ndjson 结尾（收到 "${outPath}"）`, `--out must end in .csv or .ndjson (got "${outPath}")`));
+    const format = /\.csv$/i.test(outPath) ? "csv" : /\.(ndjson|jsonl)$/i.test(outPath) ? "ndjson" : /\.xlsx$/i.test(outPath) ? "xlsx" : undefined;
+    if (!format) throw new UsageError(t(`--out 的文件名必须以 .csv、.ndjson 或 .xlsx 结尾（收到 "${outPath}"）`, `--out must end in .csv, .ndjson or .xlsx (got "${outPath}")`));
     // Before anything is read or opened: an output that is an input, or in a missing folder, is refused.
     const problem = checkOutputPath(outPath, [rulesPath, ...files]);
     if (problem) throw new UsageError(problem);
@@ -206,14 +217,31 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
   // Several exports joined by keys (issue 14): src/cli/screen-tables.ts.
   if (tables.length > 0 || isTablesRulebook(json.value)) {
     if (engine === "duckdb") throw new UsageError(t("多表筛查（--table）只用 js 引擎", "a multi-table screening (--table) uses the js engine only"));
-    return screenTablesRun(ctx, json.value, files, tables, { rulesPath, workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true, parameters, ...(io.now ? { now: io.now } : {}) });
+    const loopOption = LOOP_OPTIONS.find((name) => parsed.values[name] !== undefined);
+    if (loopOption) throw new UsageError(t(`多表筛查（--table）尚不支持 --${loopOption}`, `a multi-table screening (--table) does not take --${loopOption} yet`));
+    if (out?.format === "xlsx") throw new UsageError(t("多表筛查（--table）的 --out 须为 .csv 或 .ndjson", "a multi-table screening (--table) writes --out as .csv or .ndjson only"));
+    return screenTablesRun(ctx, json.value, files, tables, { rulesPath, workers, headerRow, sheet, encoding, out: out as TableRunSettings["out"], neutralise: parsed.values["raw-csv"] !== true, parameters, ...(io.now ? { now: io.now } : {}) });
   }
-  const prepared = safePrepareRulebook(json.value, { parameters });
+  let loop: Awaited<ReturnType<typeof startLoop>>;
+  try {
+    loop = await startLoop(parsed.values, json.value);
+  } catch (error) {
+    if (error instanceof UsageErrorText) throw new UsageError(error.text);
+    if (!(error instanceof LoopInputError)) throw error;
+    for (const line of loopErrorLines(error, ctx.lang)) ctx.err(line);
+    return EXIT.invalid;
+  }
+  const problemsProblem = loop.settings?.problemsPath === undefined ? undefined : checkOutputPath(loop.settings.problemsPath, [rulesPath, ...files]);
+  if (problemsProblem) {
+    // checkOutputPath speaks of --out; this output is --problems. A bad output path is a usage error (decision 0602).
+    throw new UsageError({ zh: problemsProblem.zh.replace(/^--out /, "--problems "), en: problemsProblem.en.replace(/^--out /, "--problems ") });
+  }
+  const prepared = safePrepareRulebook(loop.rulebook, { parameters });
   if (!prepared.success) {
     reportIssues(ctx, rulesPath, prepared.error.issues);
     return EXIT.invalid;
   }
-  return screenFiles(ctx, prepared.data, json.value, files, { workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true, engine }, io);
+  return screenFiles(ctx, prepared.data, loop.rulebook, files, { workers, headerRow, sheet, encoding, out, neutralise: parsed.values["raw-csv"] !== true, engine, loop: loop.settings, version: loop.version }, io);
 }
 
 interface RunSettings {
@@ -221,9 +249,11 @@ interface RunSettings {
   headerRow: number | undefined;
   sheet: string | number | undefined;
   encoding: CsvEncoding;
-  out: { path: string; format: "csv" | "ndjson" } | undefined;
+  out: { path: string; format: "csv" | "ndjson" | "xlsx" } | undefined;
   neutralise: boolean;
   engine: "js" | "duckdb";
+  loop: LoopSettings | undefined;
+  version: RulebookVersion | undefined;
 }
 
 interface FileOutcome {
@@ -246,10 +276,14 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
   let rejections = 0;
   let rowsBefore = 0;
   let completed = false;
+  // The loop (exemptions, baseline, dates, masking); it keeps the items only for a workbook or --problems.
+  const looping = settings.loop !== undefined || settings.version !== undefined;
+  const run = new LoopRun(settings.loop, prepared, settings.version, out?.format === "xlsx" || settings.loop?.problemsPath !== undefined);
+  const loopCsv = (item: ScreeningItem) => (looping && out?.format === "csv" ? `,${loopCells(item, lang, !settings.neutralise).map((c) => csvCell(c, settings.neutralise)).join(",")}` : "");
   try {
-    if (out) {
+    if (out && out.format !== "xlsx") {
       writer = new AtomicFile(out.path);
-      if (out.format === "csv") await writer.write(`\uFEFF${(settings.neutralise ? CSV_HEADINGS[lang] : CSV_COLUMNS).join(",")}\n`);
+      if (out.format === "csv") await writer.write(`\uFEFF${[...(settings.neutralise ? CSV_HEADINGS[lang] : CSV_COLUMNS), ...(looping ? loopCsvHeadings(lang, !settings.neutralise) : [])].join(",")}\n`);
     }
     if (settings.workers > 0) pool = createEvaluatorPool(settings.workers, { rulebook, parameters: prepared.overrides });
     const screen = settings.engine === "duckdb" ? (await import("../sql/node/duckdb")).screenFileDuckdb : screenFile;
@@ -261,8 +295,8 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
         ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }),
         ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }),
         ...(pool ? { pool } : {}),
-        onItems: async (items) => {
-          for (const item of items) {
+        onItems: async (screened) => {
+          for (const item of screened.map((i) => run.process(i))) {
             if (item.kind === "rejected") {
               rejections++;
               if (out && rejectionsShown < SHOWN_REJECTIONS) {
@@ -270,8 +304,8 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
                 io.stderr(`${item.file ?? file}:${item.row}: ${item.reason} [${item.code}]`);
               }
             } else tally.add(item);
-            if (writer && out) await writer.write(formatItem(item, out.format, lang, settings.neutralise));
-            else io.stdout(showItem(item, lang));
+            if (writer && out && out.format !== "xlsx") await writer.write(out.format === "csv" ? `${formatItem(item, out.format, lang, settings.neutralise).slice(0, -1)}${loopCsv(item)}\n` : formatItem(item, out.format, lang, settings.neutralise));
+            else if (!out) io.stdout(`${showItem(item, lang)}${looping ? loopSuffix(item, lang) : ""}`);
           }
         },
         onProgress: (rowsRead, bytesRead) => {
@@ -329,8 +363,22 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
     if (failed.length > 0) await writer.abort();
     else await writer.commit();
   }
+  if (failed.length === 0) {
+    try {
+      if (out?.format === "xlsx") await writeLedger(out.path, run, { encoding: settings.encoding, ...(settings.sheet === undefined ? {} : { sheet: settings.sheet }), ...(settings.headerRow === undefined ? {} : { headerRow: settings.headerRow }) }, lang);
+      await writeProblems(run);
+    } catch (error) {
+      if (!(error instanceof LoopInputError)) {
+        ctx.err(t(`kaohe screen：无法写入（${(error as Error).message}），原有文件未改动`, `kaohe screen: cannot write (${(error as Error).message}); the previous file is unchanged`));
+        return EXIT.invalid;
+      }
+      for (const line of loopErrorLines(error, lang)) ctx.err(line);
+      return EXIT.invalid;
+    }
+  }
   if (out && rejections > rejectionsShown) ctx.err(t(`…… 另有 ${rejections - rejectionsShown} 行无法读取，见 ${out.path}`, `… ${rejections - rejectionsShown} more rejected rows in ${out.path}`));
   for (const line of summaryLines(lang, perFile, tally.summary(), (now() - started) / 1000)) io.stdout(line);
+  if (looping) for (const line of loopLines(run, lang)) io.stdout(line);
   if (failed.length > 0) {
     ctx.err(
       t(

@@ -57,6 +57,13 @@ describe("the library's import graph", () => {
     expect([...bare].sort()).toEqual(["@noble/hashes/sha2.js", "@noble/hashes/utils.js", "decimal.js", "zod/locales", "zod/mini"]);
   });
 
+  it("reaches no Node module, nor src/cli, from the subpath entry kaohe/loop (src/loop/index.ts)", () => {
+    const graph = importGraph(join(ROOT, "src/loop/index.ts"), resolveSource);
+    expect(graph.has(join(ROOT, "src/screening/loop/dated.ts"))).toBe(true);
+    expect(nodeImports(graph)).toEqual([]);
+    expect([...graph.keys()].filter((f) => /src\/(cli|screening\/node)\//.test(f))).toEqual([]);
+  });
+
   it("would catch a Node import (the walker sees through to a leaf)", () => {
     const graph = importGraph(join(ROOT, "src/screening/node/pool.ts"), resolveSource);
     expect(nodeImports(graph)).toContain("src/screening/node/pool.ts imports node:fs");
