@@ -181,10 +181,10 @@ describe("kaohe screen: the re-screening loop", () => {
     expect([cell("户编号"), cell("人均纯收入（元）"), cell("行政村"), cell("联系电话"), cell("备注")]).toEqual(["H7", "5000", "四村", "13800000000", ""]);
   });
 
-  it("refuses --problems that is an input, before anything is read", async () => {
+  it("refuses --problems that is an input, before anything is read, as a usage error like --out (decision 0602)", async () => {
     const run = await runScreen(["--rules", RULES, RUN1, "--problems", RUN1]);
-    expect(run.code).toBe(1);
-    expect(run.stderr).toEqual([`--problems ${RUN1} is the input ${RUN1}: an input is never overwritten; choose another output file`]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toEqual([`kaohe screen: --problems ${RUN1} is the input ${RUN1}: an input is never overwritten; choose another output file`, "Run `kaohe help screen` for usage."]);
   });
 
   it("the built CLI gives the same exit codes (2 for a bad --as-of, 1 for a bad list) and writes no ledger for a failed run", () => {
