@@ -1,4 +1,3 @@
-import { Decimal } from "decimal.js";
 import { COST } from "./limits";
 
 /*
@@ -14,13 +13,59 @@ import { COST } from "./limits";
  * Fast path: a number whose decimal has at most 15 significant digits and at most MAX_SCALE
  * places is an integer r over 10^k; integer arithmetic on such r is exact below 2^53, and one
  * IEEE division by a power of ten (or of two such integers) is correctly rounded. Only the rest
- * goes to decimal.js, in private clones (never `Decimal.set`).
+ * takes the slow path: exact BigInt arithmetic on the digits of `String(n)` (an integer m times
+ * 10^e, at most 17 digits), whose exact result, written as `m e q`, `Number()` rounds correctly
+ * (decision 0106). decimal.js, which the rules used before, stays the reference of the tests.
  */
 
-/** Exact for +, − and × of any two JS numbers: their exact results have fewer digits. */
-const Exact = Decimal.clone({ precision: 1_000, rounding: Decimal.ROUND_HALF_EVEN, modulo: Decimal.ROUND_DOWN });
-/** Division: 120 significant digits, half even, before the final rounding to a JS number. */
-const Quotient = Decimal.clone({ precision: 120, rounding: Decimal.ROUND_HALF_EVEN });
+/** The significant digits of a division before its final rounding (half even), as decision 0102 says. */
+const QUOTIENT_DIGITS = 120;
+const TEN = BigInt(10);
+const ZERO = BigInt(0);
+const TWO = BigInt(2);
+
+/** 10^n as a BigInt, for the exponents the slow path meets (at most about 650). */
+const bigPow10: bigint[] = [BigInt(1)];
+function pow10(n: number): bigint {
+  for (let i = bigPow10.length; i <= n; i++) bigPow10.push((bigPow10[i - 1] as bigint) * TEN);
+  return bigPow10[n] as bigint;
+}
+
+/** A finite number's shortest decimal as an integer m (no trailing zeros) times 10^e. */
+interface Digits {
+  m: bigint;
+  e: number;
+}
+
+function digitsOf(x: number): Digits {
+  const text = String(x);
+  const at = text.indexOf("e");
+  let e = at < 0 ? 0 : Number(text.slice(at + 1));
+  let mantissa = at < 0 ? text : text.slice(0, at);
+  const point = mantissa.indexOf(".");
+  if (point >= 0) {
+    e -= mantissa.length - point - 1;
+    mantissa = mantissa.slice(0, point) + mantissa.slice(point + 1);
+  }
+  // Integers such as 123456789012345680000 are written out in full: drop the trailing zeros.
+  let end = mantissa.length;
+  while (end > 1 && mantissa.charCodeAt(end - 1) === 48) end--;
+  e += mantissa.length - end;
+  return { m: BigInt(mantissa.slice(0, end)), e };
+}
+
+/** The JS number nearest to m × 10^e (ties to even; no -0): `Number` of the exact decimal. */
+function nearest(m: bigint, e: number): number {
+  return Number(`${m}e${e}`) + 0;
+}
+
+/** Both operands as integers over one power of ten, 10^e with e the smaller exponent. */
+function aligned(a: number, b: number): { x: bigint; y: bigint; e: number } {
+  const da = digitsOf(a);
+  const db = digitsOf(b);
+  const e = da.e < db.e ? da.e : db.e;
+  return { x: da.m * pow10(da.e - e), y: db.m * pow10(db.e - e), e };
+}
 
 /** The number of decimal places the fast path handles. */
 const MAX_SCALE = 10;
@@ -55,7 +100,7 @@ function cents(x: number, r: number): boolean {
 /*
  * Each operation tries, in order: both safe integers; both decimals of at most 2 places (money,
  * the common case, tested with one multiplication and one division each); both decimals of at
- * most MAX_SCALE places; decimal.js. The `…Fast` functions stop before decimal.js and return NaN
+ * most MAX_SCALE places; the slow path. The `…Fast` functions stop before the slow path and return NaN
  * (no fast result is NaN), so that the operators can charge the slow path's cost first
  * ({@link decimalCost}); the `…Exact` functions do both.
  */
@@ -75,9 +120,10 @@ export function addFast(a: number, b: number): number {
   return Number.NaN;
 }
 
-/** Exact sum through decimal.js. @internal */
+/** Exact sum on the slow path (BigInt). @internal */
 export function addSlow(a: number, b: number): number {
-  return new Exact(a).plus(b).toNumber() + 0;
+  const { x, y, e } = aligned(a, b);
+  return nearest(x + y, e);
 }
 
 /** Exact difference on the fast path, or NaN. @internal */
@@ -85,7 +131,7 @@ export function subtractFast(a: number, b: number): number {
   return addFast(a, -b);
 }
 
-/** Exact difference through decimal.js. @internal */
+/** Exact difference on the slow path. @internal */
 export function subtractSlow(a: number, b: number): number {
   return addSlow(a, -b);
 }
@@ -105,9 +151,11 @@ export function multiplyFast(a: number, b: number): number {
   return Number.NaN;
 }
 
-/** Exact product through decimal.js. @internal */
+/** Exact product on the slow path (BigInt). @internal */
 export function multiplySlow(a: number, b: number): number {
-  return new Exact(a).times(b).toNumber() + 0;
+  const da = digitsOf(a);
+  const db = digitsOf(b);
+  return nearest(da.m * db.m, da.e + db.e);
 }
 
 /**
@@ -141,9 +189,27 @@ export function divideFast(a: number, b: number): number {
   return Number.NaN;
 }
 
-/** Exact quotient (b ≠ 0) through decimal.js at 120 digits, rounded once. @internal */
+/** Exact quotient (b ≠ 0) on the slow path: 120 significant digits (half even), then the nearest JS number. @internal */
 export function divideSlow(a: number, b: number): number {
-  return new Quotient(a).div(b).toNumber() + 0;
+  const da = digitsOf(a);
+  const db = digitsOf(b);
+  const negative = da.m < ZERO !== db.m < ZERO;
+  const x = da.m < ZERO ? -da.m : da.m;
+  const y = db.m < ZERO ? -db.m : db.m;
+  if (x === ZERO) return 0;
+  // x·10^s / y has QUOTIENT_DIGITS digits (one more when the first guess of s is one too large).
+  let s = QUOTIENT_DIGITS - (String(x).length - String(y).length);
+  let n = x * pow10(s);
+  let q = n / y;
+  if (q >= pow10(QUOTIENT_DIGITS)) {
+    s -= 1;
+    n = x * pow10(s);
+    q = n / y;
+  }
+  // Rounded to QUOTIENT_DIGITS significant digits, half to even, as decimal.js did.
+  const twice = TWO * (n - q * y);
+  if (twice > y || (twice === y && q % TWO !== ZERO)) q += BigInt(1);
+  return nearest(negative ? -q : q, da.e - db.e - s);
 }
 
 /** Exact remainder of a truncating division (b ≠ 0) on the fast path, or NaN. @internal */
@@ -153,9 +219,11 @@ export function remainderFast(a: number, b: number): number {
   return Number.NaN;
 }
 
-/** Exact remainder through decimal.js. @internal */
+/** Exact remainder on the slow path (BigInt). @internal */
 export function remainderSlow(a: number, b: number): number {
-  return new Exact(a).mod(b).toNumber() + 0;
+  // BigInt % truncates, and keeps the sign of the dividend, as JS % does.
+  const { x, y, e } = aligned(a, b);
+  return nearest(x % y, e);
 }
 
 /** Exact sum of two finite numbers, rounded once to the nearest JS number. @internal */
@@ -237,5 +305,12 @@ export function ruleNumberToString(value: number): string {
   if (!Number.isFinite(value)) throw new RangeError(`ruleNumberToString needs a finite number, got ${String(value)}`);
   const text = String(value);
   if (!/e/i.test(text)) return text === "-0" ? "0" : text;
-  return new Exact(value).toFixed();
+  const { m, e } = digitsOf(value);
+  const sign = m < ZERO ? "-" : "";
+  const digits = String(m < ZERO ? -m : m);
+  if (e >= 0) return sign + digits + "0".repeat(e);
+  const places = -e;
+  return places < digits.length
+    ? `${sign}${digits.slice(0, digits.length - places)}.${digits.slice(digits.length - places)}`
+    : `${sign}0.${"0".repeat(places - digits.length)}${digits}`;
 }
