@@ -105,6 +105,134 @@ function cents(x: number, r: number): boolean {
  * ({@link decimalCost}); the `…Exact` functions do both.
  */
 
+/*
+ * The near path, for full-precision doubles (16 or 17 digits, 7299.987654321123): no digits are
+ * written. A number x stands for dec(x) = x + ε(x), where ε(x) is found in floating point by the
+ * shortest-decimal search String(n) does (the first number of places k, from 15 significant digits
+ * on, at which an integer lies within half a gap between doubles of x·10^k, computed exactly as two
+ * doubles; the nearest such integer is the decimal's digits). An operation takes the IEEE result y,
+ * an estimate z of the exact decimal result minus y from error-free transformations, and a bound on
+ * the estimate's error; it returns y moved by whole gaps when z then lies clearly inside half a gap,
+ * and NaN (the slow path) when the bound leaves any doubt: near a tie, a power of two, zero, or out
+ * of the range where 10^k is exact (|x| from 1e-5 to 1e14, or safe integers).
+ */
+
+/** Splits a double into halves of 26 bits (Dekker). */
+const SPLIT = 134217729;
+const F64 = new Float64Array(1);
+const U32 = new Uint32Array(F64.buffer);
+/** The index of the high word of a double in U32 (1 on little-endian machines). */
+const HI = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+const LO = 1 - HI;
+
+/**
+ * Half the gap between x and its neighbours, for a normal x that is not a power of two (whose two
+ * gaps differ) and is at least 2^-969; 0 otherwise. F64 is scratch space, written and read at once.
+ */
+function halfGap(x: number): number {
+  F64[0] = x;
+  const hi = U32[HI] as number;
+  const exp = (hi >>> 20) & 0x7ff;
+  if (exp < 54 || exp === 0x7ff || ((hi & 0xfffff) === 0 && U32[LO] === 0)) return 0;
+  U32[LO] = 0;
+  U32[HI] = (exp - 53) << 20;
+  return F64[0] as number;
+}
+
+/** The rounding error of p = a × b: a × b = p + productError(a, b, p) exactly (no overflow). */
+function productError(a: number, b: number, p: number): number {
+  const t = SPLIT * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  const u = SPLIT * b;
+  const bh = u - (u - b);
+  const bl = b - bh;
+  return ah * bh - p + ah * bl + al * bh + al * bl;
+}
+
+/** dec(x) − x, within |ε| · 2^-50, or NaN when the near path does not apply. */
+function decimalError(x: number): number {
+  if (Number.isInteger(x)) return x <= SAFE && x >= -SAFE ? 0 : Number.NaN;
+  const ax = x < 0 ? -x : x;
+  if (!(ax >= 1e-5 && ax < 1e14)) return Number.NaN;
+  const half = halfGap(ax);
+  if (half === 0) return Number.NaN;
+  // The places of 15 significant digits, or fewer when log10 errs upwards (never more: a decimal
+  // of up to 15 digits is the only one of its places that rounds to x, so starting there is safe).
+  let k = 14 - Math.floor(Math.log10(ax) + 1e-9);
+  for (let end = k + 4; k < end && k <= 22; k++) {
+    const t = POW10[k] as number;
+    const p = ax * t;
+    const r = Math.round(p);
+    // δ = x·10^k − r ≈ d: p − r is exact, the error term of the product is below half a unit of p.
+    // Past 2^53, p is an integer and the error term (up to 2) holds the rest.
+    let d = p - r + productError(ax, t, p);
+    if (d > 0.5 || d < -0.5) d -= Math.round(d);
+    const h = half * t;
+    const ad = d < 0 ? -d : d;
+    if (ad === 0.5 || ad === h) return Number.NaN;
+    if (ad < h) return (x < 0 ? d : -d) / t;
+  }
+  return Number.NaN;
+}
+
+/** y moved by whole gaps by z (≈ exact − y, within bound), when that decides the rounding; else NaN. */
+function settle(y: number, z: number, bound: number): number {
+  const half = halfGap(y);
+  if (half === 0) return Number.NaN;
+  const gap = 2 * half;
+  const n = Math.round(z / gap);
+  let rest = z;
+  if (n !== 0) {
+    const moved = y + n * gap;
+    if (halfGap(moved) !== half) return Number.NaN;
+    y = moved;
+    rest = z - n * gap;
+    bound += (rest < 0 ? -rest : rest) * 2 ** -52;
+  }
+  const ar = rest < 0 ? -rest : rest;
+  return ar + bound < half ? y + 0 : Number.NaN;
+}
+
+const EPS = 2 ** -48;
+
+function addNear(a: number, b: number): number {
+  const ea = decimalError(a);
+  const eb = decimalError(b);
+  if (ea !== ea || eb !== eb) return Number.NaN;
+  const y = a + b;
+  if (y === 0) return 0;
+  const bb = y - a;
+  const e = a - (y - bb) + (b - bb);
+  const size = (e < 0 ? -e : e) + (ea < 0 ? -ea : ea) + (eb < 0 ? -eb : eb);
+  return settle(y, e + ea + eb, size * EPS);
+}
+
+function multiplyNear(a: number, b: number): number {
+  const ea = decimalError(a);
+  const eb = decimalError(b);
+  if (ea !== ea || eb !== eb) return Number.NaN;
+  const y = a * b;
+  const e = productError(a, b, y);
+  const z = e + a * eb + b * ea + ea * eb;
+  const size = Math.abs(e) + Math.abs(a * eb) + Math.abs(b * ea) + Math.abs(ea * eb);
+  return settle(y, z, size * EPS);
+}
+
+function divideNear(a: number, b: number): number {
+  const ea = decimalError(a);
+  const eb = decimalError(b);
+  if (ea !== ea || eb !== eb) return Number.NaN;
+  const y = a / b;
+  const p = y * b;
+  // The residual a − y·b of an IEEE division is a double, and this computes it exactly.
+  const rem = a - p - productError(y, b, p);
+  const top = rem + ea - y * eb;
+  const z = top / (b + eb);
+  const size = (Math.abs(rem) + Math.abs(ea) + Math.abs(y * eb)) / Math.abs(b);
+  return settle(y, z, size * 4 * EPS);
+}
+
 /** Exact sum on the fast path, or NaN. @internal */
 export function addFast(a: number, b: number): number {
   if (Number.isInteger(a) && Number.isInteger(b)) {
@@ -117,7 +245,7 @@ export function addFast(a: number, b: number): number {
   }
   const s = commonScale(a, b);
   if (s > 0) return (Math.round(a * s) + Math.round(b * s)) / s + 0;
-  return Number.NaN;
+  return addNear(a, b);
 }
 
 /** Exact sum on the slow path (BigInt). @internal */
@@ -148,7 +276,7 @@ export function multiplyFast(a: number, b: number): number {
       if (p <= SAFE && p >= -SAFE) return (ka + kb === 0 ? p : p / (POW10[ka + kb] as number)) + 0;
     }
   }
-  return Number.NaN;
+  return multiplyNear(a, b);
 }
 
 /** Exact product on the slow path (BigInt). @internal */
@@ -186,7 +314,7 @@ export function divideFast(a: number, b: number): number {
   }
   const s = commonScale(a, b);
   if (s > 0) return Math.round(a * s) / Math.round(b * s) + 0;
-  return Number.NaN;
+  return divideNear(a, b);
 }
 
 /** Exact quotient (b ≠ 0) on the slow path: 120 significant digits (half even), then the nearest JS number. @internal */

@@ -3,10 +3,13 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addExact,
+  addFast,
   addSlow,
   divideExact,
+  divideFast,
   divideSlow,
   multiplyExact,
+  multiplyFast,
   multiplySlow,
   remainderExact,
   remainderSlow,
@@ -125,6 +128,35 @@ describe("exact decimal arithmetic", () => {
           { numRuns: 3_000 },
         );
       }
+    });
+    it("gives decimal.js's results on full-precision doubles, which take the near path (decision 0106)", () => {
+      const Exact = Decimal.clone({ precision: 1_000, rounding: Decimal.ROUND_HALF_EVEN });
+      const mixed = fc.oneof(fullPrecision, fullPrecision, fewPlaces, fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: 1e-5, max: 1e14, noNaN: true }));
+      const ops: readonly [(a: number, b: number) => number, (a: number, b: number) => number][] = [
+        [addExact, (a, b) => new Exact(a).plus(b).toNumber()],
+        [subtractExact, (a, b) => new Exact(a).minus(b).toNumber()],
+        [multiplyExact, (a, b) => new Exact(a).times(b).toNumber()],
+        [divideExact, (a, b) => new RefDiv(a).div(b).toNumber()],
+      ];
+      for (const [mine, reference] of ops) {
+        fc.assert(
+          fc.property(mixed, mixed, (a, b) => {
+            fc.pre(b !== 0);
+            return same(mine(a, b), reference(a, b) + 0);
+          }),
+          { numRuns: 20_000 },
+        );
+      }
+    });
+    it("takes the near path, not the slow one, for most full-precision doubles", () => {
+      const next = ((seed) => () => ((seed = (seed * 48271) % 2147483647) / 2147483647))(7);
+      let near = 0;
+      for (let i = 0; i < 1_000; i++) {
+        const a = 1_000 + next() * 60_000;
+        const b = a * (0.9 + next() * 0.25);
+        for (const r of [addFast(a, -b), divideFast(a, b), multiplyFast(a / b, 3)]) if (r === r) near++;
+      }
+      expect(near).toBeGreaterThan(2_950);
     });
     it("rounds a quotient at 120 digits, half even, before the final rounding, as decimal.js", () => {
       // Cases where the exact quotient has more than 120 digits and lies near a midpoint.
