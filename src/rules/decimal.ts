@@ -82,6 +82,14 @@ const SAFE = Number.MAX_SAFE_INTEGER;
  */
 export function scaleOf(x: number): number {
   if (Number.isInteger(x)) return x <= SAFE && x >= -SAFE ? 0 : -1;
+  // One test first, which full-precision doubles fail: a decimal of at most MAX_SCALE places below
+  // 10^4 (or of at most 5 below 10^9) is also one of exactly that many places, of at most 15 digits.
+  const ax = x < 0 ? -x : x;
+  const first = ax < 1e4 ? MAX_SCALE : ax < 1e9 ? 5 : 0;
+  if (first > 0) {
+    const s = POW10[first] as number;
+    if (Math.round(x * s) / s !== x) return -1;
+  }
   for (let k = 1; k <= MAX_SCALE; k++) {
     const s = POW10[k] as number;
     const r = Math.round(x * s);
@@ -155,17 +163,24 @@ function decimalError(x: number): number {
   if (Number.isInteger(x)) return x <= SAFE && x >= -SAFE ? 0 : Number.NaN;
   const ax = x < 0 ? -x : x;
   if (!(ax >= 1e-5 && ax < 1e14)) return Number.NaN;
-  const half = halfGap(ax);
-  if (half === 0) return Number.NaN;
-  // The places of 15 significant digits, or fewer when log10 errs upwards (never more: a decimal
-  // of up to 15 digits is the only one of its places that rounds to x, so starting there is safe).
-  let k = 14 - Math.floor(Math.log10(ax) + 1e-9);
+  F64[0] = ax;
+  const hi = U32[HI] as number;
+  // A power of two has a smaller gap below than above: the slow path takes it.
+  if ((hi & 0xfffff) === 0 && U32[LO] === 0) return Number.NaN;
+  const exp = hi >>> 20;
+  U32[LO] = 0;
+  U32[HI] = (exp - 53) << 20;
+  const half = F64[0] as number;
+  // The places of 15 significant digits, or of 14: ax < 2^(exp - 1022), so this never takes fewer
+  // digits than 14 nor more than 15. A decimal of up to 15 digits is the only one of its places that
+  // rounds to x, so starting there finds the shortest; 17 digits always suffice.
+  let k = 14 - Math.floor((exp - 1022) * 0.3010299956639812);
   for (let end = k + 4; k < end && k <= 22; k++) {
     const t = POW10[k] as number;
     const p = ax * t;
     const r = Math.round(p);
-    // δ = x·10^k − r ≈ d: p − r is exact, the error term of the product is below half a unit of p.
-    // Past 2^53, p is an integer and the error term (up to 2) holds the rest.
+    // δ = x·10^k − r ≈ d: p − r is exact; past 2^53, p is an integer and the error term (up to 2)
+    // holds the rest.
     let d = p - r + productError(ax, t, p);
     if (d > 0.5 || d < -0.5) d -= Math.round(d);
     const h = half * t;
@@ -209,6 +224,7 @@ function addNear(a: number, b: number): number {
 }
 
 function multiplyNear(a: number, b: number): number {
+  if (a === 0 || b === 0) return 0;
   const ea = decimalError(a);
   const eb = decimalError(b);
   if (ea !== ea || eb !== eb) return Number.NaN;
@@ -220,6 +236,7 @@ function multiplyNear(a: number, b: number): number {
 }
 
 function divideNear(a: number, b: number): number {
+  if (a === 0) return 0;
   const ea = decimalError(a);
   const eb = decimalError(b);
   if (ea !== ea || eb !== eb) return Number.NaN;
