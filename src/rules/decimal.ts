@@ -414,7 +414,7 @@ function magnitude(x: number): number {
 }
 
 /**
- * The cost, in steps of the `maxSteps` budget, of one operation through decimal.js: a base (twice
+ * The cost, in steps of the `maxSteps` budget, of one operation on the slow path: a base (twice
  * for `/`, which works to 120 digits), plus
  * the digits the exact result spans between the operands' magnitudes for `+` and `-` (an addition
  * of 1e308 and 1e-300 writes 608 digits), and four times the digits of the quotient for `%` (the
