@@ -39,7 +39,7 @@ export const COST = Object.freeze({
   searchPerStep: 8,
   /** Characters built per step (`cat`, an array written as text): memory, too, is bounded. */
   builtPerStep: 8,
-  /** A decimal.js operation (the rare numbers off the fast path), before its digits; twice for `/`. */
+  /** A slow-path (BigInt) operation (the rare numbers off the fast and near paths), before its digits; twice for `/`. */
   decimalBase: 300,
   /** Each decimal digit between the operands' magnitudes (`+`, `-`), times 4 for `%`. */
   decimalPerDigit: 1,

@@ -69,7 +69,7 @@ export interface NumericProgram {
 const hasOwn = Object.prototype.hasOwnProperty;
 // Local bindings: the loop then calls them directly, whatever module format the code runs in.
 // The fast paths only: off them (NaN) the program gives up, and the general path charges the
-// decimal.js work to the budget.
+// slow path's work to the budget.
 const add = addFast;
 const subtract = subtractFast;
 const multiply = multiplyFast;

@@ -47,7 +47,7 @@ export interface RuleLimits {
    * searches, `missing` checks or an array written as text holds costs 1; text longer than 64
    * characters costs 1 per 64 characters compared (`==`, `===`, `<`), 1 per 8 searched (`in`) or
    * read as a number, and 1 per 8 built (`cat`); an arithmetic operation off the fast path
-   * (decimal.js) costs 300 (600 for `/`) plus the digits between its operands' magnitudes (4 per
+   * (BigInt) costs 300 (600 for `/`) plus the digits between its operands' magnitudes (4 per
    * digit for `%`). Default 10,000,000.
    */
   readonly maxSteps?: number;

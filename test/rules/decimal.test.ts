@@ -3,12 +3,20 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   addExact,
+  addFast,
+  addSlow,
   divideExact,
+  divideFast,
+  divideSlow,
   multiplyExact,
+  multiplyFast,
+  multiplySlow,
   remainderExact,
+  remainderSlow,
   ruleNumberToString,
   scaleOf,
   subtractExact,
+  subtractSlow,
 } from "../../src/rules/decimal";
 
 /** The reference: decimal.js in a private clone, far more precise than any result needs. */
@@ -22,6 +30,24 @@ const fewPlaces = fc
 /** Any finite double, binary noise included (0.30000000000000004, 1e-300, …). */
 const anyFinite = fc.double({ noNaN: true, noDefaultInfinity: true });
 const operand = fc.oneof(fewPlaces, fewPlaces, anyFinite, fc.integer({ min: -1e6, max: 1e6 }));
+
+/** Full-precision doubles as a host system computes them: ratios and averages of amounts (16-17 digits). */
+const fullPrecision = fc
+  .tuple(fc.integer({ min: 1, max: 99_999_999 }), fc.integer({ min: 1, max: 9_999 }), fc.boolean())
+  .map(([n, d, negative]) => ((negative ? -n : n) / d) * 1.0000001);
+/** Very large and very small magnitudes, subnormals included. */
+const extreme = fc.oneof(
+  fc.double({ min: 1e280, max: 1.7e308, noNaN: true }),
+  fc.double({ min: -1.7e308, max: -1e280, noNaN: true }),
+  fc.double({ min: 5e-324, max: 1e-290, noNaN: true }),
+  fc.constantFrom(5e-324, -5e-324, 2.2250738585072014e-308, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53 + 2, 2 ** 70, 1e21, 1e22, 1.5e-7),
+);
+/** Integers past 2^53, written in full by String (123456789012345680000) or with an exponent. */
+const bigInteger = fc.bigInt({ min: BigInt(2) ** BigInt(53), max: BigInt(10) ** BigInt(25) }).map((n) => Number(n));
+const slowOperand = fc.oneof(fullPrecision, extreme, bigInteger, anyFinite, fewPlaces);
+
+/** decimal.js's result, as the rules computed it before decision 0106: NaN where it is not finite. */
+const finiteOr = (x: number): number => (Number.isFinite(x) ? x + 0 : Number.NaN);
 
 const same = (x: number, y: number): boolean => x === y || (Number.isNaN(x) && Number.isNaN(y));
 
@@ -81,6 +107,63 @@ describe("exact decimal arithmetic", () => {
         }),
         { numRuns: 5_000 },
       );
+    });
+    it("computes, off the fast path, exactly what decimal.js computed (full-precision, extreme and large operands)", () => {
+      const Exact = Decimal.clone({ precision: 1_000, rounding: Decimal.ROUND_HALF_EVEN, modulo: Decimal.ROUND_DOWN });
+      const ops: readonly [string, (a: number, b: number) => number, (a: number, b: number) => number][] = [
+        ["+", addSlow, (a, b) => new Exact(a).plus(b).toNumber()],
+        ["-", subtractSlow, (a, b) => new Exact(a).minus(b).toNumber()],
+        ["*", multiplySlow, (a, b) => new Exact(a).times(b).toNumber()],
+        ["/", divideSlow, (a, b) => new RefDiv(a).div(b).toNumber()],
+        ["%", remainderSlow, (a, b) => new Exact(a).mod(b).toNumber()],
+      ];
+      for (const [name, mine, reference] of ops) {
+        fc.assert(
+          fc.property(slowOperand, slowOperand, (a, b) => {
+            fc.pre(b !== 0 || name === "+" || name === "-" || name === "*");
+            const got = mine(a, b);
+            const want = finiteOr(reference(a, b));
+            return same(Number.isFinite(got) ? got : Number.NaN, want) && !Object.is(got, -0);
+          }),
+          { numRuns: 3_000 },
+        );
+      }
+    });
+    it("gives decimal.js's results on full-precision doubles, which take the near path (decision 0106)", () => {
+      const Exact = Decimal.clone({ precision: 1_000, rounding: Decimal.ROUND_HALF_EVEN });
+      const mixed = fc.oneof(fullPrecision, fullPrecision, fewPlaces, fc.integer({ min: -1e6, max: 1e6 }), fc.double({ min: 1e-5, max: 1e14, noNaN: true }));
+      const ops: readonly [(a: number, b: number) => number, (a: number, b: number) => number][] = [
+        [addExact, (a, b) => new Exact(a).plus(b).toNumber()],
+        [subtractExact, (a, b) => new Exact(a).minus(b).toNumber()],
+        [multiplyExact, (a, b) => new Exact(a).times(b).toNumber()],
+        [divideExact, (a, b) => new RefDiv(a).div(b).toNumber()],
+      ];
+      for (const [mine, reference] of ops) {
+        fc.assert(
+          fc.property(mixed, mixed, (a, b) => {
+            fc.pre(b !== 0);
+            return same(mine(a, b), reference(a, b) + 0);
+          }),
+          { numRuns: 20_000 },
+        );
+      }
+    });
+    it("takes the near path, not the slow one, for most full-precision doubles", () => {
+      const next = ((seed) => () => ((seed = (seed * 48271) % 2147483647) / 2147483647))(7);
+      let near = 0;
+      for (let i = 0; i < 1_000; i++) {
+        const a = 1_000 + next() * 60_000;
+        const b = a * (0.9 + next() * 0.25);
+        for (const r of [addFast(a, -b), divideFast(a, b), multiplyFast(a / b, 3)]) if (r === r) near++;
+      }
+      expect(near).toBeGreaterThan(2_950);
+    });
+    it("rounds a quotient at 120 digits, half even, before the final rounding, as decimal.js", () => {
+      // Cases where the exact quotient has more than 120 digits and lies near a midpoint.
+      for (const [a, b] of [[1, 3], [2, 3], [-1, 7], [1e308, 3e-300], [5e-324, 3], [1.7976931348623157e308, 0.1], [0.30000000000000004, 0.1], [7299.987654321123, 8123.123456789012]] as const) {
+        expect(divideSlow(a, b), `${a} / ${b}`).toBe(new RefDiv(a).div(b).toNumber() + 0);
+        expect(divideExact(a, b), `${a} / ${b}`).toBe(new RefDiv(a).div(b).toNumber() + 0);
+      }
     });
     it("writes results whose decimal is the exact one when it has at most 15 digits", () => {
       fc.assert(
