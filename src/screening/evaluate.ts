@@ -157,14 +157,14 @@ export function evaluateEntries(
 }
 
 /** The enumerable keys of an object, in `for…in` order. */
-export function keysOf(object: object): string[] {
+function keysOf(object: object): string[] {
   const keys: string[] = [];
   for (const key in object) keys.push(key);
   return keys;
 }
 
 /** Whether an object's `for…in` keys are exactly `keys`, in that order. */
-export function hasKeys(object: object, keys: readonly string[]): boolean {
+function hasKeys(object: object, keys: readonly string[]): boolean {
   let i = 0;
   for (const key in object) if (keys[i++] !== key) return false;
   return i === keys.length;

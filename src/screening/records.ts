@@ -140,6 +140,15 @@ type FieldEntry = [name: string, field: Field, label: string, at: string | numbe
 /** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */
 const NONE: readonly never[] = Object.freeze([]);
 
+/**
+ * A copy of a key that does not hold on to the text it was cut from: V8 keeps a substring of 13
+ * characters or more (a 户编号 of 16 to 20 digits) as a slice of the decoded chunk of the file, so
+ * the set of keys seen would otherwise keep the text of the whole file alive.
+ */
+function detached(id: string): string {
+  return ` ${id}`.slice(1);
+}
+
 /** A cell's value as it stands in a finding: text, a number, a boolean or null. */
 function cellValue(raw: unknown): FieldValue {
   if (raw === undefined || raw === null) return null;
@@ -271,7 +280,7 @@ export class RecordAssembler {
     const id = String(keyValue);
     if (this.memberKey === undefined) {
       if (this.seen.has(id)) return this.reject(out, row, "duplicate_record", `${this.label(this.key)} ${id} appears twice`);
-      this.seen.add(id);
+      this.seen.add(detached(id));
       this.counts.rowsScreened++;
       out.push(this.record(id, row, fields, [], new Set(baseIssues.map((i) => i.field)), baseIssues, []));
       return;
@@ -282,7 +291,7 @@ export class RecordAssembler {
       if (this.seen.has(id)) {
         return this.reject(out, row, "household_not_contiguous", `${this.label(this.key)} ${id} appears again, apart from its other rows (sort the export by ${this.label(this.key)})`);
       }
-      this.seen.add(id);
+      this.seen.add(detached(id));
       group = { id, row, fields, members: [], memberIds: new Set(), rows: 0, unusable: new Set(), issues: [], rejectedRows: [], raw: [] };
       this.group = group;
     }

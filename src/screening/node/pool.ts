@@ -5,7 +5,6 @@ import { Piscina } from "piscina";
 import type { ScreeningItem } from "../evaluate";
 import type { ParameterValue, Subject } from "../schema";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import { packEntries, type PackedEntries } from "./pack";
 
 /** What each worker receives once: the rulebook as JSON and the parameter overrides. */
 export interface WorkerInit {
@@ -19,13 +18,6 @@ export interface EvaluateTask {
   /** Fields whose column the file lacks (their rules are not run). */
   readonly missing?: Readonly<Record<string, string>>;
   readonly entries: readonly (ScreeningRecord | RejectedRow)[];
-}
-
-/** A task as sent to a worker: the entries packed (see pack.ts), which clones several times faster. */
-export interface PackedTask {
-  readonly level: Subject;
-  readonly missing?: Readonly<Record<string, string>>;
-  readonly packed: PackedEntries;
 }
 
 /** A pool of worker threads that evaluate batches of records. */
@@ -116,10 +108,7 @@ export function createEvaluatorPool(threads: number, init: WorkerInit): Evaluato
     idleTimeout: 60_000,
   });
   return {
-    evaluate: (task) => {
-      const packed: PackedTask = { level: task.level, ...(task.missing === undefined ? {} : { missing: task.missing }), packed: packEntries(task.entries) };
-      return pool.run(packed) as Promise<ScreeningItem[]>;
-    },
+    evaluate: (task) => pool.run(task) as Promise<ScreeningItem[]>,
     close: () => pool.destroy(),
   };
 }

@@ -7,8 +7,7 @@ import { evaluateEntries, planRules, type RulePlan, type ScreeningItem } from ".
 import { prepareRulebook } from "../prepare";
 import type { RejectedRow, ScreeningRecord } from "../records";
 import type { RulebookInput } from "../schema";
-import { unpackEntries } from "./pack";
-import type { EvaluateTask, PackedTask, WorkerInit } from "./pool";
+import type { EvaluateTask, WorkerInit } from "./pool";
 
 const init = workerData as WorkerInit;
 // The rulebook the main thread already validated (prepareRulebook validates it again here).
@@ -18,16 +17,15 @@ const plans = new Map<string, RulePlan>();
 /**
  * Evaluates one batch of records.
  *
- * @param task - The kind of rows and the entries (packed, or as they are).
+ * @param task - The kind of rows and the entries.
  * @returns Findings and rejected rows, in order.
  */
-export default function evaluate(task: EvaluateTask | PackedTask): ScreeningItem[] {
+export default function evaluate(task: EvaluateTask): ScreeningItem[] {
   const key = `${task.level}:${Object.keys(task.missing ?? {}).sort().join(",")}`;
   let plan = plans.get(key);
   if (!plan) {
     plan = planRules(prepared, task.level, task.missing ?? {});
     plans.set(key, plan);
   }
-  const entries = "packed" in task ? unpackEntries(task.packed) : (task.entries as (ScreeningRecord | RejectedRow)[]);
-  return evaluateEntries(prepared, plan, entries);
+  return evaluateEntries(prepared, plan, task.entries as (ScreeningRecord | RejectedRow)[]);
 }
