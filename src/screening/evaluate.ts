@@ -138,7 +138,9 @@ export function evaluateEntries(
   entries: readonly (ScreeningRecord | RejectedRow)[],
 ): ScreeningItem[] {
   const out: ScreeningItem[] = [];
-  const params = prepared.parameters;
+  // Apart for villages, whose data has no members.
+  const villages = new DataFrames(prepared.parameters);
+  const frames = new DataFrames(prepared.parameters);
   const context: RunContext = { out, overrides: Object.entries(prepared.overrides).map(([name, value]) => [`params.${name}`, value] as const) };
   for (const entry of entries) {
     if (entry.kind === "rejected") {
@@ -147,19 +149,89 @@ export function evaluateEntries(
     }
     for (const quality of entry.quality) out.push(quality);
     if (entry.subject === "village") {
-      if (plan.village.length > 0) runRules(plan.village, merge(entry.fields, undefined, params), entry, undefined, context);
+      if (plan.village.length > 0) runRules(plan.village, villages.record(entry.fields), entry, undefined, context);
       continue;
     }
     if (plan.household.length > 0) {
-      const data = merge(entry.fields, undefined, params);
+      const data = frames.record(entry.fields);
       data.members = entry.members.map((member) => member.fields);
       runRules(plan.household, data, entry, undefined, context);
     }
     if (plan.person.length > 0) {
-      for (const member of entry.members) runRules(plan.person, merge(entry.fields, member.fields, params), entry, member, context);
+      for (const member of entry.members) runRules(plan.person, frames.person(entry.fields, member.fields), entry, member, context);
     }
   }
   return out;
+}
+
+/** The enumerable keys of an object, in `for…in` order. */
+function keysOf(object: object): string[] {
+  const keys: string[] = [];
+  for (const key in object) keys.push(key);
+  return keys;
+}
+
+/** Whether an object's `for…in` keys are exactly `keys`, in that order. */
+function hasKeys(object: object, keys: readonly string[]): boolean {
+  let i = 0;
+  for (const key in object) if (keys[i++] !== key) return false;
+  return i === keys.length;
+}
+
+function assign(target: Record<string, unknown>, source: object): void {
+  for (const key in source) target[key] = (source as Record<string, unknown>)[key];
+}
+
+/**
+ * The data objects rules see, built once and refilled from record to record (and person to
+ * person) while the fields have the same keys: the same content as {@link merge} builds, without
+ * copying a household's fields for each of its persons or allocating an object per person. Rules
+ * never keep the data object (finding values are copied out of it).
+ */
+class DataFrames {
+  private recordKeys: string[] = [];
+  private recordData: Record<string, unknown> | undefined;
+  private fieldKeys: string[] = [];
+  private ownKeys: string[] = [];
+  private personData: Record<string, unknown> | undefined;
+  private personFields: object | undefined;
+
+  constructor(private readonly params: unknown) {}
+
+  /** A village's or household's data: its fields, then params (the caller sets `members`). */
+  record(fields: object): Record<string, unknown> {
+    let data = this.recordData;
+    if (data === undefined || !hasKeys(fields, this.recordKeys)) {
+      data = merge(fields, undefined, this.params);
+      this.recordData = data;
+      this.recordKeys = keysOf(fields);
+      return data;
+    }
+    assign(data, fields);
+    data.params = this.params;
+    return data;
+  }
+
+  /** A person's data: the household's fields, the person's own, then params. */
+  person(fields: object, own: object): Record<string, unknown> {
+    let data = this.personData;
+    const sameFields = fields === this.personFields || hasKeys(fields, this.fieldKeys);
+    if (data === undefined || !sameFields || !hasKeys(own, this.ownKeys)) {
+      data = merge(fields, own, this.params);
+      this.personData = data;
+      this.personFields = fields;
+      this.fieldKeys = keysOf(fields);
+      this.ownKeys = keysOf(own);
+      return data;
+    }
+    if (fields !== this.personFields) {
+      assign(data, fields);
+      this.personFields = fields;
+    }
+    assign(data, own);
+    data.params = this.params;
+    return data;
+  }
 }
 
 interface RunContext {

@@ -138,13 +138,30 @@ interface Group {
   unusable: Set<string>;
   issues: CellIssue[];
   rejectedRows: number[];
+  /**
+   * The cells of the household fields on its first accepted row, or {@link UNUSABLE} where that
+   * cell was unusable: a later row with the same cell needs no conversion (it converts alike).
+   */
+  raw: unknown[];
 }
+
+/** Marks a cell of the household's first row that was unusable: it is converted again on each row. */
+const UNUSABLE = Symbol("unusable");
 
 /** A field the rows need: its name, declaration, label, and where a row holds it (a name, or a cell index). */
 type FieldEntry = [name: string, field: Field, label: string, at: string | number];
 
 /** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */
 const NONE: readonly never[] = Object.freeze([]);
+
+/**
+ * A copy of a key that does not hold on to the text it was cut from: V8 keeps a substring of 13
+ * characters or more (a 户编号 of 16 to 20 digits) as a slice of the decoded chunk of the file, so
+ * the set of keys seen would otherwise keep the text of the whole file alive.
+ */
+function detached(id: string): string {
+  return ` ${id}`.slice(1);
+}
 
 /** A cell's value as it stands in a finding: text, a number, a boolean or null. */
 function cellValue(raw: unknown): FieldValue {
@@ -166,6 +183,30 @@ function showZh(value: FieldValue): string {
   return typeof value === "string" ? `"${value}"` : String(value);
 }
 
+/** Converts one field's cell; an unusable one is null, with its issue pushed to `issues`. */
+function convertEntry(entry: FieldEntry, raw: unknown, row: number, issues: CellIssue[]): FieldValue {
+  const [name, field, label, at] = entry;
+  const converted = convertCell(raw, field, label);
+  if (isCellProblem(converted)) {
+    issues.push({ field: name, code: converted.code, value: cellValue(raw), reason: converted.reason, zh: converted.zh, row });
+    return null;
+  }
+  if ((converted === null || converted === "") && field.required && at !== -1) {
+    const value = cellValue(raw);
+    const blank = typeof value === "string" && value !== "";
+    issues.push({
+      field: name,
+      code: "missing_value",
+      value,
+      row,
+      reason: `${label} is ${blank ? `blank ${JSON.stringify(value)}` : "empty"}, but required`,
+      zh: `「${label}」${blank ? "只有空白" : "为空"}，但为必填项`,
+    });
+    return null;
+  }
+  return converted;
+}
+
 /**
  * Converts rows keyed by field name into records, one row at a time: rows of persons are grouped
  * into households by consecutive household key. Memory holds one household and the set of keys
@@ -184,6 +225,8 @@ export class RecordAssembler {
   private deferred: RejectedRow[] = [];
   private readonly key: string;
   private readonly memberKey: string | undefined;
+  /** The household key's place among the household fields (-1 without one). */
+  private readonly keyAt: number;
   private readonly columns = new Map<string, string>();
 
   /**
@@ -207,6 +250,7 @@ export class RecordAssembler {
     }
     this.key = keys[outer] ?? "";
     this.memberKey = level === "person" ? keys.person : undefined;
+    this.keyAt = this.base.findIndex((entry) => entry[0] === this.key);
   }
 
   /**
@@ -232,8 +276,14 @@ export class RecordAssembler {
   push(values: Readonly<Record<string, unknown>> | readonly unknown[], row: number, out: (ScreeningRecord | RejectedRow)[]): void {
     this.counts.rowsRead++;
     const cells = values as Record<string | number, unknown>;
+    const open = this.group;
+    // A further row of the open household (the same key cell as its first row): only the cells that differ are converted.
+    if (open !== undefined && open.rows > 0 && this.keyAt >= 0 && cells[(this.base[this.keyAt] as FieldEntry)[3]] === open.raw[this.keyAt]) {
+      this.pushMember(open, cells, row, undefined, out);
+      return;
+    }
     const baseIssues: CellIssue[] = [];
-    const fields = this.convert(this.base, cells, row, baseIssues, undefined);
+    const fields = this.convert(this.base, cells, row, baseIssues);
     const keyValue = fields[this.key];
     if (keyValue === null || keyValue === undefined) {
       const keyIssue = baseIssues.find((issue) => issue.field === this.key);
@@ -244,7 +294,7 @@ export class RecordAssembler {
     const id = String(keyValue);
     if (this.memberKey === undefined) {
       if (this.seen.has(id)) return this.reject(out, row, "duplicate_record", `${this.label(this.key)} ${id} appears twice`);
-      this.seen.add(id);
+      this.seen.add(detached(id));
       this.counts.rowsScreened++;
       out.push(this.record(id, row, fields, [], new Set(baseIssues.map((i) => i.field)), baseIssues, []));
       return;
@@ -255,58 +305,87 @@ export class RecordAssembler {
       if (this.seen.has(id)) {
         return this.reject(out, row, "household_not_contiguous", `${this.label(this.key)} ${id} appears again, apart from its other rows (sort the export by ${this.label(this.key)})`);
       }
-      this.seen.add(id);
-      group = { id, row, fields, members: [], memberIds: new Set(), rows: 0, unusable: new Set(), issues: [], rejectedRows: [] };
+      this.seen.add(detached(id));
+      group = { id, row, fields, members: [], memberIds: new Set(), rows: 0, unusable: new Set(), issues: [], rejectedRows: [], raw: [] };
       this.group = group;
     }
+    this.pushMember(group, cells, row, { fields, issues: baseIssues }, out);
+  }
+
+  /**
+   * A row of persons in the open household: its person, and its household cells checked against the
+   * household's first row (`household` holds them converted, or they are converted here where they differ).
+   */
+  private pushMember(group: Group, cells: Record<string | number, unknown>, row: number, household: { fields: Record<string, FieldValue>; issues: CellIssue[] } | undefined, out: (ScreeningRecord | RejectedRow)[]): void {
+    const memberKey = this.memberKey as string;
     const memberIssues: CellIssue[] = [];
-    const own = this.convert(this.own, cells, row, memberIssues, undefined);
-    const memberId = own[this.memberKey];
-    const personLabel = this.label(this.memberKey);
+    const own = this.convert(this.own, cells, row, memberIssues);
+    const memberId = own[memberKey];
+    const id = group.id;
     if (memberId === null || memberId === undefined || group.memberIds.has(String(memberId))) {
       group.rejectedRows.push(row);
       const twice = memberId !== null && memberId !== undefined;
+      const personLabel = this.label(memberKey);
       const reason = twice ? `${personLabel} ${String(memberId)} appears twice in household ${id}` : `${personLabel} is empty: the row cannot be placed in household ${id}`;
       return this.reject(out, row, twice ? "duplicate_record" : "missing_key", reason);
     }
     const person = String(memberId);
     if (group.rows++ === 0) {
       // The household's first accepted row gives its household fields.
+      const first = household as { fields: Record<string, FieldValue>; issues: CellIssue[] };
       group.row = row;
-      group.fields = fields;
-      for (const issue of baseIssues) {
+      group.fields = first.fields;
+      for (const issue of first.issues) {
         group.issues.push(issue);
         group.unusable.add(issue.field);
       }
-    } else this.compareHousehold(group, fields, baseIssues, cells, row);
+      group.raw = this.base.map((entry) => (first.issues.some((issue) => issue.field === entry[0]) ? UNUSABLE : cells[entry[3]]));
+    } else this.compareHousehold(group, household, cells, row);
     for (const issue of memberIssues) group.issues.push({ ...issue, person });
     group.memberIds.add(person);
     group.members.push({ id: person, row, fields: own, unusable: memberIssues.length === 0 ? NONE : memberIssues.map((issue) => issue.field) });
   }
 
-  /** A later row of a household: each household field must be as on its first row; a difference is an inconsistency of the household. */
-  private compareHousehold(group: Group, fields: Record<string, FieldValue>, issues: readonly CellIssue[], cells: Record<string | number, unknown>, row: number): void {
-    for (const [name, , label, at] of this.base) {
-      if (name === this.key) continue;
-      const issue = issues.length === 0 ? undefined : issues.find((i) => i.field === name);
+  /**
+   * A later row of a household: each household field must be as on its first row; a difference is
+   * an inconsistency of the household. A cell equal to the first row's usable cell is equal without
+   * conversion; the others are converted here unless `household` holds them converted.
+   */
+  private compareHousehold(group: Group, household: { fields: Record<string, FieldValue>; issues: CellIssue[] } | undefined, cells: Record<string | number, unknown>, row: number): void {
+    const base = this.base;
+    for (let j = 0; j < base.length; j++) {
+      const entry = base[j] as FieldEntry;
+      const [name, , label, at] = entry;
+      if (j === this.keyAt) continue;
+      const raw = cells[at];
+      if (raw === group.raw[j]) continue;
+      let value: FieldValue;
+      let issue: CellIssue | undefined;
+      if (household === undefined) {
+        const issues: CellIssue[] = [];
+        value = convertEntry(entry, raw, row, issues);
+        issue = issues[0];
+      } else {
+        value = household.fields[name] ?? null;
+        issue = household.issues.length === 0 ? undefined : household.issues.find((i) => i.field === name);
+      }
       if (issue) {
         group.issues.push(issue);
         group.unusable.add(name);
         continue;
       }
       const first = group.fields[name] ?? null;
-      const value = fields[name] ?? null;
       if (value === first) continue;
-      const raw = cellValue(cells[at]);
+      const shown = cellValue(raw);
       const firstRow = group.row;
       group.unusable.add(name);
       group.issues.push({
         field: name,
         code: "inconsistent_household",
-        value: raw,
+        value: shown,
         row,
-        reason: `${label} ${show(raw)} on row ${row} differs from ${show(first)} on row ${firstRow} of the same household ${group.id}`,
-        zh: `同一户（${group.id}）第 ${row} 行「${label}」为${showZh(raw)}，与第 ${firstRow} 行的${showZh(first)}不一致`,
+        reason: `${label} ${show(shown)} on row ${row} differs from ${show(first)} on row ${firstRow} of the same household ${group.id}`,
+        zh: `同一户（${group.id}）第 ${row} 行「${label}」为${showZh(shown)}，与第 ${firstRow} 行的${showZh(first)}不一致`,
       });
     }
   }
@@ -342,29 +421,11 @@ export class RecordAssembler {
   }
 
   /** Converts the cells of some fields, collecting the unusable ones; such a field is null. */
-  private convert(entries: readonly FieldEntry[], cells: Record<string | number, unknown>, row: number, issues: CellIssue[], person: string | undefined): Record<string, FieldValue> {
+  private convert(entries: readonly FieldEntry[], cells: Record<string | number, unknown>, row: number, issues: CellIssue[]): Record<string, FieldValue> {
     const result: Record<string, FieldValue> = {};
     for (let i = 0; i < entries.length; i++) {
-      const [name, field, label, at] = entries[i] as FieldEntry;
-      const raw = cells[at];
-      const converted = convertCell(raw, field, label);
-      if (isCellProblem(converted)) {
-        const issue = { field: name, code: converted.code, value: cellValue(raw), reason: converted.reason, zh: converted.zh, row };
-        issues.push(person === undefined ? issue : { ...issue, person });
-        result[name] = null;
-      } else if ((converted === null || converted === "") && field.required && at !== -1) {
-        const value = cellValue(raw);
-        const blank = typeof value === "string" && value !== "";
-        issues.push({
-          field: name,
-          code: "missing_value",
-          value,
-          row,
-          reason: `${label} is ${blank ? `blank ${JSON.stringify(value)}` : "empty"}, but required`,
-          zh: `「${label}」${blank ? "只有空白" : "为空"}，但为必填项`,
-        });
-        result[name] = null;
-      } else result[name] = converted;
+      const entry = entries[i] as FieldEntry;
+      result[entry[0]] = convertEntry(entry, cells[entry[3]], row, issues);
     }
     return result;
   }

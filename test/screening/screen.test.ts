@@ -64,6 +64,25 @@ describe("screenRecords", () => {
     expect(result.rejected.map((r) => [r.row, r.code])).toEqual([[5, "household_not_contiguous"]]);
   });
 
+  it("reports an unusable household cell on every row that holds it, and reads a household whose key is written with blanks on a later row", () => {
+    const rows = [
+      person("H1", 1, { householdSize: "2", perCapitaIncome: "约七千" }),
+      person("H1", 2, { householdSize: "2", perCapitaIncome: "约七千" }),
+      person(" H1 ", 3, { householdSize: "2", personId: "H1-3", perCapitaIncome: "约七千", measures: "就业帮扶" }),
+      person("H2", 1, { householdSize: "2" }),
+      person("H2", 2, { householdSize: "2", perCapitaIncome: " 9000 " }),
+    ];
+    const result = screenRecords(rows, book);
+    expect(result.quality.map((q) => [q.code, q.row, q.field, q.value, q.recordId])).toEqual([
+      ["invalid_value", 1, "perCapitaIncome", "约七千", "H1"],
+      ["invalid_value", 2, "perCapitaIncome", "约七千", "H1"],
+      ["invalid_value", 3, "perCapitaIncome", "约七千", "H1"],
+      ["inconsistent_household", 3, "measures", "就业帮扶", "H1"],
+    ]);
+    expect(result.rejected).toEqual([]);
+    expect(result.counts).toMatchObject({ rowsRead: 5, rowsScreened: 5, rowsRejected: 0 });
+  });
+
   it("rejects only a row that cannot be placed (no person key, a person twice), and leaves the household's member rules undecided", () => {
     const rows = [person("H1", 1, { householdSize: "2" }), person("H1", 1, { householdSize: "2" }), person("H1", 2, { householdSize: "2", personId: " " })];
     const result = screenRecords(rows, book);
