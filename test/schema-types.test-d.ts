@@ -5,6 +5,8 @@
 import { describe, expectTypeOf, it } from "vitest";
 import type * as z from "zod/mini";
 import * as k from "../src/index";
+import * as kt from "../src/screening/tables/index";
+import * as ts from "../src/screening/tables/schema";
 
 /** `T` with `readonly` taken off every property and array, at any depth. */
 type Writable<T> = T extends readonly (infer E)[]
@@ -82,5 +84,18 @@ describe("each public type is exactly its schema's", () => {
     expectTypeOf<z.infer<typeof k.VisitSchema>>().toEqualTypeOf<k.Visit>();
     expectTypeOf<z.infer<typeof k.ProgressSchema>>().toEqualTypeOf<k.Progress>();
     expectTypeOf<z.input<typeof k.ProgressSchema>>().toEqualTypeOf<Writable<k.ProgressInput>>();
+  });
+
+  it("screening: multi-table rulebooks (kaohe/tables)", () => {
+    expectTypeOf<z.infer<typeof kt.AggregateSchema>>().toEqualTypeOf<kt.Aggregate>();
+    expectTypeOf<z.infer<typeof kt.TableSchema>>().toEqualTypeOf<kt.Table>();
+    expectTypeOf<z.input<typeof kt.TableSchema>>().toEqualTypeOf<Writable<kt.TableInput>>();
+    expectTypeOf<z.infer<typeof ts.TableRecordRuleSchema>>().toEqualTypeOf<kt.TableRecordRule>();
+    expectTypeOf<z.infer<typeof ts.UniqueRuleSchema>>().toEqualTypeOf<kt.UniqueRule>();
+    expectTypeOf<z.infer<typeof ts.ReferenceRuleSchema>>().toEqualTypeOf<kt.ReferenceRule>();
+    expectTypeOf<z.infer<typeof ts.CountRuleSchema>>().toEqualTypeOf<kt.CountRule>();
+    expectTypeOf<z.infer<typeof kt.TableRuleSchema>>().toEqualTypeOf<kt.TableRule>();
+    expectTypeOf<z.infer<typeof kt.TablesRulebookSchema>>().toEqualTypeOf<kt.TablesRulebook>();
+    expectTypeOf<z.input<typeof kt.TablesRulebookSchema>>().toEqualTypeOf<Writable<kt.TablesRulebookInput>>();
   });
 });

@@ -7,7 +7,7 @@
  * @module
  */
 export { TablesRulebookSchema, TableSchema, AggregateSchema, TableRuleSchema } from "./schema";
-export type { TablesRulebook, TablesRulebookInput, Table, TableRule, Aggregate } from "./schema";
+export type { TablesRulebook, TablesRulebookInput, Table, TableInput, Aggregate, TableRule, TableRuleBase, TableRecordRule, UniqueRule, ReferenceRule, CountRule } from "./schema";
 export { prepareTablesRulebook, safePrepareTablesRulebook } from "./prepare";
 export type { PreparedTablesRulebook, PreparedTable, PreparedTableRule, PreparedAggregate, PreparedCondition } from "./prepare";
 export { screenTables, TablesScreener, runRuleTests } from "./screen";

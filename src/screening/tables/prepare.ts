@@ -10,24 +10,29 @@ import { TablesRulebookSchema, type Aggregate, type Table, type TableRule, type 
 
 /** An aggregate ready to run: the child table's field that refers to the parent, and its compiled condition. */
 export interface PreparedAggregate {
+  /** Its name, read by rules as `agg.<name>`; `#<code>` for the count behind a count check. */
   readonly name: string;
+  /** The aggregate as the rulebook declares it. */
   readonly aggregate: Aggregate;
   /** The field of `aggregate.of` holding the parent's key. */
   readonly via: string;
+  /** Its `where` condition, compiled over a row of `aggregate.of`; absent when it has none. */
   readonly where?: PreparedCondition;
 }
 
 /** A compiled condition and what it reads, split by where it reads it. */
 export interface PreparedCondition {
+  /** The compiled JSON Logic rule. */
   readonly condition: PreparedRule;
   /** Every path read (condition and message), sorted. */
   readonly variables: readonly string[];
-  /** Per table read (the rule's own, or a joined one), the fields read. */
+  /** Per table read (the rule's own, or a joined one), the fields read (and `agg.<name>` for its aggregates read); `""` for parameters. */
   readonly reads: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A rule of a multi-table rulebook, checked and compiled. */
 export interface PreparedTableRule {
+  /** The rule as the rulebook writes it. */
   readonly rule: TableRule;
   /** `record`, `unique`, `reference` or `count`. */
   readonly kind: "record" | "unique" | "reference" | "count";
@@ -39,7 +44,9 @@ export interface PreparedTableRule {
 
 /** One table, prepared: its key fields, joins, and whether its records are held in memory. */
 export interface PreparedTable {
+  /** The table's name in the rulebook (e.g. `persons`). */
   readonly name: string;
+  /** The table as the rulebook declares it. */
   readonly table: Table;
   /** The key's fields (empty: records are known by their row). */
   readonly key: readonly string[];
@@ -51,7 +58,7 @@ export interface PreparedTable {
   readonly held: boolean;
   /** Every table reachable through joins, with the chain of [table, field] steps leading to it. */
   readonly joins: Readonly<Record<string, readonly (readonly [table: string, field: string])[]>>;
-  /** Its aggregates. */
+  /** Its aggregates, in declaration order, then one for each count check on it. */
   readonly aggregates: readonly PreparedAggregate[];
   /** Its record rules, in rulebook order. */
   readonly rules: readonly PreparedTableRule[];
@@ -61,11 +68,15 @@ export interface PreparedTable {
 
 /** A multi-table rulebook validated and compiled once. */
 export interface PreparedTablesRulebook {
+  /** The validated rulebook, defaults filled in. */
   readonly rulebook: TablesRulebook;
+  /** Every parameter's value for this run: its default, or the caller's override. */
   readonly parameters: Readonly<Record<string, ParameterValue>>;
+  /** The parameters the caller overrode, with their values (quoted in every finding's `values`). */
   readonly overrides: Readonly<Record<string, ParameterValue>>;
   /** The tables in the order they must be read: a table after those it joins to or checks references against. */
   readonly order: readonly string[];
+  /** Each table by name, prepared. */
   readonly tables: Readonly<Record<string, PreparedTable>>;
   /** Every rule, in rulebook order. */
   readonly rules: readonly PreparedTableRule[];
@@ -80,7 +91,7 @@ const RESERVED = new Set(["agg", "params"]);
  * @param input - A multi-table rulebook, typically parsed from JSON.
  * @param options - Parameter overrides and rule engine limits, as for `prepareRulebook`.
  * @returns The prepared rulebook.
- * @throws {@link KaoheError} holding every issue found, each with its path.
+ * @throws {@link index!KaoheError} holding every issue found, each with its path.
  */
 export function prepareTablesRulebook(input: TablesRulebookInput, options: PrepareRulebookOptions = {}): PreparedTablesRulebook {
   const parsed = TablesRulebookSchema.safeParse(input, PARSE_OPTIONS);

@@ -10,8 +10,11 @@ import type { TablesRulebookInput } from "./schema";
 
 /** Where a record is: its table, file and row. */
 export interface TablePlace {
+  /** The table's name in the rulebook. */
   readonly table: string;
+  /** The file the row was read from; absent for rows given without a file. */
   readonly file?: string;
+  /** The row's number in its file. */
   readonly row: number;
 }
 
@@ -21,9 +24,13 @@ export interface TablePlace {
  * `code` + `table` + `recordId`, never the row.
  */
 export interface TableFinding {
+  /** `finding` (the rule holds for the record) or `rule_failed` (it could not be decided: see `cause`). */
   readonly kind: "finding" | "rule_failed";
+  /** The rule's code. */
   readonly code: string;
+  /** The rule's title. */
   readonly title: string;
+  /** The rule's severity: `high` (严重), `medium` (一般) or `low` (提示). */
   readonly severity: Severity;
   /** `record`, `unique`, `reference` or `count`. */
   readonly check: PreparedTableRule["kind"];
@@ -31,7 +38,12 @@ export interface TableFinding {
   readonly table: string;
   /** The record's key (a composite key joined by `/`); for a uniqueness finding, the value that occurs twice; `#row` for a table without key. */
   readonly recordId: string;
+  /**
+   * The record's unit 县/乡/村: from its table's `unit` fields, else from its first joined record;
+   * empty texts when there is none. For a uniqueness finding, the first of its places' units.
+   */
   readonly unit: UnitPath;
+  /** The rule's message with the values read filled in; for `rule_failed`, why it could not be decided (in Chinese, then English). */
   readonly message: string;
   /** For `rule_failed`: `unusable_value`, `rule_error`, `unresolved_reference` (a joined record that does not exist) or `ambiguous_reference` (its key occurs twice). */
   readonly cause?: "unusable_value" | "rule_error" | "unresolved_reference" | "ambiguous_reference";
@@ -39,50 +51,91 @@ export interface TableFinding {
   readonly values: Readonly<Record<string, RuleValue>>;
   /** For a uniqueness finding: every place the value occurs, in file then row order. */
   readonly places?: readonly TablePlace[];
+  /** The record's file (for a uniqueness finding, its first place's); absent for rows given without a file. */
   readonly file?: string;
+  /** The record's row in its file (for a uniqueness finding, its first place's). */
   readonly row: number;
 }
 
 /** A cell that cannot be used (it does not parse, lies outside its code table, or is empty although required). */
 export interface TableQualityFinding {
+  /** `data_quality`. */
   readonly kind: "data_quality";
+  /** What is wrong, as a code: `invalid_value` (does not parse as the field's type), `not_allowed` (outside the code table), `invalid_encoding`, or `missing_value` (empty although required). */
   readonly code: string;
+  /** The table of the record. */
   readonly table: string;
+  /** The record's key (a composite key joined by `/`); `#row` for a table without key. */
   readonly recordId: string;
+  /** The field whose cell cannot be used. */
   readonly field: string;
+  /** The column it is read from (the field's first column). */
   readonly column: string;
+  /** The cell as given (null when absent). */
   readonly value: string | number | boolean | null;
+  /** Why, in English. */
   readonly reason: string;
+  /** Why, in Chinese. */
   readonly zh: string;
+  /** The record's unit 县/乡/村 (as for {@link TableFinding.unit}). */
   readonly unit: UnitPath;
+  /** The file the row was read from; absent for rows given without a file. */
   readonly file?: string;
+  /** The row's number in its file. */
   readonly row: number;
 }
 
 /** A row that could not be placed (its key is empty) or read. */
 export interface TableRejectedRow {
+  /** `rejected`. */
   readonly kind: "rejected";
+  /** Why, as a code: `missing_key` (its key is empty or unusable), or the reader's code for a row it could not read (e.g. `wrong_cell_count`). */
   readonly code: string;
+  /** Why, in English. */
   readonly reason: string;
+  /** The table whose rows it is among. */
   readonly table: string;
+  /** The file it was read from; absent for rows given without a file. */
   readonly file?: string;
+  /** The row's number in its file. */
   readonly row: number;
 }
 
 /** A rule not run, and why: its table (or a table it reads) was not given, or a file lacks a column it reads. */
 export interface SkippedTableRule {
+  /** The rule's code. */
   readonly code: string;
+  /** `table`: a table it reads was not given; `columns`: a file lacks a column it reads. */
   readonly why: "table" | "columns";
+  /** Why, in English, naming the tables or columns. */
   readonly reason: string;
+  /** Why, in Chinese. */
   readonly zh: string;
+  /** For `columns`: the file lacking them (absent when that file has no name, or a joined table's file lacks them). */
   readonly file?: string;
 }
 
 /** Rows read per table, and totals. */
 export interface TablesCounts {
-  readonly tables: Readonly<Record<string, { rowsRead: number; rowsRejected: number; records: number }>>;
+  /** Per table (every table of the rulebook, given or not), its rows. */
+  readonly tables: Readonly<
+    Record<
+      string,
+      {
+        /** The rows read, rejected ones included. */
+        rowsRead: number;
+        /** The rows rejected (see {@link TablesResult.rejected}). */
+        rowsRejected: number;
+        /** The records screened: the rows read less the rows rejected. */
+        records: number;
+      }
+    >
+  >;
+  /** The findings (`kind: "finding"`). */
   readonly findings: number;
+  /** The rule failures (`kind: "rule_failed"`): records for which a rule could not be decided. */
   readonly ruleFailures: number;
+  /** The data-quality findings. */
   readonly dataQuality: number;
   /** Rules not run; any entry means the screening is incomplete. */
   readonly skipped: readonly SkippedTableRule[];
@@ -96,12 +149,15 @@ export interface TablesResult {
   readonly quality: readonly TableQualityFinding[];
   /** By table, file and row. */
   readonly rejected: readonly TableRejectedRow[];
+  /** Rows per table, the number of each kind of finding, and the rules not run. */
   readonly counts: TablesCounts;
 }
 
-/** One source of rows of a table: rows keyed by field name, numbered from 1 unless they come as `{ row, values }`. */
+/** One source of rows of a table (one file of it): rows keyed by field name, numbered from 1 in the order they come. */
 export interface TableSource {
+  /** The file the rows come from, quoted in findings; absent for rows from elsewhere. */
   readonly file?: string;
+  /** The rows, each a record's cells by field name (not by column: the caller maps the columns). */
   readonly rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>;
 }
 
@@ -653,6 +709,7 @@ export class TablesScreener {
    * @returns The tests, and the function that takes their results.
    */
   takeTests(): {
+    /** The tests taken, each a rule's code and the data its condition reads. */
     readonly tasks: readonly RuleTest[];
     /**
      * Gives back the results of `tasks`, in their order: the findings they make are recorded.
@@ -733,7 +790,9 @@ export class TablesScreener {
 
 /** A record rule's condition to run over the data it reads: see {@link TablesScreener.takeTests}. */
 export interface RuleTest {
+  /** The record rule's code. */
   readonly code: string;
+  /** What its condition reads for one record: the record's fields, its joined records' (as `<table>`), `agg` and `params`; plain data, so it can go to a worker thread. */
   readonly data: Readonly<Record<string, unknown>>;
 }
 
@@ -785,7 +844,7 @@ function columnOf(table: PreparedTable, field: string): string {
  * @param rulebook - A multi-table rulebook (validated here) or a prepared one.
  * @param options - Parameter overrides and rule engine limits.
  * @returns Findings, data-quality findings, rejected rows and counts, in an order that does not depend on the order of rows.
- * @throws {@link KaoheError} for an invalid rulebook, or a source naming a table the rulebook does not declare.
+ * @throws {@link index!KaoheError} for an invalid rulebook, or a source naming a table the rulebook does not declare.
  * @example
  * ```ts
  * import { screenTables } from "kaohe/tables";
