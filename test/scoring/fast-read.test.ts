@@ -37,27 +37,37 @@ function containers(value: Json, out: Json[] = []): Json[] {
   return out;
 }
 
-const WEIRD: unknown[] = [
+/** Odd values, made fresh for every edit: a shared instance would be mutated by later edits (and could come to contain itself). */
+const weird = (): unknown[] => [
   undefined, null, "", " ", "0", "-0", "0.00", "1e3", "9.75", "-1", "0.5.5", "x", "__proto__", "i1", "好",
   0, -0, 1, -1, 0.25, 2 ** 53, 2 ** 54, Number.NaN, Number.POSITIVE_INFINITY, true, false, [], {}, [1], [{}],
   { score: 1 }, { score: "1", findings: [] }, { findings: [{ points: "0.5" }] }, { facts: { a: 1 } }, { facts: [] },
   { matter: "M", clause: "13a" }, { matter: "M", clause: "bad id" }, { points: 1, reason: "r" },
   new Date(0), Object.create(null), Object.assign(Object.create({ inherited: 1 }), { score: 1 }), [, { points: 1 }], // eslint-disable-line no-sparse-arrays
 ];
+const WEIRD_COUNT = weird().length;
 const KEYS = ["score", "findings", "facts", "id", "name", "level", "points", "note", "matter", "clause", "reason", "extra", "__proto__", "constructor", "prototype", "i99", "0", "$comment", "period", "severe", "deductions", "seriousMatters", "discretionary", "scaleReturnToPoverty"];
 
 /** An edit: at the n-th container, set (or, for `undefined` with `remove`, delete) a key. */
 const edit = fc.record({
   at: fc.nat(),
   key: fc.oneof(fc.constantFrom(...KEYS), fc.nat({ max: 12 }).map(String)),
-  value: fc.oneof(fc.constantFrom(...WEIRD), fc.jsonValue({ maxDepth: 2 })),
+  value: fc.oneof(fc.nat({ max: WEIRD_COUNT - 1 }).map((weirdAt) => ({ weirdAt })), fc.jsonValue({ maxDepth: 2 }).map((json) => ({ json }))),
   remove: fc.boolean(),
   own: fc.boolean(),
 });
 
-function applyEdits(base: Json, edits: readonly { at: number; key: string; value: unknown; remove: boolean; own: boolean }[]): Json {
+type EditValue = { weirdAt: number } | { json: unknown };
+
+/** A fresh instance of an edit's value, so that no run sees what an earlier run mutated. */
+function fresh(value: EditValue): unknown {
+  return "weirdAt" in value ? weird()[value.weirdAt] : structuredClone(value.json);
+}
+
+function applyEdits(base: Json, edits: readonly { at: number; key: string; value: EditValue; remove: boolean; own: boolean }[]): Json {
   const copy = structuredClone(base);
-  for (const e of edits) {
+  for (const edit of edits) {
+    const e = { ...edit, value: fresh(edit.value) };
     const all = containers(copy);
     const target = all[e.at % all.length];
     const keys = Object.keys(target);
@@ -85,7 +95,7 @@ describe("the one-walk read of an assessment (fast path of scoreAssessment)", ()
       for (let at = 0; at < count; at++) {
         const keys = Object.keys(containers(example)[at]);
         const edits = [
-          ...keys.flatMap((key) => WEIRD.map((value) => ({ key, value, own: true }))),
+          ...keys.flatMap((key) => weird().map((value) => ({ key, value, own: true }))),
           ...keys.map((key) => ({ key, value: undefined, own: false })),
           ...KEYS.flatMap((key) => [{ key, value: "v", own: true }, { key, value: 1, own: true }, { key, value: {}, own: true }]),
         ];
