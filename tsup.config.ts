@@ -20,9 +20,10 @@ export default defineConfig([
     entry: libraryModules,
     format: ["esm"],
     splitting: true,
-    // Four public entries: kaohe, kaohe/sql (the SQL compiler), kaohe/tables (several exports
-    // joined) and kaohe/loop (the re-screening loop), the last three kept out of the main bundle.
-    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts" } },
+    // Five public entries: kaohe, kaohe/sql (the SQL compiler), kaohe/tables (several exports
+    // joined), kaohe/loop (the re-screening loop) and kaohe/authoring (framework tables, derived
+    // versions, diffs), the last four kept out of the main bundle.
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts", "authoring/index": "src/authoring/index.ts" } },
     sourcemap: true,
     clean: true,
     target: "es2022",
@@ -30,9 +31,9 @@ export default defineConfig([
     noExternal: ["@noble/hashes"],
   },
   {
-    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts" },
+    entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts", "authoring/index": "src/authoring/index.ts" },
     format: ["cjs"],
-    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts" } },
+    dts: { entry: { index: "src/index.ts", "sql/index": "src/sql/index.ts", "screening/tables/index": "src/screening/tables/index.ts", "loop/index": "src/loop/index.ts", "authoring/index": "src/authoring/index.ts" } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

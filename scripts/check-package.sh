@@ -54,6 +54,17 @@ const cjs = createRequire(import.meta.url)("kaohe/tables").prepareTablesRulebook
 if (esm.rules.length !== cjs.rules.length || esm.rules.length === 0) throw new Error("unexpected kaohe/tables");
 console.log("ESM import and CJS require of kaohe/tables ok:", esm.rules.length, "rules");
 JS
+cat > authoring.mjs <<'JS'
+import { digestJson, jiangxi2025 } from "kaohe";
+import { exportFramework, importFramework } from "kaohe/authoring";
+import { createRequire } from "node:module";
+const esm = importFramework(exportFramework(jiangxi2025));
+const cjs = createRequire(import.meta.url)("kaohe/authoring");
+const again = cjs.importFramework(cjs.exportFramework(jiangxi2025));
+if (digestJson(esm) !== digestJson(jiangxi2025) || digestJson(again) !== digestJson(jiangxi2025)) throw new Error("unexpected kaohe/authoring");
+if (typeof createRequire(import.meta.url)("kaohe").importFramework !== "undefined") throw new Error("kaohe still exports importFramework");
+console.log("ESM import and CJS require of kaohe/authoring ok:", esm.categories.length, "categories round-tripped");
+JS
 cat > cjs.cjs <<'JS'
 const { jiangxi2025, parseFramework } = require("kaohe");
 const f = parseFramework(jiangxi2025);
@@ -63,6 +74,7 @@ JS
 node esm.mjs
 node sql.mjs "$root/examples/screening/rulebook.json"
 node tables.mjs "$root/examples/screening/county/rulebook.json"
+node authoring.mjs
 node cjs.cjs
 npx --no-install kaohe --help >/dev/null && echo "CLI ok"
 # The built CLI with its worker file: screening on two worker threads, as users would run it.

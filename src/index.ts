@@ -57,21 +57,7 @@ export { parseFramework, safeParseFramework, parseKeyTasks, safeParseKeyTasks } 
 export { FrameworkRefSchema } from "./model/framework";
 export type { FrameworkRef } from "./model/framework";
 
-// Frameworks that users author: derived versions, the indicator table in and out, what changed.
-export { deriveFramework, safeDeriveFramework } from "./model/derive";
-export type { FrameworkChanges, IndicatorChange, IndicatorAddition } from "./model/derive";
-export type { Table, TableRow } from "./model/table";
-export { importFramework, safeImportFramework } from "./model/table-import";
-export type { ImportFrameworkOptions } from "./model/table-import";
-export type { ColumnRole } from "./model/table-text";
-export { exportFramework, INDICATOR_SHEET } from "./model/table-export";
-export type { ExportFrameworkOptions } from "./model/table-export";
-export { diffFrameworks } from "./model/diff";
-export type { FrameworkDiff, IndicatorDiff, IndicatorMatch, IndicatorSide, ClauseDiff, PolicyDiff, FieldDiff } from "./model/diff";
-export { formatFrameworkDiff } from "./model/diff-report";
-export type { FormatDiffOptions } from "./model/diff-report";
-export type { TextDiffPart } from "./model/text-diff";
-export { checkAssessmentFit } from "./scoring/fit";
+// Frameworks that users author (tables in and out, derived versions, diffs, fit): the subpath entry `kaohe/authoring`.
 
 // Embedded data: the 2025 framework (附件2) and key tasks (附件1).
 export { jiangxi2025 } from "./frameworks/jiangxi2025";

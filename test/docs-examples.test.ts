@@ -52,11 +52,13 @@ function toModule(example: Example, file: string): string {
   const sql = relative(join(out), join(root, "src", "sql", "index")).replace(/\\/g, "/");
   const tables = relative(join(out), join(root, "src", "screening", "tables", "index")).replace(/\\/g, "/");
   const loop = relative(join(out), join(root, "src", "loop", "index")).replace(/\\/g, "/");
+  const authoring = relative(join(out), join(root, "src", "authoring", "index")).replace(/\\/g, "/");
   const lines = example.code
     .replace(/from "kaohe"/g, `from "${index}"`)
     .replace(/from "kaohe\/sql"/g, `from "${sql}"`)
     .replace(/from "kaohe\/tables"/g, `from "${tables}"`)
     .replace(/from "kaohe\/loop"/g, `from "${loop}"`)
+    .replace(/from "kaohe\/authoring"/g, `from "${authoring}"`)
     .split("\n");
   let checks = 0;
   for (let n = 0; n < lines.length; n++) {

@@ -5,8 +5,7 @@
 // compare with a fresh import (a drift check: rerun this script after changing the tables).
 import { writeFileSync } from "node:fs";
 import { workbookBytes } from "../../src/cli/tables";
-import { importFramework } from "../../src/model/table-import";
-import type { Table } from "../../src/model/table";
+import { importFramework, type Table } from "../../src/authoring/index";
 import { county, importOptions, municipal, provincial } from "./tables";
 
 const dir = new URL("./", import.meta.url);

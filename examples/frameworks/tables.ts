@@ -2,7 +2,7 @@
 // shaped like the tables provinces, cities and counties publish (title rows, merged 类别 cells,
 // multi-line cells, 合计 rows, deduction clauses), but every name, point and clause is made up.
 // generate.ts writes them as .xlsx (and the county one also as .csv); the tests read both.
-import type { Table, TableRow } from "../../src/model/table";
+import type { Table, TableRow } from "../../src/authoring/index";
 
 type Cell = string | number | null;
 

@@ -60,12 +60,13 @@ export interface FrameworkChanges {
  * @param base - The framework derived from; it is not changed.
  * @param changes - What the derived framework changes; see {@link FrameworkChanges}.
  * @returns The derived framework, parsed by `parseFramework`.
- * @throws {@link KaoheError} for changes naming an indicator or category the base does not have
+ * @throws {@link index!KaoheError} for changes naming an indicator or category the base does not have
  *   (`unknown_indicator`, `unknown_category`), and for every issue of the result (a category left
  *   empty, an unknown department, a total that no longer adds up …), all at once.
  * @example
  * ```ts
- * import { deriveFramework, jiangxi2025 } from "kaohe";
+ * import { jiangxi2025 } from "kaohe";
+ * import { deriveFramework } from "kaohe/authoring";
  * const city = deriveFramework(jiangxi2025, {
  *   id: "fuzhou2025",
  *   level: "municipal",
@@ -150,7 +151,8 @@ function unknown(noun: "indicator" | "category", path: (string | number)[], id: 
  * @returns The derived framework, or the error holding every issue.
  * @example
  * ```ts
- * import { safeDeriveFramework, jiangxi2025 } from "kaohe";
+ * import { jiangxi2025 } from "kaohe";
+ * import { safeDeriveFramework } from "kaohe/authoring";
  * const result = safeDeriveFramework(jiangxi2025, { id: "x", indicators: { i99: null } });
  * result.success ? "" : result.error.issues[0]?.code; //=> "unknown_indicator"
  * ```

@@ -50,7 +50,8 @@ const show = (value: unknown, lang: Lang | undefined) => (value === undefined ||
  * @returns The report's lines joined by newlines.
  * @example
  * ```ts
- * import { deriveFramework, diffFrameworks, formatFrameworkDiff, jiangxi2025 } from "kaohe";
+ * import { jiangxi2025 } from "kaohe";
+ * import { deriveFramework, diffFrameworks, formatFrameworkDiff } from "kaohe/authoring";
  * const next = deriveFramework(jiangxi2025, { id: "jiangxi2026", year: 2026, indicators: { i8: null } });
  * formatFrameworkDiff(diffFrameworks(jiangxi2025, next)).split("\n").slice(1);
  * //=> ["  年度：2025 → 2026", "  删除指标 8「财政衔接推进乡村振兴补助资金使用管理情况」（三、工作落实）"]

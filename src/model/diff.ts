@@ -188,7 +188,8 @@ const side = ({ indicator, category }: Placed): IndicatorSide => ({
  * @returns The differences as data; `same` when there are none.
  * @example
  * ```ts
- * import { deriveFramework, diffFrameworks, jiangxi2025 } from "kaohe";
+ * import { jiangxi2025 } from "kaohe";
+ * import { deriveFramework, diffFrameworks } from "kaohe/authoring";
  * const next = deriveFramework(jiangxi2025, { id: "jiangxi2026", year: 2026, indicators: { i12: { name: "群众认可度" } } });
  * const diff = diffFrameworks(jiangxi2025, next);
  * diff.indicators.map((d) => [d.kind, d.match, d.renamed]); //=> [["changed", "id", true]]

@@ -28,13 +28,14 @@ const LEVEL_LABELS: Readonly<Record<Framework["level"], string>> = { national: "
  * @param framework - A parsed framework.
  * @param options - Key tasks to list.
  * @returns The sheets, indicator sheet first, with merged ranges, frozen header rows and widths.
- * @throws {@link KaoheError} (`not_writable_as_table`) for what a table cannot carry so that it
+ * @throws {@link index!KaoheError} (`not_writable_as_table`) for what a table cannot carry so that it
  *   reads back the same: a department name with 、，,；;/ or blanks (数据来源 splits names there), a
  *   source reference with ｜, a category code other than a numeral or letter, an indicator code
  *   other than letters and digits joined by . or -, a name with a line break. All at once.
  * @example
  * ```ts
- * import { exportFramework, jiangxi2025 } from "kaohe";
+ * import { jiangxi2025 } from "kaohe";
+ * import { exportFramework } from "kaohe/authoring";
  * const [sheet] = exportFramework(jiangxi2025);
  * sheet?.rows[1]?.cells.slice(0, 4); //=> ["类别", "指标", "内容", "数据来源"]
  * sheet?.rows[2]?.cells[1]; //=> "1. 主体责任、部门责任、驻村帮扶责任等情况"

@@ -57,11 +57,11 @@ const LEVELS: Readonly<Record<string, Framework["level"]>> = {
  * @param tables - The sheets of a workbook (or one CSV table); see {@link Table}.
  * @param options - What the table does not say (id, year, level, region …) and how to read it.
  * @returns The framework, accepted by `parseFramework`.
- * @throws {@link KaoheError} holding every problem at once, each with its cell (`指标体系!C7`) and
+ * @throws {@link index!KaoheError} holding every problem at once, each with its cell (`指标体系!C7`) and
  *   value, in English (`message`) and Chinese (`zh`).
  * @example
  * ```ts
- * import { importFramework } from "kaohe";
+ * import { importFramework } from "kaohe/authoring";
  * const framework = importFramework(
  *   { name: "指标体系", rows: [
  *     { row: 1, cells: ["某县2025年度考核指标"] },
@@ -188,7 +188,7 @@ function sameNumber(a: string, b: number | string): boolean {
  * @returns The framework, or the error holding every issue with its cell.
  * @example
  * ```ts
- * import { safeImportFramework } from "kaohe";
+ * import { safeImportFramework } from "kaohe/authoring";
  * const result = safeImportFramework({ name: "表1", rows: [
  *   { row: 1, cells: ["类别", "指标", "内容", "分值"] },
  *   { row: 2, cells: ["一、责任落实", "1. 责任压实", "研究部署情况。", "十分"] },

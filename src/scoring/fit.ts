@@ -18,7 +18,8 @@ const METHOD_ZH: Readonly<Record<string, string>> = { manual: "实地考核评�
  * @returns The issues, in the assessment's order then the framework's; empty when it fits.
  * @example
  * ```ts
- * import { checkAssessmentFit, deriveFramework, diffFrameworks, jiangxi2025 } from "kaohe";
+ * import { jiangxi2025 } from "kaohe";
+ * import { checkAssessmentFit, deriveFramework, diffFrameworks } from "kaohe/authoring";
  * const next = deriveFramework(jiangxi2025, { id: "jiangxi2026", year: 2026, indicators: { i8: null } });
  * const assessment = { unit: { id: "u", name: "某市" }, indicators: { i8: { score: 5 } } };
  * checkAssessmentFit(assessment, next, diffFrameworks(jiangxi2025, next))[0]?.zh;

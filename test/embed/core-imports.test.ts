@@ -57,6 +57,16 @@ describe("the library's import graph", () => {
     expect([...bare].sort()).toEqual(["@noble/hashes/sha2.js", "@noble/hashes/utils.js", "decimal.js", "zod/locales", "zod/mini"]);
   });
 
+  it("keeps the framework-authoring modules out of src/index.ts: they are the subpath entry kaohe/authoring", () => {
+    const main = [...importGraph(join(ROOT, "src/index.ts"), resolveSource).keys()];
+    const authoring = /src\/(model\/(table|table-[a-z]+|text-diff|diff|diff-report|derive)|scoring\/fit)\.ts$/;
+    expect(main.filter((f) => authoring.test(f))).toEqual([]);
+    const graph = importGraph(join(ROOT, "src/authoring/index.ts"), resolveSource);
+    expect([...graph.keys()].filter((f) => authoring.test(f)).length).toBeGreaterThanOrEqual(13);
+    expect(nodeImports(graph)).toEqual([]);
+    expect([...graph.keys()].filter((f) => /src\/(cli|screening\/node)\//.test(f))).toEqual([]);
+  });
+
   it("reaches no Node module, nor src/cli, from the subpath entry kaohe/loop (src/loop/index.ts)", () => {
     const graph = importGraph(join(ROOT, "src/loop/index.ts"), resolveSource);
     expect(graph.has(join(ROOT, "src/screening/loop/dated.ts"))).toBe(true);

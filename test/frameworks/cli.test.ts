@@ -2,7 +2,8 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync,
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { deriveFramework, jiangxi2025 } from "../../src/index";
+import { jiangxi2025 } from "../../src/index";
+import { deriveFramework } from "../../src/authoring/index";
 import { runCli } from "../../src/cli/main";
 import { readRepoJson, runCliCaptured } from "../helpers";
 

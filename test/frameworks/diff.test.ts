@@ -1,16 +1,18 @@
 import { describe, expect, it } from "vitest";
 import {
-  checkAssessmentFit,
-  deriveFramework,
-  diffFrameworks,
-  formatFrameworkDiff,
   jiangxi2025,
-  safeDeriveFramework,
   scoreAssessment,
   withPoints,
   type Assessment,
   type Framework,
 } from "../../src/index";
+import {
+  checkAssessmentFit,
+  deriveFramework,
+  diffFrameworks,
+  formatFrameworkDiff,
+  safeDeriveFramework,
+} from "../../src/authoring/index";
 import { exampleFramework, readRepoJson } from "../helpers";
 
 const indicator = (f: Framework, id: string) => f.categories.flatMap((c) => c.indicators).find((i) => i.id === id);

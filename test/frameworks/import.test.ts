@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { importFramework, safeImportFramework, type Table } from "../../src/index";
+import { importFramework, safeImportFramework, type Table } from "../../src/authoring/index";
 
 const meta = { id: "t", year: 2025, level: "county", region: "某县", title: "示例" } as const;
 const sheet = (rows: unknown[][], name = "表1"): Table => ({ name, rows: rows.map((cells, i) => ({ row: i + 1, cells })) });

@@ -6,14 +6,13 @@ import { afterAll, describe, expect, it } from "vitest";
 import { readTables, workbookBytes } from "../../src/cli/tables";
 import {
   digestJson,
-  exportFramework,
-  importFramework,
   jiangxi2025,
   keyTasks2025,
   parseFramework,
   type Framework,
   type FrameworkInput,
 } from "../../src/index";
+import { exportFramework, importFramework } from "../../src/authoring/index";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const tmp = join(root, ".tmp", "roundtrip");

@@ -3,15 +3,13 @@ import { readTables } from "../../src/cli/tables";
 import {
   digestJson,
   explainResult,
-  exportFramework,
   formatExplanation,
-  importFramework,
   parseFramework,
   scoreAssessment,
   withPoints,
   type Framework,
-  type ImportFrameworkOptions,
 } from "../../src/index";
+import { exportFramework, importFramework, type ImportFrameworkOptions } from "../../src/authoring/index";
 import { importOptions } from "../../examples/frameworks/tables";
 import { readRepoJson } from "../helpers";
 

@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import yauzl from "yauzl";
 import { afterAll, describe, expect, it } from "vitest";
 import { workbookBytes } from "../../src/cli/tables";
-import { digestJson, exportFramework, importFramework, jiangxi2025, parseFramework, type Framework } from "../../src/index";
+import { digestJson, jiangxi2025, parseFramework, type Framework } from "../../src/index";
+import { exportFramework, importFramework } from "../../src/authoring/index";
 import { runCliCaptured } from "../helpers";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
