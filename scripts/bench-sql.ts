@@ -91,7 +91,8 @@ async function measure(phase: string, file: string): Promise<void> {
     rows = result.counts.rowsRead;
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ phase, rows, findings, seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  const usage = process.resourceUsage();
+  console.log(JSON.stringify({ phase, rows, findings, seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, peakRssMiB: usage.maxRSS / 1024 }));
 }
 
 async function main(): Promise<void> {
