@@ -269,11 +269,13 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     b.fields.set(name, { name, field, label, value, problem, scalar: conversion.scalar });
   });
   const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
+  // Each step is read once: where layers nest (DuckDB), they are projections of one plan, stored only as kh_rows.
+  const stored = d.nestLayers ? "" : d.materialized;
   return [
     `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`].join(", ")} FROM ${table})`,
-    `${b.q("kh_trim")} AS ${d.materialized}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
-    `${b.q("kh_ok")} AS ${d.materialized}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
-    `${b.q("kh_typed")} AS ${d.materialized}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
+    `${b.q("kh_trim")} AS ${stored}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
+    `${b.q("kh_ok")} AS ${stored}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
+    `${b.q("kh_typed")} AS ${stored}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
   ];
 }
 

@@ -76,6 +76,8 @@ export interface DialectTable {
   numberFromText(text: string): string;
   /** A date text in one of the accepted forms (already checked; `groups` captures its parts) as `YYYY-MM-DD`, NULL when not a calendar date; without it, the calendar is checked by arithmetic. */
   readonly dateFromText?: (text: string, groups: string) => string;
+  /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
+  readonly nestLayers?: boolean;
   /** The keyword that makes a CTE computed once (DuckDB and PostgreSQL inline CTEs otherwise). */
   readonly materialized: string;
 }
@@ -126,6 +128,7 @@ const duckdb: DialectTable = {
   preamble: [],
   flag: (c) => c,
   materialized: "MATERIALIZED ",
+  nestLayers: true,
   // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
   dateFromText: (t, groups) => `strftime(TRY_CAST(regexp_replace(${t}, ${standardLiteral(groups)}, '\\1-\\2\\4-\\3\\5') AS DATE), '%Y-%m-%d')`,
   numberFromText: (t) =>
