@@ -417,9 +417,9 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   // Records: clean when every row converts, the record's fields agree, members are distinct, rows are contiguous.
   const clean: string[] = [`SUM(CASE WHEN ${q("kh_problem")} IS NULL THEN 0 ELSE 1 END) = 0`];
   if (personKey) {
-    for (const name of base) {
-      if (!b.fields.has(name)) continue;
-      const column = b.fields.get(name) as FieldColumn;
+    const agreeing = base.filter((name) => b.fields.has(name)).map((name) => b.fields.get(name) as FieldColumn);
+    if (d.allEqual && agreeing.length > 0) clean.push(d.allEqual(agreeing.map((column) => column.value)));
+    for (const column of d.allEqual ? [] : agreeing) {
       const k = groupKey(b, column);
       clean.push(`(COUNT(${column.value}) = 0 OR (COUNT(${column.value}) = COUNT(*) AND MIN(${k}) = MAX(${k})))`);
     }

@@ -78,6 +78,8 @@ export interface DialectTable {
   readonly dateFromText?: (text: string, groups: string) => string;
   /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
   readonly nestLayers?: boolean;
+  /** Whether a group's rows all hold the same values (NULL equal to NULL), as one aggregate; without it, a count, MIN and MAX per value. */
+  readonly allEqual?: (values: readonly string[]) => string;
   /** The keyword that makes a CTE computed once (DuckDB and PostgreSQL inline CTEs otherwise). */
   readonly materialized: string;
 }
@@ -129,6 +131,8 @@ const duckdb: DialectTable = {
   flag: (c) => c,
   materialized: "MATERIALIZED ",
   nestLayers: true,
+  // DISTINCT treats NULLs as equal, and compares texts by their bytes.
+  allEqual: (values) => `(COUNT(DISTINCT row(${values.join(", ")})) = 1)`,
   // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
   dateFromText: (t, groups) => `strftime(TRY_CAST(regexp_replace(${t}, ${standardLiteral(groups)}, '\\1-\\2\\4-\\3\\5') AS DATE), '%Y-%m-%d')`,
   numberFromText: (t) =>
