@@ -91,7 +91,8 @@ async function measure(phase: string, file: string): Promise<void> {
     rows = result.counts.rowsRead;
   }
   const seconds = (performance.now() - started) / 1000;
-  console.log(JSON.stringify({ phase, rows, findings, seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 }));
+  const usage = process.resourceUsage();
+  console.log(JSON.stringify({ phase, rows, findings, seconds, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6, peakRssMiB: usage.maxRSS / 1024 }));
 }
 
 async function main(): Promise<void> {
@@ -106,13 +107,13 @@ async function main(): Promise<void> {
     const benchScreen = fileURLToPath(new URL("./bench-screen.ts", import.meta.url));
     execFileSync(process.execPath, [...process.execArgv, benchScreen, "--generate", csv, "--rows", String(rows)], { stdio: "inherit" });
     console.log(`generated ${rows.toLocaleString("en-US")} rows (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-    const results: Record<string, { rows: number; findings: number; seconds: number; peakRssMiB: number }> = {};
+    const results: Record<string, { rows: number; findings: number; seconds: number; cpuSeconds: number; peakRssMiB: number }> = {};
     for (const name of ["js", "duckdb", "hand"]) {
       t = performance.now();
       const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, "--file", csv], { encoding: "utf8" });
       const result = JSON.parse(output.trim().split("\n").pop() ?? "{}") as (typeof results)[string];
       results[name] = result;
-      console.log(`${name.padEnd(7)} ${result.rows.toLocaleString("en-US")} rows  ${result.findings.toLocaleString("en-US")} findings  ${result.seconds.toFixed(2)} s  ${Math.round(result.rows / result.seconds).toLocaleString("en-US")} rows/s  peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
+      console.log(`${name.padEnd(7)} ${result.rows.toLocaleString("en-US")} rows  ${result.findings.toLocaleString("en-US")} findings  ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(1)} s)  ${Math.round(result.rows / result.seconds).toLocaleString("en-US")} rows/s  peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
     }
     const js = results.js?.seconds ?? NaN;
     const duck = results.duckdb?.seconds ?? NaN;

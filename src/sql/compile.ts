@@ -248,18 +248,19 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     src.push(`${d.column(b.q(column))} AS ${raw}`);
     // A text field with trim: false holds the cell as exported, an empty one as "" (never null).
     const keepRaw = field.type === "text" && field.trim === false;
-    trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `(CASE WHEN ${d.length(trimmed)} = 0 THEN NULL ELSE ${trimmed} END) AS ${text}`);
+    trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `NULLIF(${trimmed}, ${b.text("")}) AS ${text}`);
     const conversion = FIELD_CONVERSIONS[field.type];
     const cell = { raw, text };
     const encoding = b.q(`kh_e${i}`);
-    const valid = b.q(`kh_ok${i}`);
+    const parsed = b.q(`kh_c${i}`);
     ok.push(`COALESCE(${d.contains(text, b.text("\uFFFD"))}, ${"(1 = 0)"}) AS ${encoding}`);
-    ok.push(`COALESCE(${conversion.valid(cell, field, b.cx)}, ${"(1 = 0)"}) AS ${valid}`);
+    ok.push(`${conversion.parse(cell, field, b.cx)} AS ${parsed}`);
+    const valid = `(${parsed} IS NOT NULL)`;
     const value = b.q(`kh_v${i}`);
     const problem = b.q(`kh_p${i}`);
     const label = fieldLabel(name, field);
     const shown = showValueSql(raw, b.cx);
-    typed.push(`(CASE WHEN ${text} IS NOT NULL AND NOT ${encoding} AND ${valid} THEN ${conversion.value(cell, field, b.cx)} END) AS ${value}`);
+    typed.push(`(CASE WHEN ${text} IS NOT NULL AND NOT ${encoding} AND ${valid} THEN ${parsed} END) AS ${value}`);
     const required = field.required ? `${b.text(`missing_value|${label} is empty`)}` : "NULL";
     const [code, complaint] = conversion.complaint(field);
     const invalid = d.concat([b.text(`${code}|${label} `), shown, b.text(complaint)]);
@@ -269,11 +270,13 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     b.fields.set(name, { name, field, label, value, problem, scalar: conversion.scalar });
   });
   const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
+  // Each step is read once: where layers nest (DuckDB), they are projections of one plan, stored only as kh_rows.
+  const stored = d.nestLayers ? "" : d.materialized;
   return [
     `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`].join(", ")} FROM ${table})`,
-    `${b.q("kh_trim")} AS ${d.materialized}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
-    `${b.q("kh_ok")} AS ${d.materialized}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
-    `${b.q("kh_typed")} AS ${d.materialized}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
+    `${b.q("kh_trim")} AS ${stored}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
+    `${b.q("kh_ok")} AS ${stored}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
+    `${b.q("kh_typed")} AS ${stored}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
   ];
 }
 
@@ -403,26 +406,31 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const bin = d.binaryKey(key.value);
 
   // Each row's first problem (in field order), the record key, and (with rows) runs of one key.
-  const run = hasRows
-    ? `, (CASE WHEN LAG(${bin}) OVER (PARTITION BY (CASE WHEN ${key.value} IS NULL THEN 1 ELSE 0 END) ORDER BY ${q("kh_row")}) = ${bin} THEN 0 ELSE 1 END) AS ${q("kh_run")}`
-    : `, 1 AS ${q("kh_run")}`;
   const firstProblem = `COALESCE(${[...problems, `(CASE WHEN ${key.value} IS NULL THEN ${b.text(`missing_value|${key.label} is empty`)} END)`].join(", ")})`;
-  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")}${run} FROM ${q("kh_typed")})`);
+  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")} FROM ${q("kh_typed")})`);
+  // With rows, the runs of each key among the rows that have one, in file order: a narrow window (key and row only), not one over whole rows.
+  if (hasRows) {
+    ctes.push(
+      `${q("kh_runs")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_ukey")}, SUM(${q("kh_start")}) AS ${q("kh_runs")} FROM (SELECT ${q("kh_key")}, (CASE WHEN LAG(${q("kh_key")}) OVER (ORDER BY ${q("kh_row")}) = ${q("kh_key")} THEN 0 ELSE 1 END) AS ${q("kh_start")} FROM ${q("kh_rows")} WHERE ${key.value} IS NOT NULL) s GROUP BY ${q("kh_key")})`,
+    );
+  }
 
   // Records: clean when every row converts, the record's fields agree, members are distinct, rows are contiguous.
   const clean: string[] = [`SUM(CASE WHEN ${q("kh_problem")} IS NULL THEN 0 ELSE 1 END) = 0`];
-  if (hasRows) clean.push(`SUM(${q("kh_run")}) = 1`);
   if (personKey) {
-    for (const name of base) {
-      if (!b.fields.has(name)) continue;
-      const column = b.fields.get(name) as FieldColumn;
+    const agreeing = base.filter((name) => b.fields.has(name)).map((name) => b.fields.get(name) as FieldColumn);
+    if (d.allEqual && agreeing.length > 0) clean.push(d.allEqual(agreeing.map((column) => column.value)));
+    for (const column of d.allEqual ? [] : agreeing) {
       const k = groupKey(b, column);
       clean.push(`(COUNT(${column.value}) = 0 OR (COUNT(${column.value}) = COUNT(*) AND MIN(${k}) = MAX(${k})))`);
     }
     clean.push(`COUNT(DISTINCT ${d.binaryKey(personKey.value)}) = COUNT(*)`);
   } else clean.push("COUNT(*) = 1");
+  const grouped = `SELECT ${q("kh_key")} AS ${q("kh_rkey")}, MIN(${q("kh_row")}) AS ${q("kh_first")}, ${d.flag(`(${clean.join(" AND ")})`)} AS ${q("kh_clean")} FROM ${q("kh_rows")} WHERE ${key.value} IS NOT NULL GROUP BY ${q("kh_key")}`;
   ctes.push(
-    `${q("kh_records")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_rkey")}, MIN(${q("kh_row")}) AS ${q("kh_first")}, ${d.flag(`(${clean.join(" AND ")})`)} AS ${q("kh_clean")} FROM ${q("kh_rows")} WHERE ${key.value} IS NOT NULL GROUP BY ${q("kh_key")})`,
+    hasRows
+      ? `${q("kh_records")} AS ${d.materialized}(SELECT g.${q("kh_rkey")}, g.${q("kh_first")}, ${d.flag(`(g.${q("kh_clean")} = ${d.flag("(1 = 1)")} AND u.${q("kh_runs")} = 1)`)} AS ${q("kh_clean")} FROM (${grouped}) g JOIN ${q("kh_runs")} u ON g.${q("kh_rkey")} = u.${q("kh_ukey")})`
+      : `${q("kh_records")} AS ${d.materialized}(${grouped})`,
   );
   const ord = hasRows ? q("kh_row") : personKey ? d.binaryKey(personKey.value) : "1";
   ctes.push(
@@ -436,6 +444,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const householdRules: RuleOutput[] = [];
   const aggregates: string[] = [];
   let readsMembersJson = false;
+  let membersJson = "";
 
   const fieldReader = (allowed: (field: Field) => boolean): PathReader => (path, at) => {
     if (path.startsWith("params.")) {
@@ -505,7 +514,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
       ...person.flatMap(([name], i) => [b.text(`${i > 0 ? "," : ""}${JSON.stringify(name)}:`), b.asJson(b.fieldExpr(name))]),
       b.text("}"),
     ]);
-    aggregates.push(`${d.joinTexts(object, q("kh_ord"))} AS ${q("kh_mj")}`);
+    membersJson = d.joinTexts(object, q("kh_ord"));
   }
 
   ctes.push(...m.ctes(q("kh_good"), q("kh_m"), d.materialized));
@@ -559,7 +568,13 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     const names = SQL_RESULT_COLUMNS.map(q);
     return `SELECT ${q("kh_first")} AS ${q("kh_pos")}, ${sub} AS ${q("kh_sub")}, ${output.index} AS ${q("kh_rule")}, ${b.asText(b.fieldExpr(outerKey))} AS ${q("kh_sortkey")}, ${columns.map((c, i) => `${c} AS ${names[i]}`).join(", ")} FROM ${from} WHERE ${o} IS NOT NULL`;
   };
-  for (const output of householdRules) outputs.push(select(output, q("kh_h"), "0", "CAST(NULL AS " + d.types.text + ")"));
+  // Members' JSON is built only for the households where a rule that shows the members has an outcome.
+  const withMembers = (o: string) =>
+    `(SELECT h.*, j.${q("kh_mj")} FROM ${q("kh_h")} h LEFT JOIN (SELECT ${q("kh_key")} AS ${q("kh_jkey")}, ${membersJson} AS ${q("kh_mj")} FROM ${q("kh_m")} WHERE ${q("kh_key")} IN (SELECT ${q("kh_key")} FROM ${q("kh_h")} WHERE ${o} IS NOT NULL) GROUP BY ${q("kh_key")}) j ON h.${q("kh_key")} = j.${q("kh_jkey")}) ${q("kh_hj")}`;
+  for (const output of householdRules) {
+    const from = output.rule.variables.includes("members") ? withMembers(output.outcome) : q("kh_h");
+    outputs.push(select(output, from, "0", "CAST(NULL AS " + d.types.text + ")"));
+  }
   for (const output of personRules) outputs.push(select(output, q("kh_m"), q("kh_ord"), b.asText(b.fieldExpr(outerKey))));
   const textNull = `CAST(NULL AS ${d.types.text})`;
   const rejectedCode = d.part(q("kh_why"), b.text("|"), 1);

@@ -24,6 +24,8 @@ export interface DialectTable {
   placeholder(n: number): string;
   /** Text equality by code point (bytes of UTF-8), no padding, no case folding. */
   textEquals(a: string, b: string): string;
+  /** Whether a text equals one of several, where the dialect has a faster form than ORs of {@link DialectTable.textEquals}. */
+  readonly textIn?: (a: string, list: readonly string[]) => string;
   /** Text order by code point: `op` is one of < <= > >=. */
   textOrder(a: string, op: string, b: string): string;
   /** Whether `needle` occurs in `haystack`, by code point, without wildcards. */
@@ -72,6 +74,12 @@ export interface DialectTable {
   flag(condition: string): string;
   /** A numeral (already checked) as a number: DuckDB parses short ones through DECIMAL(18,6), many times faster than DECIMAL(38,10). */
   numberFromText(text: string): string;
+  /** A date text in one of the accepted forms (already checked; `groups` captures its parts) as `YYYY-MM-DD`, NULL when not a calendar date; without it, the calendar is checked by arithmetic. */
+  readonly dateFromText?: (text: string, groups: string) => string;
+  /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
+  readonly nestLayers?: boolean;
+  /** Whether a group's rows all hold the same values (NULL equal to NULL), as one aggregate; without it, a count, MIN and MAX per value. */
+  readonly allEqual?: (values: readonly string[]) => string;
   /** The keyword that makes a CTE computed once (DuckDB and PostgreSQL inline CTEs otherwise). */
   readonly materialized: string;
 }
@@ -96,14 +104,15 @@ const duckdb: DialectTable = {
   types: { number: "DECIMAL(38,10)", text: "VARCHAR", boolean: "BOOLEAN" },
   placeholder: (n) => `$${n}`,
   textEquals: (a, b) => `(${a} = ${b})`,
+  textIn: (a, list) => `(${a} IN (${list.join(", ")}))`,
   textOrder: (a, op, b) => `(${a} ${op} ${b})`,
   contains: (h, n) => `(strpos(${h}, ${n}) > 0)`,
   length: (t) => `length(${t})`,
   substring: (t, f, c) => `substr(${t}, ${f}, ${c})`,
   matches: (t, p) => `regexp_full_match(${t}, ${p})`,
   replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
-  // Most cells have no white space at either end: a regular expression tells them faster than trim with a set.
-  trim: (t, set, pattern) => `(CASE WHEN regexp_matches(${t}, ${pattern}) THEN trim(${t}, ${set}) ELSE ${t} END)`,
+  // Most cells have no white space at either end: looking at the first and last character tells them faster than trim with a set.
+  trim: (t, set) => `(CASE WHEN strpos(${set}, left(${t}, 1)) > 0 OR strpos(${set}, right(${t}, 1)) > 0 THEN trim(${t}, ${set}) ELSE ${t} END)`,
   binaryKey: (t) => t,
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS VARCHAR)`,
@@ -121,6 +130,11 @@ const duckdb: DialectTable = {
   preamble: [],
   flag: (c) => c,
   materialized: "MATERIALIZED ",
+  nestLayers: true,
+  // DISTINCT treats NULLs as equal, and compares texts by their bytes.
+  allEqual: (values) => `(COUNT(DISTINCT row(${values.join(", ")})) = 1)`,
+  // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
+  dateFromText: (t, groups) => `strftime(TRY_CAST(regexp_replace(${t}, ${standardLiteral(groups)}, '\\1-\\2\\4-\\3\\5') AS DATE), '%Y-%m-%d')`,
   numberFromText: (t) =>
     `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
 };

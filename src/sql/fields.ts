@@ -25,10 +25,11 @@ export interface CellSql {
 export interface FieldConversion {
   /** The SQL scalar type of its values. */
   readonly scalar: SqlScalar;
-  /** The typed value: NULL when blank or invalid. */
-  value(cell: CellSql, field: Field, cx: ExprContext): string;
-  /** Whether the non-blank text is valid. */
-  valid(cell: CellSql, field: Field, cx: ExprContext): string;
+  /**
+   * The typed value of the non-blank text, NULL when it is invalid: the cell is parsed once, and
+   * its validity is whether this is NULL (a valid text never parses to NULL).
+   */
+  parse(cell: CellSql, field: Field, cx: ExprContext): string;
   /** The problem's code (`invalid_value` or `not_allowed`) and the reason's end after the label and value, e.g. " is not a number". */
   readonly complaint: (field: Field) => readonly [code: string, text: string];
 }
@@ -40,24 +41,28 @@ export function showValueSql(raw: string, cx: ExprContext): string {
   return d.concat([cx.text('"'), jsonEscape(cut, cx), cx.text('"')]);
 }
 
-const PLAIN_DECIMAL = "^-?[0-9]+([.][0-9]+)?$";
 /** Plain decimals that cast into every dialect's number type without overflow. */
 const CASTABLE_DECIMAL = "^-?0*[0-9]{1,16}([.][0-9]+)?$";
 const TRUE_WORDS = ["是", "true", "y", "yes", "1"];
 const FALSE_WORDS = ["否", "false", "n", "no", "0"];
 const MONTH_FORMS = "^[0-9]{4}([0-9]{2}|[-/.][0-9]{1,2}|年[0-9]{1,2}月)$";
 const DATE_FORMS = "^[0-9]{4}([-/.年][0-9]{1,2}[-/.月][0-9]{1,2}日?|[0-9]{4})$";
+/** The accepted date forms with year, month and day as groups 1, 2 or 4, and 3 or 5. */
+const DATE_GROUPS = "^([0-9]{4})(?:[-/.年]([0-9]{1,2})[-/.月]([0-9]{1,2})日?|([0-9]{2})([0-9]{2}))$";
 
 function anyOf(text: string, words: readonly string[], cx: ExprContext): string {
+  if (cx.d.textIn) return cx.d.textIn(text, words.map((word) => cx.text(word)));
   return `(${words.map((word) => cx.d.textEquals(text, cx.text(word))).join(" OR ")})`;
 }
 
-function numberValid(cell: CellSql, cx: ExprContext): string {
-  const castable = cx.d.matches(cell.text, cx.d.literal(CASTABLE_DECIMAL));
+/** A plain decimal as a number, NULL unless it is one within JavaScript's safe integers. */
+function numberParse(cell: CellSql, cx: ExprContext): string {
+  const d = cx.d;
+  const value = d.numberFromText(cell.text);
   // Below a trillion, a plain decimal is within JavaScript's safe integers without converting it.
-  const short = cx.d.matches(cell.text, cx.d.literal("^-?[0-9]{1,12}([.][0-9]+)?$"));
-  const value = `(CASE WHEN ${castable} THEN ${cx.d.numberFromText(cell.text)} END)`;
-  return `(${cx.d.matches(cell.text, cx.d.literal(PLAIN_DECIMAL))} AND (${short} OR (${castable} AND ABS(${value}) < ${cx.param("9007199254740991.5", "number")})))`;
+  const short = d.matches(cell.text, d.literal("^-?[0-9]{1,12}([.][0-9]+)?$"));
+  const castable = d.matches(cell.text, d.literal(CASTABLE_DECIMAL));
+  return `(CASE WHEN ${short} THEN ${value} WHEN ${castable} AND ABS(${value}) < ${cx.param("9007199254740991.5", "number")} THEN ${value} END)`;
 }
 
 /** Year, month and day of a date text in one of the accepted forms (only read when it matches). */
@@ -108,36 +113,38 @@ function monthValue(cell: CellSql, cx: ExprContext): string {
   return d.concat([d.substring(cell.text, "1", "4"), cx.text("-"), `(CASE WHEN ${d.length(m)} = 1 THEN ${d.concat([cx.text("0"), m])} ELSE ${m} END)`]);
 }
 
+/** The text when `valid` holds, else NULL. */
+const when = (valid: string, value: string) => `(CASE WHEN ${valid} THEN ${value} END)`;
+
 /** The conversion table, by field type. @internal */
 export const FIELD_CONVERSIONS: Readonly<Record<FieldType, FieldConversion>> = {
   text: {
     scalar: "text",
-    value: (cell) => cell.text,
-    valid: (cell, field, cx) => (field.allowed ? anyOf(cell.text, field.allowed, cx) : "(1 = 1)"),
+    parse: (cell, field, cx) => (field.allowed ? when(anyOf(cell.text, field.allowed, cx), cell.text) : cell.text),
     complaint: (field) => ["not_allowed", ` is not in its code table (${(field.allowed ?? []).join("/")})`],
   },
   number: {
     scalar: "number",
-    value: (cell, _field, cx) => cx.d.numberFromText(cell.text),
-    valid: (cell, _field, cx) => numberValid(cell, cx),
+    parse: (cell, _field, cx) => numberParse(cell, cx),
     complaint: () => ["invalid_value", " is not a number"],
   },
   date: {
     scalar: "text",
-    value: (cell, _field, cx) => dateValue(cell, cx),
-    valid: (cell, _field, cx) => dateValid(cell, cx),
+    parse: (cell, _field, cx) => {
+      const form = cx.d.matches(cell.text, cx.d.literal(DATE_FORMS));
+      // DuckDB's own calendar check, on the text rewritten as Y-M-D, is one cast instead of the arithmetic.
+      return cx.d.dateFromText ? when(form, cx.d.dateFromText(cell.text, DATE_GROUPS)) : when(dateValid(cell, cx), dateValue(cell, cx));
+    },
     complaint: () => ["invalid_value", " is not a date (write YYYY-MM-DD)"],
   },
   month: {
     scalar: "text",
-    value: (cell, _field, cx) => monthValue(cell, cx),
-    valid: (cell, _field, cx) => monthValid(cell, cx),
+    parse: (cell, _field, cx) => when(monthValid(cell, cx), monthValue(cell, cx)),
     complaint: () => ["invalid_value", " is not a month (write YYYYMM, YYYY-MM or YYYY年M月)"],
   },
   boolean: {
     scalar: "boolean",
-    value: (cell, _field, cx) => `(CASE WHEN ${anyOf(`LOWER(${cell.text})`, TRUE_WORDS, cx)} THEN TRUE ELSE FALSE END)`,
-    valid: (cell, _field, cx) => anyOf(`LOWER(${cell.text})`, [...TRUE_WORDS, ...FALSE_WORDS], cx),
+    parse: (cell, _field, cx) => `(CASE WHEN ${anyOf(`LOWER(${cell.text})`, TRUE_WORDS, cx)} THEN TRUE WHEN ${anyOf(`LOWER(${cell.text})`, FALSE_WORDS, cx)} THEN FALSE END)`,
     complaint: () => ["invalid_value", " is not 是 or 否"],
   },
 };

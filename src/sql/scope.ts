@@ -47,6 +47,8 @@ export class Relation {
    * so (DuckDB and PostgreSQL would otherwise inline a layer into the next, copying its expressions).
    */
   ctes(base: string, name: string, materialized: string): string[] {
+    // DuckDB stacks the layers as projections in one plan, storing only the last one.
+    if (this.d.nestLayers) return [`${name} AS ${materialized}(${this.build(base, `${name.replace(/["`]/g, "")}_`)})`];
     const out: string[] = [];
     let previous = base;
     const layers = this.layers.filter((columns) => columns.length > 0);

@@ -1,4 +1,6 @@
-import { open } from "node:fs/promises";
+import { mkdtemp, open, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
 import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 import { isKaoheError } from "../../internal/errors";
 import { ruleNumberToString } from "../../rules/index";
@@ -240,7 +242,10 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     // An optional peer dependency: 80 MB of native code that only --engine duckdb needs.
     return { ok: false, reason: "--engine duckdb needs the package @duckdb/node-api: npm install @duckdb/node-api@1.5.6-r.1" };
   }
-  const instance = await DuckDBInstance.create(":memory:", { preserve_insertion_order: "true" });
+  // Bounded memory: DuckDB spills what does not fit (the loaded table, materialized CTEs, sorts) to a
+  // temporary directory of its own, removed afterwards, instead of taking 80 % of the machine.
+  const spill = await mkdtemp(join(tmpdir(), "kaohe-duckdb-"));
+  const instance = await DuckDBInstance.create(":memory:", duckdbSettings(spill));
   const connection = await instance.connect();
   try {
     const unread: RejectedRow[] = [];
@@ -317,5 +322,12 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
   } finally {
     connection.closeSync();
     instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
+}
+
+/** DuckDB's settings: file order kept, a quarter of the memory (1–4 GiB), every core, spilling to `spill`. */
+export function duckdbSettings(spill: string): Record<string, string> {
+  const gib = Math.min(4, Math.max(1, Math.floor(totalmem() / 4 / 2 ** 30)));
+  return { preserve_insertion_order: "true", memory_limit: `${gib}GiB`, threads: String(availableParallelism()), temp_directory: spill };
 }
