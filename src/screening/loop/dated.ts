@@ -8,7 +8,24 @@ export interface ParameterPeriod {
   readonly from: string;
   /** Its last day, inclusive; absent when it runs until the next period, or without end. */
   readonly until?: string;
+  /** The parameter's value in that period. */
   readonly value: ParameterValue;
+}
+
+/** The period of a dated rule's version: inclusive dates, either end open when absent. */
+export interface RulePeriod {
+  /** The first day the version applies. */
+  readonly from?: string;
+  /** The last day the version applies. */
+  readonly until?: string;
+}
+
+/** A dated rulebook resolved for one date: see {@link resolveDatedRulebook}. */
+export interface ResolvedRulebook<T> {
+  /** The plain rulebook in force on the date, for `prepareRulebook`. */
+  readonly rulebook: T;
+  /** Which version of each dated parameter and rule applied. */
+  readonly version: RulebookVersion;
 }
 
 /** Which dated version of a rulebook applied on a date: see {@link resolveDatedRulebook}. */
@@ -18,7 +35,7 @@ export interface RulebookVersion {
   /** Each dated parameter, with the period in force. */
   readonly parameters: Readonly<Record<string, ParameterPeriod>>;
   /** Each dated rule in force, with its period. */
-  readonly rules: Readonly<Record<string, { readonly from?: string; readonly until?: string }>>;
+  readonly rules: Readonly<Record<string, RulePeriod>>;
   /** The codes of the rule versions not in force on that date (left out of the rulebook). */
   readonly notInForce: readonly string[];
 }
@@ -67,7 +84,7 @@ function dayBefore(date: string): string {
  * safePrepareRulebook(rulebook).success; //=> true
  * ```
  */
-export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rulebook: T; version: RulebookVersion } {
+export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): ResolvedRulebook<T> {
   const issues: KaoheIssue[] = [];
   const add: Add = (code, path, message, zh) => void issues.push({ code, path, message, zh });
   const version = { asOf, parameters: {} as Record<string, ParameterPeriod>, rules: {} as Record<string, { from?: string; until?: string }>, notInForce: [] as string[] };

@@ -6,7 +6,7 @@
  * @module
  */
 export { resolveDatedRulebook } from "./dated";
-export type { ParameterPeriod, RulebookVersion } from "./dated";
+export type { ParameterPeriod, RulePeriod, ResolvedRulebook, RulebookVersion } from "./dated";
 export { ScreeningLoop, maskId } from "./loop";
 // The readers of exemption lists and findings files, and the masking of whole items, serve the CLI
 // (src/cli/screen-loop.ts) and are not exported: the library's size budget is tight.

@@ -22,11 +22,17 @@ export interface Exemption {
 
 /** A finding of an earlier run, as read back from its findings file (for `baseline`). */
 export interface BaselineFinding {
+  /** The rule's code (规则编号). */
   readonly code: string;
+  /** The record's key (记录编号): the person's or household's key, never a row number. */
   readonly recordId: string;
+  /** The household's key (户编号), when the finding had one. */
   readonly householdId?: string;
+  /** The rule's title (规则名称), as the earlier run wrote it. */
   readonly title?: string;
+  /** The finding's message (说明), as the earlier run wrote it. */
   readonly message?: string;
+  /** Where the record is: county, township and village (县、乡镇、村), for the counts by place. */
   readonly unit: UnitPath;
 }
 
@@ -45,25 +51,36 @@ export type LoopFinding = Finding & {
 
 /** Which dated version applied to a finding: see {@link LoopFinding}. */
 export interface AppliedVersion {
+  /** The run's date, `YYYY-MM-DD`. */
   readonly asOf: string;
   /** Each dated parameter's period in force, by its start date. */
   readonly parameters: Readonly<Record<string, string>>;
   /** The period of the rule's version, when the rule is dated. */
-  readonly rule?: { readonly from?: string; readonly until?: string };
+  readonly rule?: {
+    /** The first day of the rule version's period, inclusive. */
+    readonly from?: string;
+    /** The last day of the rule version's period, inclusive. */
+    readonly until?: string;
+  };
 }
 
 /** Counts of one group against the baseline and the exemptions. */
 export interface LoopCounts {
+  /** Findings the earlier run did not have (新发现). */
   readonly new: number;
+  /** Findings the earlier run had too (仍存在). */
   readonly persisting: number;
   /** Findings of the earlier run not found again (已解决). */
   readonly resolved: number;
+  /** Findings covered by an exemption in force (已豁免); they are counted here and as new or persisting. */
   readonly exempted: number;
 }
 
 /** An exemption that did not apply, and why: `expired` (past its date), `not_yet` (before it), `unmatched` (in force, matched no finding). */
 export interface UnusedExemption {
+  /** The exemption, as read from the list. */
   readonly exemption: Exemption;
+  /** Why it did not apply: past its `until`, before its `from`, or in force but matching no finding. */
   readonly why: "expired" | "not_yet" | "unmatched";
   /** The findings it would have covered, had it been in force. */
   readonly matched: number;
@@ -81,15 +98,34 @@ export interface LoopReport extends LoopCounts {
   readonly resolvedFindings: readonly BaselineFinding[];
   /** Exemptions that did not apply: expired, not yet in force, or matching nothing. */
   readonly unusedExemptions: readonly UnusedExemption[];
-  readonly byRule: readonly (LoopCounts & { readonly code: string })[];
-  readonly byTownship: readonly (LoopCounts & { readonly county: string; readonly township: string })[];
-  readonly byVillage: readonly (LoopCounts & { readonly county: string; readonly township: string; readonly village: string })[];
+  /** The counts per rule, in code order. */
+  readonly byRule: readonly (LoopCounts & {
+    /** The rule's code. */
+    readonly code: string;
+  })[];
+  /** The counts per township (乡镇). */
+  readonly byTownship: readonly (LoopCounts & {
+    /** The county (县). */
+    readonly county: string;
+    /** The township (乡镇). */
+    readonly township: string;
+  })[];
+  /** The counts per administrative village (行政村). */
+  readonly byVillage: readonly (LoopCounts & {
+    /** The county (县). */
+    readonly county: string;
+    /** The township (乡镇). */
+    readonly township: string;
+    /** The village (行政村). */
+    readonly village: string;
+  })[];
 }
 
 /** Options of {@link ScreeningLoop}. */
 export interface ScreeningLoopOptions {
   /** The date of the run, `YYYY-MM-DD`, against which exemptions are judged (the library reads no clock). */
   readonly asOf: string;
+  /** The exemption list (豁免清单): findings they cover are marked, never dropped. */
   readonly exemptions?: readonly Exemption[];
   /** The findings of the earlier run. */
   readonly baseline?: readonly BaselineFinding[];
