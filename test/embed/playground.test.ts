@@ -182,6 +182,24 @@ describe.skipIf(!present)(`the playground in ${CHROMIUM} under ${CSP}${present ?
     await noProblems();
   });
 
+  it("refuses an Excel 97–2003 workbook (OLE2 bytes) by its content, whatever its name, as the CLI does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kaohe-ole2-"));
+    const path = join(dir, "old.xls");
+    writeFileSync(path, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]));
+    try {
+      const prepared = prepareRulebook(JSON.parse(readFileSync(join(ROOT, "examples/screening/rulebook.json"), "utf8")));
+      const cli = await screenFile(prepared, path, { onItems: () => {} });
+      expect(!cli.ok && cli.code).toBe("legacy_xls");
+      await page.setInputFiles("[data-testid=csv]", path);
+      await page.setInputFiles("[data-testid=rulebook]", join(ROOT, "examples/screening/rulebook.json"));
+      await page.click("[data-testid=screen]");
+      await expect.poll(() => page.textContent("[data-testid=screen-error]"), { timeout: 10_000 }).toMatch(/^old\.xls: an Excel 97–2003 workbook/);
+      await noProblems();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses a damaged workbook (a byte of its sheet changed) as the CLI does, naming the damage", async () => {
     const bytes = readFileSync(join(ROOT, "examples/screening/fuping/persons.xlsx"));
     const name = Buffer.from("xl/worksheets/sheet1.xml");

@@ -7,6 +7,7 @@ import { parse } from "csv-parse/browser/esm/sync";
 import { Screener, isHeaderRow, mapColumns, prepareRulebook, summarizeFindings } from "kaohe";
 import type { DataQualityFinding, FindingSummary, RejectedRow, ScreeningCounts, ScreeningFinding, Subject } from "kaohe";
 import { isBlankRecord } from "../../../src/screening/node/csv";
+import { readError } from "../../../src/screening/node/read-error";
 import { PartsWorkbook, type WorkbookLimits } from "../../../src/screening/node/xlsx-book";
 import { MemoryZip } from "./unzip";
 
@@ -36,6 +37,11 @@ interface Row {
 /** Whether the bytes start as a zip does (a local file header, or an empty archive's end record). */
 export function isZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
+}
+
+/** Whether the bytes start as an OLE2 file does (an Excel 97–2003 .xls, or a password-protected workbook). */
+function isOle2(bytes: Uint8Array): boolean {
+  return [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1].every((b, i) => bytes[i] === b);
 }
 
 /** Decodes the bytes of an export: UTF-8 (with or without a BOM), else GB18030 (a superset of GBK). */
@@ -78,6 +84,12 @@ async function sheetRows(bytes: Uint8Array, file: string): Promise<{ sheet: stri
  */
 export async function screenExport(bytes: Uint8Array, rulebook: unknown, file: string): Promise<ExportScreening> {
   const prepared = prepareRulebook(rulebook as never);
+  if (isOle2(bytes)) {
+    throw readError(file, "legacy_xls", {
+      en: "an Excel 97–2003 workbook (.xls) or a password-protected workbook, which kaohe does not read: open it in Excel, remove any password, and save it as .xlsx",
+      zh: "Excel 97–2003 工作簿（.xls）或设有密码的工作簿，考核工具不能读取：请用 Excel 打开（如有密码先取消），另存为 .xlsx",
+    });
+  }
   const format: ExportScreening["format"] = isZip(bytes) ? "xlsx" : "csv";
   const read = format === "xlsx" ? await sheetRows(bytes, file) : { sheet: undefined, rows: csvRows(bytes, file) };
   const rows = read.rows.filter((r) => !isBlankRecord(r.cells));
