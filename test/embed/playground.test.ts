@@ -1,5 +1,5 @@
 import { createServer, type Server } from "node:http";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -143,24 +143,35 @@ describe.skipIf(!present)(`the playground in ${CHROMIUM} under ${CSP}${present ?
     await noProblems();
   });
 
-  it("screens an export in a Web Worker as the CLI's screenFile does: the same counts, findings and rejected rows", async () => {
+  // Each export with its rulebook: CSV in UTF-8 and GBK, and XLSX workbooks (read in the worker by
+  // the playground's DecompressionStream zip reader and the shared saxes-based sheet reader), with
+  // more findings than `atLeast`, so that the comparison is not of two empty tables.
+  const exportsToScreen: [file: string, rulebook: string, atLeast: number][] = [
+    ["examples/screening/synthetic-households-gbk.csv", "examples/screening/rulebook.json", 5],
+    ["examples/screening/synthetic-households.xlsx", "examples/screening/rulebook.json", 3],
+    ["examples/screening/fuping/persons.xlsx", "examples/screening/fuping/rulebook.json", 5],
+    ["examples/screening/synthetic-households.csv", "examples/screening/rulebook.json", 5],
+  ];
+
+  it("screens CSV and XLSX exports in a Web Worker as the CLI's screenFile does: the same sheet, counts, findings and rejected rows", async () => {
     await page.click("[data-tab=screen]");
-    const prepared = prepareRulebook(JSON.parse(readFileSync(join(ROOT, "examples/screening/rulebook.json"), "utf8")));
-    for (const file of ["synthetic-households-gbk.csv", "synthetic-households.csv"]) {
-      const path = join(ROOT, "examples/screening", file);
+    for (const [file, rulebook, atLeast] of exportsToScreen) {
+      const path = join(ROOT, file);
+      const prepared = prepareRulebook(JSON.parse(readFileSync(join(ROOT, rulebook), "utf8")));
       const items: ScreeningItem[] = [];
       const cli = await screenFile(prepared, path, { onItems: (batch) => void items.push(...batch) });
       if (!cli.ok) throw new Error(cli.reason);
       await page.setInputFiles("[data-testid=csv]", path);
-      await page.setInputFiles("[data-testid=rulebook]", join(ROOT, "examples/screening/rulebook.json"));
+      await page.setInputFiles("[data-testid=rulebook]", join(ROOT, rulebook));
       await page.click("[data-testid=screen]");
       const { rowsRead, rowsScreened, rowsRejected, findings, ruleFailures } = cli.counts;
+      const sheet = cli.reading?.sheet ? `工作表「${cli.reading.sheet.name}」：` : "";
       await expect.poll(() => page.textContent("[data-testid=screen-summary]"), { timeout: 10_000 }).toBe(
-        `读入 ${rowsRead} 行，筛查 ${rowsScreened} 行，未筛查 ${rowsRejected} 行；问题 ${findings} 条，未能判定 ${ruleFailures} 条`,
+        `${sheet}读入 ${rowsRead} 行，筛查 ${rowsScreened} 行，未筛查 ${rowsRejected} 行；问题 ${findings} 条，未能判定 ${ruleFailures} 条`,
       );
       const rows = await page.$$eval("[data-testid=findings] tbody tr", (trs) => trs.map((r) => [0, 3, 4].map((i) => r.children[i]?.textContent).join(" ")));
       expect(rows, file).toEqual(items.flatMap((i) => (i.kind === "rejected" ? [] : [`${i.code} ${i.recordId} ${i.row}`])));
-      expect(rows.length, file).toBeGreaterThan(5);
+      expect(rows.length, file).toBeGreaterThan(atLeast);
       const rejected = await page.$$eval("[data-testid=rejected] tbody tr", (trs) => trs.map((r) => r.children[0]?.textContent));
       expect(rejected, file).toEqual(items.flatMap((i) => (i.kind === "rejected" ? [String(i.row)] : [])));
     }
@@ -169,5 +180,50 @@ describe.skipIf(!present)(`the playground in ${CHROMIUM} under ${CSP}${present ?
     expect(await page.textContent("[data-tab=screen]")).toBe("Screening");
     await page.click("#lang");
     await noProblems();
+  });
+
+  it("refuses an Excel 97–2003 workbook (OLE2 bytes) by its content, whatever its name, as the CLI does", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kaohe-ole2-"));
+    const path = join(dir, "old.xls");
+    writeFileSync(path, Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024)]));
+    try {
+      const prepared = prepareRulebook(JSON.parse(readFileSync(join(ROOT, "examples/screening/rulebook.json"), "utf8")));
+      const cli = await screenFile(prepared, path, { onItems: () => {} });
+      expect(!cli.ok && cli.code).toBe("legacy_xls");
+      await page.setInputFiles("[data-testid=csv]", path);
+      await page.setInputFiles("[data-testid=rulebook]", join(ROOT, "examples/screening/rulebook.json"));
+      await page.click("[data-testid=screen]");
+      await expect.poll(() => page.textContent("[data-testid=screen-error]"), { timeout: 10_000 }).toMatch(/^old\.xls: an Excel 97–2003 workbook/);
+      await noProblems();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a damaged workbook (a byte of its sheet changed) as the CLI does, naming the damage", async () => {
+    const bytes = readFileSync(join(ROOT, "examples/screening/fuping/persons.xlsx"));
+    const name = Buffer.from("xl/worksheets/sheet1.xml");
+    const LOCAL = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+    let header = bytes.indexOf(LOCAL);
+    while (header !== -1 && !bytes.subarray(header + 30, header + 30 + name.length).equals(name)) header = bytes.indexOf(LOCAL, header + 4);
+    expect(header, "the sheet's local header").toBeGreaterThanOrEqual(0);
+    const data = header + 30 + bytes.readUInt16LE(header + 26) + bytes.readUInt16LE(header + 28);
+    bytes[data + 100] = (bytes[data + 100] as number) ^ 0xff;
+    const dir = mkdtempSync(join(tmpdir(), "kaohe-damaged-"));
+    const path = join(dir, "damaged.xlsx");
+    writeFileSync(path, bytes);
+    try {
+      const prepared = prepareRulebook(JSON.parse(readFileSync(join(ROOT, "examples/screening/fuping/rulebook.json"), "utf8")));
+      const cli = await screenFile(prepared, path, { onItems: () => {} });
+      expect(cli.ok).toBe(false);
+      expect(!cli.ok && cli.code).toBe("corrupt_workbook");
+      await page.setInputFiles("[data-testid=csv]", path);
+      await page.setInputFiles("[data-testid=rulebook]", join(ROOT, "examples/screening/fuping/rulebook.json"));
+      await page.click("[data-testid=screen]");
+      await expect.poll(() => page.textContent("[data-testid=screen-error]"), { timeout: 10_000 }).toMatch(/damaged\.xlsx: the workbook is damaged \(.*xl\/worksheets\/sheet1\.xml/);
+      await noProblems();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -38,7 +38,7 @@ export const TEXT = {
   result: { zh: "结果", en: "Result" },
   variables: { zh: "读取的变量", en: "Variables read" },
   invalidJson: { zh: "不是有效的 JSON", en: "not valid JSON" },
-  csvFile: { zh: "导出文件（CSV，UTF-8 或 GBK）", en: "Export (CSV, UTF-8 or GBK)" },
+  csvFile: { zh: "导出文件（CSV 或 XLSX）", en: "Export (CSV or XLSX)" },
   rulebookFile: { zh: "规则库（JSON）", en: "Rulebook (JSON)" },
   loadExample: { zh: "载入示例（合成数据）", en: "Load the example (synthetic data)" },
   runScreen: { zh: "筛查", en: "Screen" },
@@ -54,7 +54,10 @@ export const TEXT = {
   rowCol: { zh: "行", en: "Row" },
   message: { zh: "说明", en: "Message" },
   needFiles: { zh: "请选择导出文件和规则库，或载入示例。", en: "Choose an export and a rulebook, or load the example." },
-  xlsxNote: { zh: "XLSX 请在本机用命令行 kaohe screen 筛查，或另存为 CSV。", en: "For XLSX use the CLI (kaohe screen) or save it as CSV." },
+  exportNote: {
+    zh: "CSV 可为 UTF-8 或 GBK；XLSX 读取第一个有数据的可见工作表（其他工作表请用命令行 kaohe screen --sheet）。文件只在本页面内读取。",
+    en: "A CSV may be UTF-8 or GBK; of an XLSX the first visible sheet with data is read (for another, use the CLI: kaohe screen --sheet). The file is read in this page only.",
+  },
 } satisfies Record<string, Bilingual>;
 
 export type TextKey = keyof typeof TEXT;

@@ -18,7 +18,7 @@ import grades from "../../jiangxi-2025/grades.json";
 import points from "../../jiangxi-2025/points.json";
 import { EXAMPLE_ASSESSMENTS, EXAMPLE_CSV } from "./examples";
 import { TEXT, type Lang, type TextKey } from "./i18n";
-import type { CsvScreening } from "./screen-csv";
+import type { ExportScreening } from "./screen-export";
 
 let lang: Lang = "zh";
 const t = (key: TextKey): string => pick(lang, TEXT[key]);
@@ -169,18 +169,19 @@ function rulesPanel(panel: HTMLElement): () => void {
 // ---- Screening -----------------------------------------------------------------------------
 
 function screenPanel(panel: HTMLElement): void {
-  const csvInput = el("input", { type: "file", id: "csv", accept: ".csv,text/csv", "data-testid": "csv" }) as HTMLInputElement;
+  const csvInput = el("input", { type: "file", id: "csv", accept: ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "data-testid": "csv" }) as HTMLInputElement;
   const bookInput = el("input", { type: "file", id: "rulebook", accept: ".json,application/json", "data-testid": "rulebook" }) as HTMLInputElement;
   const out = el("div", { "data-testid": "screen-output" });
   const worker = new Worker(new URL("./screen-worker.js", import.meta.url), { type: "module" });
-  worker.onmessage = (event: MessageEvent<{ ok: true; result: CsvScreening } | { ok: false; message: string }>) => {
+  worker.onmessage = (event: MessageEvent<{ ok: true; result: ExportScreening } | { ok: false; message: string }>) => {
     const reply = event.data;
     if (!reply.ok) return out.replaceChildren(errorBox("screen-error", reply.message));
     const { result } = reply;
     const { counts, summary } = result;
-    const summaryText = lang === "zh"
+    const sheet = result.sheet === undefined ? "" : lang === "zh" ? `工作表「${result.sheet}」：` : `sheet "${result.sheet}": `;
+    const summaryText = sheet + (lang === "zh"
       ? `读入 ${counts.rowsRead} 行，筛查 ${counts.rowsScreened} 行，未筛查 ${counts.rowsRejected} 行；问题 ${counts.findings} 条，未能判定 ${counts.ruleFailures} 条`
-      : `${counts.rowsRead} rows read, ${counts.rowsScreened} screened, ${counts.rowsRejected} rejected; ${counts.findings} findings, ${counts.ruleFailures} rules undecided`;
+      : `${counts.rowsRead} rows read, ${counts.rowsScreened} screened, ${counts.rowsRejected} rejected; ${counts.findings} findings, ${counts.ruleFailures} rules undecided`);
     const byRule = summary.byRule.map((r) => [r.code, r.title, String(r.findings), String(r.ruleFailures)]);
     out.replaceChildren(
       el("h3", { "data-text": "summary" }, t("summary")),
@@ -193,16 +194,15 @@ function screenPanel(panel: HTMLElement): void {
       result.rejected.length > 0 ? table("rejected", ["rowCol", "message"], result.rejected.map((r) => [String(r.row), r.reason])) : "",
     );
   };
-  const run = async (csv: Uint8Array, file: string, rulebook: string) => {
+  const run = async (bytes: Uint8Array, file: string, rulebook: string) => {
     out.replaceChildren(el("p", {}, t("screening")));
-    worker.postMessage({ csv, file, rulebook }, [csv.buffer]);
+    worker.postMessage({ bytes, file, rulebook }, [bytes.buffer]);
   };
   const fromFiles = async () => {
-    const csv = csvInput.files?.[0];
+    const data = csvInput.files?.[0];
     const book = bookInput.files?.[0];
-    if (!csv || !book) return out.replaceChildren(errorBox("screen-error", t("needFiles")));
-    if (/\.xlsx$/i.test(csv.name)) return out.replaceChildren(errorBox("screen-error", t("xlsxNote")));
-    await run(new Uint8Array(await csv.arrayBuffer()), csv.name, await book.text());
+    if (!data || !book) return out.replaceChildren(errorBox("screen-error", t("needFiles")));
+    await run(new Uint8Array(await data.arrayBuffer()), data.name, await book.text());
   };
   const button = el("button", { type: "button", "data-testid": "screen", "data-text": "runScreen" }, t("runScreen"));
   button.addEventListener("click", () => void fromFiles());
@@ -211,7 +211,7 @@ function screenPanel(panel: HTMLElement): void {
   panel.append(
     el("div", { class: "row" }, el("div", {}, label("csvFile", "csv"), csvInput), el("div", {}, label("rulebookFile", "rulebook"), bookInput)),
     el("p", {}, button, " ", example),
-    el("p", { class: "note", "data-text": "xlsxNote" }, t("xlsxNote")),
+    el("p", { class: "note", "data-text": "exportNote" }, t("exportNote")),
     out,
   );
 }

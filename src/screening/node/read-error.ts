@@ -52,3 +52,17 @@ export function readErrorIssue(error: unknown): { code: string; message: string;
   if (!issue || !(READ_ERROR_CODES as readonly string[]).includes(issue.code)) return undefined;
   return issue.zh === undefined ? { code: issue.code, message: issue.message } : { code: issue.code, message: issue.message, zh: issue.zh };
 }
+
+/**
+ * The error of a damaged workbook.
+ *
+ * @param file - The file.
+ * @param detail - What is wrong, in English (zip and zlib messages have no Chinese).
+ * @returns The error.
+ */
+export function corrupt(file: string, detail: string) {
+  return readError(file, "corrupt_workbook", {
+    en: `the workbook is damaged (${detail}): open it in Excel, repair it if asked, and save it again as .xlsx`,
+    zh: `工作簿已损坏（${detail}）：请用 Excel 打开（如提示修复则修复），再另存为 .xlsx`,
+  });
+}

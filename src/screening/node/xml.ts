@@ -1,5 +1,5 @@
 import { SaxesParser } from "saxes";
-import { corrupt } from "./zip";
+import { corrupt } from "./read-error";
 
 /** The handlers of {@link parseXml}: element names come without their namespace prefix. */
 export interface XmlHandlers {

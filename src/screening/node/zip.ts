@@ -1,7 +1,9 @@
 import type { Readable } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
 import yauzl from "yauzl";
-import { readError } from "./read-error";
+import { corrupt, readError } from "./read-error";
+
+export { corrupt };
 
 /** The bounds on inflating a workbook's parts (see `ReadLimits` in rows.ts for the defaults). */
 export interface InflateLimits {
@@ -149,18 +151,4 @@ export class WorkbookZip {
 
 function mib(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${(bytes / 1024 / 1024).toFixed(1)} MiB` : `${bytes} bytes`;
-}
-
-/**
- * The error of a damaged workbook.
- *
- * @param file - The file.
- * @param detail - What is wrong, in English (zip and zlib messages have no Chinese).
- * @returns The error.
- */
-export function corrupt(file: string, detail: string) {
-  return readError(file, "corrupt_workbook", {
-    en: `the workbook is damaged (${detail}): open it in Excel, repair it if asked, and save it again as .xlsx`,
-    zh: `工作簿已损坏（${detail}）：请用 Excel 打开（如提示修复则修复），再另存为 .xlsx`,
-  });
 }
