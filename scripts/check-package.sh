@@ -54,6 +54,14 @@ const cjs = createRequire(import.meta.url)("kaohe/tables").prepareTablesRulebook
 if (esm.rules.length !== cjs.rules.length || esm.rules.length === 0) throw new Error("unexpected kaohe/tables");
 console.log("ESM import and CJS require of kaohe/tables ok:", esm.rules.length, "rules");
 JS
+cat > loop.mjs <<'JS'
+import { maskId } from "kaohe/loop";
+import { createRequire } from "node:module";
+const cjs = createRequire(import.meta.url)("kaohe/loop");
+const id = "360702199001011234";
+if (maskId(id) !== "360702********1234" || cjs.maskId(id) !== maskId(id)) throw new Error("unexpected kaohe/loop");
+console.log("ESM import and CJS require of kaohe/loop ok:", maskId(id));
+JS
 cat > authoring.mjs <<'JS'
 import { digestJson, jiangxi2025 } from "kaohe";
 import { exportFramework, importFramework } from "kaohe/authoring";
@@ -75,6 +83,7 @@ node esm.mjs
 node sql.mjs "$root/examples/screening/rulebook.json"
 node tables.mjs "$root/examples/screening/county/rulebook.json"
 node authoring.mjs
+node loop.mjs
 node cjs.cjs
 npx --no-install kaohe --help >/dev/null && echo "CLI ok"
 # The built CLI with its worker file: screening on two worker threads, as users would run it.
