@@ -10,6 +10,7 @@ import { TablesScreener, runRuleTests, prepareTablesRulebook, safePrepareTablesR
 import { screenTableFiles } from "../../src/screening/node/tables";
 import { county, plant } from "../../examples/screening/county/generate";
 import { examplePath, runScreen } from "./helpers";
+import { ScreeningLoop, parseExemptions } from "../../src/screening/loop/loop";
 
 const DIR = examplePath("county/");
 const RULES = `${DIR}rulebook.json`;
@@ -27,9 +28,9 @@ function key(f: TableFinding): Record<string, unknown> {
 }
 
 /** The county's rows keyed by field name (the rulebook's column → field map), as the library takes them. */
-function countyRows(): Record<string, Record<string, string>[]> {
+function countyRows(second = false): Record<string, Record<string, string>[]> {
   const data = county();
-  plant(data);
+  plant(data, { second });
   const book = rulebook();
   const rows: Record<string, Record<string, string>[]> = {};
   for (const table of TABLES) {
@@ -308,4 +309,94 @@ describe("the county example of docs/screening.md and docs/zh/screening.md", () 
       expect(shown.length).toBeGreaterThan(3);
     });
   }
+});
+
+describe("the county's re-screening loop: exemptions and a second run after fixes (expected-loop.json)", () => {
+  interface Ref { code: string; table: string; recordId: string; reason?: string }
+  const LOOP = JSON.parse(readFileSync(`${DIR}expected-loop.json`, "utf8")) as {
+    asOf: string;
+    totals: { new: number; persisting: number; resolved: number; exempted: number };
+    new: Ref[];
+    resolved: Ref[];
+    exempted: Ref[];
+    unusedExemptions: { code: string; record: string; why: string; matched: number }[];
+  };
+  const sorted = (list: readonly Ref[]) => list.map((r) => JSON.stringify(r)).sort();
+  const ref = (f: { code: string; table?: string; recordId: string }): Ref => ({ code: f.code, table: f.table ?? "", recordId: f.recordId });
+  /** exemptions.csv as rows keyed by its header (no quoted cells in it). */
+  const exemptionRows = () => {
+    const [header = "", ...lines] = readFileSync(`${DIR}exemptions.csv`, "utf8").trim().split("\n");
+    return lines.map((line) => Object.fromEntries(line.split(",").map((cell, i) => [header.split(",")[i] as string, cell])));
+  };
+  const loopArgs = (villages: string) => ["dist/cli.js", "screen", "--rules", RULES, ...TABLES.flatMap((t) => ["--table", `${t}=${DIR}${t === "villages" ? villages : t}.xlsx`]), "--exemptions", `${DIR}exemptions.csv`, "--as-of", LOOP.asOf, "--lang", "en"];
+  const ndjson = (file: string) => readFileSync(file, "utf8").trim().split("\n").map((line) => JSON.parse(line) as TableFinding & { status?: string; exemption?: { reason: string } });
+
+  it("through the library: new, persisting, resolved and exempted as declared by hand", async () => {
+    const first = await screenTables(countyRows(), rulebook());
+    const second = await screenTables(countyRows(true), rulebook());
+    const baseline = first.findings.filter((f) => f.kind === "finding").map((f) => ({ code: f.code, table: f.table, recordId: f.recordId, unit: f.unit }));
+    const loop = new ScreeningLoop({ asOf: LOOP.asOf, exemptions: parseExemptions(exemptionRows()), baseline });
+    const marked = second.findings.map((f) => loop.annotate(f));
+    const report = loop.finish();
+    expect({ new: report.new, persisting: report.persisting, resolved: report.resolved, exempted: report.exempted }).toEqual(LOOP.totals);
+    expect(sorted(marked.filter((f) => f.status === "new").map(ref))).toEqual(sorted(LOOP.new));
+    expect(sorted(report.resolvedFindings.map(ref))).toEqual(sorted(LOOP.resolved));
+    expect(sorted(marked.filter((f) => f.exemption).map((f) => ({ ...ref(f), reason: f.exemption?.reason as string })))).toEqual(sorted(LOOP.exempted));
+    expect(report.unusedExemptions.map((u) => ({ code: u.exemption.code, record: u.exemption.record, why: u.why, matched: u.matched }))).toEqual(LOOP.unusedExemptions);
+    // Undecided rules are neither new nor persisting.
+    expect(marked.filter((f) => f.kind === "rule_failed" && f.status !== undefined)).toEqual([]);
+    // An exemption naming another table does not cover the record.
+    const other = new ScreeningLoop({ asOf: LOOP.asOf, exemptions: [{ code: "CT14", table: "work", record: "412823102013040011", reason: "x", approvedBy: "y", from: "2025-01-01" }] });
+    expect(second.findings.map((f) => other.annotate(f)).filter((f) => f.exemption)).toEqual([]);
+  });
+
+  it("through the built CLI: the first run's findings as the baseline of the second, the same bytes on 0, 1 and 2 workers", () => {
+    const first = join(out, "loop-1.ndjson");
+    const run1 = spawnSync(process.execPath, [...loopArgs("villages"), "--out", first], { encoding: "utf8" });
+    expect(run1.stderr).toBe("");
+    expect(run1.status).toBe(0);
+    // The first run: CT09's exemption covers its finding; CT16's has expired.
+    expect(run1.stdout).toMatch(/^2 findings exempted \(still listed, with the reason\)$/m);
+    expect(run1.stdout).toMatch(/^exemption CT16 412823104005013: expired \(until 2025-03-31\), no longer applies; 1 findings not exempted$/m);
+    expect(ndjson(first).filter((f) => f.exemption).map((f) => f.code)).toEqual(["CT09", "CT14"]);
+    let bytes: string | undefined;
+    for (const workers of ["0", "1", "2"]) {
+      const second = join(out, `loop-2-${workers}.ndjson`);
+      const run2 = spawnSync(process.execPath, [...loopArgs("villages-2"), "--baseline", first, "--out", second, "--workers", workers], { encoding: "utf8" });
+      expect(run2.stderr).toBe("");
+      expect(run2.status).toBe(0);
+      const t = LOOP.totals;
+      expect(run2.stdout).toContain(`against the baseline (${first}): ${t.new} new, ${t.persisting} persisting, ${t.resolved} resolved`);
+      expect(run2.stdout).toMatch(new RegExp(`^${t.exempted} findings exempted`, "m"));
+      expect(run2.stdout).toMatch(/^exemption CT09 412823102006: matches no finding$/m);
+      const items = ndjson(second);
+      expect(sorted(items.filter((f) => f.status === "new").map(ref))).toEqual(sorted(LOOP.new));
+      expect(items.filter((f) => f.status === "persisting")).toHaveLength(t.persisting);
+      expect(sorted(items.filter((f) => f.exemption).map((f) => ({ ...ref(f), reason: f.exemption?.reason as string })))).toEqual(sorted(LOOP.exempted));
+      const text = readFileSync(second, "utf8");
+      if (bytes === undefined) bytes = text;
+      else expect(text).toBe(bytes);
+    }
+  });
+
+  it("through the built CLI: a Chinese CSV as the baseline, and --mask-ids on both runs", () => {
+    const firstCsv = join(out, "loop-1.csv");
+    expect(spawnSync(process.execPath, [...loopArgs("villages").slice(0, -2), "--out", firstCsv], { encoding: "utf8" }).status).toBe(0);
+    const second = spawnSync(process.execPath, [...loopArgs("villages-2"), "--baseline", firstCsv], { encoding: "utf8" });
+    expect(second.status, second.stderr).toBe(0);
+    const t = LOOP.totals;
+    expect(second.stdout).toContain(`: ${t.new} new, ${t.persisting} persisting, ${t.resolved} resolved`);
+    // Masked: the baseline written masked is compared on masked keys; no identity number is left.
+    const maskedFirst = join(out, "loop-1-masked.ndjson");
+    const maskedSecond = join(out, "loop-2-masked.ndjson");
+    expect(spawnSync(process.execPath, [...loopArgs("villages"), "--mask-ids", "--out", maskedFirst], { encoding: "utf8" }).status).toBe(0);
+    const masked = spawnSync(process.execPath, [...loopArgs("villages-2"), "--mask-ids", "--baseline", maskedFirst, "--out", maskedSecond], { encoding: "utf8" });
+    expect(masked.status, masked.stderr).toBe(0);
+    expect(masked.stdout).toContain(`: ${t.new} new, ${t.persisting} persisting, ${t.resolved} resolved`);
+    const text = readFileSync(maskedSecond, "utf8");
+    expect(text).not.toMatch(/\d{17}[\dX]/);
+    const items = ndjson(maskedSecond);
+    expect(items.find((f) => f.code === "CT14")?.recordId).toBe("412823********0011");
+    expect(items.find((f) => f.code === "CT14")?.exemption?.reason).toBe(LOOP.exempted[0]?.reason);
+  });
 });
