@@ -180,6 +180,20 @@ describe("kaohe screen --table", () => {
     expect((await runScreen(["--rules", RULES, `${DIR}persons.xlsx`])).stderr.join("\n")).toMatch(/given as --table name=file/);
   });
 
+  it("refuses what the loop does not do over several tables yet, --problems and a ledger --out .xlsx, by name; a bad exemption list is exit 1", async () => {
+    const problems = await runScreen(["--rules", RULES, ...tables, "--problems", join(out, "problems.json")]);
+    expect(problems.code).toBe(2);
+    expect(problems.stderr.join("\n")).toMatch(/a multi-table screening \(--table\) does not take --problems yet/);
+    const ledger = await runScreen(["--rules", RULES, ...tables, "--as-of", "2025-06-30", "--out", join(out, "台账.xlsx")]);
+    expect(ledger.code).toBe(2);
+    expect(ledger.stderr.join("\n")).toMatch(/writes --out as \.csv or \.ndjson only/);
+    const bad = join(out, "bad-exemptions.csv");
+    writeFileSync(bad, "规则编号,表,记录编号,豁免理由,批准人,起始日期\nCT14,persons,412823102013040011,理由,,2025-13-01\n");
+    const badRun = await runScreen(["--rules", RULES, ...tables, "--exemptions", bad]);
+    expect(badRun.code).toBe(1);
+    expect(badRun.stderr.join("\n")).toMatch(/approvedBy \(批准人\) is empty[\s\S]*from \(起始日期\) must be a date YYYY-MM-DD \(got "2025-13-01"\)/);
+  });
+
   it("reads CSV and XLSX exports side by side (villages as a GBK CSV here)", async () => {
     const data = county();
     plant(data);
