@@ -8,6 +8,7 @@ export interface ParameterPeriod {
   readonly from: string;
   /** Its last day, inclusive; absent when it runs until the next period, or without end. */
   readonly until?: string;
+  /** The parameter's value in that period. */
   readonly value: ParameterValue;
 }
 
@@ -18,7 +19,17 @@ export interface RulebookVersion {
   /** Each dated parameter, with the period in force. */
   readonly parameters: Readonly<Record<string, ParameterPeriod>>;
   /** Each dated rule in force, with its period. */
-  readonly rules: Readonly<Record<string, { readonly from?: string; readonly until?: string }>>;
+  readonly rules: Readonly<
+    Record<
+      string,
+      {
+        /** First day of the rule's version, when it has one. */
+        readonly from?: string;
+        /** Last day of the rule's version, inclusive, when it has one. */
+        readonly until?: string;
+      }
+    >
+  >;
   /** The codes of the rule versions not in force on that date (left out of the rulebook). */
   readonly notInForce: readonly string[];
 }
@@ -67,7 +78,15 @@ function dayBefore(date: string): string {
  * safePrepareRulebook(rulebook).success; //=> true
  * ```
  */
-export function resolveDatedRulebook<T = unknown>(input: T, asOf: string): { rulebook: T; version: RulebookVersion } {
+export function resolveDatedRulebook<T = unknown>(
+  input: T,
+  asOf: string,
+): {
+  /** The plain rulebook for the date: each parameter's value in force, the rule versions in force. */
+  rulebook: T;
+  /** Which periods applied. */
+  version: RulebookVersion;
+} {
   const issues: KaoheIssue[] = [];
   const add: Add = (code, path, message, zh) => void issues.push({ code, path, message, zh });
   const version = { asOf, parameters: {} as Record<string, ParameterPeriod>, rules: {} as Record<string, { from?: string; until?: string }>, notInForce: [] as string[] };

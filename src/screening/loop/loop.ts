@@ -32,8 +32,11 @@ export interface BaselineFinding {
   readonly householdId?: string;
   /** The table of the record, for a multi-table screening. */
   readonly table?: string;
+  /** The rule's title, as the earlier run wrote it. */
   readonly title?: string;
+  /** The finding's message in the earlier run. */
   readonly message?: string;
+  /** The record's unit 县/乡/村, for the counts of resolved findings. */
   readonly unit: UnitPath;
 }
 
@@ -74,25 +77,36 @@ export interface LoopSubject {
 
 /** Which dated version applied to a finding: see {@link LoopFinding}. */
 export interface AppliedVersion {
+  /** The date of the run. */
   readonly asOf: string;
   /** Each dated parameter's period in force, by its start date. */
   readonly parameters: Readonly<Record<string, string>>;
   /** The period of the rule's version, when the rule is dated. */
-  readonly rule?: { readonly from?: string; readonly until?: string };
+  readonly rule?: {
+    /** First day of the rule's version, when it has one. */
+    readonly from?: string;
+    /** Last day of the rule's version, inclusive, when it has one. */
+    readonly until?: string;
+  };
 }
 
 /** Counts of one group against the baseline and the exemptions. */
 export interface LoopCounts {
+  /** Findings not found by the earlier run (新发现). */
   readonly new: number;
+  /** Findings found again (仍存在). */
   readonly persisting: number;
   /** Findings of the earlier run not found again (已解决). */
   readonly resolved: number;
+  /** Findings covered by an exemption in force (已豁免). */
   readonly exempted: number;
 }
 
 /** An exemption that did not apply, and why: `expired` (past its date), `not_yet` (before it), `unmatched` (in force, matched no finding). */
 export interface UnusedExemption {
+  /** The entry of the exemption list. */
   readonly exemption: Exemption;
+  /** Why it did not apply. */
   readonly why: "expired" | "not_yet" | "unmatched";
   /** The findings it would have covered, had it been in force. */
   readonly matched: number;
@@ -110,15 +124,34 @@ export interface LoopReport extends LoopCounts {
   readonly resolvedFindings: readonly BaselineFinding[];
   /** Exemptions that did not apply: expired, not yet in force, or matching nothing. */
   readonly unusedExemptions: readonly UnusedExemption[];
-  readonly byRule: readonly (LoopCounts & { readonly code: string })[];
-  readonly byTownship: readonly (LoopCounts & { readonly county: string; readonly township: string })[];
-  readonly byVillage: readonly (LoopCounts & { readonly county: string; readonly township: string; readonly village: string })[];
+  /** Counts per rule, by code. */
+  readonly byRule: readonly (LoopCounts & {
+    /** The rule's code. */
+    readonly code: string;
+  })[];
+  /** Counts per township (乡镇). */
+  readonly byTownship: readonly (LoopCounts & {
+    /** The county (县). */
+    readonly county: string;
+    /** The township (乡镇). */
+    readonly township: string;
+  })[];
+  /** Counts per village (行政村). */
+  readonly byVillage: readonly (LoopCounts & {
+    /** The county (县). */
+    readonly county: string;
+    /** The township (乡镇). */
+    readonly township: string;
+    /** The village (行政村). */
+    readonly village: string;
+  })[];
 }
 
 /** Options of {@link ScreeningLoop}. */
 export interface ScreeningLoopOptions {
   /** The date of the run, `YYYY-MM-DD`, against which exemptions are judged (the library reads no clock). */
   readonly asOf: string;
+  /** The exemption list (豁免清单); exemptions are judged against `asOf`. */
   readonly exemptions?: readonly Exemption[];
   /** The findings of the earlier run. */
   readonly baseline?: readonly BaselineFinding[];
