@@ -8,7 +8,7 @@ import type { PreparedRulebook } from "../screening/prepare";
 import { fieldColumns } from "../screening/prepare";
 import { isHeaderRow } from "../screening/columns";
 import { resolveDatedRulebook, type RulebookVersion } from "../screening/loop/dated";
-import { ScreeningLoop, maskId, maskIdsIn, maskItem, parseBaseline, parseExemptions, type AppliedVersion, type Exemption, type LoopFinding, type LoopReport } from "../screening/loop/loop";
+import { ScreeningLoop, maskId, maskIdsIn, maskItem, parseBaseline, parseExemptions, type AppliedVersion, type Exemption, type LoopFinding, type LoopReport, type LoopSubject } from "../screening/loop/loop";
 import { followUpProblems } from "../screening/loop/rectify";
 import { parseRectificationProblem } from "../checklists/rectification";
 import { readRows, type ReadRowsOptions } from "../screening/node/rows";
@@ -166,10 +166,14 @@ export class LoopRun {
   /** Kept for the workbook and --problems only. */
   readonly kept: ScreeningItem[] = [];
 
-  constructor(readonly settings: LoopSettings | undefined, readonly prepared: PreparedRulebook, readonly version: RulebookVersion | undefined, private readonly keep: boolean) {
-    const { fields, keys } = prepared.rulebook;
-    this.idFields = new Set(Object.entries(fields).filter(([, f]) => fieldColumns(f).some((c) => /证件号码|身份证/.test(c))).map(([name]) => name));
-    this.idKeys = new Set((["person", "household", "village"] as const).filter((k) => keys[k] !== undefined && this.idFields.has(keys[k] as string)));
+  /**
+   * @param ids - For a multi-table screening (no one-table `prepared`): the fields holding identity
+   *   numbers, and the tables whose key is one. By default read from `prepared`.
+   */
+  constructor(readonly settings: LoopSettings | undefined, readonly prepared: PreparedRulebook | undefined, readonly version: RulebookVersion | undefined, private readonly keep: boolean, ids?: { readonly fields: Set<string>; readonly keys: Set<string> }) {
+    const { fields, keys } = prepared?.rulebook ?? { fields: {}, keys: {} };
+    this.idFields = ids?.fields ?? new Set(Object.entries(fields).filter(([, f]) => fieldColumns(f).some((c) => /证件号码|身份证/.test(c))).map(([name]) => name));
+    this.idKeys = ids?.keys ?? new Set((["person", "household", "village"] as const).filter((k) => keys[k] !== undefined && this.idFields.has(keys[k] as string)));
     // Exemptions match the raw keys; with --mask-ids, the baseline (perhaps written masked) is compared on masked keys.
     this.loop = new ScreeningLoop({
       asOf: settings?.asOf ?? "1970-01-01",
@@ -181,13 +185,13 @@ export class LoopRun {
   }
 
   /** Masks (with --mask-ids) and marks one item; keeps it when a workbook or problems are written. */
-  process(item: ScreeningItem): ScreeningItem {
+  process<T extends { readonly kind: string }>(item: T): T {
     let out = item;
     if (out.kind === "finding" || out.kind === "rule_failed") {
-      out = this.loop.annotate(out);
+      out = this.loop.annotate(out as unknown as LoopSubject) as unknown as T;
     }
     if (this.settings?.maskIds) out = maskItem(out, this.idFields, this.idKeys);
-    if (this.keep) this.kept.push(out);
+    if (this.keep) this.kept.push(out as unknown as ScreeningItem);
     return out;
   }
 
@@ -208,7 +212,8 @@ export class LoopRun {
   /** Masks a cell of the record's original columns (--mask-ids). */
   maskCell(header: string, value: string): string {
     if (!this.settings?.maskIds) return value;
-    const isId = [...this.idFields].some((f) => fieldColumns(this.prepared.rulebook.fields[f] as never).includes(header));
+    const fields = this.prepared?.rulebook.fields ?? {};
+    const isId = [...this.idFields].some((f) => fields[f] !== undefined && fieldColumns(fields[f] as never).includes(header));
     return isId ? maskId(value) : maskIdsIn(value);
   }
 }
@@ -343,6 +348,7 @@ async function originalRows(prepared: PreparedRulebook, wanted: Map<string, Set<
  */
 export async function writeLedger(path: string, run: LoopRun, readOptions: ReadRowsOptions & { headerRow?: number }, lang: Lang): Promise<void> {
   const { prepared } = run;
+  if (!prepared) throw new Error("the ledger is written for a one-table screening only");
   const report = run.finish();
   const findings = run.kept.filter((i): i is Finding => i.kind === "finding" || i.kind === "rule_failed");
   const wanted = new Map<string, Set<number>>();

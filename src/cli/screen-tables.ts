@@ -5,7 +5,9 @@
  */
 import { FindingTally } from "../screening/summary";
 import type { CsvEncoding } from "../screening/node/encoding";
-import { safePrepareTablesRulebook } from "../screening/tables/prepare";
+import { safePrepareTablesRulebook, type PreparedTablesRulebook } from "../screening/tables/prepare";
+import { fieldColumns } from "../screening/prepare";
+import { LoopRun, loopCells, loopCsvHeadings, loopLines, loopSuffix, type LoopSettings } from "./screen-loop";
 import type { TableFinding, TableQualityFinding, TableRejectedRow, TablesResult } from "../screening/tables/screen";
 import { createTablesPool, screenTableFiles, type TableFile, type TablesPool } from "../screening/node/tables";
 import { EXIT, UsageError, reportIssues, type Ctx } from "./io";
@@ -23,6 +25,8 @@ export interface TableRunSettings {
   readonly out: { readonly path: string; readonly format: "csv" | "ndjson" } | undefined;
   readonly neutralise: boolean;
   readonly parameters: Readonly<Record<string, string>>;
+  /** The re-screening loop's settings (--exemptions, --baseline, --as-of, --mask-ids), when one is given. */
+  readonly loop?: LoopSettings | undefined;
   /** Milliseconds of a monotonic clock (default `performance.now`). */
   readonly now?: () => number;
 }
@@ -129,14 +133,17 @@ export async function screenTablesRun(ctx: Ctx, rulebook: unknown, files: readon
     return EXIT.invalid;
   }
   const { result } = run;
-  const items: Item[] = [...result.rejected, ...result.quality, ...result.findings];
+  // The loop marks findings (rule code + table + record key) and masks identity numbers; the findings come sorted, so the same on any number of workers.
+  const loop = settings.loop ? new LoopRun(settings.loop, undefined, undefined, false, identityFields(prepared.data)) : undefined;
+  const items: Item[] = [...result.rejected, ...result.quality, ...result.findings].map((item) => (loop ? loop.process(item) : item));
+  const loopCsv = (item: Item) => (loop ? `,${loopCells(item as never, lang, !settings.neutralise).map((c) => csvCell(c, settings.neutralise)).join(",")}` : "");
   const tally = new FindingTally({ rules: prepared.data.rules.map((r) => r.rule) });
   for (const item of items) if (item.kind !== "rejected") tally.add(item as never);
   if (settings.out) {
     const writer = new AtomicFile(settings.out.path);
     try {
-      if (settings.out.format === "csv") await writer.write(`\uFEFF${(settings.neutralise ? CSV_HEADINGS[lang] : CSV_COLUMNS).join(",")}\n`);
-      for (const item of items) await writer.write(settings.out.format === "ndjson" ? `${JSON.stringify(item)}\n` : csvLine(item, lang, settings.neutralise));
+      if (settings.out.format === "csv") await writer.write(`\uFEFF${[...(settings.neutralise ? CSV_HEADINGS[lang] : CSV_COLUMNS), ...(loop ? loopCsvHeadings(lang, !settings.neutralise) : [])].join(",")}\n`);
+      for (const item of items) await writer.write(settings.out.format === "ndjson" ? `${JSON.stringify(item)}\n` : `${csvLine(item, lang, settings.neutralise).slice(0, -1)}${loopCsv(item)}\n`);
       await writer.commit();
     } catch (error) {
       await writer.abort();
@@ -144,12 +151,25 @@ export async function screenTablesRun(ctx: Ctx, rulebook: unknown, files: readon
       ctx.err(t(`kaohe screen：${settings.out.path}：无法写入（${String(code ?? (error as Error).message)}），原有文件未改动`, `kaohe screen: ${settings.out.path}: cannot write (${String(code ?? (error as Error).message)}); the previous file is unchanged`));
       return EXIT.invalid;
     }
-  } else for (const item of items) ctx.io.stdout(showLine(item, lang));
+  } else for (const item of items) ctx.io.stdout(`${showLine(item, lang)}${loop ? loopSuffix(item as never, lang) : ""}`);
   for (const line of summaryLines(lang, result, prepared.data.rulebook.tables, tally, (now() - started) / 1000)) ctx.io.stdout(line);
+  if (loop) for (const line of loopLines(loop, lang)) ctx.io.stdout(line);
   if (result.counts.skipped.length === 0) return EXIT.ok;
   ctx.io.stdout(say(lang, t(`不完整：${result.counts.skipped.length} 条规则未能运行：`, `INCOMPLETE: ${result.counts.skipped.length} rule${result.counts.skipped.length > 1 ? "s" : ""} could not run:`)));
   for (const skipped of result.counts.skipped) ctx.io.stdout(`  ${skipped.code}: ${lang === "en" ? skipped.reason : skipped.zh}`);
   return 3;
+}
+
+/** For --mask-ids: the fields read from a 证件号码/身份证 column (by name and as `table.name`), and the tables keyed by one such field alone. */
+function identityFields(prepared: PreparedTablesRulebook): { fields: Set<string>; keys: Set<string> } {
+  const fields = new Set<string>();
+  const keys = new Set<string>();
+  for (const [name, table] of Object.entries(prepared.tables)) {
+    const ids = Object.entries(table.columns.rulebook.fields).filter(([, f]) => fieldColumns(f).some((c) => /证件号码|身份证/.test(c))).map(([field]) => field);
+    for (const id of ids) fields.add(id).add(`${name}.${id}`);
+    if (table.key.length === 1 && ids.includes(table.key[0] as string)) keys.add(name);
+  }
+  return { fields, keys };
 }
 
 function summaryLines(lang: Lang, result: TablesResult, tables: Readonly<Record<string, { title: string }>>, tally: FindingTally, seconds: number): string[] {

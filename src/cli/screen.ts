@@ -166,7 +166,8 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
 }
 
 /** The options of the re-screening loop (src/cli/screen-loop.ts), which a multi-table screening does not take yet. */
-const LOOP_OPTIONS = ["exemptions", "baseline", "as-of", "mask-ids", "problems"] as const;
+/** The loop's options a multi-table screening does not take yet (the others it does: decision 0307). */
+const LOOP_OPTIONS = ["problems"] as const;
 
 async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number> {
   const files = parsed.positionals;
@@ -214,14 +215,6 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
     ctx.err(json.message);
     return EXIT.invalid;
   }
-  // Several exports joined by keys (issue 14): src/cli/screen-tables.ts.
-  if (tables.length > 0 || isTablesRulebook(json.value)) {
-    if (engine === "duckdb") throw new UsageError(t("多表筛查（--table）只用 js 引擎", "a multi-table screening (--table) uses the js engine only"));
-    const loopOption = LOOP_OPTIONS.find((name) => parsed.values[name] !== undefined);
-    if (loopOption) throw new UsageError(t(`多表筛查（--table）尚不支持 --${loopOption}`, `a multi-table screening (--table) does not take --${loopOption} yet`));
-    if (out?.format === "xlsx") throw new UsageError(t("多表筛查（--table）的 --out 须为 .csv 或 .ndjson", "a multi-table screening (--table) writes --out as .csv or .ndjson only"));
-    return screenTablesRun(ctx, json.value, files, tables, { rulesPath, workers, headerRow, sheet, encoding, out: out as TableRunSettings["out"], neutralise: parsed.values["raw-csv"] !== true, parameters, ...(io.now ? { now: io.now } : {}) });
-  }
   let loop: Awaited<ReturnType<typeof startLoop>>;
   try {
     loop = await startLoop(parsed.values, json.value);
@@ -230,6 +223,15 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
     if (!(error instanceof LoopInputError)) throw error;
     for (const line of loopErrorLines(error, ctx.lang)) ctx.err(line);
     return EXIT.invalid;
+  }
+  // Several exports joined by keys (issue 14): src/cli/screen-tables.ts.
+  if (tables.length > 0 || isTablesRulebook(json.value)) {
+    if (engine === "duckdb") throw new UsageError(t("多表筛查（--table）只用 js 引擎", "a multi-table screening (--table) uses the js engine only"));
+    const loopOption = LOOP_OPTIONS.find((name) => parsed.values[name] !== undefined);
+    if (loopOption) throw new UsageError(t(`多表筛查（--table）尚不支持 --${loopOption}`, `a multi-table screening (--table) does not take --${loopOption} yet`));
+    if (out?.format === "xlsx") throw new UsageError(t("多表筛查（--table）的 --out 须为 .csv 或 .ndjson", "a multi-table screening (--table) writes --out as .csv or .ndjson only"));
+    // The lists and the date; a multi-table rulebook has no dated periods (its schema refuses them), so json.value is given as read.
+    return screenTablesRun(ctx, json.value, files, tables, { rulesPath, workers, headerRow, sheet, encoding, out: out as TableRunSettings["out"], neutralise: parsed.values["raw-csv"] !== true, parameters, loop: loop.settings, ...(io.now ? { now: io.now } : {}) });
   }
   const problemsProblem = loop.settings?.problemsPath === undefined ? undefined : checkOutputPath(loop.settings.problemsPath, [rulesPath, ...files]);
   if (problemsProblem) {

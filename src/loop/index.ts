@@ -7,4 +7,4 @@
  * @module
  */
 export { resolveDatedRulebook, ScreeningLoop, maskId, followUpProblems, problemIdOf } from "../screening/loop/index";
-export type { ParameterPeriod, RulePeriod, ResolvedRulebook, RulebookVersion, AppliedVersion, Exemption, BaselineFinding, BaselineStatus, LoopFinding, LoopCounts, LoopReport, UnusedExemption, ScreeningLoopOptions, FollowUpOptions } from "../screening/loop/index";
+export type { ParameterPeriod, RulePeriod, ResolvedRulebook, RulebookVersion, AppliedVersion, Exemption, BaselineFinding, BaselineStatus, LoopFinding, LoopMarks, LoopSubject, LoopCounts, LoopReport, UnusedExemption, ScreeningLoopOptions, FollowUpOptions } from "../screening/loop/index";

@@ -1,7 +1,8 @@
 // Writes the SYNTHETIC county of the multi-table example (合成数据，非真实): five townships, 75
 // villages, about 5,700 households and 20,000 persons, as the four exports of the monitoring
 // system, each an XLSX with two title rows above its header:
-//   npx tsx examples/screening/county/generate.ts
+//   npx tsx examples/screening/county/generate.ts            (the first run: the four exports)
+//   npx tsx examples/screening/county/generate.ts --second   (after fixes: villages-2.xlsx, see expected-loop.json)
 // villages.xlsx (行政村信息), households.xlsx (户信息), persons.xlsx (监测对象信息), work.xlsx (务工监测).
 // Every value follows from the numbers of its township, village, household and member (no
 // randomness), so that the clean records pass every rule of rulebook.json; the PLANTED errors
@@ -88,8 +89,12 @@ const find = (rows: Row[], column: string, value: string): Row => {
   return row;
 };
 
-/** The planted errors, each named by the rule it is planted for (see expected.json). */
-export function plant(data: ReturnType<typeof county>): void {
+/**
+ * The planted errors, each named by the rule it is planted for (see expected.json). `second`: the
+ * county after its first rectification (see expected-loop.json): three errors of the villages
+ * export fixed (CT08 on 戊乡's village 9, CT09, CT10) and a new one made (CT08 on 丙乡's village 1).
+ */
+export function plant(data: ReturnType<typeof county>, { second = false }: { second?: boolean } = {}): void {
   const { villages, households, persons, work } = data;
   const person = (t: number, v: number, h: number, m: number) => find(persons, "证件号码", idNumber(t, v, h, m));
   // CT01: the same 证件号码 on two persons of two households of one village; on two persons of two
@@ -115,12 +120,13 @@ export function plant(data: ReturnType<typeof county>): void {
   const declared = find(households, "户编号", householdId(3, 11, 15));
   declared.家庭人口数 = String(Number(declared.家庭人口数) + 1);
   // CT08: a village declaring 75 households for its 76.
-  find(villages, "行政村代码", villageCode(5, 9)).总户数 = "75";
+  if (!second) find(villages, "行政村代码", villageCode(5, 9)).总户数 = "75";
+  else find(villages, "行政村代码", villageCode(3, 1)).总户数 = "75";
   // CT09: a 出列 village with a population of 0.
-  find(villages, "行政村代码", villageCode(2, 6)).总人口数 = "0";
+  if (!second) find(villages, "行政村代码", villageCode(2, 6)).总人口数 = "0";
   // CT10: a 出列 village declaring 5 persons more than its households hold.
   const over = find(villages, "行政村代码", villageCode(1, 12));
-  over.总人口数 = String(Number(over.总人口数) + 5);
+  if (!second) over.总人口数 = String(Number(over.总人口数) + 5);
   // CT11: a person whose 户类型 differs from the household's (脱贫户).
   person(4, 10, 12, 1).户类型 = "一般农户";
   // CT12: a person registered in another village than the household's.
@@ -153,7 +159,13 @@ async function write(name: string, title: string, header: readonly string[], row
   await workbook.xlsx.writeFile(new URL(`${name}.xlsx`, import.meta.url).pathname, { zip: { compression: "DEFLATE", compressionOptions: { level: 9 } } } as never);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === `file://${process.argv[1]}` && process.argv.includes("--second")) {
+  // The second run's exports: only the villages export differs from the first run's.
+  const data = county();
+  plant(data, { second: true });
+  await write("villages-2", "（自定义）行政村信息", VILLAGE_HEADER, data.villages);
+  console.log(`wrote villages-2.xlsx: ${data.villages.length} villages`);
+} else if (import.meta.url === `file://${process.argv[1]}`) {
   const data = county();
   plant(data);
   await write("villages", "（自定义）行政村信息", VILLAGE_HEADER, data.villages);

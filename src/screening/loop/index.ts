@@ -10,6 +10,6 @@ export type { ParameterPeriod, RulePeriod, ResolvedRulebook, RulebookVersion } f
 export { ScreeningLoop, maskId } from "./loop";
 // The readers of exemption lists and findings files, and the masking of whole items, serve the CLI
 // (src/cli/screen-loop.ts) and are not exported: the library's size budget is tight.
-export type { AppliedVersion, Exemption, BaselineFinding, BaselineStatus, LoopFinding, LoopCounts, LoopReport, UnusedExemption, ScreeningLoopOptions } from "./loop";
+export type { AppliedVersion, Exemption, BaselineFinding, BaselineStatus, LoopFinding, LoopMarks, LoopSubject, LoopCounts, LoopReport, UnusedExemption, ScreeningLoopOptions } from "./loop";
 export { followUpProblems, problemIdOf } from "./rectify";
 export type { FollowUpOptions } from "./rectify";

@@ -10,6 +10,8 @@ export interface Exemption {
   readonly code: string;
   /** The record's key, as findings give it (`recordId`: 户编号, 人编号 …). */
   readonly record: string;
+  /** For a multi-table screening: the table of the record (表); absent: the record of any table. */
+  readonly table?: string;
   /** Why it is exempted (豁免理由). */
   readonly reason: string;
   /** Who approved it (批准人). */
@@ -22,17 +24,19 @@ export interface Exemption {
 
 /** A finding of an earlier run, as read back from its findings file (for `baseline`). */
 export interface BaselineFinding {
-  /** The rule's code (规则编号). */
+  /** The rule's code. */
   readonly code: string;
-  /** The record's key (记录编号): the person's or household's key, never a row number. */
+  /** The record's key. */
   readonly recordId: string;
-  /** The household's key (户编号), when the finding had one. */
+  /** The household's key, for a one-table screening. */
   readonly householdId?: string;
-  /** The rule's title (规则名称), as the earlier run wrote it. */
+  /** The table of the record, for a multi-table screening. */
+  readonly table?: string;
+  /** The rule's title, as the earlier run wrote it. */
   readonly title?: string;
-  /** The finding's message (说明), as the earlier run wrote it. */
+  /** The finding's message in the earlier run. */
   readonly message?: string;
-  /** Where the record is: county, township and village (县、乡镇、村), for the counts by place. */
+  /** The record's unit 县/乡/村, for the counts of resolved findings. */
   readonly unit: UnitPath;
 }
 
@@ -40,47 +44,69 @@ export interface BaselineFinding {
 export type BaselineStatus = "new" | "persisting";
 
 /** A finding after the loop's post-processing: with its exemption and its status against the earlier run. */
-export type LoopFinding = Finding & {
+export type LoopFinding = Finding & LoopMarks;
+
+/** What the loop adds to a finding (of a one-table or a multi-table screening). */
+export interface LoopMarks {
   /** The exemption in force that covers it: the finding stays, marked exempted (已豁免). */
   readonly exemption?: Exemption;
   /** Against the baseline, when one is given. */
   readonly status?: BaselineStatus;
   /** For a dated rulebook: the date, the start of each dated parameter's period in force, and the rule's own period. */
   readonly applied?: AppliedVersion;
-};
+}
+
+/**
+ * What the loop reads of a finding: a one-table screening's {@link Finding}, or a multi-table
+ * screening's `TableFinding` (identified by rule code, table and record key).
+ */
+export interface LoopSubject {
+  /** Only `finding`s are marked; other items are returned unchanged. */
+  readonly kind: string;
+  /** The rule's code. */
+  readonly code: string;
+  /** The record's key. */
+  readonly recordId: string;
+  /** The household's key (one-table screening). */
+  readonly householdId?: string | undefined;
+  /** The record's table (multi-table screening). */
+  readonly table?: string | undefined;
+  /** The record's unit 县/乡/村, for the counts. */
+  readonly unit: UnitPath;
+}
 
 /** Which dated version applied to a finding: see {@link LoopFinding}. */
 export interface AppliedVersion {
-  /** The run's date, `YYYY-MM-DD`. */
+  /** The date of the run. */
   readonly asOf: string;
   /** Each dated parameter's period in force, by its start date. */
   readonly parameters: Readonly<Record<string, string>>;
   /** The period of the rule's version, when the rule is dated. */
   readonly rule?: {
-    /** The first day of the rule version's period, inclusive. */
+    /** First day of the rule's version, when it has one. */
     readonly from?: string;
-    /** The last day of the rule version's period, inclusive. */
+    /** Last day of the rule's version, inclusive, when it has one. */
     readonly until?: string;
   };
 }
 
 /** Counts of one group against the baseline and the exemptions. */
 export interface LoopCounts {
-  /** Findings the earlier run did not have (新发现). */
+  /** Findings not found by the earlier run (新发现). */
   readonly new: number;
-  /** Findings the earlier run had too (仍存在). */
+  /** Findings found again (仍存在). */
   readonly persisting: number;
   /** Findings of the earlier run not found again (已解决). */
   readonly resolved: number;
-  /** Findings covered by an exemption in force (已豁免); they are counted here and as new or persisting. */
+  /** Findings covered by an exemption in force (已豁免). */
   readonly exempted: number;
 }
 
 /** An exemption that did not apply, and why: `expired` (past its date), `not_yet` (before it), `unmatched` (in force, matched no finding). */
 export interface UnusedExemption {
-  /** The exemption, as read from the list. */
+  /** The entry of the exemption list. */
   readonly exemption: Exemption;
-  /** Why it did not apply: past its `until`, before its `from`, or in force but matching no finding. */
+  /** Why it did not apply. */
   readonly why: "expired" | "not_yet" | "unmatched";
   /** The findings it would have covered, had it been in force. */
   readonly matched: number;
@@ -98,19 +124,19 @@ export interface LoopReport extends LoopCounts {
   readonly resolvedFindings: readonly BaselineFinding[];
   /** Exemptions that did not apply: expired, not yet in force, or matching nothing. */
   readonly unusedExemptions: readonly UnusedExemption[];
-  /** The counts per rule, in code order. */
+  /** Counts per rule, by code. */
   readonly byRule: readonly (LoopCounts & {
     /** The rule's code. */
     readonly code: string;
   })[];
-  /** The counts per township (乡镇). */
+  /** Counts per township (乡镇). */
   readonly byTownship: readonly (LoopCounts & {
     /** The county (县). */
     readonly county: string;
     /** The township (乡镇). */
     readonly township: string;
   })[];
-  /** The counts per administrative village (行政村). */
+  /** Counts per village (行政村). */
   readonly byVillage: readonly (LoopCounts & {
     /** The county (县). */
     readonly county: string;
@@ -125,7 +151,7 @@ export interface LoopReport extends LoopCounts {
 export interface ScreeningLoopOptions {
   /** The date of the run, `YYYY-MM-DD`, against which exemptions are judged (the library reads no clock). */
   readonly asOf: string;
-  /** The exemption list (豁免清单): findings they cover are marked, never dropped. */
+  /** The exemption list (豁免清单); exemptions are judged against `asOf`. */
   readonly exemptions?: readonly Exemption[];
   /** The findings of the earlier run. */
   readonly baseline?: readonly BaselineFinding[];
@@ -139,7 +165,7 @@ export interface ScreeningLoopOptions {
 }
 
 const SEP = "\u0000";
-type Keyed = { code: string; recordId: string; householdId?: string | undefined };
+type Keyed = { code: string; recordId: string; householdId?: string | undefined; table?: string | undefined };
 
 /**
  * The re-screening loop (筛查 → 整改 → 再筛查) over one run's findings, one at a time: marks each
@@ -167,7 +193,6 @@ type Keyed = { code: string; recordId: string; householdId?: string | undefined 
  * ```
  */
 export class ScreeningLoop {
-  private readonly inForce = new Map<string, Exemption>();
   private readonly used = new Map<Exemption, number>();
   private readonly byRecord = new Map<string, Exemption[]>();
   private readonly earlier = new Map<string, BaselineFinding>();
@@ -186,14 +211,13 @@ export class ScreeningLoop {
       this.used.set(e, 0);
       const key = e.code + SEP + e.record;
       this.byRecord.set(key, [...(this.byRecord.get(key) ?? []), e]);
-      if (e.from <= options.asOf && (e.until === undefined || options.asOf <= e.until) && !this.inForce.has(key)) this.inForce.set(key, e);
     }
     for (const f of options.baseline ?? []) this.earlier.set(this.keyOf(f), f);
   }
 
   private keyOf(f: Keyed): string {
     const n = this.options.normalizeId ?? ((id: string) => id);
-    return f.code + SEP + n(f.householdId ?? "") + SEP + n(f.recordId);
+    return f.code + SEP + (f.table ?? "") + SEP + n(f.householdId ?? "") + SEP + n(f.recordId);
   }
 
   /**
@@ -202,11 +226,13 @@ export class ScreeningLoop {
    * @param finding - A finding of this run, in any order.
    * @returns The finding with its exemption and baseline status.
    */
-  annotate<F extends Finding>(finding: F): F & LoopFinding {
+  annotate<F extends LoopSubject>(finding: F): F & LoopMarks {
     if (finding.kind !== "finding") return finding;
-    const record = finding.code + SEP + finding.recordId;
-    for (const e of this.byRecord.get(record) ?? []) this.used.set(e, (this.used.get(e) ?? 0) + 1);
-    const exemption = this.inForce.get(record);
+    const { asOf } = this.options;
+    // An exemption naming a table covers that table's record only.
+    const covering = (this.byRecord.get(finding.code + SEP + finding.recordId) ?? []).filter((e) => e.table === undefined || e.table === finding.table);
+    for (const e of covering) this.used.set(e, (this.used.get(e) ?? 0) + 1);
+    const exemption = covering.find((e) => e.from <= asOf && (e.until === undefined || asOf <= e.until));
     const key = this.keyOf(finding);
     const status: BaselineStatus | undefined = this.options.baseline ? (this.earlier.has(key) ? "persisting" : "new") : undefined;
     this.seen.add(key);
@@ -268,6 +294,7 @@ export class ScreeningLoop {
 const EXEMPTION_COLUMNS: Readonly<Record<keyof Exemption, readonly string[]>> = {
   code: ["code", "规则编号"],
   record: ["record", "recordId", "记录编号"],
+  table: ["table", "表"],
   reason: ["reason", "豁免理由", "理由"],
   approvedBy: ["approvedBy", "批准人", "审批人"],
   // In backquotes: the word in double quotes would read as an import to the import-graph check (test/embed).
@@ -283,7 +310,7 @@ function dateText(value: unknown): string | undefined {
   return date !== undefined && isCalendarDate(date) ? date : undefined;
 }
 
-const LABELS: Readonly<Record<keyof Exemption, string>> = { code: "规则编号", record: "记录编号", reason: "豁免理由", approvedBy: "批准人", from: "起始日期", until: "截止日期" };
+const LABELS: Readonly<Record<keyof Exemption, string>> = { code: "规则编号", record: "记录编号", table: "表", reason: "豁免理由", approvedBy: "批准人", from: "起始日期", until: "截止日期" };
 
 /**
  * Reads an exemption list (豁免清单) from rows keyed by column name, in Chinese (规则编号, 记录编号,
@@ -309,7 +336,7 @@ export function parseExemptions(rows: readonly unknown[], source = "exemptions")
       const value = read(name);
       const label = LABELS[name];
       if (value === undefined) {
-        if (name !== "until") issues.push({ code: "missing_value", path: [source, i + 1, name], message: `${source}, entry ${i + 1}: ${name} (${label}) is empty`, zh: `${source} 第 ${i + 1} 条：「${label}」为空` });
+        if (name !== "until" && name !== "table") issues.push({ code: "missing_value", path: [source, i + 1, name], message: `${source}, entry ${i + 1}: ${name} (${label}) is empty`, zh: `${source} 第 ${i + 1} 条：「${label}」为空` });
         continue;
       }
       const text = name === `from` || name === "until" ? dateText(value) : value instanceof Date ? undefined : String(value).trim();
@@ -329,6 +356,7 @@ const BASELINE_COLUMNS = {
   code: ["code", "规则编号"],
   recordId: ["recordId", "记录编号"],
   householdId: ["householdId", "户编号"],
+  table: ["table", "表"],
   title: ["title", "规则名称"],
   message: ["message", "说明"],
   county: ["county", "县"],
@@ -363,12 +391,14 @@ export function parseBaseline(rows: readonly Readonly<Record<string, unknown>>[]
     }
     if (kind !== "finding" && kind !== "问题线索") continue;
     const householdId = get("householdId");
+    const table = get("table");
     const title = get("title");
     const message = get("message");
     out.push({
       code,
       recordId,
       ...(householdId ? { householdId } : {}),
+      ...(table ? { table } : {}),
       ...(title ? { title } : {}),
       ...(message ? { message } : {}),
       unit: { county: unit?.county ?? get("county") ?? "", township: unit?.township ?? get("township") ?? "", village: unit?.village ?? get("village") ?? "" },
@@ -426,7 +456,7 @@ export function maskIdsIn(text: string, known: Iterable<string> = []): string {
  *
  * @param item - What screening produced.
  * @param idFields - The fields that hold identity numbers.
- * @param idKeys - The kinds of record whose key is an identity number (e.g. `person` when 证件号码 is the person key).
+ * @param idKeys - The kinds of record whose key is an identity number (e.g. `person` when 证件号码 is the person key); for a multi-table screening's items, the tables.
  * @returns A masked copy.
  */
 export function maskItem<T extends { readonly kind: string }>(item: T, idFields: ReadonlySet<string>, idKeys: ReadonlySet<string> = new Set()): T {
@@ -447,7 +477,8 @@ export function maskItem<T extends { readonly kind: string }>(item: T, idFields:
   }
   for (const k of ["recordId", "householdId"]) {
     if (typeof o[k] !== "string") continue;
-    const isId = idKeys.has(k === "householdId" || o.subject === "household" ? "household" : String(o.subject));
+    // A multi-table screening's item names its table: a table whose key is an identity number.
+    const isId = idKeys.has(typeof o.table === "string" ? o.table : k === "householdId" || o.subject === "household" ? "household" : String(o.subject));
     if (isId) known.push(o[k] as string);
     o[k] = isId ? maskId(o[k] as string) : maskIdsIn(o[k] as string);
   }
