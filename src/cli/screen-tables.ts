@@ -14,6 +14,7 @@ import { EXIT, UsageError, reportIssues, type Ctx } from "./io";
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";
 import { renderTable } from "./table";
+import { findingTables } from "./screen-summary";
 
 /** The settings screen.ts has already read and checked. */
 export interface TableRunSettings {
@@ -184,14 +185,7 @@ function summaryLines(lang: Lang, result: TablesResult, tables: Readonly<Record<
     ),
   );
   lines.push("");
-  lines.push(
-    ...renderTable(
-      [{ heading: h("规则", "rule") }, { heading: h("严重程度", "severity") }, { heading: h("名称", "title") }, { heading: h("问题线索", "findings"), align: "right" }, { heading: h("未判定", "failed"), align: "right" }],
-      summary.byRule.map((rule) => [rule.code, severityLabel(lang, rule.severity), rule.title, n(rule.findings), n(rule.ruleFailures)]),
-    ),
-  );
-  lines.push("");
-  lines.push(...renderTable([{ heading: "县" }, { heading: "乡" }, { heading: h("问题线索", "findings"), align: "right" }, { heading: h("未判定", "failed"), align: "right" }], summary.byTownship.map((tw) => [tw.county, tw.township, n(tw.findings), n(tw.ruleFailures)])));
+  lines.push(...findingTables(lang, summary));
   const read = Object.values(result.counts.tables).reduce((sum, c) => sum + c.rowsRead, 0);
   const rejected = Object.values(result.counts.tables).reduce((sum, c) => sum + c.rowsRejected, 0);
   lines.push("");

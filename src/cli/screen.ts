@@ -13,6 +13,7 @@ import { EXIT, UsageError, readJson, reportIssues, type CliIO, type Ctx } from "
 import { say, severityLabel, t, type Lang } from "./lang";
 import { AtomicFile, checkOutputPath, csvCell } from "./output";
 import { renderTable } from "./table";
+import { findingTables } from "./screen-summary";
 import { isTablesRulebook, screenTablesRun, tableFiles, type TableRunSettings } from "./screen-tables";
 import { LoopInputError, LoopRun, UsageErrorText, loopCells, loopCsvHeadings, loopSuffix, loopErrorLines, loopLines, startLoop, writeLedger, writeProblems, type LoopSettings } from "./screen-loop";
 import type { RulebookVersion } from "../screening/loop/dated";
@@ -460,19 +461,7 @@ function summaryLines(lang: Lang, perFile: readonly FileOutcome[], summary: Find
     ),
   );
   lines.push("");
-  lines.push(
-    ...renderTable(
-      [{ heading: h("规则", "rule") }, { heading: h("严重程度", "severity") }, { heading: h("名称", "title") }, { heading: h("问题线索", "findings"), align: "right" }, { heading: h("未判定", "failed"), align: "right" }],
-      summary.byRule.map((rule) => [rule.code, severityLabel(lang, rule.severity), rule.title, n(rule.findings), n(rule.ruleFailures)]),
-    ),
-  );
-  lines.push("");
-  lines.push(
-    ...renderTable(
-      [{ heading: "县" }, { heading: "乡" }, { heading: h("问题线索", "findings"), align: "right" }, { heading: h("未判定", "failed"), align: "right" }],
-      summary.byTownship.map((tw) => [tw.county, tw.township, n(tw.findings), n(tw.ruleFailures)]),
-    ),
-  );
+  lines.push(...findingTables(lang, summary));
   const read = perFile.reduce((sum, f) => sum + (f.counts?.rowsRead ?? 0), 0);
   const rejected = perFile.reduce((sum, f) => sum + (f.counts?.rowsRejected ?? 0), 0);
   const notScreened = perFile.filter((f) => f.error !== undefined).length;
