@@ -101,10 +101,8 @@ export async function screenTablesRun(ctx: Ctx, rulebook: unknown, files: readon
   }
   if (settings.out) {
     const problem = checkOutputPath(settings.out.path, [settings.rulesPath, ...tables.map((f) => f.file)]);
-    if (problem) {
-      ctx.err(problem);
-      return EXIT.invalid;
-    }
+    // A bad output path is a usage error (decision 0602); screen.ts checks it first, this keeps the function safe alone.
+    if (problem) throw new UsageError(problem);
   }
   const now = settings.now ?? (() => performance.now());
   const started = now();

@@ -166,7 +166,6 @@ export async function runScreenCommand(args: string[], io: ScreenCliIO): Promise
   return await runCommand(SCREEN_SPEC, args, io, (ctx, parsed) => screen(ctx, parsed, io));
 }
 
-/** The options of the re-screening loop (src/cli/screen-loop.ts), which a multi-table screening does not take yet. */
 /** The loop's options a multi-table screening does not take yet (the others it does: decision 0307). */
 const LOOP_OPTIONS = ["problems"] as const;
 
@@ -198,7 +197,7 @@ async function screen(ctx: Ctx, parsed: Parsed, io: ScreenCliIO): Promise<number
     const format = /\.csv$/i.test(outPath) ? "csv" : /\.(ndjson|jsonl)$/i.test(outPath) ? "ndjson" : /\.xlsx$/i.test(outPath) ? "xlsx" : undefined;
     if (!format) throw new UsageError(t(`--out 的文件名必须以 .csv、.ndjson 或 .xlsx 结尾（收到 "${outPath}"）`, `--out must end in .csv, .ndjson or .xlsx (got "${outPath}")`));
     // Before anything is read or opened: an output that is an input, or in a missing folder, is refused.
-    const problem = checkOutputPath(outPath, [rulesPath, ...files]);
+    const problem = checkOutputPath(outPath, [rulesPath, ...files, ...tables.map((f) => f.file)]);
     if (problem) throw new UsageError(problem);
     out = { path: outPath, format };
   }

@@ -181,6 +181,16 @@ describe("kaohe screen --table", () => {
     expect((await runScreen(["--rules", RULES, `${DIR}persons.xlsx`])).stderr.join("\n")).toMatch(/given as --table name=file/);
   });
 
+  it("refuses an --out that names one of the --table files, as a usage error before anything is read (decision 0602)", async () => {
+    const target = join(out, "persons-copy.xlsx");
+    writeFileSync(target, readFileSync(`${DIR}persons.xlsx`));
+    const before = readFileSync(target);
+    const refused = await runScreen(["--rules", RULES, "--table", `persons=${target}`, "--out", target]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.join("\n")).toMatch(/is the input/);
+    expect(readFileSync(target).equals(before)).toBe(true);
+  });
+
   it("refuses what the loop does not do over several tables yet, --problems and a ledger --out .xlsx, by name; a bad exemption list is exit 1", async () => {
     const problems = await runScreen(["--rules", RULES, ...tables, "--problems", join(out, "problems.json")]);
     expect(problems.code).toBe(2);
