@@ -2,7 +2,7 @@
 // inflated on demand with the platform's DecompressionStream("deflate-raw") and checked against its
 // declared size and CRC-32, as the CLI's reader (src/screening/node/zip.ts, on yauzl) does.
 import { corrupt, readError } from "../../../src/screening/node/read-error";
-import type { WorkbookParts } from "../../../src/screening/node/xlsx-book";
+import { partKey, type WorkbookParts } from "../../../src/screening/node/xlsx-book";
 import type { InflateLimits } from "../../../src/screening/node/zip";
 
 interface Entry {
@@ -85,7 +85,7 @@ export class MemoryZip implements WorkbookParts {
         local: view.getUint32(at + 42, true),
       };
       if (entry.compressed === 0xffffffff || entry.size === 0xffffffff || entry.local === 0xffffffff) throw corrupt(file, `its part ${name} needs ZIP64, which the page does not read: use the CLI (kaohe screen)`);
-      entries.set(name.replace(/^\/+/, "").toLowerCase(), entry);
+      entries.set(partKey(name), entry);
       at += 46 + skip;
     }
     return new MemoryZip(file, bytes, entries, limits);
@@ -96,12 +96,12 @@ export class MemoryZip implements WorkbookParts {
   }
 
   has(name: string): boolean {
-    return this.entries.has(name.replace(/^\/+/, "").toLowerCase());
+    return this.entries.has(partKey(name));
   }
 
   async *text(name: string, maxSize = this.limits.maxPartSize): AsyncGenerator<string> {
     const { file, bytes, limits } = this;
-    const entry = this.entries.get(name.replace(/^\/+/, "").toLowerCase());
+    const entry = this.entries.get(partKey(name));
     if (!entry) throw corrupt(file, `it has no part ${name}`);
     const limit = Math.min(maxSize, limits.maxPartSize);
     const ratio = entry.size / Math.max(1, entry.compressed);

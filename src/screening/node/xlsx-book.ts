@@ -5,6 +5,11 @@ import { attribute, parseXml, type XmlHandlers } from "./xml";
 import { columnOf, DATE_FORMATS, isDateFormat, MAX_COLUMNS, richTextCollector, serialToDate } from "./xlsx-values";
 import type { InflateLimits } from "./zip";
 
+/** The key under which a zip keeps a part: its name lower-cased, a leading `/` dropped, so that names compare case-insensitively. */
+export function partKey(name: string): string {
+  return name.replace(/^\/+/, "").toLowerCase();
+}
+
 /** The parts of a workbook's zip, as the reader needs them (names compare case-insensitively). */
 export interface WorkbookParts {
   /** The names of the entries, lower-cased. */

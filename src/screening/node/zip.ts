@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import { createInflateRaw, crc32 } from "node:zlib";
 import yauzl from "yauzl";
 import { corrupt, readError } from "./read-error";
+import { partKey } from "./xlsx-book";
 
 export { corrupt };
 
@@ -59,7 +60,7 @@ export class WorkbookZip {
     try {
       await new Promise<void>((resolve, reject) => {
         zip.on("entry", (entry: yauzl.Entry) => {
-          entries.set(entry.fileName.replace(/^\/+/, "").toLowerCase(), entry);
+          entries.set(partKey(entry.fileName), entry);
           zip.readEntry();
         });
         zip.on("end", () => resolve());
@@ -80,7 +81,7 @@ export class WorkbookZip {
 
   /** Whether an entry exists (names compare case-insensitively, a leading `/` ignored). */
   has(name: string): boolean {
-    return this.entries.has(name.replace(/^\/+/, "").toLowerCase());
+    return this.entries.has(partKey(name));
   }
 
   /**
@@ -92,7 +93,7 @@ export class WorkbookZip {
    * @throws {@link KaoheError} `corrupt_workbook` for a damaged part, `inflate_limit` past the bounds.
    */
   async *text(name: string, maxSize = this.limits.maxPartSize): AsyncGenerator<string> {
-    const entry = this.entries.get(name.replace(/^\/+/, "").toLowerCase());
+    const entry = this.entries.get(partKey(name));
     if (!entry) throw corrupt(this.file, `it has no part ${name}`);
     const limit = Math.min(maxSize, this.limits.maxPartSize);
     const declared = entry.uncompressedSize;
