@@ -1,7 +1,7 @@
 import type { PreparedRulebook } from "./prepare";
 import { SUBJECT_DEPTH, fieldColumns, fieldLabel } from "./prepare";
 import type { Field, Subject } from "./schema";
-import { convertCell, isCellProblem, type FieldValue } from "./values";
+import { convertCell, isCellProblem, type CellResult, type FieldValue } from "./values";
 
 /** A record's unit path 县/乡/村 (empty text where the cell was empty). */
 export interface UnitPath {
@@ -133,7 +133,8 @@ interface Group {
   row: number;
   fields: Record<string, FieldValue>;
   members: ScreeningMember[];
-  memberIds: Set<string>;
+  /** The keys of its persons: beside `members` while the household is small, a set once it is large. */
+  memberIds: Set<string> | undefined;
   rows: number;
   unusable: Set<string>;
   issues: CellIssue[];
@@ -145,11 +146,65 @@ interface Group {
   raw: unknown[];
 }
 
+/** Households up to this size find a person twice by a scan of their members, larger ones by a set. */
+const SMALL_HOUSEHOLD = 16;
+
+/** Whether the household already holds a person of this key. */
+function hasMember(group: Group, id: string): boolean {
+  if (group.memberIds !== undefined) return group.memberIds.has(id);
+  const members = group.members;
+  for (let i = 0; i < members.length; i++) if ((members[i] as ScreeningMember).id === id) return true;
+  return false;
+}
+
 /** Marks a cell of the household's first row that was unusable: it is converted again on each row. */
 const UNUSABLE = Symbol("unusable");
 
-/** A field the rows need: its name, declaration, label, and where a row holds it (a name, or a cell index). */
-type FieldEntry = [name: string, field: Field, label: string, at: string | number];
+/**
+ * A field the rows need: its name, declaration, label, where a row holds it (a name, or a cell
+ * index), and a memo of its conversions.
+ */
+interface FieldEntry {
+  readonly name: string;
+  readonly field: Field;
+  readonly label: string;
+  at: string | number;
+  /** Text cells already converted, and their outcome (see {@link convertMemo}); undefined where memoising does not pay. */
+  memo: Map<string, CellResult> | undefined;
+  /** Lookups in the memo so far, and how many found the cell. */
+  lookups: number;
+  hits: number;
+}
+
+/** The most cells a field's memo holds. */
+const MEMO_SIZE = 512;
+/** Lookups after which a memo that found fewer than half of its cells is dropped (an income, a name). */
+const MEMO_TRIAL = 4096;
+
+function fieldEntry(name: string, field: Field): FieldEntry {
+  // Plain text converts by a trim, cheaper than a lookup; codes, numbers, dates, months and booleans repeat.
+  const memoised = field.type !== "text" || field.allowed !== undefined;
+  return { name, field, label: fieldLabel(name, field), at: name, memo: memoised ? new Map() : undefined, lookups: 0, hits: 0 };
+}
+
+/**
+ * Converts a cell through its field's memo: conversion is a pure function of the cell's text, and
+ * an export repeats the same few values of a code, a date or an age on most of its rows.
+ */
+function convertMemo(entry: FieldEntry, raw: unknown): CellResult {
+  const memo = entry.memo;
+  if (memo === undefined || typeof raw !== "string") return convertCell(raw, entry.field, entry.label);
+  const known = memo.get(raw);
+  entry.lookups++;
+  if (known !== undefined) {
+    entry.hits++;
+    return known;
+  }
+  const result = convertCell(raw, entry.field, entry.label);
+  if (memo.size < MEMO_SIZE) memo.set(raw, result);
+  if (entry.lookups >= MEMO_TRIAL && entry.hits * 2 < entry.lookups) entry.memo = undefined;
+  return result;
+}
 
 /** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */
 const NONE: readonly never[] = Object.freeze([]);
@@ -185,8 +240,8 @@ function showZh(value: FieldValue): string {
 
 /** Converts one field's cell; an unusable one is null, with its issue pushed to `issues`. */
 function convertEntry(entry: FieldEntry, raw: unknown, row: number, issues: CellIssue[]): FieldValue {
-  const [name, field, label, at] = entry;
-  const converted = convertCell(raw, field, label);
+  const { name, field, label, at } = entry;
+  const converted = convertMemo(entry, raw);
   if (isCellProblem(converted)) {
     issues.push({ field: name, code: converted.code, value: cellValue(raw), reason: converted.reason, zh: converted.zh, row });
     return null;
@@ -228,6 +283,7 @@ export class RecordAssembler {
   /** The household key's place among the household fields (-1 without one). */
   private readonly keyAt: number;
   private readonly columns = new Map<string, string>();
+  private readonly scratch: CellIssue[] = [];
 
   /**
    * @param prepared - The prepared rulebook.
@@ -243,14 +299,14 @@ export class RecordAssembler {
     const outer: Subject = level === "person" ? "household" : level;
     for (const [name, field] of Object.entries(fields)) {
       const depth = SUBJECT_DEPTH[field.of];
-      const entry: FieldEntry = [name, field, fieldLabel(name, field), name];
+      const entry = fieldEntry(name, field);
       this.columns.set(name, fieldColumns(field)[0] ?? name);
       if (depth <= SUBJECT_DEPTH[outer]) this.base.push(entry);
       else if (depth <= SUBJECT_DEPTH[level]) this.own.push(entry);
     }
     this.key = keys[outer] ?? "";
     this.memberKey = level === "person" ? keys.person : undefined;
-    this.keyAt = this.base.findIndex((entry) => entry[0] === this.key);
+    this.keyAt = this.base.findIndex((entry) => entry.name === this.key);
   }
 
   /**
@@ -262,7 +318,7 @@ export class RecordAssembler {
    */
   useColumns(indexes: readonly (readonly [field: string, index: number])[], names?: Readonly<Record<string, string>>): void {
     const byField = new Map(indexes);
-    for (const entry of [...this.base, ...this.own]) entry[3] = byField.get(entry[0]) ?? -1;
+    for (const entry of [...this.base, ...this.own]) entry.at = byField.get(entry.name) ?? -1;
     for (const [field, name] of Object.entries(names ?? {})) this.columns.set(field, name);
   }
 
@@ -278,7 +334,7 @@ export class RecordAssembler {
     const cells = values as Record<string | number, unknown>;
     const open = this.group;
     // A further row of the open household (the same key cell as its first row): only the cells that differ are converted.
-    if (open !== undefined && open.rows > 0 && this.keyAt >= 0 && cells[(this.base[this.keyAt] as FieldEntry)[3]] === open.raw[this.keyAt]) {
+    if (open !== undefined && open.rows > 0 && this.keyAt >= 0 && cells[(this.base[this.keyAt] as FieldEntry).at] === open.raw[this.keyAt]) {
       this.pushMember(open, cells, row, undefined, out);
       return;
     }
@@ -306,7 +362,7 @@ export class RecordAssembler {
         return this.reject(out, row, "household_not_contiguous", `${this.label(this.key)} ${id} appears again, apart from its other rows (sort the export by ${this.label(this.key)})`);
       }
       this.seen.add(detached(id));
-      group = { id, row, fields, members: [], memberIds: new Set(), rows: 0, unusable: new Set(), issues: [], rejectedRows: [], raw: [] };
+      group = { id, row, fields, members: [], memberIds: undefined, rows: 0, unusable: new Set(), issues: [], rejectedRows: [], raw: [] };
       this.group = group;
     }
     this.pushMember(group, cells, row, { fields, issues: baseIssues }, out);
@@ -318,11 +374,13 @@ export class RecordAssembler {
    */
   private pushMember(group: Group, cells: Record<string | number, unknown>, row: number, household: { fields: Record<string, FieldValue>; issues: CellIssue[] } | undefined, out: (ScreeningRecord | RejectedRow)[]): void {
     const memberKey = this.memberKey as string;
-    const memberIssues: CellIssue[] = [];
+    // Most rows have no unusable cell: the issues are collected in one array kept for the purpose.
+    const memberIssues = this.scratch;
+    memberIssues.length = 0;
     const own = this.convert(this.own, cells, row, memberIssues);
     const memberId = own[memberKey];
     const id = group.id;
-    if (memberId === null || memberId === undefined || group.memberIds.has(String(memberId))) {
+    if (memberId === null || memberId === undefined || hasMember(group, String(memberId))) {
       group.rejectedRows.push(row);
       const twice = memberId !== null && memberId !== undefined;
       const personLabel = this.label(memberKey);
@@ -339,10 +397,11 @@ export class RecordAssembler {
         group.issues.push(issue);
         group.unusable.add(issue.field);
       }
-      group.raw = this.base.map((entry) => (first.issues.some((issue) => issue.field === entry[0]) ? UNUSABLE : cells[entry[3]]));
+      group.raw = this.base.map((entry) => (first.issues.some((issue) => issue.field === entry.name) ? UNUSABLE : cells[entry.at]));
     } else this.compareHousehold(group, household, cells, row);
     for (const issue of memberIssues) group.issues.push({ ...issue, person });
-    group.memberIds.add(person);
+    if (group.memberIds !== undefined) group.memberIds.add(person);
+    else if (group.members.length >= SMALL_HOUSEHOLD) group.memberIds = new Set([...group.members.map((member) => member.id), person]);
     group.members.push({ id: person, row, fields: own, unusable: memberIssues.length === 0 ? NONE : memberIssues.map((issue) => issue.field) });
   }
 
@@ -355,7 +414,7 @@ export class RecordAssembler {
     const base = this.base;
     for (let j = 0; j < base.length; j++) {
       const entry = base[j] as FieldEntry;
-      const [name, , label, at] = entry;
+      const { name, label, at } = entry;
       if (j === this.keyAt) continue;
       const raw = cells[at];
       if (raw === group.raw[j]) continue;
@@ -412,7 +471,7 @@ export class RecordAssembler {
     this.counts.rowsRead++;
     const group = this.group;
     if (group !== undefined) {
-      const at = this.base.find((entry) => entry[0] === this.key)?.[3];
+      const at = this.base.find((entry) => entry.name === this.key)?.at;
       const key = cells !== undefined && typeof at === "number" ? cells[at] : undefined;
       // A row without readable cells may belong to the open household: its member list may be incomplete.
       if (key === undefined || String(key).trim() === group.id) group.rejectedRows.push(row);
@@ -425,7 +484,7 @@ export class RecordAssembler {
     const result: Record<string, FieldValue> = {};
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as FieldEntry;
-      result[entry[0]] = convertEntry(entry, cells[entry[3]], row, issues);
+      result[entry.name] = convertEntry(entry, cells[entry.at], row, issues);
     }
     return result;
   }
@@ -490,18 +549,9 @@ export class RecordAssembler {
       } as const;
       return finding;
     });
-    const record = {
-      kind: "record",
-      subject,
-      id,
-      unit: path,
-      row,
-      fields,
-      members,
-      unusable: unusable.size === 0 ? NONE : [...unusable].sort(),
-      quality,
-      rejectedRows: rejectedRows.length === 0 ? NONE : rejectedRows,
-    } as const;
-    return this.file === undefined ? record : { ...record, file: this.file };
+    const sorted = unusable.size === 0 ? NONE : [...unusable].sort();
+    const rejected = rejectedRows.length === 0 ? NONE : rejectedRows;
+    if (this.file === undefined) return { kind: "record", subject, id, unit: path, row, fields, members, unusable: sorted, quality, rejectedRows: rejected };
+    return { kind: "record", subject, id, unit: path, row, fields, members, unusable: sorted, quality, rejectedRows: rejected, file: this.file };
   }
 }
