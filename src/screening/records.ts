@@ -146,6 +146,15 @@ interface Group {
   raw: unknown[];
 }
 
+/** The keys already read, to refuse a record twice. */
+interface KeySet {
+  has(id: string): boolean;
+  add(id: string): unknown;
+}
+
+/** For an assembler given records that are known to be new (a worker's batch): nothing to keep. */
+const NO_KEYS: KeySet = { has: () => false, add: () => undefined };
+
 /** Households up to this size find a person twice by a scan of their members, larger ones by a set. */
 const SMALL_HOUSEHOLD = 16;
 
@@ -274,7 +283,8 @@ export class RecordAssembler {
   readonly counts: RowCounts = { rowsRead: 0, rowsScreened: 0, rowsRejected: 0 };
   private readonly base: FieldEntry[] = [];
   private readonly own: FieldEntry[] = [];
-  private readonly seen = new Set<string>();
+  private readonly seen: KeySet;
+  private readonly memberKeyEntry: FieldEntry | undefined;
   private group: Group | undefined;
   /** Rows rejected while a household is open: they follow it, so that its rows stay together. */
   private deferred: RejectedRow[] = [];
@@ -294,7 +304,9 @@ export class RecordAssembler {
     private readonly prepared: PreparedRulebook,
     readonly level: Subject,
     private readonly file?: string,
+    options: { readonly trackKeys?: boolean } = {},
   ) {
+    this.seen = options.trackKeys === false ? NO_KEYS : new Set<string>();
     const { fields, keys } = prepared.rulebook;
     const outer: Subject = level === "person" ? "household" : level;
     for (const [name, field] of Object.entries(fields)) {
@@ -307,6 +319,72 @@ export class RecordAssembler {
     this.key = keys[outer] ?? "";
     this.memberKey = level === "person" ? keys.person : undefined;
     this.keyAt = this.base.findIndex((entry) => entry.name === this.key);
+    this.memberKeyEntry = this.memberKey === undefined ? undefined : this.own.find((entry) => entry.name === this.memberKey);
+  }
+
+  /**
+   * The key of the record that a row of cells (after {@link RecordAssembler.useColumns}) starts
+   * or continues, a household's for rows of persons, read as {@link RecordAssembler.push} reads
+   * it; undefined where the row has none.
+   *
+   * @param cells - The row's cells.
+   * @returns The key, or undefined.
+   */
+  keyOf(cells: readonly unknown[]): string | undefined {
+    const entry = this.base[this.keyAt];
+    // Rows of one household repeat its key: the same cell as the row before reads the same.
+    const raw = entry === undefined ? undefined : (cells as unknown as Record<string | number, unknown>)[entry.at];
+    if (raw !== undefined && raw === this.lastKey[0]) return this.lastKey[1];
+    const id = this.keyIn(entry, cells);
+    this.lastKey = [raw, id];
+    return id;
+  }
+
+  private lastKey: [raw: unknown, id: string | undefined] = [undefined, undefined];
+
+  /**
+   * The person's key in a row of cells of persons, read as {@link RecordAssembler.push} reads it;
+   * undefined where the row has none (or the rows are not of persons).
+   *
+   * @param cells - The row's cells.
+   * @returns The key, or undefined.
+   */
+  memberKeyOf(cells: readonly unknown[]): string | undefined {
+    return this.keyIn(this.memberKeyEntry, cells);
+  }
+
+  private keyIn(entry: FieldEntry | undefined, cells: readonly unknown[]): string | undefined {
+    if (entry === undefined) return undefined;
+    const scratch = this.scratch;
+    scratch.length = 0;
+    const value = convertEntry(entry, (cells as unknown as Record<string | number, unknown>)[entry.at], 0, scratch);
+    return value === null || value === undefined ? undefined : String(value);
+  }
+
+  /**
+   * Whether a record of this key was read already: a further row of it would be refused, unless
+   * it continues the household being read.
+   *
+   * @param id - The key.
+   * @returns Whether it was seen.
+   */
+  hasSeen(id: string): boolean {
+    return this.seen.has(id);
+  }
+
+  /**
+   * Counts whole records that were assembled elsewhere (by a worker thread), as if their rows had
+   * been pushed here: their rows as read and screened, their keys as seen. Call it only where
+   * every record pushed here is complete (after {@link RecordAssembler.end}), and only for
+   * records whose rows were all placed (no rejected row).
+   *
+   * @param ids - The records' keys.
+   * @param rows - Their rows.
+   */
+  skip(ids: readonly string[], rows: number): void {
+    for (const id of ids) this.seen.add(detached(id));
+    this.counts.rowsRead += rows;
+    this.counts.rowsScreened += rows;
   }
 
   /**

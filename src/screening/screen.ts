@@ -76,7 +76,8 @@ const BATCH = 512;
 export class Screener {
   /** The rules run on these rows, and those skipped. */
   readonly plan: RulePlan;
-  private readonly assembler: RecordAssembler;
+  /** @internal The assembler of the rows, for `screenFile`'s batches that workers assemble. */
+  readonly assembler: RecordAssembler;
   private pending: (ScreeningRecord | RejectedRow)[] = [];
   private findings = 0;
   private ruleFailures = 0;

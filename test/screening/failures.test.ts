@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateEntries, planRules, type ScreeningItem } from "../../src/screening/evaluate";
 import { workerOptions, type EvaluatorPool } from "../../src/screening/node/pool";
+import { assembleLines, linesAssembler } from "../../src/screening/node/lines";
 import { screenFile } from "../../src/screening/node/run";
 import { Screener, prepareRulebook, screenRecords, type PreparedRulebook } from "../../src/screening/index";
 import { examplePath, examplePerson, exampleRulebook } from "./helpers";
@@ -70,11 +71,13 @@ describe("a worker that stops while it holds a batch", () => {
       calls: 0,
       evaluate: async (task: Parameters<EvaluatorPool["evaluate"]>[0]) => {
         pool.calls++;
-        const holds = (id: string) => task.entries.some((e) => e.kind === "record" && e.id === id);
-        if (holds("SYN-0107") || (holds("SYN-0116") && task.entries.length > 1)) {
+        // A batch of lines is assembled first, as the real worker does.
+        const entries = "kind" in task ? assembleLines(linesAssembler(prepared, task), task) : task.entries;
+        const holds = (id: string) => entries.some((e) => e.kind === "record" && e.id === id);
+        if (holds("SYN-0107") || (holds("SYN-0116") && entries.length > 1)) {
           throw Object.assign(new Error("Worker terminated due to reaching memory limit: JS heap out of memory"), { name: "Error", code: "ERR_WORKER_OUT_OF_MEMORY" });
         }
-        return evaluateEntries(prepared, planRules(prepared, task.level, task.missing ?? {}), task.entries);
+        return evaluateEntries(prepared, planRules(prepared, task.level, task.missing ?? {}), entries);
       },
       close: async () => undefined,
     };

@@ -4,6 +4,7 @@ import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import { examplePath, runScreen } from "./helpers";
 import { csvField, file, readAll } from "./readers-fixtures";
+import { readRows, type SourceRow } from "../../src/screening/node/rows";
 
 const HEADER = ["县", "乡镇", "行政村", "户编号", "人编号", "姓名", "备注"];
 /** `n` data rows of a person-level export, with Chinese text in most cells. */
@@ -56,6 +57,13 @@ describe("readRows on CSV", () => {
       { row: 6, cells: ["示例县", "甲乡", "一村", "H1", "P2", "李四", ""] },
     ]);
     expect(read.summary).toMatchObject({ lines: 6, blankLines: 2, recordLines: 4, multiLineRecords: 1, complete: true });
+  });
+
+  it("gives the line of each one-line record without quotes, as read (a CR kept), and none for a quoted record", async () => {
+    const text = `${HEADER.join(",")}\r\n示例县,甲乡,一村,H1,P1,张三,\r\n示例县,甲乡,一村,H1,P2,"李四",\r\n示例县,甲乡,一村,H1,P3,王五, 备注 \n`;
+    const rows: SourceRow[] = [];
+    for await (const row of readRows(file("lines.csv", text))) rows.push(row);
+    expect(rows.map((row) => ("line" in row ? row.line : undefined))).toEqual([`${HEADER.join(",")}\r`, "示例县,甲乡,一村,H1,P1,张三,\r", undefined, "示例县,甲乡,一村,H1,P3,王五, 备注 "]);
   });
 
   describe("when a quote is broken", () => {

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
 import { isKaoheError } from "../../src/internal/errors";
 import { readRows, type ReadRowsOptions, type ReadSummary, type SourceRow } from "../../src/screening/node/rows";
+import { splitLine } from "../../src/screening/node/csv";
 
 export const tmp = mkdtempSync(join(tmpdir(), "kaohe-readers-"));
 let serial = 0;
@@ -161,13 +162,27 @@ export async function readAll(path: string, options: ReadRowsOptions = {}): Prom
   const reader = readRows(path, options);
   const rows: SourceRow[] = [];
   try {
-    for await (const row of reader) rows.push(row);
+    for await (const row of reader) rows.push(withoutLine(row, reader.summary.delimiter));
   } catch (error) {
     if (!isKaoheError(error)) throw error;
     const issue = error.issues[0];
     return { rows, summary: reader.summary, error: { code: issue?.code ?? "", message: issue?.message ?? "", ...(issue?.zh ? { zh: issue.zh } : {}) } };
   }
   return { rows, summary: reader.summary };
+}
+
+/**
+ * A row without its `line`, once it is checked: a CSV record's line, given only for a one-line
+ * record without quotes, splits at the delimiter to exactly its cells (what a worker's batch of
+ * lines relies on).
+ */
+export function withoutLine(row: SourceRow, delimiter: string | undefined): SourceRow {
+  if (!("cells" in row) || row.line === undefined) return row;
+  const { line, ...rest } = row;
+  if (line.includes('"') || line.includes("\n") || row.endRow !== undefined) throw new Error(`row ${row.row}: a line is given for a record with quotes or of several lines`);
+  const again = splitLine(line, delimiter ?? ",");
+  if (again.length !== row.cells.length || again.some((cell, i) => cell !== row.cells[i])) throw new Error(`row ${row.row}: its line ${JSON.stringify(line)} does not split to its cells`);
+  return rest;
 }
 
 /** A CSV field, quoted when it must be. */

@@ -138,6 +138,18 @@ function holdsRecords(cells: readonly string[], delimiter: string, width: number
   return false;
 }
 
+/**
+ * The cells of a one-line record without quotes: its line, without a final CR, split at the
+ * delimiter. Reading the line again this way gives the cells the reader gave (see `SourceCells.line`).
+ *
+ * @param line - The record's line, without its LF.
+ * @param delimiter - The file's delimiter.
+ * @returns The cells.
+ */
+export function splitLine(line: string, delimiter: string): string[] {
+  return (line.endsWith("\r") ? line.slice(0, -1) : line).split(delimiter);
+}
+
 /** Whether every cell of a record is blank. */
 export function isBlankRecord(cells: readonly unknown[]): boolean {
   return cells.every((cell) => cell === undefined || cell === null || (typeof cell === "string" && cell.trim() === ""));
@@ -225,12 +237,12 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       const next = n === -1 ? buf.length : n + 1;
       const text = buf.slice(pos, lineEnd);
       if (text.indexOf('"') === -1) {
-        const cells = (text.endsWith("\r") ? text.slice(0, -1) : text).split(delimiterText);
+        const cells = splitLine(text, delimiterText);
         if (isBlankRecord(cells)) tally.blankLines++;
         else {
           tally.recordLines++;
           if (cells.length >= 2) width = cells.length;
-          yield { row: line, cells };
+          yield { row: line, cells, line: text };
         }
         pos = next;
         line++;

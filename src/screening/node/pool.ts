@@ -5,6 +5,7 @@ import { Piscina } from "piscina";
 import type { ScreeningItem } from "../evaluate";
 import type { ParameterValue, Subject } from "../schema";
 import type { RejectedRow, ScreeningRecord } from "../records";
+import type { LinesTask } from "./lines";
 
 /** What each worker receives once: the rulebook as JSON and the parameter overrides. */
 export interface WorkerInit {
@@ -22,8 +23,8 @@ export interface EvaluateTask {
 
 /** A pool of worker threads that evaluate batches of records. */
 export interface EvaluatorPool {
-  /** Evaluates a batch on the next free worker. */
-  evaluate(task: EvaluateTask): Promise<ScreeningItem[]>;
+  /** Evaluates a batch on the next free worker: records, or lines that the worker assembles into records first. */
+  evaluate(task: EvaluateTask | LinesTask): Promise<ScreeningItem[]>;
   /** Stops the workers. */
   close(): Promise<void>;
 }

@@ -11,6 +11,12 @@ export interface SourceCells {
   readonly cells: readonly unknown[];
   /** The last line of a CSV record whose quoted field spans lines (absent for one-line records). */
   readonly endRow?: number;
+  /**
+   * For a CSV record of one line without quotes, the line as read (without its LF): its cells are
+   * this text split at the delimiter (`splitLine`), so that a batch of such records can be sent to
+   * a worker thread as one text rather than as cells.
+   */
+  readonly line?: string;
 }
 
 /** A row that could not be read, and why. */

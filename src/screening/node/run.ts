@@ -4,9 +4,11 @@ import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import type { EvaluatorPool } from "./pool";
+import { splitLine } from "./csv";
+import { assembleLines, linesAssembler, type LinesTask } from "./lines";
+import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
-import { readRows, type ReadSummary, type SourceRowError } from "./rows";
+import { readRows, type ReadSummary, type SourceCells, type SourceRow, type SourceRowError } from "./rows";
 
 /** Options of {@link screenFile}. */
 export interface ScreenFileOptions {
@@ -52,6 +54,10 @@ export type ScreenFileResult =
 
 /** How far to look for the header when `headerRow` is not given. */
 const HEADER_SEARCH = 50;
+/** Batches a pool holds at once (one running, one waiting, per worker thread's turn): more wait here, to be evaluated on this thread. */
+const POOL_DEPTH = 2;
+/** Batches evaluated but not yet delivered, at most. */
+const QUEUE_DEPTH = 4;
 
 /**
  * Screens one file as a stream: reads it row by row, finds the header, maps columns to fields,
@@ -71,19 +77,22 @@ const HEADER_SEARCH = 50;
 export async function screenFile(prepared: PreparedRulebook, file: string, options: ScreenFileOptions): Promise<ScreenFileResult> {
   const { pool, onItems, headerRow } = options;
   const batchSize = options.batchSize ?? 1000;
-  const inFlight: Promise<ScreeningItem[]>[] = [];
-  const maxInFlight = 4;
+  // Batches delivered in input order: a worker's result, or one evaluated here (already done).
+  const queue: Promise<ScreeningItem[]>[] = [];
+  let poolBusy = 0;
   let screener: Screener | undefined;
   let map: ColumnMap | undefined;
   const strictWidth = !/\.xlsx$/i.test(file);
   const workerFailures: WorkerFailure[] = [];
 
   /** Evaluates a batch on the pool; if its worker stops, each record again alone (on a fresh worker), and what fails again is reported. */
-  const onPool = async (active: EvaluatorPool, level: Screener["level"], missing: Screener["missing"], entries: (ScreeningRecord | RejectedRow)[]): Promise<ScreeningItem[]> => {
+  const onPool = async (active: EvaluatorPool, task: EvaluateTask | LinesTask): Promise<ScreeningItem[]> => {
     try {
-      return await active.evaluate({ level, missing, entries });
+      return await active.evaluate(task);
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      const { level, missing } = task;
+      const entries = "kind" in task ? assembleLines(linesAssembler(prepared, task), task) : task.entries;
       const rows = entries.flatMap(rowsOf);
       const items: ScreeningItem[] = [];
       let lost = 0;
@@ -93,7 +102,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
           continue;
         }
         try {
-          items.push(...(await active.evaluate({ level, missing, entries: [entry] })));
+          items.push(...(await active.evaluate({ level, ...(missing === undefined ? {} : { missing }), entries: [entry] })));
         } catch (again) {
           lost++;
           const why = again instanceof Error ? `${again.name}: ${again.message}` : String(again);
@@ -107,6 +116,16 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       return items;
     }
   };
+  /** Whether the pool can take another batch now: otherwise this thread evaluates it, rather than wait. */
+  const poolFree = () => pool !== undefined && poolBusy < POOL_DEPTH;
+  const submit = (active: EvaluatorPool, task: EvaluateTask | LinesTask) => {
+    poolBusy++;
+    queue.push(
+      onPool(active, task).finally(() => {
+        poolBusy--;
+      }),
+    );
+  };
 
   // An error of the receiver (writing the output) is not an error of reading the file: it propagates.
   let sinkError: unknown;
@@ -119,15 +138,79 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       throw sinkError;
     }
   };
-  const dispatch = async (end: boolean) => {
+  /** Delivers the batches at the head of the queue, down to `keep` batches (all of them with 0). */
+  const settle = async (keep: number) => {
+    while (queue.length > keep) await deliver(await (queue.shift() as Promise<ScreeningItem[]>));
+    options.onProgress?.(screener?.counts().rowsRead ?? 0, reader.summary.bytesRead);
+  };
+  /** Evaluates the records the screener completed (with `end`, the open one too), on the pool or here. */
+  const take = (end: boolean) => {
     if (!screener) return;
     const entries = screener.take(end);
-    if (entries.length > 0) {
-      if (pool) inFlight.push(onPool(pool, screener.level, screener.missing, entries));
-      else await deliver(screener.evaluate(entries));
+    if (entries.length === 0) return;
+    // Records cost more to send than to evaluate here, where lines can be sent instead.
+    if (pool && poolFree() && !linesOk) submit(pool, { level: screener.level, missing: screener.missing, entries });
+    else queue.push(Promise.resolve(screener.evaluate(entries)));
+  };
+  /** {@link take}, then deliver what is done (everything, at the end). */
+  const dispatch = async (end: boolean) => {
+    take(end);
+    await settle(end ? 0 : QUEUE_DEPTH);
+  };
+  /** One row into the screener, as read: rejected when the file's structure broke there or its width is wrong. */
+  const pushRow = async (active: Screener, columns: ColumnMap, source: SourceRow) => {
+    if (!("cells" in source)) active.reject(source.row, source.code, source.reason);
+    else if (source.cells.length > columns.width && source.cells.slice(columns.width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "")) {
+      active.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${columns.width}`, source.cells);
+    } else if (strictWidth && source.cells.length < columns.width) {
+      active.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${columns.width}`, source.cells);
+    } else active.pushCells(source.cells, source.row, columns);
+    if (active.waiting >= batchSize) await dispatch(false);
+  };
+
+  // With a pool, a CSV's rows of whole records whose keys are new and whose lines hold no quote
+  // ("plain" rows: nearly all of an export) are held back and sent to a worker as their lines,
+  // which it assembles itself: sending text costs a fraction of sending cells or records. A row
+  // that is not plain sends the rows held before it through this thread's screener, in order, so
+  // that every rejection and every household's rows come out exactly as without a pool.
+  const linesOk = pool !== undefined && strictWidth;
+  // The held rows: their lines and row numbers (not their cells: objects held across many rows cost the garbage collector).
+  let held: string[] | undefined;
+  let heldRows: number[] = [];
+  let heldIds: string[] = [];
+  const heldKeys = new Set<string>();
+  let lastId: string | undefined;
+  const persons = new Set<string>();
+  /** The held rows through this thread's screener, one by one. */
+  const release = async (active: Screener, columns: ColumnMap) => {
+    const lines = held ?? [];
+    held = undefined;
+    const delimiter = reader.summary.delimiter ?? ",";
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] as string;
+      await pushRow(active, columns, { row: heldRows[i] as number, cells: splitLine(line, delimiter), line });
     }
-    while (inFlight.length > (end ? 0 : maxInFlight - 1)) await deliver(await (inFlight.shift() as Promise<ScreeningItem[]>));
-    options.onProgress?.(screener.counts().rowsRead, reader.summary.bytesRead);
+  };
+  /** The held rows to the pool as lines, once the records before them are dispatched; or here, when the pool is busy. */
+  const sendHeld = async (active: Screener, columns: ColumnMap) => {
+    const lines = held ?? [];
+    if (pool === undefined || !poolFree()) return release(active, columns);
+    held = undefined;
+    // The records before the held ones are complete: the first held row starts a record.
+    take(true);
+    active.assembler.skip(heldIds, lines.length);
+    const task: LinesTask = {
+      kind: "lines",
+      level: active.level,
+      missing: active.missing,
+      file,
+      columns: { indexes: columns.indexes, ...(columns.names === undefined ? {} : { names: columns.names }) },
+      delimiter: reader.summary.delimiter ?? ",",
+      lines,
+      rows: heldRows,
+    };
+    submit(pool, task);
+    await settle(QUEUE_DEPTH);
   };
 
   const reader = readRows(file, {
@@ -154,17 +237,63 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}`, zh: `第 ${source.row} 行：${mapped.zh}` };
         map = mapped.map;
         screener = new Screener(prepared, map.level, file, map.missing);
+        screener.assembler.useColumns(map.indexes, map.names);
         continue;
       }
-      if (!("cells" in source)) screener.reject(source.row, source.code, source.reason);
-      else if (source.cells.length > map.width && source.cells.slice(map.width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "")) {
-        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`, source.cells);
-      } else if (strictWidth && source.cells.length < map.width) {
-        screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.width}`, source.cells);
-      } else screener.pushCells(source.cells, source.row, map);
-      if (screener.waiting >= batchSize) await dispatch(false);
+      if (!linesOk) {
+        await pushRow(screener, map, source);
+        continue;
+      }
+      // Is the row plain: one line without quotes, of the header's width, with the keys it is placed by?
+      const assembler = screener.assembler;
+      let id: string | undefined;
+      let person: string | undefined;
+      if ("cells" in source && source.line !== undefined && source.cells.length === map.width) {
+        id = assembler.keyOf(source.cells);
+        if (id !== undefined && map.level === "person") {
+          person = assembler.memberKeyOf(source.cells);
+          if (person === undefined) id = undefined;
+        }
+      }
+      if (held !== undefined) {
+        // A further row of the last household held, with a new person.
+        if (id !== undefined && map.level === "person" && id === lastId && !persons.has(person as string)) {
+          held.push((source as SourceCells).line as string);
+          heldRows.push(source.row);
+          persons.add(person as string);
+          continue;
+        }
+      }
+      const fresh = id !== undefined && id !== lastId && !heldKeys.has(id) && !assembler.hasSeen(id);
+      if (held !== undefined) {
+        if (!fresh) {
+          await release(screener, map);
+          await pushRow(screener, map, source);
+          continue;
+        }
+        if (heldIds.length >= batchSize) await sendHeld(screener, map);
+      }
+      if (fresh && id !== undefined) {
+        // A new record: held (a batch begins with it when none is held).
+        if (held === undefined) {
+          held = [];
+          heldRows = [];
+          heldIds = [];
+          heldKeys.clear();
+        }
+        held.push((source as SourceCells).line as string);
+        heldRows.push(source.row);
+        heldIds.push(id);
+        heldKeys.add(id);
+        lastId = id;
+        persons.clear();
+        if (person !== undefined) persons.add(person);
+        continue;
+      }
+      await pushRow(screener, map, source);
     }
-    if (!screener) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}`, reading: reader.summary };
+    if (!screener || !map) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}`, reading: reader.summary };
+    if (held !== undefined) await sendHeld(screener, map);
     await dispatch(true);
     if (broken.length > 0 || !reader.summary.complete) {
       const first = broken[0];
@@ -181,7 +310,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     }
     return { ok: true, counts: screener.counts(), workerFailures, reading: reader.summary };
   } catch (error) {
-    await Promise.allSettled(inFlight);
+    await Promise.allSettled(queue);
     if (sinkError !== undefined && error === sinkError) throw error;
     const issue = readErrorIssue(error);
     if (issue) {

@@ -1,0 +1,131 @@
+/**
+ * With a pool, `screenFile` sends the plain rows of whole households to a worker as their lines
+ * (decision 0303, "Batches of lines"), and screens every other row on the main thread. These tests
+ * check that nothing of that shows in the output: random messy exports give exactly the items and
+ * counts of the inline run, whatever the batch size and however busy the pool is.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ScreeningItem } from "../../src/screening/evaluate";
+import { batchEvaluator, type LinesTask } from "../../src/screening/node/lines";
+import type { EvaluateTask, EvaluatorPool } from "../../src/screening/node/pool";
+import { screenFile } from "../../src/screening/node/run";
+import { prepareRulebook } from "../../src/screening/prepare";
+import { exampleRulebook } from "./helpers";
+
+const HEADER = ["县", "乡镇", "行政村", "户编号", "监测对象类别", "风险是否消除", "风险消除方式", "人均纯收入（元）", "帮扶措施", "家庭人口数", "人编号", "年龄", "劳动技能", "在校生状况", "是否务工就业", "是否参加城乡居民基本医疗保险"];
+
+/** What can go wrong with one row of an export (or nothing, most of the time). */
+type Flaw = "none" | "noKey" | "noPerson" | "samePerson" | "spacedKey" | "badAge" | "otherIncome" | "narrow" | "wide" | "quoted" | "blankLine" | "earlierHousehold";
+
+const flaw = fc.oneof(
+  { weight: 12, arbitrary: fc.constant<Flaw>("none") },
+  { weight: 1, arbitrary: fc.constantFrom<Flaw>("noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "quoted", "blankLine", "earlierHousehold") },
+);
+
+const household = fc.record({
+  size: fc.integer({ min: 1, max: 4 }),
+  cleared: fc.boolean(),
+  income: fc.constantFrom("6000", "9000.5", "", "12000"),
+  flaws: fc.array(flaw, { minLength: 4, maxLength: 4 }),
+  ages: fc.array(fc.integer({ min: 3, max: 80 }), { minLength: 4, maxLength: 4 }),
+});
+
+/** The CSV text of some households, each of its rows perhaps flawed. */
+function exportOf(households: readonly fc.RecordValue<typeof household>[]): string {
+  const lines = [HEADER.join(",")];
+  households.forEach((h, n) => {
+    const id = `H${n + 1}`;
+    for (let i = 0; i < h.size; i++) {
+      const f = h.flaws[i] as Flaw;
+      const key = f === "noKey" ? "" : f === "spacedKey" ? ` ${id} ` : f === "earlierHousehold" && n > 0 ? "H1" : id;
+      const person = f === "noPerson" ? "" : f === "samePerson" && i > 0 ? `${id}-1` : `${id}-${i + 1}`;
+      const cells = [
+        "示例县", "甲乡", "一村", key, "脱贫不稳定户", h.cleared ? "已消除" : "未消除", h.cleared ? "帮扶消除" : "",
+        f === "otherIncome" ? "7000" : h.income, f === "quoted" ? '"产业帮扶,就业帮扶"' : "产业帮扶", String(h.size), person,
+        f === "badAge" ? "约七十" : String(h.ages[i]), "普通劳动力", "非在校生", "是", i === 0 ? "否" : "是",
+      ];
+      if (f === "narrow") cells.pop();
+      if (f === "wide") cells.push("多余");
+      if (f === "blankLine") lines.push("");
+      lines.push(cells.join(","));
+    }
+  });
+  return `${lines.join("\r\n")}\r\n`;
+}
+
+const prepared = prepareRulebook(exampleRulebook());
+const dir = mkdtempSync(join(tmpdir(), "kaohe-lines-"));
+
+/** A pool on this thread doing what a worker does, across a copy as between threads, answering after `delays[i]` turns of the event loop. */
+function pool(delays: readonly number[]): EvaluatorPool & { lines: number; records: number } {
+  const evaluate = batchEvaluator(prepareRulebook(exampleRulebook()));
+  let calls = 0;
+  const counted = {
+    lines: 0,
+    records: 0,
+    evaluate: async (task: EvaluateTask | LinesTask): Promise<ScreeningItem[]> => {
+      if ("kind" in task) counted.lines++;
+      else counted.records++;
+      const turns = delays[calls++ % delays.length] ?? 0;
+      for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
+      return structuredClone(evaluate(structuredClone(task)));
+    },
+    close: async () => undefined,
+  };
+  return counted;
+}
+
+async function screen(file: string, batchSize: number, withPool?: EvaluatorPool) {
+  const items: ScreeningItem[] = [];
+  const result = await screenFile(prepared, file, { onItems: (batch) => void items.push(...batch), batchSize, ...(withPool ? { pool: withPool } : {}) });
+  return { items, result };
+}
+
+describe("screening with a pool, in batches of lines", () => {
+  it("gives exactly the items and counts of the inline run on random messy exports, whatever the batch size and the pool's pace", async () => {
+    let run = 0;
+    let sentAsLines = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(household, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 6 }), fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 5 }), async (households, batchSize, delays) => {
+        const file = join(dir, `export-${run++}.csv`);
+        writeFileSync(file, exportOf(households));
+        const inline = await screen(file, batchSize);
+        const workers = pool(delays);
+        const pooled = await screen(file, batchSize, workers);
+        sentAsLines += workers.lines;
+        expect(workers.records).toBe(0);
+        expect(pooled.items).toEqual(inline.items);
+        expect(pooled.result).toEqual(inline.result);
+      }),
+      { numRuns: 150 },
+    );
+    // The property is about batches of lines: most runs must have sent some.
+    expect(sentAsLines).toBeGreaterThan(150);
+  }, 120_000);
+
+  it("sends the rows of a clean export to the pool as lines, in batches of whole households", async () => {
+    const households = Array.from({ length: 40 }, (_, n) => ({ size: 1 + (n % 3), cleared: n % 2 === 0, income: "9000", flaws: ["none", "none", "none", "none"] as Flaw[], ages: [40, 12, 70, 5] }));
+    const file = join(dir, "clean.csv");
+    writeFileSync(file, exportOf(households));
+    const sizes: number[] = [];
+    const evaluate = batchEvaluator(prepared);
+    const recording: EvaluatorPool = {
+      evaluate: async (task) => {
+        if ("kind" in task) sizes.push(new Set(task.lines.map((line) => line.split(",")[3])).size);
+        return evaluate(task);
+      },
+      close: async () => undefined,
+    };
+    const inline = await screen(file, 10);
+    const pooled = await screen(file, 10, recording);
+    expect(pooled.items).toEqual(inline.items);
+    // Households never split between batches: every batch but the last holds 10 whole ones.
+    expect(sizes.slice(0, -1).every((n) => n === 10)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(40);
+    expect(sizes.length).toBeGreaterThan(0);
+  });
+});
