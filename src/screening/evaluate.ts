@@ -154,7 +154,9 @@ export function evaluateEntries(
     }
     if (plan.household.length > 0) {
       const data = frames.record(entry.fields);
-      data.members = entry.members.map((member) => member.fields);
+      const members: (typeof entry.members)[number]["fields"][] = [];
+      for (const member of entry.members) members.push(member.fields);
+      data.members = members;
       runRules(plan.household, data, entry, undefined, context);
     }
     if (plan.person.length > 0) {

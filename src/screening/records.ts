@@ -227,6 +227,17 @@ function detached(id: string): string {
   return ` ${id}`.slice(1);
 }
 
+/** Issues in row order. */
+function byRow(a: CellIssue, b: CellIssue): number {
+  return a.row - b.row;
+}
+
+/** A unit's name (县, 乡, 村) from a record's fields: empty text where the field is empty. */
+function unitText(fields: Readonly<Record<string, FieldValue>>, name: string): string {
+  const value = fields[name];
+  return value === null || value === undefined ? "" : String(value);
+}
+
 /** A cell's value as it stands in a finding: text, a number, a boolean or null. */
 function cellValue(raw: unknown): FieldValue {
   if (raw === undefined || raw === null) return null;
@@ -475,7 +486,9 @@ export class RecordAssembler {
         group.issues.push(issue);
         group.unusable.add(issue.field);
       }
-      group.raw = this.base.map((entry) => (first.issues.some((issue) => issue.field === entry.name) ? UNUSABLE : cells[entry.at]));
+      const raw: unknown[] = [];
+      for (const entry of this.base) raw.push(first.issues.length > 0 && first.issues.some((issue) => issue.field === entry.name) ? UNUSABLE : cells[entry.at]);
+      group.raw = raw;
     } else this.compareHousehold(group, household, cells, row);
     for (const issue of memberIssues) group.issues.push({ ...issue, person });
     if (group.memberIds !== undefined) group.memberIds.add(person);
@@ -585,11 +598,13 @@ export class RecordAssembler {
     this.group = undefined;
     if (group.rows > 0) {
       this.counts.rowsScreened += group.rows;
-      group.issues.sort((a, b) => a.row - b.row);
+      if (group.issues.length > 1) group.issues.sort(byRow);
       out.push(this.record(group.id, group.row, group.fields, group.members, group.unusable, group.issues, group.rejectedRows));
     }
-    out.push(...this.deferred);
-    this.deferred = [];
+    if (this.deferred.length > 0) {
+      out.push(...this.deferred);
+      this.deferred = [];
+    }
   }
 
   private record(
@@ -602,12 +617,8 @@ export class RecordAssembler {
     rejectedRows: readonly number[],
   ): ScreeningRecord {
     const { unit } = this.prepared.rulebook;
-    const text = (name: string) => {
-      const value = fields[name];
-      return value === null || value === undefined ? "" : String(value);
-    };
     const subject = this.level === "village" ? "village" : "household";
-    const path = { county: text(unit.county), township: text(unit.township), village: text(unit.village) };
+    const path = { county: unitText(fields, unit.county), township: unitText(fields, unit.township), village: unitText(fields, unit.village) };
     const quality = issues.length === 0 ? NONE : issues.map((issue): DataQualityFinding => {
       const fieldOf = this.prepared.rulebook.fields[issue.field]?.of ?? subject;
       const finding = {

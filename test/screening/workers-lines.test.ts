@@ -34,8 +34,10 @@ const household = fc.record({
   ages: fc.array(fc.integer({ min: 3, max: 80 }), { minLength: 4, maxLength: 4 }),
 });
 
+type Household = { size: number; cleared: boolean; income: string; flaws: Flaw[]; ages: number[] };
+
 /** The CSV text of some households, each of its rows perhaps flawed. */
-function exportOf(households: readonly fc.RecordValue<typeof household>[]): string {
+function exportOf(households: readonly Household[]): string {
   const lines = [HEADER.join(",")];
   households.forEach((h, n) => {
     const id = `H${n + 1}`;

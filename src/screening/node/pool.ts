@@ -47,6 +47,9 @@ export interface WorkerOptions {
   readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly stackSizeMb?: number };
 }
 
+/** The young generation of each worker thread, in MiB. */
+const YOUNG_GENERATION_MB = 64;
+
 /** Flags a worker thread accepts and needs: module loaders and resolution conditions, with their value. */
 const WORKER_FLAGS = new Set(["--import", "--require", "-r", "--loader", "--experimental-loader", "--conditions", "-C"]);
 
@@ -105,7 +108,10 @@ export function createEvaluatorPool(threads: number, init: WorkerInit): Evaluato
     maxThreads: threads,
     workerData: init,
     execArgv: options.execArgv,
-    ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}),
+    // A young generation larger than V8's default: a batch's records and findings then die young
+    // instead of being copied into the old generation, which cuts the worker's time in the
+    // garbage collector by about a third on the screening benchmark (decision 0303).
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...options.resourceLimits },
     idleTimeout: 60_000,
   });
   return {
