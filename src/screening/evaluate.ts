@@ -250,6 +250,12 @@ function merge(fields: object, own: object | undefined, params: unknown): Record
   return data;
 }
 
+/** Whether a member has an unusable field. */
+function anyUnusable(members: readonly ScreeningMember[]): boolean {
+  for (const member of members) if (member.unusable.length > 0) return true;
+  return false;
+}
+
 /** Why a rule cannot be decided for this record before it runs, or undefined. */
 function blocked(prepared: PreparedScreeningRule, record: ScreeningRecord, member: ScreeningMember | undefined): [Finding["cause"], string] | undefined {
   const fields = prepared.fields;
@@ -279,7 +285,7 @@ function runRules(
   member: ScreeningMember | undefined,
   context: RunContext,
 ): void {
-  const careful = record.unusable.length > 0 || record.rejectedRows.length > 0 || (member ? member.unusable.length > 0 : record.members.some((m) => m.unusable.length > 0));
+  const careful = record.unusable.length > 0 || record.rejectedRows.length > 0 || (member ? member.unusable.length > 0 : anyUnusable(record.members));
   for (const prepared of rules) {
     let kind: Finding["kind"] = "finding";
     let cause: Finding["cause"];
@@ -299,25 +305,19 @@ function runRules(
     }
     const values: Record<string, RuleValue> = {};
     for (const path of prepared.variables) values[path] = readPath(data, path);
-    for (const [path, value] of context.overrides) if (!Object.hasOwn(values, path)) values[path] = value;
+    for (const override of context.overrides) if (!Object.hasOwn(values, override[0])) values[override[0]] = override[1];
     const { rule } = prepared;
     const message = kind === "finding" ? fillMessage(prepared.messageParts, values) : failure;
-    const finding: Finding = {
-      kind,
-      code: rule.code,
-      title: rule.title,
-      severity: rule.severity,
-      subject: rule.subject,
-      recordId: member ? member.id : record.id,
-      ...(member ? { householdId: record.id } : {}),
-      unit: record.unit,
-      message,
-      ...(cause === undefined ? {} : { cause }),
-      values,
-      ...(record.file === undefined ? {} : { file: record.file }),
-      row: member ? member.row : record.row,
-    };
-    context.out.push(finding);
+    // Built field by field, in the documented order, without spreading a fresh object per finding.
+    const finding: Record<string, unknown> = { kind, code: rule.code, title: rule.title, severity: rule.severity, subject: rule.subject, recordId: member ? member.id : record.id };
+    if (member) finding.householdId = record.id;
+    finding.unit = record.unit;
+    finding.message = message;
+    if (cause !== undefined) finding.cause = cause;
+    finding.values = values;
+    if (record.file !== undefined) finding.file = record.file;
+    finding.row = member ? member.row : record.row;
+    context.out.push(finding as unknown as Finding);
   }
 }
 
@@ -342,9 +342,10 @@ export function readPath(data: unknown, path: string): RuleValue {
 export function fillMessage(parts: readonly string[], values: Readonly<Record<string, RuleValue>>): string {
   if (parts.length === 1) return parts[0] ?? "";
   let text = "";
-  parts.forEach((part, i) => {
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i] as string;
     text += i % 2 === 0 ? part : showMessageValue(values[part] ?? null);
-  });
+  }
   return text;
 }
 

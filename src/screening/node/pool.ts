@@ -27,6 +27,8 @@ export interface EvaluatorPool {
   evaluate(task: EvaluateTask | LinesTask): Promise<ScreeningItem[]>;
   /** Stops the workers. */
   close(): Promise<void>;
+  /** How many worker threads it has (1 when not said): the batches it is given at once grow with it. */
+  readonly threads?: number;
 }
 
 /**
@@ -117,5 +119,6 @@ export function createEvaluatorPool(threads: number, init: WorkerInit): Evaluato
   return {
     evaluate: (task) => pool.run(task) as Promise<ScreeningItem[]>,
     close: () => pool.destroy(),
+    threads,
   };
 }

@@ -54,9 +54,9 @@ export type ScreenFileResult =
 
 /** How far to look for the header when `headerRow` is not given. */
 const HEADER_SEARCH = 50;
-/** Batches a pool holds at once (one running, one waiting, per worker thread's turn): more wait here, to be evaluated on this thread. */
+/** Batches a pool holds at once per worker thread (one running, one waiting): further batches are evaluated on this thread rather than wait. */
 const POOL_DEPTH = 2;
-/** Batches evaluated but not yet delivered, at most. */
+/** Batches evaluated here but not yet delivered, at most (besides those the pool holds). */
 const QUEUE_DEPTH = 4;
 
 /**
@@ -117,7 +117,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     }
   };
   /** Whether the pool can take another batch now: otherwise this thread evaluates it, rather than wait. */
-  const poolFree = () => pool !== undefined && poolBusy < POOL_DEPTH;
+  // Batches evaluated here wait behind those the pool holds.
+  const queueDepth = QUEUE_DEPTH + (pool === undefined ? 0 : POOL_DEPTH * (pool.threads ?? 1));
+  const poolFree = () => pool !== undefined && poolBusy < POOL_DEPTH * (pool.threads ?? 1);
   const submit = (active: EvaluatorPool, task: EvaluateTask | LinesTask) => {
     poolBusy++;
     queue.push(
@@ -155,7 +157,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   /** {@link take}, then deliver what is done (everything, at the end). */
   const dispatch = async (end: boolean) => {
     take(end);
-    await settle(end ? 0 : QUEUE_DEPTH);
+    await settle(end ? 0 : queueDepth);
   };
   /** One row into the screener, as read: rejected when the file's structure broke there or its width is wrong. */
   const pushRow = async (active: Screener, columns: ColumnMap, source: SourceRow) => {
@@ -210,7 +212,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       rows: heldRows,
     };
     submit(pool, task);
-    await settle(QUEUE_DEPTH);
+    await settle(queueDepth);
   };
 
   const reader = readRows(file, {
