@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ScreeningItem } from "../../src/screening/evaluate";
 import { batchEvaluator, type LinesTask } from "../../src/screening/node/lines";
-import type { EvaluateTask, EvaluatorPool } from "../../src/screening/node/pool";
+import { createEvaluatorPool, type EvaluateTask, type EvaluatorPool } from "../../src/screening/node/pool";
 import { screenFile } from "../../src/screening/node/run";
 import { prepareRulebook } from "../../src/screening/prepare";
 import { exampleRulebook } from "./helpers";
@@ -130,4 +130,31 @@ describe("screening with a pool, in batches of lines", () => {
     expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(40);
     expect(sizes.length).toBeGreaterThan(0);
   });
+
+  it("gives the inline run's items on a real worker thread, for a messy export of 600 households", async () => {
+    const flaws: Flaw[] = ["noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "quoted", "blankLine", "earlierHousehold"];
+    const households = Array.from({ length: 600 }, (_, n) => ({
+      size: 1 + (n % 4),
+      cleared: n % 3 === 0,
+      income: ["6000", "9000.5", "", "12000"][n % 4] as string,
+      flaws: [0, 1, 2, 3].map((i) => ((n * 7 + i * 13) % 29 === 0 ? (flaws[(n + i) % flaws.length] as Flaw) : "none")),
+      ages: [40, 12, 70, 5].map((age) => age + (n % 5)),
+    }));
+    const file = join(dir, "messy.csv");
+    writeFileSync(file, exportOf(households));
+    const inline = await screen(file, 50);
+    const threads = createEvaluatorPool(1, { rulebook: exampleRulebook(), parameters: {} });
+    try {
+      let lines = 0;
+      const counting: EvaluatorPool = { evaluate: (task) => ((lines += "kind" in task ? 1 : 0), threads.evaluate(task)), close: () => threads.close() };
+      const pooled = await screen(file, 50, counting);
+      expect(lines).toBeGreaterThan(0);
+      expect(pooled.items).toEqual(inline.items);
+      expect(pooled.result).toEqual(inline.result);
+      expect(inline.items.some((item) => item.kind === "rejected")).toBe(true);
+      expect(inline.items.some((item) => item.kind === "data_quality")).toBe(true);
+    } finally {
+      await threads.close();
+    }
+  }, 60_000);
 });
