@@ -210,7 +210,8 @@ function convertMemo(entry: FieldEntry, raw: unknown): CellResult {
     return known;
   }
   const result = convertCell(raw, entry.field, entry.label);
-  if (memo.size < MEMO_SIZE) memo.set(raw, result);
+  // A long cell would keep the text of the file it was cut from (see detached).
+  if (memo.size < MEMO_SIZE) memo.set(raw.length >= 13 ? detached(raw) : raw, result);
   if (entry.lookups >= MEMO_TRIAL && entry.hits * 2 < entry.lookups) entry.memo = undefined;
   return result;
 }

@@ -18,7 +18,7 @@ export interface ScreenFileOptions {
   readonly sheet?: string | number;
   /** The header's row number; by default the first row among the first 50 that names a key column. */
   readonly headerRow?: number;
-  /** Workers to evaluate on; evaluation runs on this thread without one. */
+  /** Workers to screen on besides this thread (see decision 0303); everything runs on this thread without one. */
   readonly pool?: EvaluatorPool;
   /** Receives findings and rejected rows, batch by batch, in input order. */
   readonly onItems: (items: readonly ScreeningItem[]) => void | Promise<void>;
@@ -116,9 +116,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       return items;
     }
   };
-  /** Whether the pool can take another batch now: otherwise this thread evaluates it, rather than wait. */
   // Batches evaluated here wait behind those the pool holds.
   const queueDepth = QUEUE_DEPTH + (pool === undefined ? 0 : POOL_DEPTH * (pool.threads ?? 1));
+  /** Whether the pool can take another batch now: otherwise this thread evaluates it, rather than wait. */
   const poolFree = () => pool !== undefined && poolBusy < POOL_DEPTH * (pool.threads ?? 1);
   const submit = (active: EvaluatorPool, task: EvaluateTask | LinesTask) => {
     poolBusy++;
