@@ -275,8 +275,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         }
         if (heldIds.length >= batchSize) await sendHeld(screener, map);
       }
-      if (fresh && id !== undefined) {
-        // A new record: held (a batch begins with it when none is held).
+      if (fresh && id !== undefined && (held !== undefined || poolFree())) {
+        // A new record: held (a batch begins with it when none is held, while the pool can take
+        // one; when it cannot, this thread screens the rows as they come).
         if (held === undefined) {
           held = [];
           heldRows = [];
