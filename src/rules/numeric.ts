@@ -1,4 +1,5 @@
 import { addFast, divideFast, multiplyFast, remainderFast, subtractFast } from "./decimal";
+import { orderOf, productBound, quotientBound, sumBound } from "./bounds";
 import type { EvalState, Evaluator } from "./compile";
 
 /*
@@ -63,6 +64,13 @@ export interface NumericProgram {
   /** The register holding the result, and whether it is a boolean (0 or 1) or a number. */
   readonly result: number;
   readonly boolean: boolean;
+  /** Where the reads end and the arithmetic begins in `code`. */
+  readonly readEnd: number;
+  /**
+   * The error bounds of the approximations (decision 0107), when the program is an ordering
+   * whose arithmetic can be approximated (no `%`); null otherwise.
+   */
+  readonly errs: Float64Array | null;
   busy: boolean;
 }
 
@@ -89,7 +97,10 @@ export function programEvaluator(p: NumericProgram, general: Evaluator): Evaluat
     objs[0] = data;
     let done: boolean;
     try {
-      done = exec(p.code, p.keys, p.nums, objs);
+      const { code, nums, errs } = p;
+      done = exec(code, p.keys, nums, objs, 0, p.readEnd);
+      // An ordering first tries to decide on approximations, then computes exactly.
+      if (done && (errs === null || !approximate(code, nums, errs, p.readEnd))) done = exec(code, p.keys, nums, objs, p.readEnd, code.length);
     } catch {
       done = false;
     }
@@ -102,9 +113,88 @@ export function programEvaluator(p: NumericProgram, general: Evaluator): Evaluat
   };
 }
 
-/** The interpreter loop; false when it gives up. */
-function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, objs: unknown[]): boolean {
-  for (let pc = 0; pc < code.length; pc += 5) {
+/**
+ * The arithmetic of an ordering's program on approximations (see bounds.ts): true when it decides
+ * the ordering, whose result (0 or 1) it then writes in its register; false leaves it to exec.
+ * The reads have run: their registers, as the constants', hold exact values (bound 0).
+ */
+function approximate(code: Int32Array, nums: Float64Array, errs: Float64Array, from: number): boolean {
+  for (let pc = from; pc < code.length; pc += 5) {
+    const t = code[pc + 1] as number;
+    const a = code[pc + 2] as number;
+    const b = code[pc + 3] as number;
+    const x = nums[a] as number;
+    const ex = errs[a] as number;
+    // One-operand instructions have no b (-1).
+    const y = b < 0 ? 0 : (nums[b] as number);
+    const ey = b < 0 ? 0 : (errs[b] as number);
+    let r: number;
+    let e: number;
+    switch (code[pc]) {
+      case 6: // ADD
+        r = x + y;
+        e = sumBound(x, ex, y, ey, r);
+        break;
+      case 7: // SUB
+        r = x - y;
+        e = sumBound(x, ex, y, ey, r);
+        break;
+      case 8: // MUL
+        r = x * y;
+        e = productBound(x, ex, y, ey, r);
+        break;
+      case 9: // DIV
+        r = x / y;
+        e = quotientBound(x, ex, y, ey, r);
+        break;
+      case 11: // MAX
+        r = y > x ? y : x;
+        e = ex + ey;
+        break;
+      case 12: // MIN
+        r = y < x ? y : x;
+        e = ex + ey;
+        break;
+      case 13: // NEG
+        r = 0 - x;
+        e = ex;
+        break;
+      case 14: // PLUS0
+        r = x;
+        e = ex;
+        break;
+      case 15: // LT
+      case 16: // LE
+      case 17: // GT
+      case 18: { // GE
+        const o = orderOf(x, ex, y, ey);
+        if (o === 0) return false;
+        nums[t] = (o < 0) === (code[pc] as number) < I.GT ? 1 : 0;
+        return true;
+      }
+      case 19: // LT3
+      case 20: { // LE3
+        const c = code[pc + 4] as number;
+        // a < b < c is false when either order is known to fail, true when both hold.
+        const first = orderOf(x, ex, y, ey);
+        const second = orderOf(y, ey, nums[c] as number, errs[c] as number);
+        if (first > 0 || second > 0) nums[t] = 0;
+        else if (first < 0 && second < 0) nums[t] = 1;
+        else return false;
+        return true;
+      }
+      default:
+        return false;
+    }
+    nums[t] = r;
+    errs[t] = e;
+  }
+  return false;
+}
+
+/** The interpreter loop over code[from, to); false when it gives up. */
+function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, objs: unknown[], from: number, to: number): boolean {
+  for (let pc = from; pc < to; pc += 5) {
     const t = code[pc + 1] as number;
     const a = code[pc + 2] as number;
     const b = code[pc + 3] as number;
