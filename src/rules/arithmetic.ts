@@ -1,5 +1,5 @@
 import { COST, describeValue, evaluationError } from "./limits";
-import { argPath, checkArity, fetch, type Approximation, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { approximateValue, argPath, checkArity, fetch, type ApproximateOperand, type Approximation, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
 import {
   addFast,
   addSlow,
@@ -51,54 +51,56 @@ interface Arithmetic {
   readonly name: "+" | "-" | "*" | "/" | "%" | "max" | "min";
 }
 
-/** The approximation of one step of a fold (decision 0107); `%` has none. */
-function approximateStep(name: Arithmetic["name"], ta: Approximation, tb: Approximation): Approximation | undefined {
+/** The approximation of one step of a fold (decision 0107); `%` has none. Operands are read inline. */
+function approximateStep(name: Arithmetic["name"], a: ApproximateOperand, b: ApproximateOperand): Approximation | undefined {
+  const { kind: ka, twin: ta, key: keyA, value: va } = a;
+  const { kind: kb, twin: tb, key: keyB, value: vb } = b;
   switch (name) {
     case "+":
       return (d, s) => {
-        const x = ta(d, s);
-        const ex = s.bound;
-        const y = tb(d, s);
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
         const r = x + y;
-        s.bound = sumBound(x, ex, y, s.bound, r);
+        s.bound = sumBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
         return r;
       };
     case "-":
       return (d, s) => {
-        const x = ta(d, s);
-        const ex = s.bound;
-        const y = tb(d, s);
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
         const r = x - y;
-        s.bound = sumBound(x, ex, y, s.bound, r);
+        s.bound = sumBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
         return r;
       };
     case "*":
       return (d, s) => {
-        const x = ta(d, s);
-        const ex = s.bound;
-        const y = tb(d, s);
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
         const r = x * y;
-        s.bound = productBound(x, ex, y, s.bound, r);
+        s.bound = productBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
         return r;
       };
     case "/":
       return (d, s) => {
-        const x = ta(d, s);
-        const ex = s.bound;
-        const y = tb(d, s);
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
         const r = x / y;
-        s.bound = quotientBound(x, ex, y, s.bound, r);
+        s.bound = quotientBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
         return r;
       };
     case "max":
     case "min": {
       const largest = name === "max";
       return (d, s) => {
-        const x = ta(d, s);
-        const ex = s.bound;
-        const y = tb(d, s);
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
         // The sum of the bounds covers the larger, and keeps a NaN bound NaN.
-        s.bound += ex;
+        s.bound = ex + (kb === 0 ? s.bound : y - y);
         return largest ? (y > x ? y : x) : y < x ? y : x;
       };
     }
@@ -109,15 +111,17 @@ function approximateStep(name: Arithmetic["name"], ta: Approximation, tb: Approx
 
 /** The approximation of a fold over operands, when each operand has one. */
 function approximateFold(name: Arithmetic["name"], raw: readonly Evaluator[], cx: Compiler): Approximation | undefined {
-  const parts = raw.map((ev) => cx.approximation(ev));
+  const parts = raw.map((ev) => cx.approximateOperand(ev));
   if (parts.some((t) => t === undefined)) return undefined;
-  let acc = parts[0] as Approximation;
+  const first = parts[0] as ApproximateOperand;
+  if (parts.length === 1) return first.kind === 0 ? first.twin : cx.approximation(raw[0] as Evaluator);
+  let acc = first;
   for (let i = 1; i < parts.length; i++) {
-    const step = approximateStep(name, acc, parts[i] as Approximation);
+    const step = approximateStep(name, acc, parts[i] as ApproximateOperand);
     if (step === undefined) return undefined;
-    acc = step;
+    acc = { kind: 0, twin: step, key: "", value: 0 };
   }
-  return acc;
+  return acc.twin;
 }
 
 /** Applies an operation to two finite numbers: fast, or charged and slow; never a non-finite result. */

@@ -32,6 +32,32 @@ export type Evaluator = (data: unknown, state: EvalState) => unknown;
 export type Approximation = (data: unknown, state: EvalState) => number;
 
 /**
+ * How an approximation reads an operand (see {@link Operand}): `kind` 0 calls `twin`, 1 reads
+ * the one-step `key` of the data, 2 is the constant `value` (NaN when not a finite number).
+ *
+ * @internal
+ */
+export interface ApproximateOperand {
+  readonly kind: 0 | 1 | 2;
+  readonly twin: Approximation;
+  readonly key: string;
+  readonly value: number;
+}
+
+/**
+ * An operand's approximation (see {@link ApproximateOperand}); a leaf read here leaves the bound
+ * to the caller: 0 for a finite number, NaN (x − x) otherwise. Small, so TurboFan inlines it.
+ *
+ * @internal
+ */
+export function approximateValue(kind: number, twin: Approximation, key: string, value: number, d: unknown, s: EvalState): number {
+  if (kind === 0) return twin(d, s);
+  if (kind === 2) return value;
+  const x = readKey(d, key);
+  return typeof x === "number" ? x : Number.NaN;
+}
+
+/**
  * How an operator may fetch an operand without calling its closure: `kind` 0 calls `ev`, 1 reads
  * the one-step `key` of the data (a `var` with no default), 2 is the constant `value`.
  *
@@ -48,6 +74,9 @@ export interface Operand {
 export function fetch(kind: number, ev: Evaluator, key: string, value: unknown, d: unknown, s: EvalState): unknown {
   return kind === 1 ? readKey(d, key) : kind === 2 ? value : ev(d, s);
 }
+
+/** The twin of operands read inline (never called). */
+const noTwin: Approximation = () => Number.NaN;
 
 /** A leaf's approximation: itself, exact, when a finite number; NaN (bound NaN) otherwise. */
 function exactLeaf(x: unknown, s: EvalState): number {
@@ -200,6 +229,19 @@ export class Compiler {
     }
     if (this.pureReads.has(ev)) return (d, s) => exactLeaf(ev(d, s), s);
     return undefined;
+  }
+
+  /** Describes how an approximation may read an evaluator's value (see {@link approximation}). */
+  approximateOperand(ev: Evaluator): ApproximateOperand | undefined {
+    const key = this.keys.get(ev);
+    if (key !== undefined) return { kind: 1, twin: noTwin, key, value: 0 };
+    const fixed = this.constants.get(ev);
+    if (fixed !== undefined) {
+      const v = fixed.value;
+      return { kind: 2, twin: noTwin, key: "", value: typeof v === "number" && v - v === 0 ? v : Number.NaN };
+    }
+    const twin = this.approximation(ev);
+    return twin === undefined ? undefined : { kind: 0, twin, key: "", value: 0 };
   }
 
   /** Describes how an operator may fetch an evaluator's value directly. */

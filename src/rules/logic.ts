@@ -1,4 +1,4 @@
-import { argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
+import { approximateValue, argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
 import { orderOf } from "./bounds";
 import { compareValues, looseEquals, truthy } from "./values";
 
@@ -128,16 +128,18 @@ type Order = "<" | "<=" | ">" | ">=";
 function orderOf2(order: Order, a: Operand, b: Operand, site: Site, cx: Compiler): Evaluator {
   const exact = orderPair(order, a, b, site, cx);
   if (cx.approximated(a.ev) === undefined && cx.approximated(b.ev) === undefined) return exact;
-  const ta = cx.approximation(a.ev);
-  const tb = cx.approximation(b.ev);
-  if (ta === undefined || tb === undefined) return exact;
+  const oa = cx.approximateOperand(a.ev);
+  const ob = cx.approximateOperand(b.ev);
+  if (oa === undefined || ob === undefined) return exact;
+  const { kind: ka, twin: ta, key: keyA, value: va } = oa;
+  const { kind: kb, twin: tb, key: keyB, value: vb } = ob;
   const below = order === "<" || order === "<=";
   const decide = (d: unknown, s: EvalState): number => {
     try {
-      const x = ta(d, s);
-      const ex = s.bound;
-      const y = tb(d, s);
-      return orderOf(x, ex, y, s.bound);
+      const x = approximateValue(ka, ta, keyA, va, d, s);
+      const ex = ka === 0 ? s.bound : x - x;
+      const y = approximateValue(kb, tb, keyB, vb, d, s);
+      return orderOf(x, ex, y, kb === 0 ? s.bound : y - y);
     } catch {
       return 0;
     }

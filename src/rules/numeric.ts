@@ -175,12 +175,12 @@ function approximate(code: Int32Array, nums: Float64Array, errs: Float64Array, f
       case 19: // LT3
       case 20: { // LE3
         const c = code[pc + 4] as number;
-        // a < b < c is false when either order is known to fail, true when both hold.
+        // Both orders must be known: the exact evaluation computes all three operands (and fails
+        // on any of them) before it compares, and a known order implies valid operands.
         const first = orderOf(x, ex, y, ey);
         const second = orderOf(y, ey, nums[c] as number, errs[c] as number);
-        if (first > 0 || second > 0) nums[t] = 0;
-        else if (first < 0 && second < 0) nums[t] = 1;
-        else return false;
+        if (first === 0 || second === 0) return false;
+        nums[t] = first < 0 && second < 0 ? 1 : 0;
         return true;
       }
       default:
