@@ -74,7 +74,15 @@ export interface NumericProgram {
   busy: boolean;
 }
 
+/*
+ * A read loads the property, then checks that it is own: at once when the object's prototype is
+ * Object.prototype and that has no property of the name (a slot's `key in OBJECT` is answered
+ * from its inline cache), else with hasOwnProperty (decision 0104). What a prototype holds reads
+ * as missing either way.
+ */
 const hasOwn = Object.prototype.hasOwnProperty;
+const OBJECT = Object.prototype;
+const getPrototypeOf = Object.getPrototypeOf;
 // Local bindings: the loop then calls them directly, whatever module format the code runs in.
 // The fast paths only: off them (NaN) the program gives up, and the general path charges the
 // slow path's work to the budget.
@@ -208,11 +216,10 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) {
-            value = (from as Record<string, unknown>)[key];
-            if (value === null) value = undefined;
-            else if (typeof value !== "object" && value !== undefined) return false;
-          }
+          value = (from as Record<string, unknown>)[key];
+          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (value === null) value = undefined;
+          else if (typeof value !== "object" && value !== undefined) return false;
         }
         objs[t] = value;
         continue;
@@ -222,11 +229,10 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) {
-            value = (from as Record<string, unknown>)[key];
-            if (value === null) value = undefined;
-            else if (typeof value !== "object" && value !== undefined) return false;
-          }
+          value = (from as Record<string, unknown>)[key];
+          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (value === null) value = undefined;
+          else if (typeof value !== "object" && value !== undefined) return false;
         }
         objs[t] = value;
         continue;
@@ -236,7 +242,8 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          value = (from as Record<string, unknown>)[key];
+          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -253,7 +260,8 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          value = (from as Record<string, unknown>)[key];
+          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -270,7 +278,8 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          value = (from as Record<string, unknown>)[key];
+          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -287,7 +296,8 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          value = (from as Record<string, unknown>)[key];
+          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
