@@ -75,10 +75,11 @@ export interface NumericProgram {
 }
 
 /*
- * A read loads the property, then checks that it is own: at once when the object's prototype is
- * Object.prototype and that has no property of the name (a slot's `key in OBJECT` is answered
- * from its inline cache), else with hasOwnProperty (decision 0104). What a prototype holds reads
- * as missing either way.
+ * A read loads an own property only, and runs no getter of a prototype: `key in from` first (no
+ * getter runs; its inline cache learns the object's shape, so that what follows folds away on a
+ * slot read by one program), then, when the prototype is Object.prototype and that has no
+ * property of the name, the load can only find an own one; otherwise hasOwnProperty decides
+ * (decision 0104).
  */
 const hasOwn = Object.prototype.hasOwnProperty;
 const OBJECT = Object.prototype;
@@ -216,8 +217,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          value = (from as Record<string, unknown>)[key];
-          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
           if (value === null) value = undefined;
           else if (typeof value !== "object" && value !== undefined) return false;
         }
@@ -229,8 +229,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          value = (from as Record<string, unknown>)[key];
-          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
           if (value === null) value = undefined;
           else if (typeof value !== "object" && value !== undefined) return false;
         }
@@ -242,8 +241,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          value = (from as Record<string, unknown>)[key];
-          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -260,8 +258,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          value = (from as Record<string, unknown>)[key];
-          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -278,8 +275,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          value = (from as Record<string, unknown>)[key];
-          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -296,8 +292,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          value = (from as Record<string, unknown>)[key];
-          if (value !== undefined && !(getPrototypeOf(from) === OBJECT && !(key in OBJECT)) && !hasOwn.call(from, key)) value = undefined;
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
