@@ -35,6 +35,103 @@ export function readOwn(value: unknown, key: string): unknown {
   return undefined;
 }
 
+const OBJECT = Object.prototype;
+const getPrototypeOf = Object.getPrototypeOf;
+
+/**
+ * The read site of a one-step key (0 to 7), from a hash of its name: {@link readKeyAt} reads
+ * each key through the copy of the read code of its site, so that the inline caches of a site
+ * see few names (one, in a small rulebook) and learn the records' shape; one site shared by every
+ * key is megamorphic and costs a lookup per read.
+ *
+ * @internal
+ */
+export function keySite(key: string): number {
+  let h = 0;
+  for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) | 0;
+  return h & 7;
+}
+
+/*
+ * The copies of the read code. Own-ness without hasOwnProperty in the common case: `key in data`
+ * (no getter runs), then, when the prototype is Object.prototype and that has no property of the
+ * name, the property can only be own; otherwise hasOwnProperty decides. No prototype getter runs.
+ */
+function readKey0(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey1(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey2(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey3(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey4(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey5(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey6(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+function readKey7(data: unknown, key: string): unknown {
+  if (typeof data !== "object" || data === null) return readKey(data, key);
+  if (!(key in data) || !((getPrototypeOf(data) === OBJECT && !(key in OBJECT)) || hasOwn.call(data, key))) return null;
+  const value = (data as Record<string, unknown>)[key];
+  return value === undefined ? null : value;
+}
+
+/**
+ * {@link readKey} through the code site `site` ({@link keySite} of the key).
+ *
+ * @internal
+ */
+export function readKeyAt(site: number, data: unknown, key: string): unknown {
+  switch (site) {
+    case 0:
+      return readKey0(data, key);
+    case 1:
+      return readKey1(data, key);
+    case 2:
+      return readKey2(data, key);
+    case 3:
+      return readKey3(data, key);
+    case 4:
+      return readKey4(data, key);
+    case 5:
+      return readKey5(data, key);
+    case 6:
+      return readKey6(data, key);
+    default:
+      return readKey7(data, key);
+  }
+}
+
 /**
  * `{"var": key}` for a one-step key with no default: the own property, or null when missing.
  * A plain function, so that TurboFan inlines it into the operators that read operands directly.
