@@ -3,7 +3,7 @@ import { COST, evaluationError, ruleError, type ResolvedOptions } from "./limits
 import { programEvaluator } from "./numeric";
 import { buildProgram, qualifies } from "./numeric-build";
 import { countNodes } from "./snapshot";
-import { keySite, readKeyAt } from "./values";
+import { readKey } from "./values";
 import type { JsonLogicRule, RuleValue } from "./types";
 
 /** Per-evaluation state: the work done so far, checked against `maxSteps`. @internal */
@@ -33,8 +33,7 @@ export type Approximation = (data: unknown, state: EvalState) => number;
 
 /**
  * How an approximation reads an operand (see {@link Operand}): `kind` 0 calls `twin`, 1 reads
- * the one-step `key` of the data (through the read site `value`), 2 is the constant `value` (NaN
- * when not a finite number).
+ * the one-step `key` of the data, 2 is the constant `value` (NaN when not a finite number).
  *
  * @internal
  */
@@ -54,15 +53,13 @@ export interface ApproximateOperand {
 export function approximateValue(kind: number, twin: Approximation, key: string, value: number, d: unknown, s: EvalState): number {
   if (kind === 0) return twin(d, s);
   if (kind === 2) return value;
-  // A key read's `value` is its read site.
-  const x = readKeyAt(value, d, key);
+  const x = readKey(d, key);
   return typeof x === "number" ? x : Number.NaN;
 }
 
 /**
  * How an operator may fetch an operand without calling its closure: `kind` 0 calls `ev`, 1 reads
- * the one-step `key` of the data (a `var` with no default) through the read site `value`
- * (`keySite` in values.ts), 2 is the constant `value`.
+ * the one-step `key` of the data (a `var` with no default), 2 is the constant `value`.
  *
  * @internal
  */
@@ -75,7 +72,7 @@ export interface Operand {
 
 /** Fetches an operand (see {@link Operand}); small, so TurboFan inlines it. @internal */
 export function fetch(kind: number, ev: Evaluator, key: string, value: unknown, d: unknown, s: EvalState): unknown {
-  return kind === 1 ? readKeyAt(value as number, d, key) : kind === 2 ? value : ev(d, s);
+  return kind === 1 ? readKey(d, key) : kind === 2 ? value : ev(d, s);
 }
 
 /** The twin of operands read inline (never called). */
@@ -224,10 +221,7 @@ export class Compiler {
     const twin = this.approximations.get(ev);
     if (twin !== undefined) return twin;
     const key = this.keys.get(ev);
-    if (key !== undefined) {
-      const site = keySite(key);
-      return (d, s) => exactLeaf(readKeyAt(site, d, key), s);
-    }
+    if (key !== undefined) return (d, s) => exactLeaf(readKey(d, key), s);
     const fixed = this.constants.get(ev);
     if (fixed !== undefined) {
       const value = fixed.value;
@@ -240,7 +234,7 @@ export class Compiler {
   /** Describes how an approximation may read an evaluator's value (see {@link approximation}). */
   approximateOperand(ev: Evaluator): ApproximateOperand | undefined {
     const key = this.keys.get(ev);
-    if (key !== undefined) return { kind: 1, twin: noTwin, key, value: keySite(key) };
+    if (key !== undefined) return { kind: 1, twin: noTwin, key, value: 0 };
     const fixed = this.constants.get(ev);
     if (fixed !== undefined) {
       const v = fixed.value;
@@ -253,7 +247,7 @@ export class Compiler {
   /** Describes how an operator may fetch an evaluator's value directly. */
   operand(ev: Evaluator): Operand {
     const key = this.keys.get(ev);
-    if (key !== undefined) return { kind: 1, ev, key, value: keySite(key) };
+    if (key !== undefined) return { kind: 1, ev, key, value: undefined };
     const fixed = this.constants.get(ev);
     if (fixed !== undefined) return { kind: 2, ev, key: "", value: fixed.value };
     return { kind: 0, ev, key: "", value: undefined };

@@ -1,7 +1,7 @@
 import type { IssuePath } from "../internal/errors";
 import { describeValue, evaluationError, ruleError } from "./limits";
 import { argPath, checkArity, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
-import { keySite, readKeyAt, readOwn, toNumber, UNSAFE_SEGMENTS } from "./values";
+import { readKey, readOwn, toNumber, UNSAFE_SEGMENTS } from "./values";
 import type { JsonLogicRule } from "./types";
 
 /*
@@ -86,8 +86,7 @@ const compileVar: OperatorCompiler = (site, cx) => {
   if (segments === null) return (d) => d;
   if (segments.length === 1 && fallbackValue === null) {
     const key = segments[0] as string;
-    const site = keySite(key);
-    return cx.markKey((d) => readKeyAt(site, d, key), key);
+    return cx.markKey((d) => readKey(d, key), key);
   }
   // Reads of a literal path with a constant default charge nothing and throw nothing: orderings may
   // approximate arithmetic over them (decision 0107).
