@@ -1,5 +1,5 @@
 import { COST, describeValue, evaluationError } from "./limits";
-import { argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
+import { approximateValue, argPath, checkArity, fetch, type ApproximateOperand, type Approximation, type Compiler, type EvalState, type Evaluator, type OperatorCompiler, type Site } from "./compile";
 import {
   addFast,
   addSlow,
@@ -14,6 +14,7 @@ import {
   subtractSlow,
 } from "./decimal";
 import { toNumber } from "./values";
+import { productBound, quotientBound, sumBound } from "./bounds";
 
 /*
  * Arithmetic in exact decimals (see decimal.ts). Operands are finite numbers or numeric strings;
@@ -47,7 +48,80 @@ type Fold = (a: number, b: number) => number;
 interface Arithmetic {
   readonly fast: Fold;
   readonly slow?: Fold;
-  readonly name?: "+" | "-" | "*" | "/" | "%";
+  readonly name: "+" | "-" | "*" | "/" | "%" | "max" | "min";
+}
+
+/** The approximation of one step of a fold (decision 0107); `%` has none. Operands are read inline. */
+function approximateStep(name: Arithmetic["name"], a: ApproximateOperand, b: ApproximateOperand): Approximation | undefined {
+  const { kind: ka, twin: ta, key: keyA, value: va } = a;
+  const { kind: kb, twin: tb, key: keyB, value: vb } = b;
+  switch (name) {
+    case "+":
+      return (d, s) => {
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
+        const r = x + y;
+        s.bound = sumBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
+        return r;
+      };
+    case "-":
+      return (d, s) => {
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
+        const r = x - y;
+        s.bound = sumBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
+        return r;
+      };
+    case "*":
+      return (d, s) => {
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
+        const r = x * y;
+        s.bound = productBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
+        return r;
+      };
+    case "/":
+      return (d, s) => {
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
+        const r = x / y;
+        s.bound = quotientBound(x, ex, y, kb === 0 ? s.bound : y - y, r);
+        return r;
+      };
+    case "max":
+    case "min": {
+      const largest = name === "max";
+      return (d, s) => {
+        const x = approximateValue(ka, ta, keyA, va, d, s);
+        const ex = ka === 0 ? s.bound : x - x;
+        const y = approximateValue(kb, tb, keyB, vb, d, s);
+        // The sum of the bounds covers the larger, and keeps a NaN bound NaN.
+        s.bound = ex + (kb === 0 ? s.bound : y - y);
+        return largest ? (y > x ? y : x) : y < x ? y : x;
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The approximation of a fold over operands, when each operand has one. */
+function approximateFold(name: Arithmetic["name"], raw: readonly Evaluator[], cx: Compiler): Approximation | undefined {
+  const parts = raw.map((ev) => cx.approximateOperand(ev));
+  if (parts.some((t) => t === undefined)) return undefined;
+  const first = parts[0] as ApproximateOperand;
+  if (parts.length === 1) return first.kind === 0 ? first.twin : cx.approximation(raw[0] as Evaluator);
+  let acc = first;
+  for (let i = 1; i < parts.length; i++) {
+    const step = approximateStep(name, acc, parts[i] as ApproximateOperand);
+    if (step === undefined) return undefined;
+    acc = { kind: 0, twin: step, key: "", value: 0 };
+  }
+  return acc.twin;
 }
 
 /** Applies an operation to two finite numbers: fast, or charged and slow; never a non-finite result. */
@@ -71,6 +145,12 @@ function apply(op: Arithmetic, x: number, y: number, site: Site, cx: Compiler, s
 function fold(site: Site, cx: Compiler, op: Arithmetic, empty: number | undefined): Evaluator {
   const raw = compileArgs(site, cx);
   if (raw.length === 0) return () => empty;
+  const ev = foldOf(raw, site, cx, op);
+  const twin = approximateFold(op.name, raw, cx);
+  return twin === undefined ? ev : cx.approximate(ev, twin);
+}
+
+function foldOf(raw: readonly Evaluator[], site: Site, cx: Compiler, op: Arithmetic): Evaluator {
   if (raw.length === 1) {
     const only = operand(raw[0] as Evaluator, site, cx);
     return (d, s) => (only(d, s) as number) + 0;
@@ -113,8 +193,11 @@ const compileMultiply: OperatorCompiler = (site, cx) => {
 const compileSubtract: OperatorCompiler = (site, cx) => {
   checkArity(site, 1, 2);
   if (site.args.length === 1) {
-    const a = operand(compileArgs(site, cx)[0] as Evaluator, site, cx);
-    return (d, s) => 0 - (a(d, s) as number);
+    const raw = compileArgs(site, cx)[0] as Evaluator;
+    const a = operand(raw, site, cx);
+    const ev: Evaluator = (d, s) => 0 - (a(d, s) as number);
+    const twin = cx.approximation(raw);
+    return twin === undefined ? ev : cx.approximate(ev, (d, s) => 0 - twin(d, s));
   }
   return fold(site, cx, { fast: subtractFast, slow: subtractSlow, name: "-" }, undefined);
 };
@@ -141,7 +224,7 @@ function compileExtreme(largest: boolean): OperatorCompiler {
   return (site, cx) => {
     checkArity(site, 1, Infinity);
     const pick: Fold = largest ? (a, b) => (b > a ? b : a) + 0 : (a, b) => (b < a ? b : a) + 0;
-    return fold(site, cx, { fast: pick }, undefined);
+    return fold(site, cx, { fast: pick, name: largest ? "max" : "min" }, undefined);
   };
 }
 

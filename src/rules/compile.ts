@@ -9,6 +9,8 @@ import type { JsonLogicRule, RuleValue } from "./types";
 /** Per-evaluation state: the work done so far, checked against `maxSteps`. @internal */
 export interface EvalState {
   steps: number;
+  /** Scratch for {@link Approximation}s: the error bound of the approximation last returned. */
+  bound: number;
 }
 
 /**
@@ -18,6 +20,42 @@ export interface EvalState {
  * @internal
  */
 export type Evaluator = (data: unknown, state: EvalState) => unknown;
+
+/**
+ * The floating-point twin of a numeric sub-rule (decision 0107): returns an approximation y of the
+ * sub-rule's exact result R and leaves in `state.bound` a bound e with |R − y| ≤ e (NaN, or a NaN
+ * value, when it cannot say: the exact evaluation then decides). It reads data as the sub-rule
+ * does, charges nothing and throws nothing.
+ *
+ * @internal
+ */
+export type Approximation = (data: unknown, state: EvalState) => number;
+
+/**
+ * How an approximation reads an operand (see {@link Operand}): `kind` 0 calls `twin`, 1 reads
+ * the one-step `key` of the data, 2 is the constant `value` (NaN when not a finite number).
+ *
+ * @internal
+ */
+export interface ApproximateOperand {
+  readonly kind: 0 | 1 | 2;
+  readonly twin: Approximation;
+  readonly key: string;
+  readonly value: number;
+}
+
+/**
+ * An operand's approximation (see {@link ApproximateOperand}); a leaf read here leaves the bound
+ * to the caller: 0 for a finite number, NaN (x − x) otherwise. Small, so TurboFan inlines it.
+ *
+ * @internal
+ */
+export function approximateValue(kind: number, twin: Approximation, key: string, value: number, d: unknown, s: EvalState): number {
+  if (kind === 0) return twin(d, s);
+  if (kind === 2) return value;
+  const x = readKey(d, key);
+  return typeof x === "number" ? x : Number.NaN;
+}
 
 /**
  * How an operator may fetch an operand without calling its closure: `kind` 0 calls `ev`, 1 reads
@@ -35,6 +73,19 @@ export interface Operand {
 /** Fetches an operand (see {@link Operand}); small, so TurboFan inlines it. @internal */
 export function fetch(kind: number, ev: Evaluator, key: string, value: unknown, d: unknown, s: EvalState): unknown {
   return kind === 1 ? readKey(d, key) : kind === 2 ? value : ev(d, s);
+}
+
+/** The twin of operands read inline (never called). */
+const noTwin: Approximation = () => Number.NaN;
+
+/** A leaf's approximation: itself, exact, when a finite number; NaN (bound NaN) otherwise. */
+function exactLeaf(x: unknown, s: EvalState): number {
+  if (typeof x === "number" && x - x === 0) {
+    s.bound = 0;
+    return x;
+  }
+  s.bound = Number.NaN;
+  return Number.NaN;
 }
 
 /** One operator in the rule, as its compiler sees it. @internal */
@@ -76,6 +127,9 @@ export class Compiler {
   private readonly operators: ReadonlyMap<string, OperatorCompiler>;
   private readonly constants = new WeakMap<Evaluator, { readonly value: unknown }>();
   private readonly keys = new WeakMap<Evaluator, string>();
+  /** The approximations of arithmetic sub-rules, and the `var`s that only read a literal path. */
+  private readonly approximations = new WeakMap<Evaluator, Approximation>();
+  private readonly pureReads = new WeakSet<Evaluator>();
   private readonly paths = new Set<string>();
   private scopeDepth = 0;
   /** Which sub-rules qualify for a numeric program, and whether one is being compiled. */
@@ -140,6 +194,54 @@ export class Compiler {
   markKey(ev: Evaluator, key: string): Evaluator {
     this.keys.set(ev, key);
     return ev;
+  }
+
+  /** Marks an evaluator as a `var` of a literal path with a constant default: no steps, no throws. */
+  markPureRead(ev: Evaluator): Evaluator {
+    this.pureReads.add(ev);
+    return ev;
+  }
+
+  /** Records the approximation of an arithmetic sub-rule (see {@link Approximation}). */
+  approximate(ev: Evaluator, twin: Approximation): Evaluator {
+    this.approximations.set(ev, twin);
+    return ev;
+  }
+
+  /** The approximation recorded for an arithmetic sub-rule, if any. */
+  approximated(ev: Evaluator): Approximation | undefined {
+    return this.approximations.get(ev);
+  }
+
+  /**
+   * The approximation of an evaluator: an arithmetic sub-rule's, or, for a number literal or a pure
+   * read, the value itself (exact, bound 0; NaN when it is not a finite number). Undefined otherwise.
+   */
+  approximation(ev: Evaluator): Approximation | undefined {
+    const twin = this.approximations.get(ev);
+    if (twin !== undefined) return twin;
+    const key = this.keys.get(ev);
+    if (key !== undefined) return (d, s) => exactLeaf(readKey(d, key), s);
+    const fixed = this.constants.get(ev);
+    if (fixed !== undefined) {
+      const value = fixed.value;
+      return (_d, s) => exactLeaf(value, s);
+    }
+    if (this.pureReads.has(ev)) return (d, s) => exactLeaf(ev(d, s), s);
+    return undefined;
+  }
+
+  /** Describes how an approximation may read an evaluator's value (see {@link approximation}). */
+  approximateOperand(ev: Evaluator): ApproximateOperand | undefined {
+    const key = this.keys.get(ev);
+    if (key !== undefined) return { kind: 1, twin: noTwin, key, value: 0 };
+    const fixed = this.constants.get(ev);
+    if (fixed !== undefined) {
+      const v = fixed.value;
+      return { kind: 2, twin: noTwin, key: "", value: typeof v === "number" && v - v === 0 ? v : Number.NaN };
+    }
+    const twin = this.approximation(ev);
+    return twin === undefined ? undefined : { kind: 0, twin, key: "", value: 0 };
   }
 
   /** Describes how an operator may fetch an evaluator's value directly. */

@@ -35,10 +35,10 @@ function prepare(rule: unknown, options: ResolvedOptions): PreparedRule {
   const dynamicVariables = compiler.dynamic;
   // One state per prepared rule, reset at each evaluation: no allocation per record. A nested run
   // (a custom operation that applies the same rule) gets a state of its own.
-  const state: EvalState = { steps: 0 };
+  const state: EvalState = { steps: 0, bound: 0 };
   let busy = false;
   const run = (data: unknown): unknown => {
-    if (busy) return root(data, { steps: 0 });
+    if (busy) return root(data, { steps: 0, bound: 0 });
     busy = true;
     state.steps = 0;
     try {

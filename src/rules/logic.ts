@@ -1,4 +1,5 @@
-import { argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
+import { approximateValue, argPath, checkArity, fetch, type Compiler, type EvalState, type Evaluator, type Operand, type OperatorCompiler, type Site } from "./compile";
+import { orderOf } from "./bounds";
 import { compareValues, looseEquals, truthy } from "./values";
 
 /*
@@ -118,6 +119,37 @@ function compileEquality(negate: boolean, strict: boolean): OperatorCompiler {
 
 type Order = "<" | "<=" | ">" | ">=";
 
+/**
+ * One comparison; when an operand is arithmetic (and the other is too, or a number or a plain
+ * read), its approximations decide first, and the exact evaluation runs only when they cannot
+ * (decision 0107). An exception while approximating (a host getter's) leaves it to the exact
+ * evaluation, which then throws what it always did.
+ */
+function orderOf2(order: Order, a: Operand, b: Operand, site: Site, cx: Compiler): Evaluator {
+  const exact = orderPair(order, a, b, site, cx);
+  if (cx.approximated(a.ev) === undefined && cx.approximated(b.ev) === undefined) return exact;
+  const oa = cx.approximateOperand(a.ev);
+  const ob = cx.approximateOperand(b.ev);
+  if (oa === undefined || ob === undefined) return exact;
+  const { kind: ka, twin: ta, key: keyA, value: va } = oa;
+  const { kind: kb, twin: tb, key: keyB, value: vb } = ob;
+  const below = order === "<" || order === "<=";
+  const decide = (d: unknown, s: EvalState): number => {
+    try {
+      const x = approximateValue(ka, ta, keyA, va, d, s);
+      const ex = ka === 0 ? s.bound : x - x;
+      const y = approximateValue(kb, tb, keyB, vb, d, s);
+      return orderOf(x, ex, y, kb === 0 ? s.bound : y - y);
+    } catch {
+      return 0;
+    }
+  };
+  return (d, s) => {
+    const o = decide(d, s);
+    return o === 0 ? exact(d, s) : below === o < 0;
+  };
+}
+
 /** One comparison, with the common case (two finite numbers) inline and operands fetched directly. */
 function orderPair(order: Order, a: Operand, b: Operand, site: Site, cx: Compiler): Evaluator {
   const { op, path } = site;
@@ -170,7 +202,7 @@ function compileOrder(order: Order): OperatorCompiler {
     checkArity(site, 2, between ? 3 : 2);
     const args = compileArgs(site, cx);
     const [a, b, c] = args as [Evaluator, Evaluator, Evaluator | undefined];
-    if (c === undefined) return orderPair(order, cx.operand(a), cx.operand(b), site, cx);
+    if (c === undefined) return orderOf2(order, cx.operand(a), cx.operand(b), site, cx);
     const { op, path } = site;
     const holds = order === "<" ? (n: number) => n < 0 : (n: number) => n <= 0;
     return (d, s) => {

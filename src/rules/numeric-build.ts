@@ -193,8 +193,11 @@ export function buildProgram(rule: JsonLogicRule): NumericProgram | null {
   const boolean = ORDER.has(op);
   const result = boolean ? b.order(op, args) : b.number(rule);
   if (b.readCount >= b.steps) return null;
+  const approximable = boolean && !b.code.some((x, i) => i % 5 === 0 && x === I.MOD);
   return {
     code: Int32Array.from([...b.reads, ...b.code]),
+    readEnd: b.reads.length,
+    errs: approximable ? new Float64Array(b.constants.length) : null,
     keys: Object.freeze([...b.keys]),
     nums: Float64Array.from(b.constants),
     objs: new Array<unknown>(b.objectCount).fill(undefined),

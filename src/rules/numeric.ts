@@ -1,4 +1,5 @@
 import { addFast, divideFast, multiplyFast, remainderFast, subtractFast } from "./decimal";
+import { orderOf, productBound, quotientBound, sumBound } from "./bounds";
 import type { EvalState, Evaluator } from "./compile";
 
 /*
@@ -63,10 +64,26 @@ export interface NumericProgram {
   /** The register holding the result, and whether it is a boolean (0 or 1) or a number. */
   readonly result: number;
   readonly boolean: boolean;
+  /** Where the reads end and the arithmetic begins in `code`. */
+  readonly readEnd: number;
+  /**
+   * The error bounds of the approximations (decision 0107), when the program is an ordering
+   * whose arithmetic can be approximated (no `%`); null otherwise.
+   */
+  readonly errs: Float64Array | null;
   busy: boolean;
 }
 
+/*
+ * A read loads an own property only, and runs no getter of a prototype: `key in from` first (no
+ * getter runs; its inline cache learns the object's shape, so that what follows folds away on a
+ * slot read by one program), then, when the prototype is Object.prototype and that has no
+ * property of the name, the load can only find an own one; otherwise hasOwnProperty decides
+ * (decision 0104).
+ */
 const hasOwn = Object.prototype.hasOwnProperty;
+const OBJECT = Object.prototype;
+const getPrototypeOf = Object.getPrototypeOf;
 // Local bindings: the loop then calls them directly, whatever module format the code runs in.
 // The fast paths only: off them (NaN) the program gives up, and the general path charges the
 // slow path's work to the budget.
@@ -89,7 +106,10 @@ export function programEvaluator(p: NumericProgram, general: Evaluator): Evaluat
     objs[0] = data;
     let done: boolean;
     try {
-      done = exec(p.code, p.keys, p.nums, objs);
+      const { code, nums, errs } = p;
+      done = exec(code, p.keys, nums, objs, 0, p.readEnd);
+      // An ordering first tries to decide on approximations, then computes exactly.
+      if (done && (errs === null || !approximate(code, nums, errs, p.readEnd))) done = exec(code, p.keys, nums, objs, p.readEnd, code.length);
     } catch {
       done = false;
     }
@@ -102,9 +122,88 @@ export function programEvaluator(p: NumericProgram, general: Evaluator): Evaluat
   };
 }
 
-/** The interpreter loop; false when it gives up. */
-function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, objs: unknown[]): boolean {
-  for (let pc = 0; pc < code.length; pc += 5) {
+/**
+ * The arithmetic of an ordering's program on approximations (see bounds.ts): true when it decides
+ * the ordering, whose result (0 or 1) it then writes in its register; false leaves it to exec.
+ * The reads have run: their registers, as the constants', hold exact values (bound 0).
+ */
+function approximate(code: Int32Array, nums: Float64Array, errs: Float64Array, from: number): boolean {
+  for (let pc = from; pc < code.length; pc += 5) {
+    const t = code[pc + 1] as number;
+    const a = code[pc + 2] as number;
+    const b = code[pc + 3] as number;
+    const x = nums[a] as number;
+    const ex = errs[a] as number;
+    // One-operand instructions have no b (-1).
+    const y = b < 0 ? 0 : (nums[b] as number);
+    const ey = b < 0 ? 0 : (errs[b] as number);
+    let r: number;
+    let e: number;
+    switch (code[pc]) {
+      case 6: // ADD
+        r = x + y;
+        e = sumBound(x, ex, y, ey, r);
+        break;
+      case 7: // SUB
+        r = x - y;
+        e = sumBound(x, ex, y, ey, r);
+        break;
+      case 8: // MUL
+        r = x * y;
+        e = productBound(x, ex, y, ey, r);
+        break;
+      case 9: // DIV
+        r = x / y;
+        e = quotientBound(x, ex, y, ey, r);
+        break;
+      case 11: // MAX
+        r = y > x ? y : x;
+        e = ex + ey;
+        break;
+      case 12: // MIN
+        r = y < x ? y : x;
+        e = ex + ey;
+        break;
+      case 13: // NEG
+        r = 0 - x;
+        e = ex;
+        break;
+      case 14: // PLUS0
+        r = x;
+        e = ex;
+        break;
+      case 15: // LT
+      case 16: // LE
+      case 17: // GT
+      case 18: { // GE
+        const o = orderOf(x, ex, y, ey);
+        if (o === 0) return false;
+        nums[t] = (o < 0) === (code[pc] as number) < I.GT ? 1 : 0;
+        return true;
+      }
+      case 19: // LT3
+      case 20: { // LE3
+        const c = code[pc + 4] as number;
+        // Both orders must be known: the exact evaluation computes all three operands (and fails
+        // on any of them) before it compares, and a known order implies valid operands.
+        const first = orderOf(x, ex, y, ey);
+        const second = orderOf(y, ey, nums[c] as number, errs[c] as number);
+        if (first === 0 || second === 0) return false;
+        nums[t] = first < 0 && second < 0 ? 1 : 0;
+        return true;
+      }
+      default:
+        return false;
+    }
+    nums[t] = r;
+    errs[t] = e;
+  }
+  return false;
+}
+
+/** The interpreter loop over code[from, to); false when it gives up. */
+function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, objs: unknown[], from: number, to: number): boolean {
+  for (let pc = from; pc < to; pc += 5) {
     const t = code[pc + 1] as number;
     const a = code[pc + 2] as number;
     const b = code[pc + 3] as number;
@@ -118,11 +217,9 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) {
-            value = (from as Record<string, unknown>)[key];
-            if (value === null) value = undefined;
-            else if (typeof value !== "object" && value !== undefined) return false;
-          }
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
+          if (value === null) value = undefined;
+          else if (typeof value !== "object" && value !== undefined) return false;
         }
         objs[t] = value;
         continue;
@@ -132,11 +229,9 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) {
-            value = (from as Record<string, unknown>)[key];
-            if (value === null) value = undefined;
-            else if (typeof value !== "object" && value !== undefined) return false;
-          }
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
+          if (value === null) value = undefined;
+          else if (typeof value !== "object" && value !== undefined) return false;
         }
         objs[t] = value;
         continue;
@@ -146,7 +241,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -163,7 +258,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -180,7 +275,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;
@@ -197,7 +292,7 @@ function exec(code: Int32Array, keys: readonly string[], nums: Float64Array, obj
         let value: unknown;
         if (from !== undefined) {
           const key = keys[b] as string;
-          if (hasOwn.call(from, key)) value = (from as Record<string, unknown>)[key];
+          if (key in (from as object) && ((getPrototypeOf(from) === OBJECT && !(key in OBJECT)) || hasOwn.call(from, key))) value = (from as Record<string, unknown>)[key];
         }
         if (typeof value === "number") {
           if (value - value !== 0) return false;

@@ -88,7 +88,9 @@ const compileVar: OperatorCompiler = (site, cx) => {
     const key = segments[0] as string;
     return cx.markKey((d) => readKey(d, key), key);
   }
-  if (fixed !== undefined && segments.length <= 2) return readFixed(segments, fallbackValue);
+  // Reads of a literal path with a constant default charge nothing and throw nothing: orderings may
+  // approximate arithmetic over them (decision 0107).
+  if (fixed !== undefined && segments.length <= 2) return cx.markPureRead(readFixed(segments, fallbackValue));
   if (segments.length > LONG_PATH) {
     // A long literal path costs a step per segment on every read (one node would undercount it).
     return (d, s) => {
@@ -97,10 +99,11 @@ const compileVar: OperatorCompiler = (site, cx) => {
       return value === undefined ? fallback(d, s) : value;
     };
   }
-  return (d, s) => {
+  const read: Evaluator = (d, s) => {
     const value = readPath(d, segments);
     return value === undefined ? fallback(d, s) : value;
   };
+  return fixed === undefined ? read : cx.markPureRead(read);
 };
 
 /** `var` with a one- or two-step literal path and a constant default: the hot case, inlined. */

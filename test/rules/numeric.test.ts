@@ -114,6 +114,32 @@ describe("numeric programs read own properties only", () => {
     expect(compileRule(rule).evaluate({ a: {} })).toBe(4);
   });
 
+  it("treats what other prototypes hold as missing: class getters, Object.create parents, polluted numbers", () => {
+    let ran = 0;
+    class Holder {
+      get x(): number {
+        ran++;
+        return 50;
+      }
+    }
+    const inherited = Object.create({ x: 50, y: 60 }) as object;
+    for (const a of [new Holder(), inherited, Object.assign(Object.create(inherited) as object, { y: 2 })]) {
+      expect(compileRule(sum).evaluate({ a })).toBe(a === inherited || a instanceof Holder ? 0 : 2);
+      expectSame(sum, { a });
+      expectSame({ "<": [{ "+": [{ var: ["a.x", 1] }, { var: ["a.x", 1] }] }, { var: ["a.y", 3] }] }, { a });
+    }
+    // No getter of a prototype runs, on the fast path or the general one.
+    expect(ran).toBe(0);
+    (Object.prototype as Record<string, unknown>)["x"] = 1000;
+    try {
+      expect(compileRule(sum).evaluate({ a: {} })).toBe(0);
+      expect(compileRule(sum).evaluate({ a: { y: 1 } })).toBe(1);
+      expectSame({ ">": [{ "+": [{ var: ["a.x", 1] }, { var: ["a.x", 1] }] }, 100] }, { a: {} });
+    } finally {
+      delete (Object.prototype as Record<string, unknown>)["x"];
+    }
+  });
+
   it("reads `__proto__` own keys of JSON.parse as plain data, never the prototype", () => {
     const data: unknown = JSON.parse('{"a": {"x": 1, "y": 2, "__proto__": {"x": 50}}}');
     expect(compileRule(sum).evaluate(data)).toBe(4);

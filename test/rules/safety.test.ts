@@ -53,6 +53,42 @@ describe("the adversarial corpus", () => {
       expect(evaluateRule({ var: "0" }, Object.assign(Object.create(["hole"]) as object, {}))).toBeNull();
     });
 
+    it("reads one-step keys as own properties only, in plain reads, arithmetic and approximated orderings, never running a prototype getter", () => {
+      let ran = 0;
+      class Holder {
+        get amount(): number {
+          ran++;
+          return 50;
+        }
+      }
+      const outcome = (run: () => unknown): unknown => {
+        try {
+          return run();
+        } catch (error) {
+          return (error as { issues?: { code: string }[] }).issues?.[0]?.code ?? error;
+        }
+      };
+      // Several keys, each read plainly, in arithmetic and in an ordering decided on approximations (decision 0107).
+      const keys = ["amount", "a", "b", "c", "d", "e", "f", "g", "h", "size", "netIncome", "medicalExpense"];
+      for (const key of keys) {
+        for (const rule of [{ var: key }, { "+": [{ var: key }, 1] }, { "<": [{ "*": [{ var: key }, 2] }, 10] }] as JsonLogicRule[]) {
+          const prepared = compileRule(rule);
+          const missing = outcome(() => prepared.evaluate({}));
+          const present = outcome(() => prepared.evaluate({ [key]: 3 }));
+          expect(present).not.toBe(missing);
+          for (const data of [new Holder(), Object.create({ [key]: 3 }) as object]) expect(outcome(() => prepared.evaluate(data))).toBe(missing);
+          (Object.prototype as Record<string, unknown>)[key] = 3;
+          try {
+            expect(outcome(() => prepared.evaluate({}))).toBe(missing);
+            expect(outcome(() => prepared.evaluate({ [key]: 3 }))).toBe(present);
+          } finally {
+            delete (Object.prototype as Record<string, unknown>)[key];
+          }
+        }
+      }
+      expect(ran).toBe(0);
+    });
+
     it("treats an own data key named __proto__ (from JSON.parse) as an unknown operator, not a prototype", () => {
       const rule = JSON.parse('{"__proto__": {"polluted": true}}') as JsonLogicRule;
       expect(issueOf(() => compileRule(rule)).code).toBe("unknown_operator");
