@@ -4,8 +4,8 @@ import { planRules, type SkippedRule } from "../screening/evaluate";
 import { SUBJECT_DEPTH, fieldColumns, fieldLabel, prepareRulebook, type PreparedRulebook, type PreparedScreeningRule, type PrepareRulebookOptions } from "../screening/prepare";
 import type { Field, ParameterValue, Subject } from "../screening/schema";
 import { DIALECTS, SQL_DIALECTS, type DialectTable, type SqlDialect, type SqlScalar } from "./dialect";
-import { UntranslatableError, jsonEscape, numberText, truth, type SqlExpr } from "./expr";
-import { FIELD_CONVERSIONS, JS_TRIM_PATTERN, JS_WHITESPACE, showValueSql } from "./fields";
+import { UntranslatableError, jsonEscape, numberText, showText, truth, type SqlExpr } from "./expr";
+import { FIELD_CONVERSIONS, JS_TRIM_PATTERN, JS_WHITESPACE } from "./fields";
 import { ParamList, Relation, Scope, type PathReader } from "./scope";
 
 /** Options of {@link compileRulebookSql}. */
@@ -203,7 +203,8 @@ class QueryBuilder {
   fieldExpr(name: string, alias?: string): SqlExpr {
     const column = this.fields.get(name) as FieldColumn;
     const v = alias === undefined ? column.value : `${alias}.${column.value}`;
-    return { t: column.scalar, v, f: null, nullable: !column.field.required, h: 0 };
+    const month = column.field.type === "month" || column.field.type === "date";
+    return { t: column.scalar, v, f: null, nullable: !column.field.required, h: 0, ...(month ? { month } : {}) };
   }
 }
 
@@ -228,6 +229,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const trims: string[] = [];
   const ok: string[] = [];
   const typed: string[] = [];
+  const seen = new Map<string, string>();
   names.forEach((name, i) => {
     const field = prepared.rulebook.fields[name] as Field;
     const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
@@ -242,10 +244,15 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
       issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`, `字段 "${name}" 的列（${fieldColumns(field).join("、")}）都不在表中`));
       return;
     }
+    // Two columns whose names the dialect cuts to one (PostgreSQL's 63 bytes) would read the same column.
+    const quoted = b.q(column);
+    const other = seen.get(quoted);
+    if (other !== undefined && other !== column) throw new RangeError(`"${column}" and "${other}" are the same identifier in ${d.name} (it keeps the first 63 bytes of a name)`);
+    seen.set(quoted, column);
     const raw = b.q(`kh_r${i}`);
     const text = b.q(`kh_t${i}`);
     const trimmed = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
-    src.push(`${d.column(b.q(column))} AS ${raw}`);
+    src.push(`${d.column(quoted)} AS ${raw}`);
     // A text field with trim: false holds the cell as exported, an empty one as "" (never null).
     const keepRaw = field.type === "text" && field.trim === false;
     trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `NULLIF(${trimmed}, ${b.text("")}) AS ${text}`);
@@ -259,7 +266,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const value = b.q(`kh_v${i}`);
     const problem = b.q(`kh_p${i}`);
     const label = fieldLabel(name, field);
-    const shown = showValueSql(raw, b.cx);
+    const shown = showText(raw, b.cx);
     typed.push(`(CASE WHEN ${text} IS NOT NULL AND NOT ${encoding} AND ${valid} THEN ${parsed} END) AS ${value}`);
     const required = field.required ? `${b.text(`missing_value|${label} is empty`)}` : "NULL";
     const [code, complaint] = conversion.complaint(field);

@@ -48,6 +48,8 @@ export interface DialectTable {
   numberText(value: string): string;
   /** Integer text as an integer. */
   integer(text: string): string;
+  /** A number truncated towards zero (still a number). */
+  trunc(n: string): string;
   /** The remainder of truncating division (operands are numbers, the divisor not zero). */
   remainder(a: string, b: string): string;
   /** The text of a SQL string literal (for the compiler's own constants, never rulebook values). */
@@ -117,6 +119,7 @@ const duckdb: DialectTable = {
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS VARCHAR)`,
   integer: (t) => `CAST(${t} AS BIGINT)`,
+  trunc: (n) => `trunc(${n})`,
   remainder: (a, b) => `CAST((${a}) % (${b}) AS DECIMAL(38,10))`,
   literal: standardLiteral,
   mod: (a, b) => `((${a}) % (${b}))`,
@@ -139,12 +142,24 @@ const duckdb: DialectTable = {
     `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
 };
 
+/** A name as PostgreSQL stores it: cut to 63 bytes of UTF-8 at a character boundary, as the server cuts every longer identifier (a table created from a long header has the cut names). */
+function postgresName(name: string): string {
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  let cut = "";
+  for (const char of name) {
+    bytes += encoder.encode(char).length;
+    if (bytes > 63) break;
+    cut += char;
+  }
+  return cut;
+}
+
 const postgres: DialectTable = {
   name: "postgres",
   quote: (name) => {
-    checkName(name, 63);
-    if (new TextEncoder().encode(name).length > 63) throw new RangeError(`"${name}" is longer than PostgreSQL's 63-byte identifiers`);
-    return `"${name.replace(/"/g, '""')}"`;
+    checkName(name, 63 * 4);
+    return `"${postgresName(name).replace(/"/g, '""')}"`;
   },
   types: { number: "NUMERIC", text: "TEXT", boolean: "BOOLEAN" },
   placeholder: (n) => `$${n}`,
@@ -152,7 +167,8 @@ const postgres: DialectTable = {
   textOrder: (a, op, b) => `(${a} ${op} ${b} COLLATE "C")`,
   contains: (h, n) => `(strpos(${h}, ${n}) > 0)`,
   length: (t) => `char_length(${t})`,
-  substring: (t, f, c) => `substr(${t}, ${f}, ${c})`,
+  // substr takes integers (a computed position is a BIGINT).
+  substring: (t, f, c) => `substr(${t}, CAST(${f} AS INTEGER), CAST(${c} AS INTEGER))`,
   matches: (t, p) => `(${t} ~ ${p})`,
   replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
   trim: (t, set) => `btrim(${t}, ${set})`,
@@ -160,6 +176,7 @@ const postgres: DialectTable = {
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS TEXT)`,
   integer: (t) => `CAST(${t} AS BIGINT)`,
+  trunc: (n) => `trunc(${n})`,
   remainder: (a, b) => `mod(${a}, ${b})`,
   literal: standardLiteral,
   mod: (a, b) => `mod(${a}, ${b})`,
@@ -197,6 +214,7 @@ const mysql: DialectTable = {
   concat: (parts) => `CONCAT(${parts.join(", ")})`,
   numberText: (v) => `CAST(${v} AS CHAR)`,
   integer: (t) => `CAST(${t} AS SIGNED)`,
+  trunc: (n) => `TRUNCATE(${n}, 0)`,
   remainder: (a, b) => `MOD(${a}, ${b})`,
   literal: (text) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`,
   mod: (a, b) => `MOD(${a}, ${b})`,

@@ -1,6 +1,6 @@
 import type { Field, FieldType } from "../screening/schema";
 import type { SqlScalar } from "./dialect";
-import { jsonEscape, type ExprContext } from "./expr";
+import type { ExprContext } from "./expr";
 
 /*
  * Cell conversion in SQL, one entry per field type, as `convertCell` does it in JavaScript: the
@@ -32,13 +32,6 @@ export interface FieldConversion {
   parse(cell: CellSql, field: Field, cx: ExprContext): string;
   /** The problem's code (`invalid_value` or `not_allowed`) and the reason's end after the label and value, e.g. " is not a number". */
   readonly complaint: (field: Field) => readonly [code: string, text: string];
-}
-
-/** `showValue` of the raw cell: JSON, cut to 57 characters and "..." beyond 60. */
-export function showValueSql(raw: string, cx: ExprContext): string {
-  const d = cx.d;
-  const cut = `(CASE WHEN ${d.length(raw)} > 60 THEN ${d.concat([d.substring(raw, "1", "57"), cx.text("...")])} ELSE ${raw} END)`;
-  return d.concat([cx.text('"'), jsonEscape(cut, cx), cx.text('"')]);
 }
 
 /** Plain decimals that cast into every dialect's number type without overflow. */

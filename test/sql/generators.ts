@@ -110,11 +110,34 @@ function leafBoolean(person: boolean): fc.Arbitrary<Rule> {
   return fc.oneof(fc.constantFrom(...ofType("boolean", person)).map(v), fc.boolean(), fc.constant(v("params.on")));
 }
 
+/** Operands of the month operations: month and date fields, month and date texts (valid or not), and other values (not_a_month). */
+function monthOperand(person: boolean): fc.Arbitrary<Rule> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...ofType("month", person), ...ofType("date", person)).map(v) },
+    { weight: 2, arbitrary: fc.constantFrom("2022-10", "2023-04", "2024-02-29", "2023-13", "2023-00", "2023-4", "202304", "2023-04-1", "x", "2023-04\n", "") },
+    fc.constantFrom(...ofType("text", person)).map(v),
+    leafNumber(person),
+    fc.constant(null),
+    fc.constant({ cat: [{ var: "mon" }, "-01"] }),
+  );
+}
+
+/** The month operations, with now and then a wrong number of operands. */
+function monthExpr(person: boolean): fc.Arbitrary<Rule> {
+  const m = monthOperand(person);
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(m, m).map((args) => ({ months_between: args })) },
+    fc.tuple(fc.constantFrom("month_year", "month_number"), m).map(([op, a]) => ({ [op]: [a] })),
+    fc.tuple(fc.constantFrom("month_year", "months_between"), fc.array(m, { maxLength: 3 })).map(([op, args]) => ({ [op]: args })),
+  );
+}
+
 function numberExpr(person: boolean, depth: number): fc.Arbitrary<Rule> {
-  if (depth <= 0) return leafNumber(person);
+  if (depth <= 0) return fc.oneof({ weight: 4, arbitrary: leafNumber(person) }, monthExpr(person));
   const sub = numberExpr(person, depth - 1);
   return fc.oneof(
     { weight: 3, arbitrary: leafNumber(person) },
+    monthExpr(person),
     fc.tuple(fc.constantFrom("+", "-", "*", "%", "max", "min"), fc.array(sub, { minLength: 1, maxLength: 3 })).map(([op, args]) => {
       const list = op === "-" || op === "%" ? args.slice(0, 2) : args;
       if (op === "%" && list.length < 2) list.push(3);
@@ -129,6 +152,11 @@ function textExpr(person: boolean, depth: number): fc.Arbitrary<Rule> {
     { weight: 3, arbitrary: leafText(person) },
     fc.array(fc.oneof(leafText(person), leafNumber(person)), { minLength: 1, maxLength: 3 }).map((args) => ({ cat: args })),
     fc.tuple(leafText(person), fc.integer({ min: -4, max: 4 }), fc.option(fc.integer({ min: -3, max: 5 }), { nil: undefined })).map(([t, a, b]) => ({ substr: b === undefined ? [t, a] : [t, a, b] })),
+    // Positions computed by the rule: numbers, numeric text, blanks and text that is not a number.
+    fc.tuple(leafText(person), leafNumber(person), fc.option(leafNumber(person), { nil: undefined })).map(([t, a, b]) => ({ substr: b === undefined ? [t, a] : [t, a, b] })),
+    // trim of text, of null, of a number or boolean (not_text), and with a wrong number of operands.
+    fc.oneof(leafText(person), leafNumber(person), leafBoolean(person)).map((a) => ({ trim: [a] })),
+    fc.array(leafText(person), { maxLength: 2 }).filter((args) => args.length !== 1).map((args) => ({ trim: args })),
   );
 }
 
