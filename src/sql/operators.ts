@@ -409,7 +409,8 @@ function monthIndex(e: SqlExpr, op: string, scope: RuleScope, at: readonly (stri
   const d = scope.d;
   const fail = failure("not_a_month", [scope.text(`${op} needs a month (YYYY-MM) or a date (YYYY-MM-DD), got `), showValue(e, scope)], scope);
   if (e.t === "truth") throw new UntranslatableError(op, at, "an operand is a value of mixed type, which SQL cannot read as a month");
-  if (e.t !== "text") return { year: "NULL", month: "NULL", f: fail };
+  const none = `CAST(NULL AS ${d.types.number})`;
+  if (e.t !== "text") return { year: none, month: none, f: fail };
   const year = d.integer(d.substring(e.v, "1", "4"));
   const month = d.integer(d.substring(e.v, "6", "2"));
   if (e.month) return { year, month, f: e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${fail} END)` : null };
