@@ -158,7 +158,7 @@ class QueryBuilder {
       case "null":
         return this.text("null");
       case "text":
-        known = d.concat([this.text('"'), jsonEscape(e.v, this.cx), this.text('"')]);
+        known = d.jsonString ? d.jsonString(e.v) : d.concat([this.text('"'), jsonEscape(e.v, this.cx), this.text('"')]);
         break;
       case "number":
         known = numberText(e.v, this.cx);
@@ -441,7 +441,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   );
   const ord = hasRows ? q("kh_row") : personKey ? d.binaryKey(personKey.value) : "1";
   ctes.push(
-    `${q("kh_good")} AS (SELECT r.*, c.${q("kh_first")}, ROW_NUMBER() OVER (PARTITION BY r.${q("kh_key")} ORDER BY ${ord}) AS ${q("kh_ord")} FROM ${q("kh_rows")} r JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE c.${q("kh_clean")} = ${d.flag("(1 = 1)")})`,
+    // Members in order: by row where rows are numbered (no window over whole rows), else numbered by their keys.
+    `${q("kh_good")} AS (SELECT r.*, c.${q("kh_first")}, ${hasRows ? `r.${q("kh_row")}` : `ROW_NUMBER() OVER (PARTITION BY r.${q("kh_key")} ORDER BY ${ord})`} AS ${q("kh_ord")} FROM ${q("kh_rows")} r JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE c.${q("kh_clean")} = ${d.flag("(1 = 1)")})`,
   );
 
   const outputs: string[] = [];
@@ -527,7 +528,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   ctes.push(...m.ctes(q("kh_good"), q("kh_m"), d.materialized));
   if (level === "person") {
     ctes.push(`${q("kh_agg")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_akey")}, COUNT(*) AS ${q("kh_n")}${aggregates.map((a) => `, ${a}`).join("")} FROM ${q("kh_m")} GROUP BY ${q("kh_key")})`);
-    ctes.push(`${q("kh_hbase")} AS (SELECT g.*, a.* FROM ${q("kh_m")} g JOIN ${q("kh_agg")} a ON g.${q("kh_key")} = a.${q("kh_akey")} WHERE g.${q("kh_ord")} = 1)`);
+    ctes.push(`${q("kh_hbase")} AS (SELECT g.*, a.* FROM ${q("kh_m")} g JOIN ${q("kh_agg")} a ON g.${q("kh_key")} = a.${q("kh_akey")} WHERE g.${q("kh_ord")} = ${hasRows ? `g.${q("kh_first")}` : "1"})`);
   } else {
     ctes.push(`${q("kh_hbase")} AS (SELECT *, 0 AS ${q("kh_n")} FROM ${q("kh_m")})`);
   }

@@ -42,6 +42,8 @@ export interface DialectTable {
   trim(text: string, set: string, pattern: string): string;
   /** A key that groups texts by their bytes (for DISTINCT, MIN, MAX). */
   binaryKey(text: string): string;
+  /** A non-NULL text as a JSON string, where the dialect has a function for it (faster than escaping by REPLACE; read back as JSON, so its escapes need not be JavaScript's). */
+  readonly jsonString?: (text: string) => string;
   /** Text concatenation of two or more operands (none of them NULL). */
   concat(parts: readonly string[]): string;
   /** A number as text, before trailing zeros are removed. */
@@ -76,6 +78,8 @@ export interface DialectTable {
   flag(condition: string): string;
   /** A numeral (already checked) as a number: DuckDB parses short ones through DECIMAL(18,6), many times faster than DECIMAL(38,10). */
   numberFromText(text: string): string;
+  /** A numeral of at most 12 digits and 6 decimals (already checked) as a number, where the dialect has a faster cast for it than {@link DialectTable.numberFromText}. */
+  readonly shortNumber?: (text: string) => string;
   /** A date text in one of the accepted forms (already checked; `groups` captures its parts) as `YYYY-MM-DD`, NULL when not a calendar date; without it, the calendar is checked by arithmetic. */
   readonly dateFromText?: (text: string, groups: string) => string;
   /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
@@ -116,6 +120,7 @@ const duckdb: DialectTable = {
   // Most cells have no white space at either end: looking at the first and last character tells them faster than trim with a set.
   trim: (t, set) => `(CASE WHEN strpos(${set}, left(${t}, 1)) > 0 OR strpos(${set}, right(${t}, 1)) > 0 THEN trim(${t}, ${set}) ELSE ${t} END)`,
   binaryKey: (t) => t,
+  jsonString: (t) => `CAST(to_json(${t}) AS VARCHAR)`,
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS VARCHAR)`,
   integer: (t) => `CAST(${t} AS BIGINT)`,
@@ -138,6 +143,7 @@ const duckdb: DialectTable = {
   allEqual: (values) => `(COUNT(DISTINCT row(${values.join(", ")})) = 1)`,
   // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
   dateFromText: (t, groups) => `strftime(TRY_CAST(regexp_replace(${t}, ${standardLiteral(groups)}, '\\1-\\2\\4-\\3\\5') AS DATE), '%Y-%m-%d')`,
+  shortNumber: (t) => `CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10))`,
   numberFromText: (t) =>
     `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
 };
@@ -173,6 +179,7 @@ const postgres: DialectTable = {
   replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
   trim: (t, set) => `btrim(${t}, ${set})`,
   binaryKey: (t) => `(${t} COLLATE "C")`,
+  jsonString: (t) => `CAST(to_json(CAST(${t} AS TEXT)) AS TEXT)`,
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS TEXT)`,
   integer: (t) => `CAST(${t} AS BIGINT)`,
