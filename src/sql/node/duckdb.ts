@@ -196,24 +196,31 @@ async function replay(connection: DuckDBConnection, prepared: PreparedRulebook, 
   return { items: out, screener };
 }
 
-/** A result row of the compiled query as a finding. */
-function toFinding(prepared: PreparedRulebook, row: readonly unknown[], file: string): Finding {
-  const [kind, code, , , , recordId, householdId, county, township, village, message, values, line] = row as string[];
-  const rule = prepared.rules.find((r) => r.rule.code === code)?.rule;
-  if (!rule) throw new Error(`the query returned an unknown rule ${String(code)}`);
-  return {
-    kind: kind as Finding["kind"],
-    code: rule.code,
-    title: rule.title,
-    severity: rule.severity,
-    subject: rule.subject,
-    recordId: recordId as string,
-    ...(householdId === null || householdId === undefined ? {} : { householdId }),
-    unit: { county: county as string, township: township as string, village: village as string },
-    message: message as string,
-    values: JSON.parse(values as string) as Finding["values"],
-    file,
-    row: Number(line),
+/** The result columns read back, in this order (the others are the rule's, known here). */
+const READ_BACK = ["kind", "code", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "position"] as const;
+
+/** Makes the findings of the compiled query's result rows (columns {@link READ_BACK}). */
+function findingMaker(prepared: PreparedRulebook, file: string): (row: readonly unknown[]) => Finding {
+  const rules = new Map(prepared.rules.map((r) => [r.rule.code, r.rule]));
+  return (row) => {
+    const [kind, code, recordId, householdId, county, township, village, message, values, line] = row as string[];
+    const rule = rules.get(code as string);
+    if (!rule) throw new Error(`the query returned an unknown rule ${String(code)}`);
+    return {
+      kind: kind as Finding["kind"],
+      code: rule.code,
+      title: rule.title,
+      severity: rule.severity,
+      subject: rule.subject,
+      recordId: recordId as string,
+      ...(householdId === null || householdId === undefined ? {} : { householdId }),
+      unit: { county: county as string, township: township as string, village: village as string },
+      message: message as string,
+      ...(kind === "rule_failed" ? { cause: "rule_error" as const } : {}),
+      values: JSON.parse(values as string) as Finding["values"],
+      file,
+      row: Number(line),
+    };
   };
 }
 
@@ -285,12 +292,14 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
         await options.onItems(full);
       }
     };
-    const result = await connection.stream(`SELECT * FROM kh_result WHERE kind <> 'rejected' ORDER BY rowid`);
-    for await (const rows of result.yieldRowsJson()) {
+    // The table holds the query's rows in its order (preserve_insertion_order): a scan reads them so, without sorting again.
+    const result = await connection.stream(`SELECT ${READ_BACK.map((c) => `"${c}"`).join(", ")} FROM kh_result WHERE kind <> 'rejected'`);
+    const toFinding = findingMaker(prepared, file);
+    for await (const rows of result.yieldRows()) {
       for (const row of rows) {
-        const pos = Number(row[row.length - 1]);
+        const pos = Number(row[READ_BACK.length - 1]);
         while (next < others.length && (others[next] as { pos: number }).pos < pos) await emit((others[next++] as { items: ScreeningItem[] }).items);
-        await emit([toFinding(prepared, row, file)]);
+        await emit([toFinding(row)]);
       }
     }
     while (next < others.length) await emit((others[next++] as { items: ScreeningItem[] }).items);
