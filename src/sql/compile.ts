@@ -418,7 +418,9 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
 
   // Each row's first problem (in field order), the record key, and (with rows) runs of one key.
   const firstProblem = `COALESCE(${[...problems, `(CASE WHEN ${key.value} IS NULL THEN ${b.text(`missing_value|${key.label} is empty`)} END)`].join(", ")})`;
-  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")} FROM ${q("kh_typed")})`);
+  // Only what later steps read is stored: the row, the typed values, its first problem and its key (not the raw, trimmed and parsed cells).
+  const kept = [q("kh_row"), ...[...b.fields.values()].map((column) => column.value)];
+  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT ${kept.join(", ")}, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")} FROM ${q("kh_typed")})`);
   // With rows, the runs of each key among the rows that have one, in file order: a narrow window (key and row only), not one over whole rows.
   if (hasRows) {
     ctes.push(

@@ -100,7 +100,8 @@ async function loadCsv(connection: DuckDBConnection, file: string, header: Heade
     await connection.run("DROP TABLE IF EXISTS kh_raw");
     return false;
   }
-  const blank = Array.from({ length: width }, (_, i) => `(c${i} IS NULL OR trim(c${i}) = '')`).join(" AND ");
+  // A row whose cells are all empty or spaces (concat skips NULLs): one trim per row, not one per cell.
+  const blank = `trim(concat(${Array.from({ length: width }, (_, i) => `c${i}`).join(", ")})) = ''`;
   const check = await connection.runAndReadAll(`SELECT count(*)::VARCHAR AS n, count(*) FILTER (WHERE ${blank})::VARCHAR AS blank FROM kh_input`);
   const [row] = check.getRowObjectsJson() as { n: string; blank: string }[];
   const lines = await countLines(file);
@@ -199,11 +200,11 @@ async function replay(connection: DuckDBConnection, prepared: PreparedRulebook, 
 /** The result columns read back, in this order (the others are the rule's, known here). */
 const READ_BACK = ["kind", "code", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "position"] as const;
 
-/** Makes the findings of the compiled query's result rows (columns {@link READ_BACK}). */
-function findingMaker(prepared: PreparedRulebook, file: string): (row: readonly unknown[]) => Finding {
+/** Makes the finding of row `i` of a chunk of the compiled query's result, given by columns ({@link READ_BACK}). */
+function findingMaker(prepared: PreparedRulebook, file: string): (columns: readonly (readonly unknown[])[], i: number) => Finding {
   const rules = new Map(prepared.rules.map((r) => [r.rule.code, r.rule]));
-  return (row) => {
-    const [kind, code, recordId, householdId, county, township, village, message, values, line] = row as string[];
+  return (columns, i) => {
+    const [kind, code, recordId, householdId, county, township, village, message, values, line] = columns.map((column) => column[i]) as string[];
     const rule = rules.get(code as string);
     if (!rule) throw new Error(`the query returned an unknown rule ${String(code)}`);
     return {
@@ -279,27 +280,35 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     let findings = 0;
     let failures = 0;
     let dataQuality = 0;
+    /** Adds an item to the batch; true when the batch is full (to be handed on by {@link flush}). */
+    const add = (item: ScreeningItem): boolean => {
+      if (item.kind === "finding") findings++;
+      else if (item.kind === "rule_failed") failures++;
+      else if (item.kind === "data_quality") dataQuality++;
+      batch.push(item);
+      return batch.length >= 1000;
+    };
+    const flush = async () => {
+      const full = batch;
+      batch = [];
+      await options.onItems(full);
+    };
     const emit = async (items: readonly ScreeningItem[]) => {
-      for (const item of items) {
-        if (item.kind === "finding") findings++;
-        else if (item.kind === "rule_failed") failures++;
-        else if (item.kind === "data_quality") dataQuality++;
-        batch.push(item);
-      }
-      if (batch.length >= 1000) {
-        const full = batch;
-        batch = [];
-        await options.onItems(full);
-      }
+      let full = false;
+      for (const item of items) full = add(item) || full;
+      if (full) await flush();
     };
     // The table holds the query's rows in its order (preserve_insertion_order): a scan reads them so, without sorting again.
     const result = await connection.stream(`SELECT ${READ_BACK.map((c) => `"${c}"`).join(", ")} FROM kh_result WHERE kind <> 'rejected'`);
     const toFinding = findingMaker(prepared, file);
-    for await (const rows of result.yieldRows()) {
-      for (const row of rows) {
-        const pos = Number(row[READ_BACK.length - 1]);
+    // Chunk by chunk, column by column: the node client converts columns faster than rows.
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const columns = chunk.getColumns();
+      const positions = columns[READ_BACK.length - 1] as readonly unknown[];
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const pos = Number(positions[i]);
         while (next < others.length && (others[next] as { pos: number }).pos < pos) await emit((others[next++] as { items: ScreeningItem[] }).items);
-        await emit([toFinding(row)]);
+        if (add(toFinding(columns, i))) await flush();
       }
     }
     while (next < others.length) await emit((others[next++] as { items: ScreeningItem[] }).items);
