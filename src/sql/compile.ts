@@ -230,7 +230,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const ok: string[] = [];
   const typed: string[] = [];
   const seen = new Map<string, string>();
-  const trimmedCells: string[] = [];
+  const cells: string[] = [];
   names.forEach((name, i) => {
     const field = prepared.rulebook.fields[name] as Field;
     const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
@@ -253,10 +253,10 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const raw = b.q(`kh_r${i}`);
     const text = b.q(`kh_t${i}`);
     const trim = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
-    // Where the dialect tells at once whether any cell of the row has white space at an end, the others are not looked at.
-    const trimmed = d.edgeSpace ? `(CASE WHEN ${b.q("kh_ws")} THEN ${trim} ELSE ${raw} END)` : trim;
+    // Where the dialect tells at once whether any cell of the row has white space at an end or U+FFFD, the cells of the other rows are not looked at.
+    const trimmed = d.rowNeedsCare ? `(CASE WHEN ${b.q("kh_ws")} THEN ${trim} ELSE ${raw} END)` : trim;
     src.push(`${d.column(quoted)} AS ${raw}`);
-    if (!(field.type === "text" && field.trim === false)) trimmedCells.push(d.column(quoted));
+    cells.push(d.column(quoted));
     // A text field with trim: false holds the cell as exported, an empty one as "" (never null).
     const keepRaw = field.type === "text" && field.trim === false;
     trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `NULLIF(${trimmed}, ${b.text("")}) AS ${text}`);
@@ -264,7 +264,8 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const cell = { raw, text };
     const encoding = b.q(`kh_e${i}`);
     const parsed = b.q(`kh_c${i}`);
-    ok.push(`COALESCE(${d.contains(text, b.text("\uFFFD"))}, ${"(1 = 0)"}) AS ${encoding}`);
+    const replaced = `COALESCE(${d.contains(text, b.text("\uFFFD"))}, ${"(1 = 0)"})`;
+    ok.push(`${d.rowNeedsCare ? `(CASE WHEN ${b.q("kh_ws")} THEN ${replaced} ELSE (1 = 0) END)` : replaced} AS ${encoding}`);
     ok.push(`${conversion.parse(cell, field, b.cx)} AS ${parsed}`);
     const valid = `(${parsed} IS NOT NULL)`;
     const value = b.q(`kh_v${i}`);
@@ -284,7 +285,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   // Each step is read once: where layers nest (DuckDB), they are projections of one plan, stored only as kh_rows.
   const stored = d.nestLayers ? "" : d.materialized;
   return [
-    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`, ...(d.edgeSpace ? [`${d.edgeSpace(trimmedCells, JS_WHITESPACE)} AS ${b.q("kh_ws")}`] : [])].join(", ")} FROM ${table})`,
+    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`, ...(d.rowNeedsCare ? [`${d.rowNeedsCare(cells, JS_WHITESPACE)} AS ${b.q("kh_ws")}`] : [])].join(", ")} FROM ${table})`,
     `${b.q("kh_trim")} AS ${stored}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
     `${b.q("kh_ok")} AS ${stored}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
     `${b.q("kh_typed")} AS ${stored}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,

@@ -41,10 +41,11 @@ export interface DialectTable {
   /** The text without the characters of `set` at either end. */
   trim(text: string, set: string, pattern: string): string;
   /**
-   * Whether any of a row's cells begins or ends with a character of `set` (TRUE also where it
-   * cannot tell, never FALSE where one does): one test per row instead of one per cell.
+   * Whether any of a row's cells begins or ends with a character of `set` or holds U+FFFD (TRUE
+   * also where it cannot tell, never FALSE where one does): one test per row instead of a trim and
+   * a search per cell.
    */
-  readonly edgeSpace?: (cells: readonly string[], set: string) => string;
+  readonly rowNeedsCare?: (cells: readonly string[], set: string) => string;
   /** A key that groups texts by their bytes (for DISTINCT, MIN, MAX). */
   binaryKey(text: string): string;
   /** A non-NULL text as a JSON string, where the dialect has a function for it (faster than escaping by REPLACE; read back as JSON, so its escapes need not be JavaScript's). */
@@ -126,9 +127,9 @@ const duckdb: DialectTable = {
   trim: (t, set) => `(CASE WHEN strpos(${set}, left(${t}, 1)) > 0 OR strpos(${set}, right(${t}, 1)) > 0 THEN trim(${t}, ${set}) ELSE ${t} END)`,
   // The cells joined by U+001F (not white space): a cell with white space at an end has it next to a separator or an end of the
   // joined text. A cell holding U+001F itself may make it TRUE, which only costs the trims.
-  edgeSpace: (cells, set) => {
+  rowNeedsCare: (cells, set) => {
     const any = `[${set.replace(/[\\\]^-]/g, "\\$&")}]`;
-    return cells.length === 0 ? "(1 = 0)" : `COALESCE(regexp_matches(concat_ws(chr(31), ${cells.join(", ")}), ${standardLiteral(`(^|\\x1f)${any}|${any}(\\x1f|$)`)}), (1 = 1))`;
+    return cells.length === 0 ? "(1 = 0)" : `COALESCE(regexp_matches(concat_ws(chr(31), ${cells.join(", ")}), ${standardLiteral(`(^|\\x1f)${any}|${any}(\\x1f|$)|\uFFFD`)}), (1 = 1))`;
   },
   binaryKey: (t) => t,
   jsonString: (t) => `CAST(to_json(${t}) AS VARCHAR)`,

@@ -85,11 +85,20 @@ export function numberText(v: string, cx: ExprContext): string {
   return `(CASE WHEN ${dot} THEN ${cx.d.rtrimChar(cx.d.rtrimChar(s, cx.d.literal("0")), cx.d.literal("."))} ELSE ${s} END)`;
 }
 
-/** Escapes text for a JSON string's inside (backslash, quote and the usual control characters). */
+/** What JSON.stringify writes for backslash, quote and the control characters U+0001 to U+001F (U+0000 cannot be a bound text in PostgreSQL). */
+const JSON_ESCAPES: readonly (readonly [string, string])[] = [
+  ["\\", "\\\\"],
+  ['"', '\\"'],
+  ...Array.from({ length: 31 }, (_, i): [string, string] => {
+    const char = String.fromCharCode(i + 1);
+    return [char, JSON.stringify(char).slice(1, -1)];
+  }),
+];
+
+/** Escapes text for a JSON string's inside as JSON.stringify does (backslash, quote, control characters). */
 export function jsonEscape(v: string, cx: ExprContext): string {
   let out = v;
-  const pairs: [string, string][] = [["\\", "\\\\"], ['"', '\\"'], ["\n", "\\n"], ["\r", "\\r"], ["\t", "\\t"], ["\b", "\\b"], ["\f", "\\f"]];
-  for (const [from, to] of pairs) out = `REPLACE(${out}, ${cx.text(from)}, ${cx.text(to)})`;
+  for (const [from, to] of JSON_ESCAPES) out = `REPLACE(${out}, ${cx.text(from)}, ${cx.text(to)})`;
   return out;
 }
 
