@@ -226,7 +226,8 @@ const mysql: DialectTable = {
   contains: (h, n) => `(LOCATE(CAST(${n} AS BINARY), CAST(${h} AS BINARY)) > 0)`,
   length: (t) => `CHAR_LENGTH(${t})`,
   substring: (t, f, c) => `SUBSTRING(${t}, ${f}, ${c})`,
-  matches: (t, p) => `(${t} REGEXP ${p})`,
+  // PCRE's and ICU's $ also match before a final line break; none of the compiler's patterns accepts one, as JavaScript's do not.
+  matches: (t, p) => `(${t} REGEXP ${p} AND RIGHT(${t}, 1) <> CHAR(10 USING utf8mb4))`,
   replace: (t, p, r) => `REGEXP_REPLACE(${t}, ${p}, ${r})`,
   trim: (t, _set, pattern) => `REGEXP_REPLACE(${t}, ${pattern}, '')`,
   binaryKey: (t) => `CAST(${t} AS BINARY)`,

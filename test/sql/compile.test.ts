@@ -167,4 +167,20 @@ describe("hostile names and look-alikes on real engines", () => {
       expect(fromSql(await screenOnEngine(slot.engine, rulebook, header, rows))).toEqual(expected);
     }
   });
+
+  it("reads text ending in a line break as JavaScript does (MariaDB's $ also matches before one)", async () => {
+    const rulebook = small({ or: [{ "<": [{ var: "s" }, 100] }, { ">=": [{ months_between: ["2023-01", { var: "s" }] }, 0] }] }, { s: { column: "状态", type: "text", of: "household", trim: false } });
+    const header = ["村", "户编号", "收入", "状态"];
+    const rows = [
+      { row: 2, cells: ["一村", "H1", "5", "12\n"] },
+      { row: 3, cells: ["一村", "H2", "5", "12"] },
+      { row: 4, cells: ["一村", "H3", "5", "2023-04\n"] },
+    ];
+    const expected = screenJs(rulebook, header, rows);
+    expect(expected.outcomes.map((o) => [o.recordId, o.kind])).toEqual([["H1", "rule_failed"], ["H2", "finding"], ["H3", "rule_failed"]]);
+    for (const slot of slots) {
+      if (!slot.engine) continue;
+      expect(fromSql(await screenOnEngine(slot.engine, rulebook, header, rows)), slot.name).toEqual(expected);
+    }
+  });
 });

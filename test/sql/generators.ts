@@ -35,7 +35,7 @@ export const PARAMETERS = {
 };
 
 // "\uFFFD" stands where a reader met bytes invalid in the file's encoding (invalid_encoding), "\u001f" is the separator of DuckDB's row test.
-const TEXTS = ["", "  ", "a", "A", "b", "ab", "甲", "乙", " 甲 ", "12", "12.50", "-3", "abc", 'a"b', "x\ny", "缺劳动力", "Ab", "\u00a0a", "b\\c", "甲\uFFFD", "\u001f a"];
+const TEXTS = ["", "  ", "a", "A", "b", "ab", "甲", "乙", " 甲 ", "12", "12.50", "-3", "abc", 'a"b', "x\ny", "缺劳动力", "Ab", "\u00a0a", "b\\c", "甲\uFFFD", "\u001f a", "12\n", "2023-04\n"];
 const decimal = fc.integer({ min: -20000, max: 20000 }).map((n) => (n / 100).toFixed(2));
 const NUMBERS = ["", " ", "0", "-0", "\uFFFD", "12.5", "12.50", "100.5", "-7.25", "3", " 42 ", "abc", "1e3", "12.", ".5", "007", "100.50"];
 const DATES = ["2024-01-31", "2024-1-5", "2024/02/29", "2023/02/29", "20240315", "2024年3月5日", "2024.12.01", "", "2024-13-01", "abc", "2025-06-30", "2024-06-01"];
