@@ -142,7 +142,9 @@ export const FIELD_CONVERSIONS: Readonly<Record<FieldType, FieldConversion>> = {
   },
   boolean: {
     scalar: "boolean",
-    parse: (cell, _field, cx) => `(CASE WHEN ${anyOf(`LOWER(${cell.text})`, TRUE_WORDS, cx)} THEN TRUE WHEN ${anyOf(`LOWER(${cell.text})`, FALSE_WORDS, cx)} THEN FALSE END)`,
+    // 是 and 否 (the usual cells) first, by plain comparison; the other words through LOWER.
+    parse: (cell, _field, cx) =>
+      `(CASE WHEN ${cx.d.textEquals(cell.text, cx.text("是"))} THEN TRUE WHEN ${cx.d.textEquals(cell.text, cx.text("否"))} THEN FALSE WHEN ${anyOf(`LOWER(${cell.text})`, TRUE_WORDS, cx)} THEN TRUE WHEN ${anyOf(`LOWER(${cell.text})`, FALSE_WORDS, cx)} THEN FALSE END)`,
     complaint: () => ["invalid_value", " is not 是 or 否"],
   },
 };
