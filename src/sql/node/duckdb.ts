@@ -89,6 +89,11 @@ const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 async function loadCsv(connection: DuckDBConnection, file: string, header: Header): Promise<boolean> {
   const width = header.map.width;
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ");
+  // The lines are counted while DuckDB's threads read the file (a failed count fails the load below).
+  const counting = countLines(file).then(
+    (n) => ({ n }),
+    (error: unknown) => ({ error }),
+  );
   try {
     // A table keeps the file's order (preserve_insertion_order); its rowid numbers the rows.
     await connection.run(
@@ -105,8 +110,9 @@ async function loadCsv(connection: DuckDBConnection, file: string, header: Heade
   const blank = `(c0 IS NULL OR trim(c0) = '') AND trim(concat(${Array.from({ length: width }, (_, i) => `c${i}`).join(", ")})) = ''`;
   const check = await connection.runAndReadAll(`SELECT (SELECT count(*) FROM kh_raw)::VARCHAR AS n, (SELECT count(*) FROM kh_raw WHERE ${blank})::VARCHAR AS blank`);
   const [row] = check.getRowObjectsJson() as { n: string; blank: string }[];
-  const lines = await countLines(file);
-  if (!row || Number(row.blank) > 0 || Number(row.n) + header.row !== lines) {
+  const counted = await counting;
+  if ("error" in counted) throw counted.error;
+  if (!row || Number(row.blank) > 0 || Number(row.n) + header.row !== counted.n) {
     await connection.run("DROP VIEW kh_input");
     await connection.run("DROP TABLE kh_raw");
     return false;
