@@ -312,7 +312,7 @@ function outcomeOf(scope: Scope, relation: Relation, rule: PreparedScreeningRule
     const e = scope.compile(rule.rule.when as JsonLogicRule, []);
     const settled = scope.settle(e);
     const sql = settled.failure === null ? `(CASE WHEN ${settled.truth} THEN 'T' END)` : `(CASE WHEN ${settled.failure} IS NOT NULL THEN ${settled.failure} WHEN ${settled.truth} THEN 'T' END)`;
-    return relation.column(sql, settled.h + 1);
+    return relation.column(sql, settled.h + 1, true);
   } catch (error) {
     if (!(error instanceof UntranslatableError)) throw error;
     issues.push(
@@ -485,8 +485,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     const e = memberScope.compile(body, [...at, 1]);
     const settled = memberScope.settle(e);
     const k = quantifiers++;
-    const t = m.column(settled.truth, settled.h + 1);
-    const f = settled.failure === null ? "NULL" : m.column(settled.failure, settled.h + 1);
+    const t = m.column(settled.truth, settled.h + 1, true);
+    const f = settled.failure === null ? "NULL" : m.column(settled.failure, settled.h + 1, true);
     const stopOn = kind !== "all";
     const ifStopped = kind === "some";
     const ordCol = q("kh_ord");
