@@ -21,6 +21,7 @@ export const SQL_SPEC: CommandSpec = {
     dialect: { type: "string", value: "<postgres|mysql|duckdb>", choices: SQL_DIALECTS, help: t("SQL 方言（必填）", "the SQL dialect (required)") },
     table: { type: "string", value: "<name|schema.name>", default: "persons", help: t("存放导出数据的表：每个导出列一个文本列", "the table holding the export, one text column per exported column") },
     level: { type: "string", value: "<person|household|village>", choices: SUBJECTS, help: t("每行是什么（默认按表头判断）", "what one row holds (by default from the key columns)") },
+    columns: { type: "string", value: "<a,b,…>", help: t("表中的列名（如导出文件的表头行），以逗号分隔；表中没有列的字段，读取它的规则被跳过（默认每个字段的第一个列名都在表中）", "the table's column names (such as the export's header line), separated by commas; the rules reading a field the table has no column for are skipped (by default each field's first column is in the table)") },
     "row-column": { type: "string", value: "<name>", help: t("存放行号的列：结果带行号并按文件顺序排列", "a column of row numbers: results carry rows, in file order") },
     format: { type: "string", value: "<sql|json>", choices: ["sql", "json"], default: "sql", help: t("sql 输出脚本，json 输出查询与绑定参数", "sql prints the script, json the query and its bound parameters") },
   },
@@ -63,6 +64,8 @@ function sql(ctx: Ctx, parsed: Parsed, io: CliIO): number {
   const compiled = safeCompileRulebookSql(prepared.data, {
     dialect,
     table: table.includes(".") ? table.split(".") : table,
+    // A header line pasted as is (`head -1 export.csv`): without its BOM and line break.
+    ...(options.columns === undefined ? {} : { header: options.columns.replace(/^\uFEFF/, "").replace(/[\r\n]+$/, "").split(",") }),
     ...(options.level === undefined ? {} : { level: options.level as Subject }),
     ...(options["row-column"] === undefined ? {} : { rowColumn: options["row-column"] }),
   });

@@ -4,8 +4,8 @@ import { planRules, type SkippedRule } from "../screening/evaluate";
 import { SUBJECT_DEPTH, fieldColumns, fieldLabel, prepareRulebook, type PreparedRulebook, type PreparedScreeningRule, type PrepareRulebookOptions } from "../screening/prepare";
 import type { Field, ParameterValue, Subject } from "../screening/schema";
 import { DIALECTS, SQL_DIALECTS, type DialectTable, type SqlDialect, type SqlScalar } from "./dialect";
-import { UntranslatableError, jsonEscape, numberText, truth, type SqlExpr } from "./expr";
-import { FIELD_CONVERSIONS, JS_TRIM_PATTERN, JS_WHITESPACE, showValueSql } from "./fields";
+import { UntranslatableError, jsonEscape, numberText, showText, truth, type SqlExpr } from "./expr";
+import { FIELD_CONVERSIONS, JS_TRIM_PATTERN, JS_WHITESPACE } from "./fields";
 import { ParamList, Relation, Scope, type PathReader } from "./scope";
 
 /** Options of {@link compileRulebookSql}. */
@@ -158,7 +158,7 @@ class QueryBuilder {
       case "null":
         return this.text("null");
       case "text":
-        known = d.concat([this.text('"'), jsonEscape(e.v, this.cx), this.text('"')]);
+        known = d.jsonString ? d.jsonString(e.v) : d.concat([this.text('"'), jsonEscape(e.v, this.cx), this.text('"')]);
         break;
       case "number":
         known = numberText(e.v, this.cx);
@@ -203,7 +203,8 @@ class QueryBuilder {
   fieldExpr(name: string, alias?: string): SqlExpr {
     const column = this.fields.get(name) as FieldColumn;
     const v = alias === undefined ? column.value : `${alias}.${column.value}`;
-    return { t: column.scalar, v, f: null, nullable: !column.field.required, h: 0 };
+    const month = column.field.type === "month" || column.field.type === "date";
+    return { t: column.scalar, v, f: null, nullable: !column.field.required, h: 0, ...(month ? { month } : {}) };
   }
 }
 
@@ -228,6 +229,8 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   const trims: string[] = [];
   const ok: string[] = [];
   const typed: string[] = [];
+  const seen = new Map<string, string>();
+  const cells: string[] = [];
   names.forEach((name, i) => {
     const field = prepared.rulebook.fields[name] as Field;
     const column = options.columnOf?.[name] ?? chooseColumn(name, field, header);
@@ -242,10 +245,18 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
       issues.push(issue("missing_column", ["fields", name, "column"], `field "${name}" has none of its columns (${fieldColumns(field).join(", ")}) in the table`, `字段 "${name}" 的列（${fieldColumns(field).join("、")}）都不在表中`));
       return;
     }
+    // Two columns whose names the dialect cuts to one (PostgreSQL's 63 bytes) would read the same column.
+    const quoted = b.q(column);
+    const other = seen.get(quoted);
+    if (other !== undefined && other !== column) throw new RangeError(`"${column}" and "${other}" are the same identifier in ${d.name} (it keeps the first 63 bytes of a name)`);
+    seen.set(quoted, column);
     const raw = b.q(`kh_r${i}`);
     const text = b.q(`kh_t${i}`);
-    const trimmed = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
-    src.push(`${d.column(b.q(column))} AS ${raw}`);
+    const trim = d.trim(raw, d.literal(JS_WHITESPACE), d.literal(JS_TRIM_PATTERN));
+    // Where the dialect tells at once whether any cell of the row has white space at an end or U+FFFD, the cells of the other rows are not looked at.
+    const trimmed = d.rowNeedsCare ? `(CASE WHEN ${b.q("kh_ws")} THEN ${trim} ELSE ${raw} END)` : trim;
+    src.push(`${d.column(quoted)} AS ${raw}`);
+    cells.push(d.column(quoted));
     // A text field with trim: false holds the cell as exported, an empty one as "" (never null).
     const keepRaw = field.type === "text" && field.trim === false;
     trims.push(keepRaw ? `COALESCE(${raw}, ${b.text("")}) AS ${text}` : `NULLIF(${trimmed}, ${b.text("")}) AS ${text}`);
@@ -253,13 +264,14 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const cell = { raw, text };
     const encoding = b.q(`kh_e${i}`);
     const parsed = b.q(`kh_c${i}`);
-    ok.push(`COALESCE(${d.contains(text, b.text("\uFFFD"))}, ${"(1 = 0)"}) AS ${encoding}`);
+    const replaced = `COALESCE(${d.contains(text, b.text("\uFFFD"))}, ${"(1 = 0)"})`;
+    ok.push(`${d.rowNeedsCare ? `(CASE WHEN ${b.q("kh_ws")} THEN ${replaced} ELSE (1 = 0) END)` : replaced} AS ${encoding}`);
     ok.push(`${conversion.parse(cell, field, b.cx)} AS ${parsed}`);
     const valid = `(${parsed} IS NOT NULL)`;
     const value = b.q(`kh_v${i}`);
     const problem = b.q(`kh_p${i}`);
     const label = fieldLabel(name, field);
-    const shown = showValueSql(raw, b.cx);
+    const shown = showText(raw, b.cx);
     typed.push(`(CASE WHEN ${text} IS NOT NULL AND NOT ${encoding} AND ${valid} THEN ${parsed} END) AS ${value}`);
     const required = field.required ? `${b.text(`missing_value|${label} is empty`)}` : "NULL";
     const [code, complaint] = conversion.complaint(field);
@@ -273,7 +285,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
   // Each step is read once: where layers nest (DuckDB), they are projections of one plan, stored only as kh_rows.
   const stored = d.nestLayers ? "" : d.materialized;
   return [
-    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`].join(", ")} FROM ${table})`,
+    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`, ...(d.rowNeedsCare ? [`${d.rowNeedsCare(cells, JS_WHITESPACE)} AS ${b.q("kh_ws")}`] : [])].join(", ")} FROM ${table})`,
     `${b.q("kh_trim")} AS ${stored}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
     `${b.q("kh_ok")} AS ${stored}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
     `${b.q("kh_typed")} AS ${stored}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
@@ -300,7 +312,7 @@ function outcomeOf(scope: Scope, relation: Relation, rule: PreparedScreeningRule
     const e = scope.compile(rule.rule.when as JsonLogicRule, []);
     const settled = scope.settle(e);
     const sql = settled.failure === null ? `(CASE WHEN ${settled.truth} THEN 'T' END)` : `(CASE WHEN ${settled.failure} IS NOT NULL THEN ${settled.failure} WHEN ${settled.truth} THEN 'T' END)`;
-    return relation.column(sql, settled.h + 1);
+    return relation.column(sql, settled.h + 1, true);
   } catch (error) {
     if (!(error instanceof UntranslatableError)) throw error;
     issues.push(
@@ -407,7 +419,9 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
 
   // Each row's first problem (in field order), the record key, and (with rows) runs of one key.
   const firstProblem = `COALESCE(${[...problems, `(CASE WHEN ${key.value} IS NULL THEN ${b.text(`missing_value|${key.label} is empty`)} END)`].join(", ")})`;
-  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT *, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")} FROM ${q("kh_typed")})`);
+  // Only what later steps read is stored: the row, the typed values, its first problem and its key (not the raw, trimmed and parsed cells).
+  const kept = [q("kh_row"), ...[...b.fields.values()].map((column) => column.value)];
+  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT ${kept.join(", ")}, ${firstProblem} AS ${q("kh_problem")}, ${bin} AS ${q("kh_key")} FROM ${q("kh_typed")})`);
   // With rows, the runs of each key among the rows that have one, in file order: a narrow window (key and row only), not one over whole rows.
   if (hasRows) {
     ctes.push(
@@ -434,7 +448,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   );
   const ord = hasRows ? q("kh_row") : personKey ? d.binaryKey(personKey.value) : "1";
   ctes.push(
-    `${q("kh_good")} AS (SELECT r.*, c.${q("kh_first")}, ROW_NUMBER() OVER (PARTITION BY r.${q("kh_key")} ORDER BY ${ord}) AS ${q("kh_ord")} FROM ${q("kh_rows")} r JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE c.${q("kh_clean")} = ${d.flag("(1 = 1)")})`,
+    // Members in order: by row where rows are numbered (no window over whole rows), else numbered by their keys.
+    `${q("kh_good")} AS (SELECT r.*, c.${q("kh_first")}, ${hasRows ? `r.${q("kh_row")}` : `ROW_NUMBER() OVER (PARTITION BY r.${q("kh_key")} ORDER BY ${ord})`} AS ${q("kh_ord")} FROM ${q("kh_rows")} r JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE c.${q("kh_clean")} = ${d.flag("(1 = 1)")})`,
   );
 
   const outputs: string[] = [];
@@ -470,8 +485,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     const e = memberScope.compile(body, [...at, 1]);
     const settled = memberScope.settle(e);
     const k = quantifiers++;
-    const t = m.column(settled.truth, settled.h + 1);
-    const f = settled.failure === null ? "NULL" : m.column(settled.failure, settled.h + 1);
+    const t = m.column(settled.truth, settled.h + 1, true);
+    const f = settled.failure === null ? "NULL" : m.column(settled.failure, settled.h + 1, true);
     const stopOn = kind !== "all";
     const ifStopped = kind === "some";
     const ordCol = q("kh_ord");
@@ -520,7 +535,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   ctes.push(...m.ctes(q("kh_good"), q("kh_m"), d.materialized));
   if (level === "person") {
     ctes.push(`${q("kh_agg")} AS ${d.materialized}(SELECT ${q("kh_key")} AS ${q("kh_akey")}, COUNT(*) AS ${q("kh_n")}${aggregates.map((a) => `, ${a}`).join("")} FROM ${q("kh_m")} GROUP BY ${q("kh_key")})`);
-    ctes.push(`${q("kh_hbase")} AS (SELECT g.*, a.* FROM ${q("kh_m")} g JOIN ${q("kh_agg")} a ON g.${q("kh_key")} = a.${q("kh_akey")} WHERE g.${q("kh_ord")} = 1)`);
+    ctes.push(`${q("kh_hbase")} AS (SELECT g.*, a.* FROM ${q("kh_m")} g JOIN ${q("kh_agg")} a ON g.${q("kh_key")} = a.${q("kh_akey")} WHERE g.${q("kh_ord")} = ${hasRows ? `g.${q("kh_first")}` : "1"})`);
   } else {
     ctes.push(`${q("kh_hbase")} AS (SELECT *, 0 AS ${q("kh_n")} FROM ${q("kh_m")})`);
   }

@@ -40,14 +40,24 @@ export interface DialectTable {
   replace(text: string, pattern: string, replacement: string): string;
   /** The text without the characters of `set` at either end. */
   trim(text: string, set: string, pattern: string): string;
+  /**
+   * Whether any of a row's cells begins or ends with a character of `set` or holds U+FFFD (TRUE
+   * also where it cannot tell, never FALSE where one does): one test per row instead of a trim and
+   * a search per cell.
+   */
+  readonly rowNeedsCare?: (cells: readonly string[], set: string) => string;
   /** A key that groups texts by their bytes (for DISTINCT, MIN, MAX). */
   binaryKey(text: string): string;
+  /** A non-NULL text as a JSON string, where the dialect has a function for it (faster than escaping by REPLACE; read back as JSON, so its escapes need not be JavaScript's). */
+  readonly jsonString?: (text: string) => string;
   /** Text concatenation of two or more operands (none of them NULL). */
   concat(parts: readonly string[]): string;
   /** A number as text, before trailing zeros are removed. */
   numberText(value: string): string;
   /** Integer text as an integer. */
   integer(text: string): string;
+  /** A number truncated towards zero (still a number). */
+  trunc(n: string): string;
   /** The remainder of truncating division (operands are numbers, the divisor not zero). */
   remainder(a: string, b: string): string;
   /** The text of a SQL string literal (for the compiler's own constants, never rulebook values). */
@@ -74,6 +84,8 @@ export interface DialectTable {
   flag(condition: string): string;
   /** A numeral (already checked) as a number: DuckDB parses short ones through DECIMAL(18,6), many times faster than DECIMAL(38,10). */
   numberFromText(text: string): string;
+  /** A numeral of at most 12 digits and 6 decimals (already checked) as a number, where the dialect has a faster cast for it than {@link DialectTable.numberFromText}. */
+  readonly shortNumber?: (text: string) => string;
   /** A date text in one of the accepted forms (already checked; `groups` captures its parts) as `YYYY-MM-DD`, NULL when not a calendar date; without it, the calendar is checked by arithmetic. */
   readonly dateFromText?: (text: string, groups: string) => string;
   /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
@@ -113,10 +125,18 @@ const duckdb: DialectTable = {
   replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
   // Most cells have no white space at either end: looking at the first and last character tells them faster than trim with a set.
   trim: (t, set) => `(CASE WHEN strpos(${set}, left(${t}, 1)) > 0 OR strpos(${set}, right(${t}, 1)) > 0 THEN trim(${t}, ${set}) ELSE ${t} END)`,
+  // The cells joined by U+001F (not white space): a cell with white space at an end has it next to a separator or an end of the
+  // joined text. A cell holding U+001F itself may make it TRUE, which only costs the trims.
+  rowNeedsCare: (cells, set) => {
+    const any = `[${set.replace(/[\\\]^-]/g, "\\$&")}]`;
+    return cells.length === 0 ? "(1 = 0)" : `COALESCE(regexp_matches(concat_ws(chr(31), ${cells.join(", ")}), ${standardLiteral(`(^|\\x1f)${any}|${any}(\\x1f|$)|\uFFFD`)}), (1 = 1))`;
+  },
   binaryKey: (t) => t,
+  jsonString: (t) => `CAST(to_json(${t}) AS VARCHAR)`,
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS VARCHAR)`,
   integer: (t) => `CAST(${t} AS BIGINT)`,
+  trunc: (n) => `trunc(${n})`,
   remainder: (a, b) => `CAST((${a}) % (${b}) AS DECIMAL(38,10))`,
   literal: standardLiteral,
   mod: (a, b) => `((${a}) % (${b}))`,
@@ -135,16 +155,29 @@ const duckdb: DialectTable = {
   allEqual: (values) => `(COUNT(DISTINCT row(${values.join(", ")})) = 1)`,
   // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
   dateFromText: (t, groups) => `strftime(TRY_CAST(regexp_replace(${t}, ${standardLiteral(groups)}, '\\1-\\2\\4-\\3\\5') AS DATE), '%Y-%m-%d')`,
+  shortNumber: (t) => `CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10))`,
   numberFromText: (t) =>
     `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
 };
 
+/** A name as PostgreSQL stores it: cut to 63 bytes of UTF-8 at a character boundary, as the server cuts every longer identifier (a table created from a long header has the cut names). */
+function postgresName(name: string): string {
+  const encoder = new TextEncoder();
+  let bytes = 0;
+  let cut = "";
+  for (const char of name) {
+    bytes += encoder.encode(char).length;
+    if (bytes > 63) break;
+    cut += char;
+  }
+  return cut;
+}
+
 const postgres: DialectTable = {
   name: "postgres",
   quote: (name) => {
-    checkName(name, 63);
-    if (new TextEncoder().encode(name).length > 63) throw new RangeError(`"${name}" is longer than PostgreSQL's 63-byte identifiers`);
-    return `"${name.replace(/"/g, '""')}"`;
+    checkName(name, 63 * 4);
+    return `"${postgresName(name).replace(/"/g, '""')}"`;
   },
   types: { number: "NUMERIC", text: "TEXT", boolean: "BOOLEAN" },
   placeholder: (n) => `$${n}`,
@@ -152,14 +185,17 @@ const postgres: DialectTable = {
   textOrder: (a, op, b) => `(${a} ${op} ${b} COLLATE "C")`,
   contains: (h, n) => `(strpos(${h}, ${n}) > 0)`,
   length: (t) => `char_length(${t})`,
-  substring: (t, f, c) => `substr(${t}, ${f}, ${c})`,
+  // substr takes integers (a computed position is a BIGINT).
+  substring: (t, f, c) => `substr(${t}, CAST(${f} AS INTEGER), CAST(${c} AS INTEGER))`,
   matches: (t, p) => `(${t} ~ ${p})`,
   replace: (t, p, r) => `regexp_replace(${t}, ${p}, ${r})`,
   trim: (t, set) => `btrim(${t}, ${set})`,
   binaryKey: (t) => `(${t} COLLATE "C")`,
+  jsonString: (t) => `CAST(to_json(CAST(${t} AS TEXT)) AS TEXT)`,
   concat: (parts) => `(${parts.join(" || ")})`,
   numberText: (v) => `CAST(${v} AS TEXT)`,
   integer: (t) => `CAST(${t} AS BIGINT)`,
+  trunc: (n) => `trunc(${n})`,
   remainder: (a, b) => `mod(${a}, ${b})`,
   literal: standardLiteral,
   mod: (a, b) => `mod(${a}, ${b})`,
@@ -190,13 +226,15 @@ const mysql: DialectTable = {
   contains: (h, n) => `(LOCATE(CAST(${n} AS BINARY), CAST(${h} AS BINARY)) > 0)`,
   length: (t) => `CHAR_LENGTH(${t})`,
   substring: (t, f, c) => `SUBSTRING(${t}, ${f}, ${c})`,
-  matches: (t, p) => `(${t} REGEXP ${p})`,
+  // PCRE's and ICU's $ also match before a final line break; none of the compiler's patterns accepts one, as JavaScript's do not.
+  matches: (t, p) => `(${t} REGEXP ${p} AND RIGHT(${t}, 1) <> CHAR(10 USING utf8mb4))`,
   replace: (t, p, r) => `REGEXP_REPLACE(${t}, ${p}, ${r})`,
   trim: (t, _set, pattern) => `REGEXP_REPLACE(${t}, ${pattern}, '')`,
   binaryKey: (t) => `CAST(${t} AS BINARY)`,
   concat: (parts) => `CONCAT(${parts.join(", ")})`,
   numberText: (v) => `CAST(${v} AS CHAR)`,
   integer: (t) => `CAST(${t} AS SIGNED)`,
+  trunc: (n) => `TRUNCATE(${n}, 0)`,
   remainder: (a, b) => `MOD(${a}, ${b})`,
   literal: (text) => `'${text.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`,
   mod: (a, b) => `MOD(${a}, ${b})`,

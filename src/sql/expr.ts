@@ -25,6 +25,8 @@ export interface SqlExpr {
   readonly lit?: { readonly value: unknown };
   /** The layer of its relation whose columns it reads (0: the relation's own columns). */
   readonly h?: number;
+  /** Text known to be a month (`YYYY-MM`) or a date (`YYYY-MM-DD`) wherever it is not NULL: a month or date field's value. */
+  readonly month?: boolean;
 }
 
 /** A construct the compiler cannot translate exactly: names the rule's place and the operator. */
@@ -83,11 +85,20 @@ export function numberText(v: string, cx: ExprContext): string {
   return `(CASE WHEN ${dot} THEN ${cx.d.rtrimChar(cx.d.rtrimChar(s, cx.d.literal("0")), cx.d.literal("."))} ELSE ${s} END)`;
 }
 
-/** Escapes text for a JSON string's inside (backslash, quote and the usual control characters). */
+/** What JSON.stringify writes for backslash, quote and the control characters U+0001 to U+001F (U+0000 cannot be a bound text in PostgreSQL). */
+const JSON_ESCAPES: readonly (readonly [string, string])[] = [
+  ["\\", "\\\\"],
+  ['"', '\\"'],
+  ...Array.from({ length: 31 }, (_, i): [string, string] => {
+    const char = String.fromCharCode(i + 1);
+    return [char, JSON.stringify(char).slice(1, -1)];
+  }),
+];
+
+/** Escapes text for a JSON string's inside as JSON.stringify does (backslash, quote, control characters). */
 export function jsonEscape(v: string, cx: ExprContext): string {
   let out = v;
-  const pairs: [string, string][] = [["\\", "\\\\"], ['"', '\\"'], ["\n", "\\n"], ["\r", "\\r"], ["\t", "\\t"], ["\b", "\\b"], ["\f", "\\f"]];
-  for (const [from, to] of pairs) out = `REPLACE(${out}, ${cx.text(from)}, ${cx.text(to)})`;
+  for (const [from, to] of JSON_ESCAPES) out = `REPLACE(${out}, ${cx.text(from)}, ${cx.text(to)})`;
   return out;
 }
 
@@ -95,6 +106,36 @@ export function jsonEscape(v: string, cx: ExprContext): string {
 function describeText(v: string, cx: ExprContext): string {
   const cut = `(CASE WHEN ${cx.d.length(v)} > 40 THEN ${cx.d.concat([cx.d.substring(v, "1", "40"), cx.text("…")])} ELSE ${v} END)`;
   return cx.d.concat([cx.text('"'), jsonEscape(cut, cx), cx.text('"')]);
+}
+
+/** Non-NULL text as `showValue` writes it: JSON, cut to 57 characters and "..." beyond 60. */
+export function showText(v: string, cx: ExprContext): string {
+  const d = cx.d;
+  const cut = `(CASE WHEN ${d.length(v)} > 60 THEN ${d.concat([d.substring(v, "1", "57"), cx.text("...")])} ELSE ${v} END)`;
+  return d.concat([cx.text('"'), jsonEscape(cut, cx), cx.text('"')]);
+}
+
+/** A value as `showValue` writes it in the screening operations' messages (`not_a_month`, `not_text`). */
+export function showValue(e: SqlExpr, cx: ExprContext): string {
+  let known: string;
+  switch (e.t) {
+    case "null":
+      return cx.text("null");
+    case "list":
+      return cx.text("an array");
+    case "number":
+      known = numberText(e.v, cx);
+      break;
+    case "boolean":
+      known = `(CASE WHEN ${e.v} = TRUE THEN ${cx.text("true")} ELSE ${cx.text("false")} END)`;
+      break;
+    case "text":
+      known = showText(e.v, cx);
+      break;
+    default:
+      throw new Error(`cannot show a ${e.t}`);
+  }
+  return e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${cx.text("null")} ELSE ${known} END)` : known;
 }
 
 /** A value as the JavaScript engine's error messages describe it. */

@@ -6,6 +6,7 @@ import {
   describe,
   failure,
   firstFailure,
+  showValue,
   toNumber,
   toText,
   truth,
@@ -13,6 +14,7 @@ import {
   type ExprType,
   type SqlExpr,
 } from "./expr";
+import { JS_TRIM_PATTERN, JS_WHITESPACE } from "./fields";
 
 /*
  * The translation table: one entry per JSON Logic operator. An operator not listed here, or an
@@ -285,29 +287,57 @@ const concatenate: OperatorTranslation = (args, at, scope, op) => {
   return scope.node("text", parts.length === 1 ? (parts[0] as string) : scope.d.concat(parts), firstFailure(exprs.map((e) => e.f)), false, exprs);
 };
 
-/** A literal whole position of `substr` (start or length), as JavaScript truncates it. */
-function position(e: SqlExpr | undefined, op: string, at: readonly (string | number)[]): number | undefined {
-  if (e === undefined) return undefined;
-  const value = e.lit?.value;
+/** A literal whole position of `substr` (start or length), as JavaScript truncates it; undefined when computed. */
+function position(e: SqlExpr | undefined): number | undefined {
+  const value = e?.lit?.value;
   const n = typeof value === "number" ? value : typeof value === "string" && /^[+-]?\d+(\.\d*)?$/.test(value) ? Number(value) : undefined;
-  if (n === undefined || !Number.isFinite(n)) throw new UntranslatableError(op, at, "takes positions written as numbers in the rule");
-  return Math.trunc(n);
+  return n === undefined || !Number.isFinite(n) ? undefined : Math.trunc(n);
 }
 
+/**
+ * `substr`: the text, then the start and the length each converted to a number and truncated
+ * (in that order, as the JavaScript engine fails first on the first of them); a negative start
+ * counts from the end, a negative length stops that many before the end. Positions computed by
+ * the rule are held between 0 and the text's length before they become integers.
+ */
 const substring: OperatorTranslation = (args, at, scope, op) => {
   arity(op, args, at, 2, 3);
   const exprs = compileAll(args, at, scope);
   const [source, startE, countE] = exprs as [SqlExpr, SqlExpr, SqlExpr | undefined];
-  const start = position(startE, op, at) as number;
-  const count = position(countE, op, at);
-  const text = toText(source, op, scope, at);
   const d = scope.d;
+  const text = toText(source, op, scope, at);
   const length = d.length(text);
-  const from = start >= 0 ? String(start) : `(CASE WHEN ${length} + (${start}) > 0 THEN ${length} + (${start}) ELSE 0 END)`;
+  const failures: (string | null)[] = [source.f];
+  const clamp = (x: string, low: string, high: string) => `(CASE WHEN ${x} < ${low} THEN ${low} WHEN ${x} > ${high} THEN ${high} ELSE ${x} END)`;
+  /** A position: a literal, or the truncated number of a computed operand (NULL where it fails). */
+  const operand = (e: SqlExpr): { literal?: number; v: string } => {
+    failures.push(e.f);
+    const literal = position(e);
+    if (literal !== undefined) return { literal, v: String(literal) };
+    const n = toNumber(e, op, scope, at);
+    failures.push(n.f);
+    return { v: d.trunc(n.v) };
+  };
+  const start = operand(startE);
+  const from =
+    start.literal !== undefined
+      ? start.literal >= 0
+        ? String(start.literal)
+        : `(CASE WHEN ${length} + (${start.literal}) > 0 THEN ${length} + (${start.literal}) ELSE 0 END)`
+      : d.integer(`(CASE WHEN ${start.v} < 0 THEN ${clamp(`${length} + ${start.v}`, "0", length)} ELSE ${clamp(start.v, "0", length)} END)`);
   const rest = `(CASE WHEN ${length} - ${from} > 0 THEN ${length} - ${from} ELSE 0 END)`;
-  const take = count === undefined ? rest : count >= 0 ? String(count) : `(CASE WHEN ${rest} + (${count}) > 0 THEN ${rest} + (${count}) ELSE 0 END)`;
+  let take = rest;
+  if (countE !== undefined) {
+    const count = operand(countE);
+    take =
+      count.literal !== undefined
+        ? count.literal >= 0
+          ? String(count.literal)
+          : `(CASE WHEN ${rest} + (${count.literal}) > 0 THEN ${rest} + (${count.literal}) ELSE 0 END)`
+        : d.integer(`(CASE WHEN ${count.v} < 0 THEN ${clamp(`${rest} + ${count.v}`, "0", rest)} ELSE ${clamp(count.v, "0", rest)} END)`);
+  }
   const v = d.substring(text, `(${from} + 1)`, take);
-  return scope.node("text", v, source.f, false, exprs);
+  return scope.node("text", v, firstFailure(failures), false, exprs);
 };
 
 const variable: OperatorTranslation = (args, at, scope, op) => {
@@ -355,6 +385,78 @@ const quantifier =
     return scope.quantify(kind, args[0] as JsonLogicRule, args[1] as JsonLogicRule, at);
   };
 
+/** The failure of a screening operation called with the wrong number of arguments (after its arguments are computed). */
+function wrongArity(op: string, wanted: number, exprs: readonly SqlExpr[], scope: RuleScope): string | null {
+  if (exprs.length === wanted) return null;
+  return scope.text(`invalid_arguments|${op} takes ${wanted} argument${wanted > 1 ? "s" : ""}, got ${exprs.length}`);
+}
+
+/** `YYYY-MM` or `YYYY-MM-DD` (the screening operations' month or date); the length check keeps MySQL's `$` from matching before a final line break. */
+const MONTH_OR_DATE = "^[0-9]{4}-[0-9]{2}(-[0-9]{2})?$";
+
+/** An operand's year and month (integers, read only where it is a month) and the failure where it is not. */
+interface MonthParts {
+  readonly year: string;
+  readonly month: string;
+  readonly f: string | null;
+}
+
+/**
+ * The year and month of an operand, as `monthIndex` of the screening operations reads them: the
+ * `not_a_month` failure unless the operand is a month or date text with a month from 1 to 12.
+ */
+function monthIndex(e: SqlExpr, op: string, scope: RuleScope, at: readonly (string | number)[]): MonthParts {
+  const d = scope.d;
+  const fail = failure("not_a_month", [scope.text(`${op} needs a month (YYYY-MM) or a date (YYYY-MM-DD), got `), showValue(e, scope)], scope);
+  if (e.t === "truth") throw new UntranslatableError(op, at, "an operand is a value of mixed type, which SQL cannot read as a month");
+  const none = `CAST(NULL AS ${d.types.number})`;
+  if (e.t !== "text") return { year: none, month: none, f: fail };
+  const year = d.integer(d.substring(e.v, "1", "4"));
+  const month = d.integer(d.substring(e.v, "6", "2"));
+  if (e.month) return { year, month, f: e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${fail} END)` : null };
+  const form = `(${d.length(e.v)} IN (7, 10) AND ${d.matches(e.v, d.literal(MONTH_OR_DATE))})`;
+  // The digits are read as integers only where the form matched (CASE evaluates in order).
+  const valid = `(CASE WHEN ${e.v} IS NULL THEN ${FALSE} WHEN ${form} THEN ${month} BETWEEN 1 AND 12 ELSE ${FALSE} END)`;
+  return { year: `(CASE WHEN ${valid} THEN ${year} END)`, month: `(CASE WHEN ${valid} THEN ${month} END)`, f: `(CASE WHEN NOT ${valid} THEN ${fail} END)` };
+}
+
+/**
+ * `months_between`, `month_year`, `month_number`: the operands computed in order, then the month
+ * count of each (the last operand's first, as `months_between` subtracts), then the arithmetic.
+ */
+const months =
+  (combine: (parts: readonly MonthParts[]) => string, wanted: number): OperatorTranslation =>
+  (args, at, scope, op) => {
+    const exprs = compileAll(args, at, scope);
+    const arityFailure = wrongArity(op, wanted, exprs, scope);
+    if (arityFailure !== null) return scope.node("number", `CAST(NULL AS ${scope.d.types.number})`, firstFailure([...exprs.map((e) => e.f), arityFailure]), true, exprs);
+    // Each operand's year and month get columns of their own: the combination reads them by name.
+    const parts = exprs.map((e) => {
+      const read = monthIndex(e, op, scope, at);
+      const year = scope.node("number", read.year, read.f, true, [e]);
+      const month = scope.node("number", read.month, null, true, [e]);
+      return { parts: { year: year.v, month: month.v, f: year.f }, nodes: [year, month] };
+    });
+    const f = firstFailure([...exprs.map((e) => e.f), ...[...parts].reverse().map((x) => x.parts.f)]);
+    const v = `CAST(${combine(parts.map((x) => x.parts))} AS ${scope.d.types.number})`;
+    return scope.node("number", v, f, false, parts.flatMap((x) => x.nodes));
+  };
+
+/** `trim`: text without JavaScript's white space at either end; null stays null; anything else is `not_text`. */
+const trimText: OperatorTranslation = (args, at, scope, op) => {
+  const exprs = compileAll(args, at, scope);
+  const arityFailure = wrongArity(op, 1, exprs, scope);
+  if (arityFailure !== null) return scope.node("text", `CAST(NULL AS ${scope.d.types.text})`, firstFailure([...exprs.map((e) => e.f), arityFailure]), true, exprs);
+  const [e] = exprs as [SqlExpr];
+  if (e.t === "null") return scope.node("null", "NULL", e.f, true, exprs);
+  if (e.t === "text") return scope.node("text", scope.d.trim(e.v, scope.d.literal(JS_WHITESPACE), scope.d.literal(JS_TRIM_PATTERN)), e.f, e.nullable, exprs);
+  if (e.t === "truth") throw new UntranslatableError(op, at, "an operand is a value of mixed type, which SQL cannot trim");
+  const fail = failure("not_text", [scope.text("trim needs text, got "), showValue(e, scope)], scope);
+  // null (a blank number or boolean) stays null; a value is not text.
+  const own = e.nullable ? `(CASE WHEN ${e.v} IS NOT NULL THEN ${fail} END)` : fail;
+  return scope.node("null", "NULL", firstFailure([e.f, own]), true, exprs);
+};
+
 const refuse =
   (reason: string): OperatorTranslation =>
   (_args, at, _scope, op) => {
@@ -398,10 +500,11 @@ export const SQL_OPERATORS: ReadonlyMap<string, OperatorTranslation> = new Map<s
   ["reduce", refuse("folds arrays, which SQL rows do not hold; use some/all/none over members")],
   ["merge", refuse("builds arrays, which SQL rows do not hold")],
   ["log", refuse("is for debugging and has no SQL form")],
-  ["months_between", refuse("is kaohe's month arithmetic, not translated yet; screen with the JavaScript engine")],
-  ["month_year", refuse("is kaohe's month arithmetic, not translated yet; screen with the JavaScript engine")],
-  ["month_number", refuse("is kaohe's month arithmetic, not translated yet; screen with the JavaScript engine")],
-  ["trim", refuse("trims JavaScript's white space inside a rule, not translated yet; screen with the JavaScript engine")],
+  // (year(to) − year(from)) × 12 + month(to) − month(from); the year and month of one (monthIndex ÷ 12 and its remainder + 1).
+  ["months_between", months(([from, to]) => `((${to?.year} - ${from?.year}) * 12 + ${to?.month} - ${from?.month})`, 2)],
+  ["month_year", months(([m]) => `${m?.year}`, 1)],
+  ["month_number", months(([m]) => `${m?.month}`, 1)],
+  ["trim", trimText],
 ]);
 
 export { TRUE as SQL_TRUE, FALSE as SQL_FALSE };

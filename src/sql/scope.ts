@@ -27,15 +27,20 @@ export class ParamList {
  */
 export class Relation {
   private readonly layers: string[][] = [];
+  /** Every column added, and those read outside the relation (the others are dropped from its end where layers nest). */
+  private readonly names: string[] = [];
+  private readonly kept = new Set<string>();
   private count = 0;
   constructor(
     private readonly d: DialectTable,
     private readonly prefix: string,
   ) {}
 
-  /** Adds a column computed in a layer; returns its quoted name. */
-  column(sql: string, layer: number): string {
+  /** Adds a column computed in a layer; returns its quoted name. `kept`: it is read outside the relation. */
+  column(sql: string, layer: number, kept = false): string {
     const name = this.d.quote(`${this.prefix}${this.count++}`);
+    this.names.push(name);
+    if (kept) this.kept.add(name);
     const at = Math.max(layer, 1);
     while (this.layers.length < at) this.layers.push([]);
     (this.layers[at - 1] as string[]).push(`${sql} AS ${name}`);
@@ -47,8 +52,13 @@ export class Relation {
    * so (DuckDB and PostgreSQL would otherwise inline a layer into the next, copying its expressions).
    */
   ctes(base: string, name: string, materialized: string): string[] {
-    // DuckDB stacks the layers as projections in one plan, storing only the last one.
-    if (this.d.nestLayers) return [`${name} AS ${materialized}(${this.build(base, `${name.replace(/["`]/g, "")}_`)})`];
+    // DuckDB stacks the layers as projections in one plan, storing only the last one, without the columns read only inside it.
+    if (this.d.nestLayers) {
+      const built = this.build(base, `${name.replace(/["`]/g, "")}_`);
+      const dropped = this.names.filter((column) => !this.kept.has(column));
+      const end = dropped.length === 0 ? built : `SELECT * EXCLUDE (${dropped.join(", ")}) FROM (${built}) AS ${this.d.quote(`${name.replace(/["`]/g, "")}_end`)}`;
+      return [`${name} AS ${materialized}(${end})`];
+    }
     const out: string[] = [];
     let previous = base;
     const layers = this.layers.filter((columns) => columns.length > 0);

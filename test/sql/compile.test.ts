@@ -38,7 +38,8 @@ describe("compileRulebookSql refuses what it cannot translate exactly", () => {
     ["/", { "<": [{ "/": [{ var: "n" }, 3] }, 1] }, /operator "\/" cannot be translated.*nearest double/],
     ["map", { "!!": [{ map: [[1, 2], { var: "" }] }] }, /operator "map" cannot be translated/],
     ["text == number", { "==": [{ var: "s" }, 1] }, /operator "==" cannot be translated.*compares a text with a number/],
-    ["computed substr position", { substr: [{ var: "s" }, { var: "n" }] }, /operator "substr" cannot be translated.*positions written as numbers/],
+    ["substr of an array", { "==": [{ substr: [[1, 2], 0] }, "1"] }, /operator "substr" cannot be translated.*an array/],
+    ["log", { "!!": [{ log: { var: "s" } }] }, /operator "log" cannot be translated.*debugging/],
     ["an array of rules", { in: [{ var: "s" }, [{ var: "s" }]] }, /operator "array" cannot be translated/],
   ])("%s is a compile error naming the rule and the operator", (_name, when, pattern) => {
     const found = issues(small(when));
@@ -117,6 +118,32 @@ describe("compileRulebookSql binds every value and quotes every identifier", () 
     const nul = safeCompileRulebookSql(small(true), { dialect: "postgres", table: "a\u0000b" });
     expect(nul.success ? [] : nul.error.issues.map((i) => i.code)).toEqual(["invalid_identifier"]);
   });
+
+  it("cuts a PostgreSQL name to 63 bytes at a character boundary, as the server does, and refuses two names that cut alike", () => {
+    const long = "风险消除后是否义务教育阶段适龄儿童少年失学辍学"; // 22 characters, 66 bytes
+    const rulebook = small({ "==": [{ var: "s" }, "x"] });
+    rulebook.fields.s = { column: long, type: "text", of: "household" } as never;
+    const pg = compileRulebookSql(rulebook, { dialect: "postgres", table: "t" });
+    expect(pg.sql).toContain(`"${long.slice(0, 21)}"`);
+    expect(pg.sql).not.toContain(long);
+    rulebook.fields.n = { column: `${long}甲`, type: "number", of: "household" } as never;
+    const clash = safeCompileRulebookSql(rulebook, { dialect: "postgres", table: "t" });
+    expect(clash.success ? [] : clash.error.issues.map((i) => i.code)).toEqual(["invalid_identifier"]);
+    expect(safeCompileRulebookSql(rulebook, { dialect: "duckdb", table: "t" }).success).toBe(true);
+  });
+});
+
+describe("compileRulebookSql translates the screening operations", () => {
+  it.each([
+    ["months_between", { ">=": [{ months_between: ["2023-04", { var: "s" }] }, 0] }],
+    ["month_year", { "==": [{ month_year: { var: "s" } }, 2023] }],
+    ["month_number", { "==": [{ month_number: [{ var: "s" }] }, 4] }],
+    ["trim", { "==": [{ trim: [{ var: "s" }] }, ""] }],
+    ["a wrong number of operands", { "==": [{ month_year: ["2023-04", "2023-05"] }, 0] }],
+    ["computed substr positions", { "==": [{ substr: ["10X98765432", { "%": [{ var: "n" }, 11] }, 1] }, "X"] }],
+  ])("%s", (_name, when) => {
+    for (const dialect of SQL_DIALECTS) expect(issues(small(when), dialect)).toEqual([]);
+  });
 });
 
 describe("hostile names and look-alikes on real engines", () => {
@@ -138,6 +165,22 @@ describe("hostile names and look-alikes on real engines", () => {
     for (const slot of slots) {
       if (!slot.engine) continue;
       expect(fromSql(await screenOnEngine(slot.engine, rulebook, header, rows))).toEqual(expected);
+    }
+  });
+
+  it("reads text ending in a line break as JavaScript does (MariaDB's $ also matches before one)", async () => {
+    const rulebook = small({ or: [{ "<": [{ var: "s" }, 100] }, { ">=": [{ months_between: ["2023-01", { var: "s" }] }, 0] }] }, { s: { column: "状态", type: "text", of: "household", trim: false } });
+    const header = ["村", "户编号", "收入", "状态"];
+    const rows = [
+      { row: 2, cells: ["一村", "H1", "5", "12\n"] },
+      { row: 3, cells: ["一村", "H2", "5", "12"] },
+      { row: 4, cells: ["一村", "H3", "5", "2023-04\n"] },
+    ];
+    const expected = screenJs(rulebook, header, rows);
+    expect(expected.outcomes.map((o) => [o.recordId, o.kind])).toEqual([["H1", "rule_failed"], ["H2", "finding"], ["H3", "rule_failed"]]);
+    for (const slot of slots) {
+      if (!slot.engine) continue;
+      expect(fromSql(await screenOnEngine(slot.engine, rulebook, header, rows)), slot.name).toEqual(expected);
     }
   });
 });

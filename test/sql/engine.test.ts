@@ -50,8 +50,8 @@ const gbk = join(dir, "household-split-gbk.csv");
 writeFileSync(gbk, iconv.encode(messy["household-split"] as string, "gb18030"));
 files.push(["household-split-gbk", gbk]);
 
-async function run(file: string, engine: string, out: string) {
-  const result = await runScreen(["--rules", RULES, file, "--engine", engine, "--out", out]);
+async function run(file: string, engine: string, out: string, rules = RULES) {
+  const result = await runScreen(["--rules", rules, file, "--engine", engine, "--out", out]);
   return { ...result, stdout: result.stdout.map((line) => line.replace(/; [\d.]+ s$/, "; … s")), text: readFileSync(out, "utf8") };
 }
 
@@ -62,6 +62,18 @@ describe("kaohe screen --engine duckdb", () => {
       const duck = await run(file, "duckdb", join(dir, `${name}-duckdb.${format}`));
       expect(duck).toEqual({ ...js });
       expect(js.code).toBe(0);
+    }
+  }, 60_000);
+
+  // The fuping port (month arithmetic, trim, the ID check digit) on its persons and villages, as CSV, GB18030 and XLSX with title rows.
+  const fuping = ["persons.csv", "persons-gb18030.csv", "persons.xlsx", "villages.csv", "villages-gb18030.csv", "villages.xlsx"];
+  it.each(fuping)("fuping %s: the same output files, lines, summary and exit code as --engine js", async (name) => {
+    const rules = examplePath("fuping/rulebook.json");
+    for (const format of ["ndjson", "csv"]) {
+      const js = await run(examplePath(`fuping/${name}`), "js", join(dir, `fuping-${name}-js.${format}`), rules);
+      const duck = await run(examplePath(`fuping/${name}`), "duckdb", join(dir, `fuping-${name}-duckdb.${format}`), rules);
+      expect(duck).toEqual({ ...js });
+      expect(js.text).toContain("finding");
     }
   }, 60_000);
 

@@ -34,9 +34,10 @@ export const PARAMETERS = {
   on: { title: "开", value: true },
 };
 
-const TEXTS = ["", "  ", "a", "A", "b", "ab", "甲", "乙", " 甲 ", "12", "12.50", "-3", "abc", 'a"b', "x\ny", "缺劳动力", "Ab", "\u00a0a", "b\\c"];
+// "\uFFFD" stands where a reader met bytes invalid in the file's encoding (invalid_encoding), "\u001f" is the separator of DuckDB's row test.
+const TEXTS = ["", "  ", "a", "A", "b", "ab", "甲", "乙", " 甲 ", "12", "12.50", "-3", "abc", 'a"b', "x\ny", "缺劳动力", "Ab", "\u00a0a", "b\\c", "甲\uFFFD", "\u001f a", "12\n", "2023-04\n"];
 const decimal = fc.integer({ min: -20000, max: 20000 }).map((n) => (n / 100).toFixed(2));
-const NUMBERS = ["", " ", "0", "-0", "12.5", "12.50", "100.5", "-7.25", "3", " 42 ", "abc", "1e3", "12.", ".5", "007", "100.50"];
+const NUMBERS = ["", " ", "0", "-0", "\uFFFD", "12.5", "12.50", "100.5", "-7.25", "3", " 42 ", "abc", "1e3", "12.", ".5", "007", "100.50"];
 const DATES = ["2024-01-31", "2024-1-5", "2024/02/29", "2023/02/29", "20240315", "2024年3月5日", "2024.12.01", "", "2024-13-01", "abc", "2025-06-30", "2024-06-01"];
 const MONTHS = ["202210", "2022-10", "2022-1", "2022/10", "2022.3", "2022年10月", "2022年3月", " 202401 ", "", "202213", "2022-00", "2022-123", "abc", "2022年13月", "20221"];
 const BOOLEANS = ["是", "否", "true", "FALSE", "1", "0", "Y", "no", "maybe", ""];
@@ -110,11 +111,34 @@ function leafBoolean(person: boolean): fc.Arbitrary<Rule> {
   return fc.oneof(fc.constantFrom(...ofType("boolean", person)).map(v), fc.boolean(), fc.constant(v("params.on")));
 }
 
+/** Operands of the month operations: month and date fields, month and date texts (valid or not), and other values (not_a_month). */
+function monthOperand(person: boolean): fc.Arbitrary<Rule> {
+  return fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...ofType("month", person), ...ofType("date", person)).map(v) },
+    { weight: 2, arbitrary: fc.constantFrom("2022-10", "2023-04", "2024-02-29", "2023-13", "2023-00", "2023-4", "202304", "2023-04-1", "x", "2023-04\n", "") },
+    fc.constantFrom(...ofType("text", person)).map(v),
+    leafNumber(person),
+    fc.constant(null),
+    fc.constant({ cat: [{ var: "mon" }, "-01"] }),
+  );
+}
+
+/** The month operations, with now and then a wrong number of operands. */
+function monthExpr(person: boolean): fc.Arbitrary<Rule> {
+  const m = monthOperand(person);
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(m, m).map((args) => ({ months_between: args })) },
+    fc.tuple(fc.constantFrom("month_year", "month_number"), m).map(([op, a]) => ({ [op]: [a] })),
+    fc.tuple(fc.constantFrom("month_year", "months_between"), fc.array(m, { maxLength: 3 })).map(([op, args]) => ({ [op]: args })),
+  );
+}
+
 function numberExpr(person: boolean, depth: number): fc.Arbitrary<Rule> {
-  if (depth <= 0) return leafNumber(person);
+  if (depth <= 0) return fc.oneof({ weight: 4, arbitrary: leafNumber(person) }, monthExpr(person));
   const sub = numberExpr(person, depth - 1);
   return fc.oneof(
     { weight: 3, arbitrary: leafNumber(person) },
+    monthExpr(person),
     fc.tuple(fc.constantFrom("+", "-", "*", "%", "max", "min"), fc.array(sub, { minLength: 1, maxLength: 3 })).map(([op, args]) => {
       const list = op === "-" || op === "%" ? args.slice(0, 2) : args;
       if (op === "%" && list.length < 2) list.push(3);
@@ -129,6 +153,11 @@ function textExpr(person: boolean, depth: number): fc.Arbitrary<Rule> {
     { weight: 3, arbitrary: leafText(person) },
     fc.array(fc.oneof(leafText(person), leafNumber(person)), { minLength: 1, maxLength: 3 }).map((args) => ({ cat: args })),
     fc.tuple(leafText(person), fc.integer({ min: -4, max: 4 }), fc.option(fc.integer({ min: -3, max: 5 }), { nil: undefined })).map(([t, a, b]) => ({ substr: b === undefined ? [t, a] : [t, a, b] })),
+    // Positions computed by the rule: numbers, numeric text, blanks and text that is not a number.
+    fc.tuple(leafText(person), leafNumber(person), fc.option(leafNumber(person), { nil: undefined })).map(([t, a, b]) => ({ substr: b === undefined ? [t, a] : [t, a, b] })),
+    // trim of text, of null, of a number or boolean (not_text), and with a wrong number of operands.
+    fc.oneof(leafText(person), leafNumber(person), leafBoolean(person)).map((a) => ({ trim: [a] })),
+    fc.array(leafText(person), { maxLength: 2 }).filter((args) => args.length !== 1).map((args) => ({ trim: args })),
   );
 }
 

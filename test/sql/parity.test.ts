@@ -11,7 +11,9 @@ import { combine, fromSql, inRowOrder, screenJs } from "./parity";
  * and mixed operands, equality, in, missing, arithmetic, cat/substr, and/or/if/!, quantifiers over
  * members) on random rows (nulls, blanks, white space, two-place decimals, bad numbers, dates and
  * booleans, households of one to three members), screened by the JavaScript screener and by the
- * compiled SQL on each engine. Cells include months in every accepted form, a trim: false text
+ * compiled SQL on each engine. Rules include the screening operations (months_between,
+ * month_year, month_number, trim; valid and invalid operands, wrong arity) and substr at computed
+ * positions. Cells include months in every accepted form, a trim: false text
  * field, a code table and unparsable cells. The SQL decides the records whose cells all convert
  * and hands the others back as rejected rows; with the JavaScript screener's items for those (as
  * --engine duckdb does it), the result is the JavaScript screener's: the same findings, undecided
@@ -44,6 +46,8 @@ describe("the compiled SQL decides as the JavaScript screener does", () => {
       let undecided = 0;
       let findings = 0;
       let quality = 0;
+      /** How many compared rulebooks use each screening operation (so that they are tested, not only generated). */
+      const used: Record<string, number> = { months_between: 0, month_year: 0, month_number: 0, trim: 0 };
       await fc.assert(
         fc.asyncProperty(rulebookArb, rowsArb, async (rulebook, rows) => {
           try {
@@ -69,13 +73,16 @@ describe("the compiled SQL decides as the JavaScript screener does", () => {
           expect(actual.outcomes).toEqual(expected.outcomes);
           expect(actual.rejected.map((r) => r.row)).toEqual(expected.rejected.map((r) => r.row));
           compared++;
+          const text = JSON.stringify(rulebook.rules);
+          for (const op of Object.keys(used)) if (text.includes(`"${op}"`)) used[op] = (used[op] as number) + 1;
           quality += js.outcomes.filter((o) => o.kind === "data_quality").length;
           undecided += expected.outcomes.filter((o) => o.kind === "rule_failed").length;
           findings += expected.outcomes.filter((o) => o.kind === "finding").length;
         }),
         { numRuns: RUNS[name] ?? 50, seed: 20261201, endOnFailure: true },
       );
-      console.info(`${name}: ${compared} compared, ${refused} refused, ${findings} findings, ${undecided} undecided, ${quality} data-quality findings`);
+      console.info(`${name}: ${compared} compared, ${refused} refused, ${findings} findings, ${undecided} undecided, ${quality} data-quality findings; rulebooks using ${JSON.stringify(used)}`);
+      for (const op of Object.keys(used)) expect(used[op], op).toBeGreaterThan(0);
       // Not vacuous: most random rules translate, and both findings and undecided rules occur.
       expect(compared).toBeGreaterThan(refused);
       expect(findings).toBeGreaterThan(0);

@@ -89,6 +89,11 @@ const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 async function loadCsv(connection: DuckDBConnection, file: string, header: Header): Promise<boolean> {
   const width = header.map.width;
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ");
+  // The lines are counted while DuckDB's threads read the file (a failed count fails the load below).
+  const counting = countLines(file).then(
+    (n) => ({ n }),
+    (error: unknown) => ({ error }),
+  );
   try {
     // A table keeps the file's order (preserve_insertion_order); its rowid numbers the rows.
     await connection.run(
@@ -100,11 +105,14 @@ async function loadCsv(connection: DuckDBConnection, file: string, header: Heade
     await connection.run("DROP TABLE IF EXISTS kh_raw");
     return false;
   }
-  const blank = Array.from({ length: width }, (_, i) => `(c${i} IS NULL OR trim(c${i}) = '')`).join(" AND ");
-  const check = await connection.runAndReadAll(`SELECT count(*)::VARCHAR AS n, count(*) FILTER (WHERE ${blank})::VARCHAR AS blank FROM kh_input`);
+  // A row whose cells are all empty or spaces (concat skips NULLs), looked at only where the first cell is (a filter evaluates its
+  // second condition on the rows that pass the first); the table's count is known without a scan.
+  const blank = `(c0 IS NULL OR trim(c0) = '') AND trim(concat(${Array.from({ length: width }, (_, i) => `c${i}`).join(", ")})) = ''`;
+  const check = await connection.runAndReadAll(`SELECT (SELECT count(*) FROM kh_raw)::VARCHAR AS n, (SELECT count(*) FROM kh_raw WHERE ${blank})::VARCHAR AS blank`);
   const [row] = check.getRowObjectsJson() as { n: string; blank: string }[];
-  const lines = await countLines(file);
-  if (!row || Number(row.blank) > 0 || Number(row.n) + header.row !== lines) {
+  const counted = await counting;
+  if ("error" in counted) throw counted.error;
+  if (!row || Number(row.blank) > 0 || Number(row.n) + header.row !== counted.n) {
     await connection.run("DROP VIEW kh_input");
     await connection.run("DROP TABLE kh_raw");
     return false;
@@ -196,24 +204,31 @@ async function replay(connection: DuckDBConnection, prepared: PreparedRulebook, 
   return { items: out, screener };
 }
 
-/** A result row of the compiled query as a finding. */
-function toFinding(prepared: PreparedRulebook, row: readonly unknown[], file: string): Finding {
-  const [kind, code, , , , recordId, householdId, county, township, village, message, values, line] = row as string[];
-  const rule = prepared.rules.find((r) => r.rule.code === code)?.rule;
-  if (!rule) throw new Error(`the query returned an unknown rule ${String(code)}`);
-  return {
-    kind: kind as Finding["kind"],
-    code: rule.code,
-    title: rule.title,
-    severity: rule.severity,
-    subject: rule.subject,
-    recordId: recordId as string,
-    ...(householdId === null || householdId === undefined ? {} : { householdId }),
-    unit: { county: county as string, township: township as string, village: village as string },
-    message: message as string,
-    values: JSON.parse(values as string) as Finding["values"],
-    file,
-    row: Number(line),
+/** The result columns read back, in this order (the others are the rule's, known here). */
+const READ_BACK = ["kind", "code", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "position"] as const;
+
+/** Makes the finding of row `i` of a chunk of the compiled query's result, given by columns ({@link READ_BACK}). */
+function findingMaker(prepared: PreparedRulebook, file: string): (columns: readonly (readonly unknown[])[], i: number) => Finding {
+  const rules = new Map(prepared.rules.map((r) => [r.rule.code, r.rule]));
+  return (columns, i) => {
+    const [kind, code, recordId, householdId, county, township, village, message, values, line] = columns.map((column) => column[i]) as string[];
+    const rule = rules.get(code as string);
+    if (!rule) throw new Error(`the query returned an unknown rule ${String(code)}`);
+    return {
+      kind: kind as Finding["kind"],
+      code: rule.code,
+      title: rule.title,
+      severity: rule.severity,
+      subject: rule.subject,
+      recordId: recordId as string,
+      ...(householdId === null || householdId === undefined ? {} : { householdId }),
+      unit: { county: county as string, township: township as string, village: village as string },
+      message: message as string,
+      ...(kind === "rule_failed" ? { cause: "rule_error" as const } : {}),
+      values: JSON.parse(values as string) as Finding["values"],
+      file,
+      row: Number(line),
+    };
   };
 }
 
@@ -272,25 +287,35 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     let findings = 0;
     let failures = 0;
     let dataQuality = 0;
-    const emit = async (items: readonly ScreeningItem[]) => {
-      for (const item of items) {
-        if (item.kind === "finding") findings++;
-        else if (item.kind === "rule_failed") failures++;
-        else if (item.kind === "data_quality") dataQuality++;
-        batch.push(item);
-      }
-      if (batch.length >= 1000) {
-        const full = batch;
-        batch = [];
-        await options.onItems(full);
-      }
+    /** Adds an item to the batch; true when the batch is full (to be handed on by {@link flush}). */
+    const add = (item: ScreeningItem): boolean => {
+      if (item.kind === "finding") findings++;
+      else if (item.kind === "rule_failed") failures++;
+      else if (item.kind === "data_quality") dataQuality++;
+      batch.push(item);
+      return batch.length >= 1000;
     };
-    const result = await connection.stream(`SELECT * FROM kh_result WHERE kind <> 'rejected' ORDER BY rowid`);
-    for await (const rows of result.yieldRowsJson()) {
-      for (const row of rows) {
-        const pos = Number(row[row.length - 1]);
+    const flush = async () => {
+      const full = batch;
+      batch = [];
+      await options.onItems(full);
+    };
+    const emit = async (items: readonly ScreeningItem[]) => {
+      let full = false;
+      for (const item of items) full = add(item) || full;
+      if (full) await flush();
+    };
+    // The table holds the query's rows in its order (preserve_insertion_order): a scan reads them so, without sorting again.
+    const result = await connection.stream(`SELECT ${READ_BACK.map((c) => `"${c}"`).join(", ")} FROM kh_result WHERE kind <> 'rejected'`);
+    const toFinding = findingMaker(prepared, file);
+    // Chunk by chunk, column by column: the node client converts columns faster than rows.
+    for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const columns = chunk.getColumns();
+      const positions = columns[READ_BACK.length - 1] as readonly unknown[];
+      for (let i = 0; i < chunk.rowCount; i++) {
+        const pos = Number(positions[i]);
         while (next < others.length && (others[next] as { pos: number }).pos < pos) await emit((others[next++] as { items: ScreeningItem[] }).items);
-        await emit([toFinding(prepared, row, file)]);
+        if (add(toFinding(columns, i))) await flush();
       }
     }
     while (next < others.length) await emit((others[next++] as { items: ScreeningItem[] }).items);
