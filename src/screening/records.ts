@@ -335,19 +335,28 @@ export class RecordAssembler {
   }
 
   /**
-   * The key of the record that a row of cells (after {@link RecordAssembler.useColumns}) starts
-   * or continues, a household's for rows of persons, read as {@link RecordAssembler.push} reads
-   * it; undefined where the row has none.
+   * The cells that hold the keys rows are placed by, after {@link RecordAssembler.useColumns}:
+   * the record's (a household's for rows of persons) and, for rows of persons, the person's.
    *
-   * @param cells - The row's cells.
+   * @returns Their indexes (-1 where there is none).
+   */
+  keyColumns(): { readonly key: number; readonly member: number } {
+    const at = (entry: FieldEntry | undefined) => (entry !== undefined && typeof entry.at === "number" ? entry.at : -1);
+    return { key: at(this.base[this.keyAt]), member: at(this.memberKeyEntry) };
+  }
+
+  /**
+   * The key of the record that a row starts or continues (a household's for rows of persons),
+   * from the row's cell in its key column, read as {@link RecordAssembler.push} reads it;
+   * undefined where the row has none.
+   *
+   * @param raw - The cell.
    * @returns The key, or undefined.
    */
-  keyOf(cells: readonly unknown[]): string | undefined {
-    const entry = this.base[this.keyAt];
+  keyOf(raw: unknown): string | undefined {
     // Rows of one household repeat its key: the same cell as the row before reads the same.
-    const raw = entry === undefined ? undefined : (cells as unknown as Record<string | number, unknown>)[entry.at];
     if (raw !== undefined && raw === this.lastKey[0]) return this.lastKey[1];
-    const id = this.keyIn(entry, cells);
+    const id = this.keyIn(this.base[this.keyAt], raw);
     this.lastKey = [raw, id];
     return id;
   }
@@ -355,21 +364,22 @@ export class RecordAssembler {
   private lastKey: [raw: unknown, id: string | undefined] = [undefined, undefined];
 
   /**
-   * The person's key in a row of cells of persons, read as {@link RecordAssembler.push} reads it;
-   * undefined where the row has none (or the rows are not of persons).
+   * The person's key, from a row's cell in the person key's column, read as
+   * {@link RecordAssembler.push} reads it; undefined where the row has none (or the rows are not
+   * of persons).
    *
-   * @param cells - The row's cells.
+   * @param raw - The cell.
    * @returns The key, or undefined.
    */
-  memberKeyOf(cells: readonly unknown[]): string | undefined {
-    return this.keyIn(this.memberKeyEntry, cells);
+  memberKeyOf(raw: unknown): string | undefined {
+    return this.keyIn(this.memberKeyEntry, raw);
   }
 
-  private keyIn(entry: FieldEntry | undefined, cells: readonly unknown[]): string | undefined {
+  private keyIn(entry: FieldEntry | undefined, raw: unknown): string | undefined {
     if (entry === undefined) return undefined;
     const scratch = this.scratch;
     scratch.length = 0;
-    const value = convertEntry(entry, (cells as unknown as Record<string | number, unknown>)[entry.at], 0, scratch);
+    const value = convertEntry(entry, raw, 0, scratch);
     return value === null || value === undefined ? undefined : String(value);
   }
 

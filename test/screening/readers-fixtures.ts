@@ -1,7 +1,8 @@
 // Fixtures of the readers' tests, generated at test time: a minimal zip writer (deflate or stored,
 // sizes optionally falsified) and workbooks built from raw sheet XML, so that every cell type,
 // every damage and every bomb can be made exactly.
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { expect } from "vitest";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { crc32, deflateRawSync } from "node:zlib";
@@ -161,14 +162,33 @@ export function sheetXml(rows: readonly (readonly CellValue[])[], mode: "shared"
 export async function readAll(path: string, options: ReadRowsOptions = {}): Promise<{ rows: SourceRow[]; summary: ReadSummary; error?: { code: string; message: string; zh?: string } }> {
   const reader = readRows(path, options);
   const rows: SourceRow[] = [];
+  const raw: SourceRow[] = [];
   try {
-    for await (const row of reader) rows.push(withoutLine(row, reader.summary.delimiter));
+    for await (const row of reader) {
+      raw.push(row);
+      rows.push(withoutLine(row, reader.summary.delimiter));
+    }
+    // A file read again with cells split only when asked for (`lines`) gives the same rows and summary.
+    if (path !== "-" && statSync(path).isFile()) {
+      const lazy = readRows(path, { ...options, lines: true });
+      const again: SourceRow[] = [];
+      for await (const row of lazy) again.push("cells" in row ? { ...row, cells: row.cells } : row);
+      expect(again.map(plain)).toEqual(raw.map(plain));
+      expect(lazy.summary).toEqual(reader.summary);
+    }
   } catch (error) {
     if (!isKaoheError(error)) throw error;
     const issue = error.issues[0];
     return { rows, summary: reader.summary, error: { code: issue?.code ?? "", message: issue?.message ?? "", ...(issue?.zh ? { zh: issue.zh } : {}) } };
   }
   return { rows, summary: reader.summary };
+}
+
+/** A row as plain data (a `LineRecord`'s own fields and cells). */
+function plain(row: SourceRow): SourceRow {
+  if (!("cells" in row)) return { ...row };
+  const { row: n, cells, line, endRow } = row;
+  return { row: n, cells: [...cells], ...(line === undefined ? {} : { line }), ...(endRow === undefined ? {} : { endRow }) };
 }
 
 /**

@@ -150,6 +150,74 @@ export function splitLine(line: string, delimiter: string): string[] {
   return (line.endsWith("\r") ? line.slice(0, -1) : line).split(delimiter);
 }
 
+/**
+ * Whether a line without quotes might be blank (every cell white space): its first character that
+ * is not the delimiter is white space, or there is none. A conservative test (any character that
+ * might be white space counts), cheap on the lines of an export, which start with a value.
+ */
+function maybeBlank(text: string, delimiter: number): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === delimiter) continue;
+    return c <= 32 || c === 0xa0 || c === 0xfeff || (c >= 0x1680 && c <= 0x3000);
+  }
+  return true;
+}
+
+/**
+ * A one-line record without quotes whose cells are split from its line only when they are asked
+ * for (`ReadRowsOptions.lines`): a reader that needs a few cells of most records finds them in the
+ * line with {@link cellsAt}.
+ */
+export class LineRecord {
+  #cells: string[] | undefined;
+
+  /**
+   * @param row - The record's line number.
+   * @param line - The line, without its LF.
+   * @param delimiter - The file's delimiter.
+   */
+  constructor(
+    readonly row: number,
+    readonly line: string,
+    private readonly delimiter: string,
+  ) {}
+
+  /** The cells, split from the line at the first request. */
+  get cells(): string[] {
+    this.#cells ??= splitLine(this.line, this.delimiter);
+    return this.#cells;
+  }
+}
+
+/**
+ * Finds some cells of a one-line record without quotes in its line, without splitting all of it:
+ * the cell at each of `indexes` (ascending) is written to `out` at the same position (undefined
+ * past the last cell), as {@link splitLine} would give it.
+ *
+ * @param line - The line, without its LF.
+ * @param delimiter - The file's delimiter.
+ * @param indexes - The cells wanted, in ascending order.
+ * @param out - Where they go.
+ * @returns The number of cells of the line.
+ */
+export function cellsAt(line: string, delimiter: string, indexes: readonly number[], out: (string | undefined)[]): number {
+  const end = line.endsWith("\r") ? line.length - 1 : line.length;
+  let start = 0;
+  let cell = 0;
+  let want = 0;
+  for (;;) {
+    const d = line.indexOf(delimiter, start);
+    const stop = d === -1 || d >= end ? end : d;
+    while (want < indexes.length && indexes[want] === cell) out[want++] = line.slice(start, stop);
+    if (stop === end) break;
+    start = stop + 1;
+    cell++;
+  }
+  for (; want < indexes.length; want++) out[want] = undefined;
+  return cell + 1;
+}
+
 /** Whether every cell of a record is blank. */
 export function isBlankRecord(cells: readonly unknown[]): boolean {
   return cells.every((cell) => cell === undefined || cell === null || (typeof cell === "string" && cell.trim() === ""));
@@ -200,7 +268,7 @@ function brokenQuote(parsed: Exclude<Parsed, { kind: "more" }>, line: number, at
  * @param given - The delimiter, when not to be detected.
  * @returns The rows.
  */
-export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string): AsyncGenerator<SourceRow> {
+export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string, lazy = false): AsyncGenerator<SourceRow> {
   let buf = "";
   let pos = 0;
   let line = 1;
@@ -209,6 +277,16 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   let delimiterText = ",";
   let crOnly = false;
   let width = 0; // cells of the last single-line record, the yardstick of a multi-line one
+  let widthOf: string | undefined; // the last single-line record, when its cells were not counted (lazy)
+  /** The width, counting the cells of the last single-line record now if they were not. */
+  const yardstick = () => {
+    if (widthOf !== undefined) {
+      const n = splitLine(widthOf, delimiterText).length;
+      if (n >= 2) width = n;
+      widthOf = undefined;
+    }
+    return width;
+  };
   let broken = 0;
   let last = "";
 
@@ -237,11 +315,22 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       const next = n === -1 ? buf.length : n + 1;
       const text = buf.slice(pos, lineEnd);
       if (text.indexOf('"') === -1) {
+        if (lazy && !maybeBlank(text, delimiter)) {
+          tally.recordLines++;
+          widthOf = text;
+          yield new LineRecord(line, text, delimiterText);
+          pos = next;
+          line++;
+          continue;
+        }
         const cells = splitLine(text, delimiterText);
         if (isBlankRecord(cells)) tally.blankLines++;
         else {
           tally.recordLines++;
-          if (cells.length >= 2) width = cells.length;
+          if (cells.length >= 2) {
+            width = cells.length;
+            widthOf = undefined;
+          }
           yield { row: line, cells, line: text };
         }
         pos = next;
@@ -250,13 +339,16 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       }
       const parsed = parseQuoted(buf, pos, final, delimiter, limits);
       if (parsed.kind === "more") return true;
-      if (parsed.kind === "record" && (parsed.lines === 0 || width < 2 || (parsed.cells.length === width && !holdsRecords(parsed.cells, delimiterText, width)))) {
+      if (parsed.kind === "record" && (parsed.lines === 0 || yardstick() < 2 || (parsed.cells.length === width && !holdsRecords(parsed.cells, delimiterText, width)))) {
         const endRow = line + parsed.lines;
         if (isBlankRecord(parsed.cells)) tally.blankLines += parsed.lines + 1;
         else {
           tally.recordLines += parsed.lines + 1;
           if (parsed.lines > 0) tally.multiLineRecords++;
-          else if (parsed.cells.length >= 2) width = parsed.cells.length;
+          else if (parsed.cells.length >= 2) {
+            width = parsed.cells.length;
+            widthOf = undefined;
+          }
           yield parsed.lines > 0 ? { row: line, endRow, cells: parsed.cells } : { row: line, cells: parsed.cells };
         }
         pos = parsed.end;
@@ -269,7 +361,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
         yield report(line, "csv_syntax", `not valid CSV at line ${line}: ${parsed.en}`, `第 ${line} 行不是有效的 CSV：${parsed.zh}`, false);
       } else {
         broken++;
-        const why = brokenQuote(parsed, line, at, width, limits);
+        const why = brokenQuote(parsed, line, at, yardstick(), limits);
         yield report(
           line,
           "unclosed_quote",

@@ -64,6 +64,11 @@ export interface ReadRowsOptions {
   readonly sheet?: string | number;
   /** Limits other than {@link DEFAULT_READ_LIMITS}. */
   readonly limits?: Partial<ReadLimits>;
+  /**
+   * CSV: a one-line record without quotes splits its line into cells only when its `cells` are
+   * read (a `LineRecord`), for a reader that needs only a few cells of most records.
+   */
+  readonly lines?: boolean;
 }
 
 /** Which sheet of a workbook was read, and why that one. */
@@ -165,7 +170,7 @@ async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimit
     }
     summary.format = "csv";
     const encoding = chooseEncoding(path, sample, whole, options.encoding ?? "auto");
-    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary);
+    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary, options.lines === true);
   } finally {
     stream.destroy();
   }
@@ -184,7 +189,7 @@ async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
   if (tail !== "") yield tail;
 }
 
-async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
+async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>, lazy: boolean): AsyncGenerator<SourceRow> {
   summary.encoding = encoding;
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   const sync = () => {
@@ -195,7 +200,7 @@ async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, del
     summary.reportedLines = tally.reportedLines;
     summary.multiLineRecords = tally.multiLineRecords;
   };
-  for await (const row of parseCsv(text, limits, tally, delimiter)) {
+  for await (const row of parseCsv(text, limits, tally, delimiter, lazy)) {
     sync();
     yield row;
   }

@@ -4,7 +4,7 @@ import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import { splitLine } from "./csv";
+import { cellsAt, LineRecord, splitLine } from "./csv";
 import { assembleLines, linesAssembler, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
@@ -215,9 +215,12 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     await settle(queueDepth);
   };
 
+  let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
   const reader = readRows(file, {
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
+    // Plain rows are sent as lines: their cells are split in the worker, only their keys here.
+    ...(linesOk ? { lines: true } : {}),
   });
   // Rows where the file's structure broke (an unclosed quote, a stopped reading): the run is incomplete.
   const broken: SourceRowError[] = [];
@@ -240,6 +243,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         map = mapped.map;
         screener = new Screener(prepared, map.level, file, map.missing);
         screener.assembler.useColumns(map.indexes, map.names);
+        keyCells = keyCellsOf(screener.assembler.keyColumns(), map.level === "person");
         continue;
       }
       if (!linesOk) {
@@ -250,11 +254,16 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       const assembler = screener.assembler;
       let id: string | undefined;
       let person: string | undefined;
-      if ("cells" in source && source.line !== undefined && source.cells.length === map.width) {
-        id = assembler.keyOf(source.cells);
-        if (id !== undefined && map.level === "person") {
-          person = assembler.memberKeyOf(source.cells);
-          if (person === undefined) id = undefined;
+      if ("cells" in source && source.line !== undefined) {
+        // The key cells, found in the line without splitting all of it where the reader left it whole.
+        const width = source instanceof LineRecord ? cellsAt(source.line, reader.summary.delimiter ?? ",", keyCells.indexes, keyCells.found) : source.cells.length;
+        if (!(source instanceof LineRecord)) for (let i = 0; i < keyCells.indexes.length; i++) keyCells.found[i] = source.cells[keyCells.indexes[i] as number] as string | undefined;
+        if (width === map.width && keyCells.ok) {
+          id = assembler.keyOf(keyCells.found[keyCells.key]);
+          if (id !== undefined && map.level === "person") {
+            person = assembler.memberKeyOf(keyCells.found[keyCells.member]);
+            if (person === undefined) id = undefined;
+          }
         }
       }
       if (held !== undefined) {
@@ -324,6 +333,25 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     const reason = typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
     return screener ? { ok: false, reason, counts: screener.counts() } : { ok: false, reason };
   }
+}
+
+/** Where the key cells of a row are, and the cells found there, row after row. */
+interface KeyCells {
+  /** The key columns, ascending. */
+  readonly indexes: readonly number[];
+  /** The cells at those columns in the row at hand. */
+  readonly found: (string | undefined)[];
+  /** The position of the record's key, and of the person's, in `indexes`. */
+  readonly key: number;
+  readonly member: number;
+  /** Whether every key needed has a column. */
+  readonly ok: boolean;
+}
+
+function keyCellsOf(columns: { readonly key: number; readonly member: number }, persons: boolean): KeyCells {
+  const wanted = persons ? [columns.key, columns.member] : [columns.key];
+  const indexes = [...wanted].sort((a, b) => a - b);
+  return { indexes, found: [], key: indexes.indexOf(columns.key), member: persons ? indexes.lastIndexOf(columns.member) : -1, ok: wanted.every((i) => i >= 0) };
 }
 
 /** The rows an entry holds. */
