@@ -180,8 +180,54 @@ const compileMissing: OperatorCompiler = (site, cx) => {
   const keyRules = site.args.length === 1 && Array.isArray(first) ? (first as readonly JsonLogicRule[]) : site.args;
   const nested = keyRules !== site.args;
   const keys = compileKeys(keyRules, (i) => (nested ? [...argPath(site, 0), i] : argPath(site, i)), site, cx);
+  const fixed = literalKeys(keyRules);
+  if (fixed !== undefined) return (d, s) => collectLiteralMissing(d, keyRules, fixed, site, cx, s);
   return (d, s) => collectMissing(d, keys(d, s) as readonly unknown[], site, cx, s);
 };
+
+/**
+ * The keys of a `missing` written as text or numbers, split once: what {@link runtimeSegments}
+ * would give each on every evaluation (null for an empty key). Undefined when a key is of another
+ * kind (its error belongs to the evaluation) or unsafe (refused when compiled).
+ */
+function literalKeys(rules: readonly JsonLogicRule[]): (LiteralKey | null)[] | undefined {
+  const out: (LiteralKey | null)[] = [];
+  for (const key of rules) {
+    if (key === undefined || key === null || key === "") out.push(null);
+    else if (typeof key === "string" || typeof key === "number") {
+      const text = String(key);
+      const segments = text.split(".");
+      if (segments.some((segment) => UNSAFE_SEGMENTS.has(segment))) return undefined;
+      out.push({ segments, length: text.length });
+    } else return undefined;
+  }
+  return out;
+}
+
+/** A literal key of `missing`: its steps, and the length of its text (charged as text read). */
+interface LiteralKey {
+  readonly segments: readonly string[];
+  readonly length: number;
+}
+
+/** {@link collectMissing} over literal keys split beforehand: the same steps and text charged, in the same order. */
+function collectLiteralMissing(data: unknown, keys: readonly JsonLogicRule[], literal: readonly (LiteralKey | null)[], site: Site, cx: Compiler, s: EvalState): unknown[] {
+  cx.chargeSteps(s, keys.length, site);
+  const out: unknown[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const key = literal[i];
+    let missing: boolean;
+    if (key === null || key === undefined) missing = data === null || data === undefined || data === "";
+    else {
+      cx.chargeSteps(s, key.segments.length, site);
+      cx.chargeText(s, key.length, site);
+      const value = readPath(data, key.segments);
+      missing = value === undefined || value === null || value === "";
+    }
+    if (missing) out.push(keys[i]);
+  }
+  return out;
+}
 
 /** `missing_some`: [] when at least `need` of the keys are present, else the missing keys. */
 const compileMissingSome: OperatorCompiler = (site, cx) => {

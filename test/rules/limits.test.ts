@@ -83,6 +83,32 @@ describe("rule limits on the work done", () => {
     });
   });
 
+  describe("missing over literal keys (split once, when compiled)", () => {
+    /** The least maxSteps within which a rule evaluates. */
+    function stepsOf(rule: JsonLogicRule, data: unknown): number {
+      let low = 1;
+      let high = 4096;
+      while (low < high) {
+        const mid = (low + high) >> 1;
+        if (safeEvaluateRule(rule, data, { maxSteps: mid }).success) high = mid;
+        else low = mid + 1;
+      }
+      return low;
+    }
+    const keyLists: JsonLogicRule[][] = [["a"], ["a", "b.c", ""], ["x.y.z", 3, "a"], ["long.path.of.four", "b", "b.c.d", null], ["k".repeat(300), `b.${"c".repeat(700)}`, "a"]];
+    const data = { a: 1, b: { c: "" }, x: { y: { z: 0 } }, 3: "three" };
+
+    it("finds what the same keys computed find, charging the same steps for them", () => {
+      const overhead = stepsOf({ missing: { var: "keys" } }, { ...data, keys: [] }) - stepsOf({ missing: [] }, data);
+      for (const keys of keyLists) {
+        const literal = { missing: keys };
+        const computed = { missing: { var: "keys" } };
+        expect(evaluateRule(literal, data)).toEqual(evaluateRule(computed, { ...data, keys }));
+        expect(stepsOf(computed, { ...data, keys }) - stepsOf(literal, data)).toBe(overhead);
+      }
+    });
+  });
+
   describe("decimal arithmetic off the fast path", () => {
     // Without the charge, 10,000 elements of a 2-node body cost 20,000 steps, far inside 100,000.
     const budget = { maxSteps: 100_000 };
