@@ -117,12 +117,26 @@ export function showText(v: string, cx: ExprContext): string {
 
 /** A value as `showValue` writes it in the screening operations' messages (`not_a_month`, `not_text`). */
 export function showValue(e: SqlExpr, cx: ExprContext): string {
+  return valueText(e, cx, showText, "show");
+}
+
+/** A value as the JavaScript engine's error messages describe it. */
+export function describe(e: SqlExpr, cx: ExprContext): string {
+  return valueText(e, cx, describeText, "describe");
+}
+
+/**
+ * A value in a message: null, a number, a boolean, text as `text` writes it, or (for `show` only)
+ * a list; a nullable value is null where it is NULL.
+ */
+function valueText(e: SqlExpr, cx: ExprContext, text: (v: string, cx: ExprContext) => string, verb: "show" | "describe"): string {
   let known: string;
   switch (e.t) {
     case "null":
       return cx.text("null");
     case "list":
-      return cx.text("an array");
+      if (verb === "show") return cx.text("an array");
+      throw new Error(`cannot ${verb} a ${e.t}`);
     case "number":
       known = numberText(e.v, cx);
       break;
@@ -130,31 +144,10 @@ export function showValue(e: SqlExpr, cx: ExprContext): string {
       known = `(CASE WHEN ${e.v} = TRUE THEN ${cx.text("true")} ELSE ${cx.text("false")} END)`;
       break;
     case "text":
-      known = showText(e.v, cx);
+      known = text(e.v, cx);
       break;
     default:
-      throw new Error(`cannot show a ${e.t}`);
-  }
-  return e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${cx.text("null")} ELSE ${known} END)` : known;
-}
-
-/** A value as the JavaScript engine's error messages describe it. */
-export function describe(e: SqlExpr, cx: ExprContext): string {
-  let known: string;
-  switch (e.t) {
-    case "null":
-      return cx.text("null");
-    case "number":
-      known = numberText(e.v, cx);
-      break;
-    case "boolean":
-      known = `(CASE WHEN ${e.v} = TRUE THEN ${cx.text("true")} ELSE ${cx.text("false")} END)`;
-      break;
-    case "text":
-      known = describeText(e.v, cx);
-      break;
-    default:
-      throw new Error(`cannot describe a ${e.t}`);
+      throw new Error(`cannot ${verb} a ${e.t}`);
   }
   return e.nullable ? `(CASE WHEN ${e.v} IS NULL THEN ${cx.text("null")} ELSE ${known} END)` : known;
 }

@@ -160,6 +160,21 @@ export function useEngines(): EngineSlot[] {
   return slots;
 }
 
+/**
+ * The engine of this name for a test: outside CI, a missing server skips the test, saying why; in
+ * CI it fails the test.
+ *
+ * @returns The engine, or undefined when the test was skipped.
+ */
+export function engineFor(slots: readonly EngineSlot[], name: string, context: { skip: () => void }): Engine | undefined {
+  const slot = slots.find((s) => s.name === name);
+  if (slot?.engine) return slot.engine;
+  if (inCI) throw new Error(`${name} is required in CI: ${slot?.missing}`);
+  console.warn(`skipped on ${name}: ${slot?.missing}`);
+  context.skip();
+  return undefined;
+}
+
 /** Opens the engines: DuckDB always, servers when their URL is set. */
 export async function openEngines(): Promise<EngineSlot[]> {
   const slots: EngineSlot[] = [{ name: "duckdb", engine: await duckdbEngine() }];

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { RulebookSchema } from "../../src/screening/schema";
 import { compileRulebookSql } from "../../src/sql/index";
-import { useEngines, inCI, screenOnEngine } from "./engines";
+import { engineFor, useEngines, screenOnEngine } from "./engines";
 import { combine, fromSql, inRowOrder, screenJs } from "./parity";
 
 /** Every rulebook among the examples (any JSON file the rulebook schema accepts). */
@@ -44,21 +44,16 @@ describe("example rulebooks on every engine", () => {
     for (const path of rulebooks) {
       for (const csv of dataOf(path)) {
         it(`${path} on ${csv} gives the JavaScript screener's findings on ${engineName}`, async (context) => {
-          const slot = slots.find((s) => s.name === engineName);
-          if (!slot?.engine) {
-            if (inCI) throw new Error(`${engineName} is required in CI: ${slot?.missing}`);
-            console.warn(`skipped on ${engineName}: ${slot?.missing}`);
-            context.skip();
-            return;
-          }
+          const engine = engineFor(slots, engineName, context);
+          if (!engine) return;
           const rulebook = JSON.parse(readFileSync(path, "utf8"));
           const data = readCsv(csv);
           // Every example rulebook compiles (nothing refused) on every dialect.
-          const compiled = compileRulebookSql(rulebook, { dialect: slot.engine.dialect, table: "t", header: data.header });
+          const compiled = compileRulebookSql(rulebook, { dialect: engine.dialect, table: "t", header: data.header });
           expect(compiled.rules.length).toBeGreaterThan(0);
           const expected = screenJs(rulebook, data.header, data.rows);
           expect(expected.outcomes.filter((o) => o.kind === "finding").length).toBeGreaterThan(0);
-          const actual = fromSql(await screenOnEngine(slot.engine, rulebook, data.header, data.rows));
+          const actual = fromSql(await screenOnEngine(engine, rulebook, data.header, data.rows));
           const sqlSide = combine(rulebook, data.header, data.rows, actual);
           expect(sqlSide).toEqual(inRowOrder(expected));
         });
