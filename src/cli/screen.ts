@@ -325,7 +325,9 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
         },
       });
       progress?.(undefined);
-      if (!result.ok) io.stderr(`${file}: ${lang === "en" || result.zh === undefined ? result.reason : result.zh}`);
+      // Why a file was not screened, in the run's language (the reader gives a Chinese reason for each).
+      const why = result.ok ? "" : lang === "en" || result.zh === undefined ? result.reason : result.zh;
+      if (!result.ok) io.stderr(`${file}: ${why}`);
       else {
         const sheetRead = result.reading?.sheet;
         if (sheetRead) {
@@ -343,7 +345,7 @@ async function screenFiles(ctx: Ctx, prepared: PreparedRulebook, rulebook: unkno
         }
       }
       if (result.counts) rowsBefore += result.counts.rowsRead;
-      perFile.push(result.ok ? { file, counts: result.counts } : { file, error: result.reason, ...(result.counts ? { counts: result.counts } : {}) });
+      perFile.push(result.ok ? { file, counts: result.counts } : { file, error: why, ...(result.counts ? { counts: result.counts } : {}) });
     }
     completed = true;
   } catch (error) {

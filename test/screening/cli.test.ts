@@ -72,6 +72,13 @@ describe("kaohe screen", () => {
       `screening incomplete: 1 file(s) not screened (${join(dir, "nope.csv")}); the totals above leave them out`,
     ]);
     expect(missing.stdout.at(-1)).toMatch(/^21 rows read, .*; 1 file\(s\) NOT screened$/);
+    // In Chinese (the default), a file that cannot be opened or has no header is reported in Chinese.
+    const headless = join(dir, "headless.csv");
+    writeFileSync(headless, "a,b\n1,2\n");
+    const missingZh = await runScreen(["--rules", RULES, join(dir, "nope.csv"), headless], { lang: "zh" });
+    expect(missingZh.code).toBe(1);
+    expect(missingZh.stderr.slice(0, 2)).toEqual([`${join(dir, "nope.csv")}: 无法读取文件（ENOENT）`, `${headless}: 没有列出键列的表头行`]);
+    expect(missingZh.stdout.filter((line) => line.includes("未筛查："))).toEqual([expect.stringContaining("未筛查：无法读取文件（ENOENT）"), expect.stringContaining("未筛查：没有列出键列的表头行")]);
     const columns = join(dir, "columns.csv");
     writeFileSync(columns, "县,乡镇,行政村,户编号,人编号\n示例县,甲乡,一村,H1,P1\n");
     const lacking = await runScreen(["--rules", RULES, columns, ...EN]);

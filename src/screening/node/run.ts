@@ -231,12 +231,12 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
         if (!atHeader) {
           if (headerRow === undefined && source.row > HEADER_SEARCH) {
-            return { ok: false, reason: `no header row naming a key column in the first ${HEADER_SEARCH} rows; give --header-row` };
+            return { ok: false, reason: `no header row naming a key column in the first ${HEADER_SEARCH} rows; give --header-row`, zh: `前 ${HEADER_SEARCH} 行中没有列出键列的表头行；请用 --header-row 指定` };
           }
           continue;
         }
         if (!("cells" in source) || (headerRow !== undefined && source.row !== headerRow)) {
-          return { ok: false, reason: `row ${headerRow ?? source.row} is not a readable header row` };
+          return { ok: false, reason: `row ${headerRow ?? source.row} is not a readable header row`, zh: `第 ${headerRow ?? source.row} 行不是可读取的表头行` };
         }
         const mapped = mapColumns(prepared, source.cells);
         if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}`, zh: `第 ${source.row} 行：${mapped.zh}` };
@@ -304,7 +304,11 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       }
       await pushRow(screener, map, source);
     }
-    if (!screener || !map) return { ok: false, reason: headerRow === undefined ? "no header row naming a key column" : `the file has no row ${headerRow}`, reading: reader.summary };
+    if (!screener || !map) {
+      return headerRow === undefined
+        ? { ok: false, reason: "no header row naming a key column", zh: "没有列出键列的表头行", reading: reader.summary }
+        : { ok: false, reason: `the file has no row ${headerRow}`, zh: `文件没有第 ${headerRow} 行`, reading: reader.summary };
+    }
     if (held !== undefined) await sendHeld(screener, map);
     await dispatch(true);
     if (broken.length > 0 || !reader.summary.complete) {
@@ -330,8 +334,10 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       return screener ? { ...failed, counts: screener.counts() } : failed;
     }
     const code = (error as { code?: unknown }).code;
-    const reason = typeof code === "string" && /^E[A-Z]+$/.test(code) ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
-    return screener ? { ok: false, reason, counts: screener.counts() } : { ok: false, reason };
+    const named = typeof code === "string" && /^E[A-Z]+$/.test(code);
+    const reason = named ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
+    const zh = named ? `无法读取文件（${code}）` : `无法读取文件：${(error as Error).message}`;
+    return screener ? { ok: false, reason, zh, counts: screener.counts() } : { ok: false, reason, zh };
   }
 }
 
