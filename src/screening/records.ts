@@ -144,6 +144,12 @@ interface Group {
    * cell was unusable: a later row with the same cell needs no conversion (it converts alike).
    */
   raw: unknown[];
+  /**
+   * The text of its first accepted row's line up to its first person cell, where every household
+   * cell lies before that (see {@link RecordAssembler.pushLine}): a later line that starts so has
+   * the same household cells.
+   */
+  prefix?: string;
 }
 
 /** The keys already read, to refuse a record twice. */
@@ -214,6 +220,18 @@ function convertMemo(entry: FieldEntry, raw: unknown): CellResult {
   if (memo.size < MEMO_SIZE) memo.set(raw.length >= 13 ? detached(raw) : raw, result);
   if (entry.lookups >= MEMO_TRIAL && entry.hits * 2 < entry.lookups) entry.memo = undefined;
   return result;
+}
+
+/**
+ * The cells of a one-line record without quotes: its line, without a final CR, split at the
+ * delimiter. Reading the line again this way gives the cells the reader gave (see `SourceCells.line`).
+ *
+ * @param line - The record's line, without its LF.
+ * @param delimiter - The file's delimiter.
+ * @returns The cells.
+ */
+export function splitLine(line: string, delimiter: string): string[] {
+  return (line.endsWith("\r") ? line.slice(0, -1) : line).split(delimiter);
 }
 
 /** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */
@@ -306,6 +324,8 @@ export class RecordAssembler {
   private readonly keyAt: number;
   private readonly columns = new Map<string, string>();
   private readonly scratch: CellIssue[] = [];
+  /** After {@link RecordAssembler.useColumns}: the first person column, where every household column comes before it; otherwise -1. */
+  private tailAt = -1;
 
   /**
    * @param prepared - The prepared rulebook.
@@ -419,7 +439,42 @@ export class RecordAssembler {
   useColumns(indexes: readonly (readonly [field: string, index: number])[], names?: Readonly<Record<string, string>>): void {
     const byField = new Map(indexes);
     for (const entry of [...this.base, ...this.own]) entry.at = byField.get(entry.name) ?? -1;
+    // Where every household column comes before every person column, a row's household cells are a prefix of its line.
+    const at = (entries: readonly FieldEntry[]) => entries.map((entry) => entry.at as number).filter((index) => index >= 0);
+    const firstOwn = Math.min(...at(this.own));
+    this.tailAt = this.memberKey !== undefined && Number.isFinite(firstOwn) && at(this.base).every((index) => index < firstOwn) ? firstOwn : -1;
     for (const [field, name] of Object.entries(names ?? {})) this.columns.set(field, name);
+  }
+
+  /**
+   * Takes one row as its line, after {@link RecordAssembler.useColumns}, exactly as
+   * {@link RecordAssembler.push} takes the line's cells. The line holds no quote and has the
+   * header's width (the caller checked). A further line of the open household that starts with
+   * its first line's household cells is split only from its first person cell on: its household
+   * cells are those of the first line, and need neither cutting nor comparing.
+   *
+   * @param line - The row's line, without its LF.
+   * @param delimiter - The file's delimiter.
+   * @param row - The row's number in its file.
+   * @param out - Where completed records and rejected rows go.
+   */
+  pushLine(line: string, delimiter: string, row: number, out: (ScreeningRecord | RejectedRow)[]): void {
+    const open = this.group;
+    const prefix = open?.prefix;
+    if (open !== undefined && prefix !== undefined && line.startsWith(prefix)) {
+      this.counts.rowsRead++;
+      const end = line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
+      this.pushMember(open, line.slice(prefix.length, end).split(delimiter) as unknown as Record<number, unknown>, row, undefined, out, this.tailAt);
+      return;
+    }
+    this.push(splitLine(line, delimiter), row, out);
+    const group = this.group;
+    // The row began a household, its household cells all usable: later lines may start as it does.
+    if (this.tailAt > 0 && group !== undefined && group.rows === 1 && group.row === row && !group.raw.includes(UNUSABLE)) {
+      let at = -1;
+      for (let i = 0; i < this.tailAt; i++) at = line.indexOf(delimiter, at + 1);
+      group.prefix = line.slice(0, at + 1);
+    }
   }
 
   /**
@@ -472,12 +527,19 @@ export class RecordAssembler {
    * A row of persons in the open household: its person, and its household cells checked against the
    * household's first row (`household` holds them converted, or they are converted here where they differ).
    */
-  private pushMember(group: Group, cells: Record<string | number, unknown>, row: number, household: { fields: Record<string, FieldValue>; issues: CellIssue[] } | undefined, out: (ScreeningRecord | RejectedRow)[]): void {
+  private pushMember(
+    group: Group,
+    cells: Record<string | number, unknown>,
+    row: number,
+    household: { fields: Record<string, FieldValue>; issues: CellIssue[] } | undefined,
+    out: (ScreeningRecord | RejectedRow)[],
+    tail = 0,
+  ): void {
     const memberKey = this.memberKey as string;
     // Most rows have no unusable cell: the issues are collected in one array kept for the purpose.
     const memberIssues = this.scratch;
     memberIssues.length = 0;
-    const own = this.convert(this.own, cells, row, memberIssues);
+    const own = this.convert(this.own, cells, row, memberIssues, tail);
     const memberId = own[memberKey];
     const id = group.id;
     if (memberId === null || memberId === undefined || hasMember(group, String(memberId))) {
@@ -500,7 +562,7 @@ export class RecordAssembler {
       const raw: unknown[] = [];
       for (const entry of this.base) raw.push(first.issues.length > 0 && first.issues.some((issue) => issue.field === entry.name) ? UNUSABLE : cells[entry.at]);
       group.raw = raw;
-    } else this.compareHousehold(group, household, cells, row);
+    } else if (tail === 0) this.compareHousehold(group, household, cells, row);
     for (const issue of memberIssues) group.issues.push({ ...issue, person });
     if (group.memberIds !== undefined) group.memberIds.add(person);
     else if (group.members.length >= SMALL_HOUSEHOLD) group.memberIds = new Set([...group.members.map((member) => member.id), person]);
@@ -581,12 +643,15 @@ export class RecordAssembler {
     this.reject(out, row, code, reason);
   }
 
-  /** Converts the cells of some fields, collecting the unusable ones; such a field is null. */
-  private convert(entries: readonly FieldEntry[], cells: Record<string | number, unknown>, row: number, issues: CellIssue[]): Record<string, FieldValue> {
+  /**
+   * Converts the cells of some fields, collecting the unusable ones; such a field is null. With
+   * `tail`, the cells are those of a line from its cell `tail` on (see {@link RecordAssembler.pushLine}).
+   */
+  private convert(entries: readonly FieldEntry[], cells: Record<string | number, unknown>, row: number, issues: CellIssue[], tail = 0): Record<string, FieldValue> {
     const result: Record<string, FieldValue> = {};
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i] as FieldEntry;
-      result[entry.name] = convertEntry(entry, cells[entry.at], row, issues);
+      result[entry.name] = convertEntry(entry, cells[tail === 0 ? entry.at : (entry.at as number) - tail], row, issues);
     }
     return result;
   }

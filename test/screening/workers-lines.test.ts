@@ -10,10 +10,12 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ScreeningItem } from "../../src/screening/evaluate";
-import { batchEvaluator, type LinesTask } from "../../src/screening/node/lines";
+import { batchEvaluator, linesAssembler, type LinesTask } from "../../src/screening/node/lines";
 import { createEvaluatorPool, type EvaluateTask, type EvaluatorPool } from "../../src/screening/node/pool";
 import { screenFile } from "../../src/screening/node/run";
+import { mapColumns } from "../../src/screening/columns";
 import { prepareRulebook } from "../../src/screening/prepare";
+import { splitLine, type RejectedRow, type ScreeningRecord } from "../../src/screening/records";
 import { exampleRulebook } from "./helpers";
 
 const HEADER = ["县", "乡镇", "行政村", "户编号", "监测对象类别", "风险是否消除", "风险消除方式", "人均纯收入（元）", "帮扶措施", "家庭人口数", "人编号", "年龄", "劳动技能", "在校生状况", "是否务工就业", "是否参加城乡居民基本医疗保险"];
@@ -29,7 +31,7 @@ const flaw = fc.oneof(
 const household = fc.record({
   size: fc.integer({ min: 1, max: 4 }),
   cleared: fc.boolean(),
-  income: fc.constantFrom("6000", "9000.5", "", "12000"),
+  income: fc.constantFrom("6000", "9000.5", "", "12000", "约七千"),
   flaws: fc.array(flaw, { minLength: 4, maxLength: 4 }),
   ages: fc.array(fc.integer({ min: 3, max: 80 }), { minLength: 4, maxLength: 4 }),
 });
@@ -157,4 +159,45 @@ describe("screening with a pool, in batches of lines", () => {
       await threads.close();
     }
   }, 60_000);
+
+  it("assembles a line as it assembles the line's cells, whatever the order of the columns", () => {
+    // The export's own order (household columns first, where lines share a household prefix), or any other.
+    const identity = HEADER.map((_, i) => i);
+    const columnOrder = fc.oneof(fc.constant(identity), fc.shuffledSubarray(identity, { minLength: HEADER.length }));
+    fc.assert(
+      fc.property(fc.array(household, { minLength: 1, maxLength: 12 }), columnOrder, (households, order) => {
+        // Plain lines only, as the reader hands them to pushLine: one line, no quote, the header's width.
+        const [header, ...rows] = exportOf(households).split("\r\n").slice(0, -1).map((line) => line.split(","));
+        const plain = rows.filter((cells) => cells.length === HEADER.length);
+        const lines = plain.map((cells) => order.map((i) => cells[i]).join(","));
+        const task: LinesTask = {
+          kind: "lines",
+          level: "person",
+          columns: { indexes: columnsOf(order.map((i) => header?.[i] as string)) },
+          delimiter: ",",
+          lines,
+          rows: lines.map((_, i) => i + 2),
+        };
+        const byCells = linesAssembler(prepared, task);
+        const byLines = linesAssembler(prepared, task);
+        const fromCells: (ScreeningRecord | RejectedRow)[] = [];
+        const fromLines: (ScreeningRecord | RejectedRow)[] = [];
+        lines.forEach((line, i) => {
+          byCells.push(splitLine(`${line}\r`, ","), i + 2, fromCells);
+          byLines.pushLine(`${line}\r`, ",", i + 2, fromLines);
+        });
+        byCells.end(fromCells);
+        byLines.end(fromLines);
+        expect(fromLines).toEqual(fromCells);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
+
+/** Each field's column in a header, as screenFile maps them. */
+function columnsOf(header: readonly string[]): readonly (readonly [string, number])[] {
+  const mapped = mapColumns(prepared, header);
+  if (!mapped.ok) throw new Error(mapped.reason);
+  return mapped.map.indexes;
+}

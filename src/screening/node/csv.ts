@@ -7,6 +7,9 @@
  * as fast (see docs/screening.md, "Reading files").
  */
 import type { SourceRow } from "./rows";
+import { splitLine } from "../records";
+
+export { splitLine };
 
 /** The limits of the CSV reader (defaults in `DEFAULT_READ_LIMITS`). */
 export interface CsvLimits {
@@ -136,18 +139,6 @@ function holdsRecords(cells: readonly string[], delimiter: string, width: number
     for (const inner of cell.split(LF).slice(1)) if (inner.split(delimiter).length - 1 >= width - 2) return true;
   }
   return false;
-}
-
-/**
- * The cells of a one-line record without quotes: its line, without a final CR, split at the
- * delimiter. Reading the line again this way gives the cells the reader gave (see `SourceCells.line`).
- *
- * @param line - The record's line, without its LF.
- * @param delimiter - The file's delimiter.
- * @returns The cells.
- */
-export function splitLine(line: string, delimiter: string): string[] {
-  return (line.endsWith("\r") ? line.slice(0, -1) : line).split(delimiter);
 }
 
 /**

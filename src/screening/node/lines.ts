@@ -7,7 +7,6 @@ import { evaluateEntries, planRules, type RulePlan, type ScreeningItem } from ".
 import { RecordAssembler, type RejectedRow, type ScreeningRecord } from "../records";
 import type { PreparedRulebook } from "../prepare";
 import type { Subject } from "../schema";
-import { splitLine } from "./csv";
 import type { EvaluateTask } from "./pool";
 
 /** A batch of whole records, as the lines of the file that hold them. */
@@ -47,7 +46,7 @@ export function linesAssembler(prepared: PreparedRulebook, task: LinesTask): Rec
 export function assembleLines(assembler: RecordAssembler, task: LinesTask): (ScreeningRecord | RejectedRow)[] {
   const out: (ScreeningRecord | RejectedRow)[] = [];
   const { lines, rows, delimiter } = task;
-  for (let i = 0; i < rows.length; i++) assembler.push(splitLine(lines[i] as string, delimiter), rows[i] as number, out);
+  for (let i = 0; i < rows.length; i++) assembler.pushLine(lines[i] as string, delimiter, rows[i] as number, out);
   assembler.end(out);
   return out;
 }
