@@ -4,6 +4,10 @@ import { prepareRulebook, type PrepareRulebookOptions, type PreparedRulebook } f
 import { RecordAssembler, type DataQualityFinding, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
 import type { RulebookInput, Subject } from "./schema";
 
+
+/** A column map's part that rows are read by: each field's column, and the header of each. */
+type ColumnIndexes = { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> };
+
 /** Options of {@link screenRecords} and {@link screenRecordStream}. */
 export interface ScreenOptions extends PrepareRulebookOptions {
   /**
@@ -120,12 +124,29 @@ export class Screener {
    * @param row - Its number in the file.
    * @param map - The file's column map, from `mapColumns`; the same for every row.
    */
-  pushCells(cells: readonly unknown[], row: number, map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {
-    if (this.columns !== map) {
-      this.assembler.useColumns(map.indexes, map.names);
-      this.columns = map;
-    }
+  pushCells(cells: readonly unknown[], row: number, map: ColumnIndexes): void {
+    this.use(map);
     this.assembler.push(cells, row, this.pending);
+  }
+
+  /**
+   * Takes one row as its line: one line without quotes, of the header's width (the caller
+   * checked), read by the column map as {@link Screener.pushCells} reads its cells.
+   *
+   * @param line - The row's line, without its LF.
+   * @param delimiter - The file's delimiter.
+   * @param row - Its number in the file.
+   * @param map - The file's column map, from `mapColumns`; the same for every row.
+   */
+  pushLine(line: string, delimiter: string, row: number, map: ColumnIndexes): void {
+    this.use(map);
+    this.assembler.pushLine(line, delimiter, row, this.pending);
+  }
+
+  private use(map: ColumnIndexes): void {
+    if (this.columns === map) return;
+    this.assembler.useColumns(map.indexes, map.names);
+    this.columns = map;
   }
 
   private columns: unknown;

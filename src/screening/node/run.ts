@@ -4,7 +4,7 @@ import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import { cellsAt, LineRecord, splitLine } from "./csv";
+import { cellsAt, LineRecord } from "./csv";
 import { assembleLines, linesAssembler, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
@@ -183,15 +183,16 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   const heldKeys = new Set<string>();
   let lastId: string | undefined;
   const persons = new Set<string>();
+  /** A plain row (one line without quotes, of the header's width) into the screener, as its line. */
+  const pushPlain = async (active: Screener, columns: ColumnMap, line: string, row: number) => {
+    active.pushLine(line, reader.summary.delimiter ?? ",", row, columns);
+    if (active.waiting >= batchSize) await dispatch(false);
+  };
   /** The held rows through this thread's screener, one by one. */
   const release = async (active: Screener, columns: ColumnMap) => {
     const lines = held ?? [];
     held = undefined;
-    const delimiter = reader.summary.delimiter ?? ",";
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i] as string;
-      await pushRow(active, columns, { row: heldRows[i] as number, cells: splitLine(line, delimiter), line });
-    }
+    for (let i = 0; i < lines.length; i++) await pushPlain(active, columns, lines[i] as string, heldRows[i] as number);
   };
   /** The held rows to the pool as lines, once the records before them are dispatched; or here, when the pool is busy. */
   const sendHeld = async (active: Screener, columns: ColumnMap) => {
@@ -254,10 +255,13 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       const assembler = screener.assembler;
       let id: string | undefined;
       let person: string | undefined;
+      // The row's line, where it is plain: one line without quotes, of the header's width.
+      let plain: string | undefined;
       if ("cells" in source && source.line !== undefined) {
         // The key cells, found in the line without splitting all of it where the reader left it whole.
         const width = source instanceof LineRecord ? cellsAt(source.line, reader.summary.delimiter ?? ",", keyCells.indexes, keyCells.found) : source.cells.length;
         if (!(source instanceof LineRecord)) for (let i = 0; i < keyCells.indexes.length; i++) keyCells.found[i] = source.cells[keyCells.indexes[i] as number] as string | undefined;
+        if (width === map.width) plain = source.line;
         if (width === map.width && keyCells.ok) {
           id = assembler.keyOf(keyCells.found[keyCells.key]);
           if (id !== undefined && map.level === "person") {
@@ -279,7 +283,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       if (held !== undefined) {
         if (!fresh) {
           await release(screener, map);
-          await pushRow(screener, map, source);
+          await (plain === undefined ? pushRow(screener, map, source) : pushPlain(screener, map, plain, source.row));
           continue;
         }
         if (heldIds.length >= batchSize) await sendHeld(screener, map);
@@ -302,7 +306,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         if (person !== undefined) persons.add(person);
         continue;
       }
-      await pushRow(screener, map, source);
+      await (plain === undefined ? pushRow(screener, map, source) : pushPlain(screener, map, plain, source.row));
     }
     if (!screener || !map) {
       return headerRow === undefined
