@@ -137,33 +137,75 @@ export function evaluateEntries(
   plan: RulePlan,
   entries: readonly (ScreeningRecord | RejectedRow)[],
 ): ScreeningItem[] {
-  const out: ScreeningItem[] = [];
+  const evaluator = new EntryEvaluator(prepared, plan);
+  for (const entry of entries) evaluator.add(entry);
+  return evaluator.take();
+}
+
+/**
+ * {@link evaluateEntries} one entry at a time: a record can be evaluated as soon as it is
+ * assembled, and dropped, rather than held with its whole batch. The data objects rules see are
+ * kept from entry to entry.
+ * @internal
+ */
+export class EntryEvaluator {
   // Apart for villages, whose data has no members.
-  const villages = new DataFrames(prepared.parameters);
-  const frames = new DataFrames(prepared.parameters);
-  const context: RunContext = { out, overrides: Object.entries(prepared.overrides).map(([name, value]) => [`params.${name}`, value] as const) };
-  for (const entry of entries) {
+  private readonly villages: DataFrames;
+  private readonly frames: DataFrames;
+  private readonly context: RunContext;
+
+  /**
+   * @param prepared - The prepared rulebook.
+   * @param plan - The rules to run, from {@link planRules}.
+   */
+  constructor(
+    prepared: PreparedRulebook,
+    private readonly plan: RulePlan,
+  ) {
+    this.villages = new DataFrames(prepared.parameters);
+    this.frames = new DataFrames(prepared.parameters);
+    this.context = { out: [], overrides: Object.entries(prepared.overrides).map(([name, value]) => [`params.${name}`, value] as const) };
+  }
+
+  /**
+   * Evaluates one entry (a rejected row passes through), after those added before.
+   *
+   * @param entry - A record or a rejected row.
+   */
+  add(entry: ScreeningRecord | RejectedRow): void {
+    const { plan, context } = this;
+    const out = context.out;
     if (entry.kind === "rejected") {
       out.push(entry);
-      continue;
+      return;
     }
     for (const quality of entry.quality) out.push(quality);
     if (entry.subject === "village") {
-      if (plan.village.length > 0) runRules(plan.village, villages.record(entry.fields), entry, undefined, context);
-      continue;
+      if (plan.village.length > 0) runRules(plan.village, this.villages.record(entry.fields), entry, undefined, context);
+      return;
     }
     if (plan.household.length > 0) {
-      const data = frames.record(entry.fields);
+      const data = this.frames.record(entry.fields);
       const members: (typeof entry.members)[number]["fields"][] = [];
       for (const member of entry.members) members.push(member.fields);
       data.members = members;
       runRules(plan.household, data, entry, undefined, context);
     }
     if (plan.person.length > 0) {
-      for (const member of entry.members) runRules(plan.person, frames.person(entry.fields, member.fields), entry, member, context);
+      for (const member of entry.members) runRules(plan.person, this.frames.person(entry.fields, member.fields), entry, member, context);
     }
   }
-  return out;
+
+  /**
+   * Takes the items of the entries added so far, in order.
+   *
+   * @returns Findings, data-quality findings and rejected rows.
+   */
+  take(): ScreeningItem[] {
+    const items = this.context.out;
+    this.context.out = [];
+    return items;
+  }
 }
 
 /** The enumerable keys of an object, in `for…in` order. */
@@ -180,8 +222,9 @@ function hasKeys(object: object, keys: readonly string[]): boolean {
   return i === keys.length;
 }
 
+/** Copies a record's fields into a data object (fields are own data properties: Object.assign copies them faster than a loop). */
 function assign(target: Record<string, unknown>, source: object): void {
-  for (const key in source) target[key] = (source as Record<string, unknown>)[key];
+  Object.assign(target, source);
 }
 
 /**
@@ -237,7 +280,7 @@ class DataFrames {
 }
 
 interface RunContext {
-  readonly out: ScreeningItem[];
+  out: ScreeningItem[];
   readonly overrides: readonly (readonly [string, RuleValue])[];
 }
 

@@ -3,7 +3,7 @@
  * sending lines is far cheaper than sending cells or records between threads (see decision
  * 0303, "Batches of lines").
  */
-import { evaluateEntries, planRules, type RulePlan, type ScreeningItem } from "../evaluate";
+import { EntryEvaluator, evaluateEntries, planRules, type RulePlan, type ScreeningItem } from "../evaluate";
 import { RecordAssembler, type RejectedRow, type ScreeningRecord } from "../records";
 import type { PreparedRulebook } from "../prepare";
 import type { Subject } from "../schema";
@@ -52,22 +52,47 @@ export function assembleLines(assembler: RecordAssembler, task: LinesTask): (Scr
 }
 
 /**
+ * Assembles and evaluates the records of a batch of lines, each record as soon as it is complete
+ * (records are not held until the end of the batch: fewer objects live through a collection).
+ *
+ * @param assembler - From {@link linesAssembler} for the same file.
+ * @param evaluator - For the batch's kind of rows.
+ * @param task - The batch.
+ * @returns Findings, data-quality findings and rejected rows, in order.
+ */
+export function screenLines(assembler: RecordAssembler, evaluator: EntryEvaluator, task: LinesTask): ScreeningItem[] {
+  const done: (ScreeningRecord | RejectedRow)[] = [];
+  const { lines, rows, delimiter } = task;
+  // Whatever a batch that threw left behind is not this batch's.
+  evaluator.take();
+  for (let i = 0; i <= rows.length; i++) {
+    if (i < rows.length) assembler.pushLine(lines[i] as string, delimiter, rows[i] as number, done);
+    else assembler.end(done);
+    if (done.length === 0) continue;
+    for (const entry of done) evaluator.add(entry);
+    done.length = 0;
+  }
+  return evaluator.take();
+}
+
+/**
  * What a worker thread does with each batch: evaluates records, or assembles lines into records
- * and evaluates those. Rule plans and assemblers are kept per kind of batch, so that an
- * assembler's memo of conversions serves every batch of its file.
+ * and evaluates those. Rule plans, evaluators and assemblers are kept per kind of batch, so that
+ * an assembler's memo of conversions serves every batch of its file.
  *
  * @param prepared - The rulebook, prepared in the worker.
  * @returns The evaluator of batches: findings, data-quality findings and rejected rows, in order.
  */
 export function batchEvaluator(prepared: PreparedRulebook): (task: EvaluateTask | LinesTask) => ScreeningItem[] {
-  const plans = new Map<string, RulePlan>();
+  const plans = new Map<string, { plan: RulePlan; evaluator: EntryEvaluator }>();
   const assemblers = new Map<string, RecordAssembler>();
   return (task) => {
     const key = `${task.level}:${Object.keys(task.missing ?? {}).sort().join(",")}`;
-    let plan = plans.get(key);
-    if (!plan) {
-      plan = planRules(prepared, task.level, task.missing ?? {});
-      plans.set(key, plan);
+    let planned = plans.get(key);
+    if (!planned) {
+      const plan = planRules(prepared, task.level, task.missing ?? {});
+      planned = { plan, evaluator: new EntryEvaluator(prepared, plan) };
+      plans.set(key, planned);
     }
     if ("kind" in task && task.kind === "lines") {
       const at = JSON.stringify([task.level, task.file ?? null, task.columns]);
@@ -77,8 +102,8 @@ export function batchEvaluator(prepared: PreparedRulebook): (task: EvaluateTask 
         assembler = linesAssembler(prepared, task);
         assemblers.set(at, assembler);
       }
-      return evaluateEntries(prepared, plan, assembleLines(assembler, task));
+      return screenLines(assembler, planned.evaluator, task);
     }
-    return evaluateEntries(prepared, plan, (task as EvaluateTask).entries as (ScreeningRecord | RejectedRow)[]);
+    return evaluateEntries(prepared, planned.plan, (task as EvaluateTask).entries as (ScreeningRecord | RejectedRow)[]);
   };
 }
