@@ -257,9 +257,9 @@ function brokenQuote(parsed: Exclude<Parsed, { kind: "more" }>, line: number, at
  * @param limits - The limits.
  * @param tally - Filled in as the reading goes.
  * @param given - The delimiter, when not to be detected.
- * @returns The rows.
+ * @returns The rows, in batches (those of each chunk of text): one promise per row would cost more than parsing it.
  */
-export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string, lazy = false): AsyncGenerator<SourceRow> {
+export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string, lazy = false): AsyncGenerator<SourceRow[]> {
   let buf = "";
   let pos = 0;
   let line = 1;
@@ -287,16 +287,18 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
     return incomplete ? { row, code, reason: en, zh, incomplete: true } : { row, code, reason: en, zh };
   };
 
-  function* drain(final: boolean): Generator<SourceRow, boolean> {
+  // The rows of the chunk being parsed.
+  let out: SourceRow[] = [];
+  function drain(final: boolean): boolean {
     while (pos < buf.length) {
       const n = buf.indexOf(LF, pos);
       if (n === -1 && buf.length - pos > limits.maxRecordSize) {
-        yield report(line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true);
+        out.push(report(line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true));
         tally.complete = false;
         return false;
       }
       if (n - pos > limits.maxRecordSize) {
-        yield report(line, "record_too_large", `line ${line} has ${n - pos} characters, more than the limit of ${limits.maxRecordSize}; it is not read`, `第 ${line} 行有 ${n - pos} 个字符，超过上限 ${limits.maxRecordSize}，未读取`, true);
+        out.push(report(line, "record_too_large", `line ${line} has ${n - pos} characters, more than the limit of ${limits.maxRecordSize}; it is not read`, `第 ${line} 行有 ${n - pos} 个字符，超过上限 ${limits.maxRecordSize}，未读取`, true));
         pos = n + 1;
         line++;
         continue;
@@ -309,7 +311,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
         if (lazy && !maybeBlank(text, delimiter)) {
           tally.recordLines++;
           widthOf = text;
-          yield new LineRecord(line, text, delimiterText);
+          out.push(new LineRecord(line, text, delimiterText));
           pos = next;
           line++;
           continue;
@@ -322,7 +324,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
             width = cells.length;
             widthOf = undefined;
           }
-          yield { row: line, cells, line: text };
+          out.push({ row: line, cells, line: text });
         }
         pos = next;
         line++;
@@ -340,7 +342,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
             width = parsed.cells.length;
             widthOf = undefined;
           }
-          yield parsed.lines > 0 ? { row: line, endRow, cells: parsed.cells } : { row: line, cells: parsed.cells };
+          out.push(parsed.lines > 0 ? { row: line, endRow, cells: parsed.cells } : { row: line, cells: parsed.cells });
         }
         pos = parsed.end;
         line = endRow + 1;
@@ -349,20 +351,20 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       // A broken record: report its first line and read again from the next one.
       const at = parsed.kind === "syntax" ? line + countLines(buf, pos, parsed.at) : line;
       if (parsed.kind === "syntax" && at === line) {
-        yield report(line, "csv_syntax", `not valid CSV at line ${line}: ${parsed.en}`, `第 ${line} 行不是有效的 CSV：${parsed.zh}`, false);
+        out.push(report(line, "csv_syntax", `not valid CSV at line ${line}: ${parsed.en}`, `第 ${line} 行不是有效的 CSV：${parsed.zh}`, false));
       } else {
         broken++;
         const why = brokenQuote(parsed, line, at, yardstick(), limits);
-        yield report(
+        out.push(report(
           line,
           "unclosed_quote",
           `likely an unclosed quote: a quote at line ${line} ${why.en}; line ${line} is not read, the lines after it are read on their own`,
           `疑似引号未闭合：第 ${line} 行的引号${why.zh}；第 ${line} 行未读取，其后各行单独读取`,
           true,
-        );
+        ));
         if (broken >= limits.maxBrokenQuotes) {
           // Not a line of its own: the lines from here on are not read.
-          yield { row: line + 1, code: "too_many_errors", reason: `${broken} broken quotes; the reading stops after line ${line}`, zh: `${broken} 处引号错误，读取在第 ${line} 行后停止`, incomplete: true };
+          out.push({ row: line + 1, code: "too_many_errors", reason: `${broken} broken quotes; the reading stops after line ${line}`, zh: `${broken} 处引号错误，读取在第 ${line} 行后停止`, incomplete: true });
           tally.complete = false;
           return false;
         }
@@ -391,7 +393,11 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
     if (chunk.length > 0) last = chunk;
     buf = pos > 0 ? buf.slice(pos) + chunk : buf + chunk;
     pos = 0;
-    going = yield* drain(false);
+    going = drain(false);
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
     if (!going) break;
   }
   if (going) {
@@ -400,13 +406,17 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       tally.delimiter = delimiterText;
       delimiter = delimiterText.charCodeAt(0);
     }
-    going = yield* drain(true);
+    going = drain(true);
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
   }
   if (!going) return;
   tally.lines = counted + (last !== "" && !last.endsWith(LF) ? 1 : 0);
   const accounted = tally.blankLines + tally.recordLines + tally.reportedLines;
   if (accounted !== tally.lines) {
     tally.complete = false;
-    yield report(line, "lines_unaccounted", `the file has ${tally.lines} lines but ${accounted} were read or reported`, `文件共 ${tally.lines} 行，但只读取或报告了 ${accounted} 行`, true);
+    yield [report(line, "lines_unaccounted", `the file has ${tally.lines} lines but ${accounted} were read or reported`, `文件共 ${tally.lines} 行，但只读取或报告了 ${accounted} 行`, true)];
   }
 }

@@ -114,6 +114,13 @@ export interface ReadSummary {
 export interface RowReader extends AsyncIterable<SourceRow> {
   /** Filled in as the rows are read. */
   readonly summary: ReadSummary;
+  /**
+   * The same rows in batches (a CSV's: those of each chunk of its text), for a reader of millions
+   * of rows: one promise per row costs more than parsing it. Iterate the reader or its batches, not both.
+   *
+   * @returns The rows, in order, in batches.
+   */
+  batches(): AsyncIterable<readonly SourceRow[]>;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -136,13 +143,19 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function readRows(path: string, options: ReadRowsOptions = {}): RowReader {
   const summary: Mutable<ReadSummary> = { lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: false, bytesRead: 0 };
   const limits: ReadLimits = { ...DEFAULT_READ_LIMITS, ...options.limits };
+  const batches = () => batchesOf(path, options, limits, summary);
   return {
     summary,
-    [Symbol.asyncIterator]: () => rowsOf(path, options, limits, summary)[Symbol.asyncIterator](),
+    batches,
+    [Symbol.asyncIterator]: () => rowsOf(batches())[Symbol.asyncIterator](),
   };
 }
 
-async function* rowsOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
+async function* rowsOf(batches: AsyncIterable<readonly SourceRow[]>): AsyncGenerator<SourceRow> {
+  for await (const batch of batches) yield* batch;
+}
+
+async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly SourceRow[]> {
   // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO, `-` for standard input) is read once.
   const stream = path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 64 * 1024 });
   const bytes = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
@@ -189,7 +202,7 @@ async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
   if (tail !== "") yield tail;
 }
 
-async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>, lazy: boolean): AsyncGenerator<SourceRow> {
+async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>, lazy: boolean): AsyncGenerator<readonly SourceRow[]> {
   summary.encoding = encoding;
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   const sync = () => {
@@ -200,9 +213,9 @@ async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, del
     summary.reportedLines = tally.reportedLines;
     summary.multiLineRecords = tally.multiLineRecords;
   };
-  for await (const row of parseCsv(text, limits, tally, delimiter, lazy)) {
+  for await (const rows of parseCsv(text, limits, tally, delimiter, lazy)) {
     sync();
-    yield row;
+    yield rows;
   }
   sync();
   summary.complete = tally.complete;
@@ -229,7 +242,8 @@ function findSheet(path: string, sheets: readonly SheetEntry[], wanted: string |
   return found;
 }
 
-async function* readXlsx(path: string, wanted: string | number | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<SourceRow> {
+/** A workbook's rows, each a batch of its own (parsing a row of a sheet's XML costs far more than its promise). */
+async function* readXlsx(path: string, wanted: string | number | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly SourceRow[]> {
   const book = await Workbook.open(path, limits);
   try {
     const candidates = wanted !== undefined ? [findSheet(path, book.sheets, wanted)] : book.sheets;
@@ -253,7 +267,7 @@ async function* readXlsx(path: string, wanted: string | number | undefined, limi
         }
         if (!found) choose();
         summary.recordLines++;
-        yield { row, cells };
+        yield [{ row, cells }];
       }
       if (found) {
         summary.complete = true;

@@ -226,7 +226,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   // Rows where the file's structure broke (an unclosed quote, a stopped reading): the run is incomplete.
   const broken: SourceRowError[] = [];
   try {
-    for await (const source of reader) {
+    for await (const batch of reader.batches()) for (const source of batch) {
       if ("incomplete" in source && source.incomplete) broken.push(source);
       if (!screener || !map) {
         const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);

@@ -1,0 +1,72 @@
+// The CSV parser reads decoded text chunk by chunk (the file's 64 KiB reads): wherever the chunks
+// are cut, in a line, in a quoted cell spanning lines, next to a CR or a quote, the rows, their
+// numbers and the accounting of lines are those of the text read as one chunk.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseCsv, type CsvLimits, type CsvTally } from "../../src/screening/node/csv";
+import type { SourceRow } from "../../src/screening/node/rows";
+
+/** Pieces of lines as exports have them, and as they break: quotes, line breaks inside quotes, CRs, blanks, a broken quote. */
+const piece = fc.constantFrom("户1", "张三", "7600", "", " ", ",", ",", ",", '"a,b"', '"多\n行"', '"引""号"', "\r\n", "\n", "\n", "\n", '"', "𠀀", "是");
+const text = fc.array(piece, { maxLength: 200 }).map((pieces) => pieces.join(""));
+
+/**
+ * The text cut at the given fractions of its length, as the reader cuts it: never between the
+ * halves of a surrogate pair, and never before the first line's end (the first chunk is the
+ * encoding sample of 256 KiB, or the whole file: the delimiter and the line ends are found in it).
+ */
+function cut(source: string, at: readonly number[]): string[] {
+  const first = source.indexOf("\n") + 1 || source.length;
+  const points = [...new Set(at.map((f) => Math.floor(f * source.length)))].filter((point) => point >= first).sort((a, b) => a - b);
+  const chunks: string[] = [];
+  let start = 0;
+  for (let point of points) {
+    // A decoder never ends a chunk between the halves of a surrogate pair.
+    if (point > 0 && point < source.length && (source.charCodeAt(point) & 0xfc00) === 0xdc00) point++;
+    if (point <= start) continue;
+    chunks.push(source.slice(start, point));
+    start = point;
+  }
+  chunks.push(source.slice(start));
+  return chunks;
+}
+
+async function parse(chunks: readonly string[], lazy: boolean, limits: CsvLimits) {
+  const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
+  async function* source() {
+    for (const chunk of chunks) yield chunk;
+  }
+  const rows: unknown[] = [];
+  for await (const batch of parseCsv(source(), limits, tally, undefined, lazy)) {
+    for (const row of batch as SourceRow[]) rows.push("cells" in row ? { row: row.row, endRow: row.endRow, cells: [...row.cells] } : row);
+  }
+  return { rows, tally };
+}
+
+const LIMITS: CsvLimits = { maxRecordSize: 1024 * 1024, maxRecordLines: 100, maxBrokenQuotes: 100 };
+
+describe("the CSV parser across chunks", () => {
+  it("gives the rows and the accounting of the text read whole, wherever its chunks are cut", async () => {
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), fc.boolean(), fc.constantFrom(LIMITS, { maxRecordSize: 12, maxRecordLines: 2, maxBrokenQuotes: 3 }), async (source, at, lazy, limits) => {
+        const whole = await parse([source], lazy, limits);
+        const chunked = await parse(cut(source, at), lazy, limits);
+        expect(chunked).toEqual(whole);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("gives the rows of a clean export cut into chunks of every small size", async () => {
+    const lines = Array.from({ length: 40 }, (_, i) => `示例县,户${i},${i % 7 === 0 ? "" : 7600 + i},是`);
+    const source = `县,户编号,收入,是否\r\n${lines.join("\r\n")}\r\n`;
+    const whole = await parse([source], true, LIMITS);
+    const first = source.indexOf("\n") + 1;
+    for (let size = 1; size <= 40; size++) {
+      const chunks = [source.slice(0, first)];
+      for (let i = first; i < source.length; i += size) chunks.push(source.slice(i, i + size));
+      expect(await parse(chunks, true, LIMITS)).toEqual(whole);
+    }
+    expect(whole.rows).toHaveLength(41);
+  });
+});
