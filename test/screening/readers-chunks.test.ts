@@ -43,17 +43,21 @@ async function parse(chunks: readonly string[], lazy: boolean, limits: CsvLimits
   return { rows, tally };
 }
 
+// Not varied: a chunk that leaves more than maxRecordSize characters of a line without its break
+// stops the reading there (documented: "without a line break within it the reading stops"),
+// whereas the text read whole reports that line and reads on. With the reader's 64 KiB reads and
+// the default of 1 MiB, only a line over 1 MiB meets this.
 const LIMITS: CsvLimits = { maxRecordSize: 1024 * 1024, maxRecordLines: 100, maxBrokenQuotes: 100 };
 
 describe("the CSV parser across chunks", () => {
   it("gives the rows and the accounting of the text read whole, wherever its chunks are cut", async () => {
     await fc.assert(
-      fc.asyncProperty(text, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), fc.boolean(), fc.constantFrom(LIMITS, { maxRecordSize: 12, maxRecordLines: 2, maxBrokenQuotes: 3 }), async (source, at, lazy, limits) => {
+      fc.asyncProperty(text, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), fc.boolean(), fc.constantFrom(LIMITS, { ...LIMITS, maxRecordLines: 2, maxBrokenQuotes: 3 }), async (source, at, lazy, limits) => {
         const whole = await parse([source], lazy, limits);
         const chunked = await parse(cut(source, at), lazy, limits);
         expect(chunked).toEqual(whole);
       }),
-      { numRuns: 2000 },
+      { numRuns: 3000 },
     );
   });
 

@@ -391,9 +391,22 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
     if (crOnly) chunk = chunk.replace(/\r\n?/g, LF);
     counted += countLines(chunk, 0, chunk.length);
     if (chunk.length > 0) last = chunk;
-    buf = pos > 0 ? buf.slice(pos) + chunk : buf + chunk;
-    pos = 0;
-    going = drain(false);
+    const lf = pos < buf.length ? chunk.indexOf(LF) : -1;
+    if (lf !== -1) {
+      // The text left over (the start of a line) is completed by the chunk's first line and read
+      // on its own, so that the chunk is then read as decoded: joining the two copies all of it.
+      buf = buf.slice(pos) + chunk.slice(0, lf + 1);
+      pos = 0;
+      going = drain(false);
+      const rest = buf.slice(pos);
+      // A record that goes on past that line (a quoted cell over several lines) is joined as before.
+      buf = rest === "" ? chunk : rest + chunk.slice(lf + 1);
+      pos = rest === "" ? lf + 1 : 0;
+    } else {
+      buf = pos > 0 ? buf.slice(pos) + chunk : buf + chunk;
+      pos = 0;
+    }
+    if (going) going = drain(false);
     if (out.length > 0) {
       yield out;
       out = [];
