@@ -3,7 +3,7 @@
 // numbers and the accounting of lines are those of the text read as one chunk.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseCsv, type CsvLimits, type CsvTally } from "../../src/screening/node/csv";
+import { CellFinder, cellsAt, parseCsv, type CsvLimits, type CsvTally } from "../../src/screening/node/csv";
 import type { SourceRow } from "../../src/screening/node/rows";
 
 /** Pieces of lines as exports have them, and as they break: quotes, line breaks inside quotes, CRs, blanks, a broken quote. */
@@ -72,5 +72,30 @@ describe("the CSV parser across chunks", () => {
       expect(await parse(chunks, true, LIMITS)).toEqual(whole);
     }
     expect(whole.rows).toHaveLength(41);
+  });
+});
+
+describe("finding the key cells of a line", () => {
+  it("finds what cellsAt finds, in lines of any width, whatever the wanted cells and the delimiter", () => {
+    const cellArb = fc.array(fc.constantFrom("户", "1", " ", "\r", "a", "，", "|"), { maxLength: 4 }).map((chars) => chars.join(""));
+    fc.assert(
+      fc.property(
+        fc.constantFrom(",", "\t", ";", "|"),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(cellArb, { minLength: 1, maxLength: 10 }),
+        fc.array(fc.integer({ min: 0, max: 9 }), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        (delimiter, width, cells, wanted, cr) => {
+          const indexes = [...new Set(wanted)].sort((a, b) => a - b);
+          const line = cells.join(delimiter) + (cr ? "\r" : "");
+          const expected: (string | undefined)[] = [];
+          const found: (string | undefined)[] = [];
+          const n = cellsAt(line, delimiter, indexes, expected);
+          expect(new CellFinder(delimiter, indexes, width).find(line, found)).toBe(n);
+          expect(found).toEqual(expected);
+        },
+      ),
+      { numRuns: 3000 },
+    );
   });
 });

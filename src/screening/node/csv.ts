@@ -209,6 +209,59 @@ export function cellsAt(line: string, delimiter: string, indexes: readonly numbe
   return cell + 1;
 }
 
+/**
+ * {@link cellsAt} for the lines of one file, most of which have the header's width: one regular
+ * expression per file finds the wanted cells and checks the width in one native pass (about
+ * twice as fast as cutting at each delimiter); a line of another width is read by `cellsAt`.
+ */
+export class CellFinder {
+  private readonly pattern: RegExp | undefined;
+
+  /**
+   * @param delimiter - The file's delimiter (one character).
+   * @param indexes - The cells wanted, in ascending order.
+   * @param width - The header's width.
+   */
+  constructor(
+    private readonly delimiter: string,
+    private readonly indexes: readonly number[],
+    private readonly width: number,
+  ) {
+    const ascending = indexes.every((index, i) => index >= 0 && index < width && (i === 0 || index > (indexes[i - 1] as number)));
+    this.pattern = ascending && delimiter.length === 1 && indexes.length > 0 ? linePattern(delimiter, indexes, width) : undefined;
+  }
+
+  /**
+   * Writes the cell at each wanted index of a line to `out`, as {@link cellsAt} does.
+   *
+   * @param line - A one-line record without quotes, without its LF.
+   * @param out - Where the cells go.
+   * @returns The number of cells of the line.
+   */
+  find(line: string, out: (string | undefined)[]): number {
+    const match = this.pattern?.exec(line);
+    if (!match) return cellsAt(line, this.delimiter, this.indexes, out);
+    for (let i = 0; i < this.indexes.length; i++) out[i] = match[i + 1];
+    return this.width;
+  }
+}
+
+/** A line of exactly `width` cells, capturing those at `indexes` (ascending), a final CR left out. */
+function linePattern(delimiter: string, indexes: readonly number[], width: number): RegExp {
+  const d = `\\u${delimiter.charCodeAt(0).toString(16).padStart(4, "0")}`;
+  const cell = `[^${d}]*`;
+  let source = "^";
+  let next = 0;
+  for (const index of indexes) {
+    if (index > next) source += `(?:${cell}${d}){${index - next}}`;
+    // The last cell is taken lazily, so that a final CR stays out of it.
+    source += index === width - 1 ? `([^${d}]*?)` : `(${cell})${d}`;
+    next = index + 1;
+  }
+  if (next < width) source += `(?:${cell}${d}){${width - next - 1}}${cell}`;
+  return new RegExp(`${source}\\r?$`);
+}
+
 /** Whether every cell of a record is blank. */
 export function isBlankRecord(cells: readonly unknown[]): boolean {
   return cells.every((cell) => cell === undefined || cell === null || (typeof cell === "string" && cell.trim() === ""));

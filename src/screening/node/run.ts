@@ -4,7 +4,7 @@ import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import { cellsAt, LineRecord } from "./csv";
+import { CellFinder, LineRecord } from "./csv";
 import { assembleLines, linesAssembler, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
@@ -217,6 +217,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   };
 
   let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
+  let finder: CellFinder | undefined;
   const reader = readRows(file, {
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
@@ -245,6 +246,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         screener = new Screener(prepared, map.level, file, map.missing);
         screener.assembler.useColumns(map.indexes, map.names);
         keyCells = keyCellsOf(screener.assembler.keyColumns(), map.level === "person");
+        finder = new CellFinder(reader.summary.delimiter ?? ",", keyCells.indexes, map.width);
         continue;
       }
       if (!linesOk) {
@@ -259,7 +261,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       let plain: string | undefined;
       if ("cells" in source && source.line !== undefined) {
         // The key cells, found in the line without splitting all of it where the reader left it whole.
-        const width = source instanceof LineRecord ? cellsAt(source.line, reader.summary.delimiter ?? ",", keyCells.indexes, keyCells.found) : source.cells.length;
+        const width = source instanceof LineRecord && finder !== undefined ? finder.find(source.line, keyCells.found) : source.cells.length;
         if (!(source instanceof LineRecord)) for (let i = 0; i < keyCells.indexes.length; i++) keyCells.found[i] = source.cells[keyCells.indexes[i] as number] as string | undefined;
         if (width === map.width) plain = source.line;
         if (width === map.width && keyCells.ok) {
