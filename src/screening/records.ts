@@ -217,7 +217,7 @@ function convertMemo(entry: FieldEntry, raw: unknown): CellResult {
   }
   const result = convertCell(raw, entry.field, entry.label);
   // A long cell would keep the text of the file it was cut from (see detached).
-  if (memo.size < MEMO_SIZE) memo.set(raw.length >= 13 ? detached(raw) : raw, result);
+  if (memo.size < MEMO_SIZE) memo.set(detached(raw), result);
   if (entry.lookups >= MEMO_TRIAL && entry.hits * 2 < entry.lookups) entry.memo = undefined;
   return result;
 }
@@ -243,7 +243,8 @@ const NONE: readonly never[] = Object.freeze([]);
  * the set of keys seen would otherwise keep the text of the whole file alive.
  */
 function detached(id: string): string {
-  return ` ${id}`.slice(1);
+  // A shorter substring is a copy already.
+  return id.length < 13 ? id : ` ${id}`.slice(1);
 }
 
 /** Issues in row order. */
