@@ -5,7 +5,7 @@ import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import type { RejectedRow, ScreeningRecord } from "../records";
 import { CellFinder, LineRecord } from "./csv";
-import { assembleLines, linesAssembler, type LinesTask } from "./lines";
+import { assembleLines, batchEvaluator, linesAssembler, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
 import { readRows, type ReadSummary, type SourceCells, type SourceRow, type SourceRowError } from "./rows";
@@ -194,10 +194,12 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     held = undefined;
     for (let i = 0; i < lines.length; i++) await pushPlain(active, columns, lines[i] as string, heldRows[i] as number);
   };
-  /** The held rows to the pool as lines, once the records before them are dispatched; or here, when the pool is busy. */
+  // What a worker does with a batch of lines, done here when the pool is busy.
+  let here: ReturnType<typeof batchEvaluator> | undefined;
+  /** The held rows to the pool as lines, once the records before them are dispatched; or screened here as a worker would, when the pool is busy. */
   const sendHeld = async (active: Screener, columns: ColumnMap) => {
     const lines = held ?? [];
-    if (pool === undefined || !poolFree()) return release(active, columns);
+    if (pool === undefined) return release(active, columns);
     held = undefined;
     // The records before the held ones are complete: the first held row starts a record.
     take(true);
@@ -212,7 +214,11 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       lines,
       rows: heldRows,
     };
-    submit(pool, task);
+    if (poolFree()) submit(pool, task);
+    else {
+      here ??= batchEvaluator(prepared);
+      queue.push(Promise.resolve(here(task)));
+    }
     await settle(queueDepth);
   };
 
