@@ -296,9 +296,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         }
         if (heldIds.length >= batchSize) await sendHeld(screener, map);
       }
-      if (fresh && id !== undefined && (held !== undefined || poolFree())) {
-        // A new record: held (a batch begins with it when none is held, while the pool can take
-        // one; when it cannot, this thread screens the rows as they come).
+      if (fresh && id !== undefined) {
+        // A new record: held (a batch begins with it when none is held). The batch goes to the
+        // pool when it is complete, or is screened here if the pool is busy then.
         if (held === undefined) {
           held = [];
           heldRows = [];
