@@ -4,10 +4,6 @@ import { prepareRulebook, type PrepareRulebookOptions, type PreparedRulebook } f
 import { RecordAssembler, type DataQualityFinding, type RejectedRow, type RowCounts, type ScreeningRecord } from "./records";
 import type { RulebookInput, Subject } from "./schema";
 
-
-/** A column map's part that rows are read by: each field's column, and the header of each. */
-type ColumnIndexes = { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> };
-
 /** Options of {@link screenRecords} and {@link screenRecordStream}. */
 export interface ScreenOptions extends PrepareRulebookOptions {
   /**
@@ -124,7 +120,7 @@ export class Screener {
    * @param row - Its number in the file.
    * @param map - The file's column map, from `mapColumns`; the same for every row.
    */
-  pushCells(cells: readonly unknown[], row: number, map: ColumnIndexes): void {
+  pushCells(cells: readonly unknown[], row: number, map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {
     this.use(map);
     this.assembler.push(cells, row, this.pending);
   }
@@ -138,12 +134,12 @@ export class Screener {
    * @param row - Its number in the file.
    * @param map - The file's column map, from `mapColumns`; the same for every row.
    */
-  pushLine(line: string, delimiter: string, row: number, map: ColumnIndexes): void {
+  pushLine(line: string, delimiter: string, row: number, map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {
     this.use(map);
     this.assembler.pushLine(line, delimiter, row, this.pending);
   }
 
-  private use(map: ColumnIndexes): void {
+  private use(map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {
     if (this.columns === map) return;
     this.assembler.useColumns(map.indexes, map.names);
     this.columns = map;
