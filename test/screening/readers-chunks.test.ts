@@ -75,6 +75,33 @@ describe("the CSV parser across chunks", () => {
   });
 });
 
+describe("the CSV parser's batches", () => {
+  it("hands on a long text in batches of at most 512 rows, every row once, in order, across record boundaries", async () => {
+    // Every seventh record has a quoted cell over two lines, so that batch ends fall beside them.
+    const records = Array.from({ length: 2000 }, (_, i) => (i % 7 === 3 ? [`户${i}`, `多\n行${i}`, String(i)] : [`户${i}`, "张三", String(i)]));
+    const text = `户编号,姓名,序号\n${records.map((r) => r.map((cell) => (cell.includes("\n") ? `"${cell}"` : cell)).join(",")).join("\n")}\n`;
+    const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
+    async function* whole() {
+      yield text;
+    }
+    const sizes: number[] = [];
+    const rows: SourceRow[] = [];
+    for await (const batch of parseCsv(whole(), LIMITS, tally)) {
+      sizes.push(batch.length);
+      rows.push(...batch);
+    }
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(512);
+    expect(sizes.length).toBeGreaterThan(3);
+    expect(rows.map((row) => ("cells" in row ? [...row.cells] : row))).toEqual([["户编号", "姓名", "序号"], ...records]);
+    let line = 1;
+    for (const row of rows) {
+      expect(row.row).toBe(line);
+      line = (row.endRow ?? row.row) + 1;
+    }
+    expect(tally).toMatchObject({ lines: 2001 + records.filter((r) => r[1]?.includes("\n")).length, complete: true });
+  });
+});
+
 describe("finding the key cells of a line", () => {
   it("finds what cellsAt finds, in lines of any width, whatever the wanted cells and the delimiter", () => {
     const cellArb = fc.array(fc.constantFrom("户", "1", " ", "\r", "a", "，", "|"), { maxLength: 4 }).map((chars) => chars.join(""));

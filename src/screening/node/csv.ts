@@ -295,6 +295,9 @@ function brokenQuote(parsed: Exclude<Parsed, { kind: "more" }>, line: number, at
   return { en: `is not closed within ${limits.maxRecordLines} lines`, zh: `在 ${limits.maxRecordLines} 行内没有闭合` };
 }
 
+/** The most rows the parser hands on at once: a batch's rows and cells live until its reader is done with them. */
+const BATCH_ROWS = 512;
+
 /**
  * Reads CSV records from decoded text chunks. Yields each non-blank record with its first line
  * (and its last, when it spans lines), and each broken one as a reason: `csv_syntax` (a misplaced
@@ -344,6 +347,8 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   let out: SourceRow[] = [];
   function drain(final: boolean): boolean {
     while (pos < buf.length) {
+      // A batch is handed on at this size, the rest of the text read after it.
+      if (out.length >= BATCH_ROWS) return true;
       const n = buf.indexOf(LF, pos);
       if (n === -1 && buf.length - pos > limits.maxRecordSize) {
         out.push(report(line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true));
@@ -460,6 +465,11 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       pos = 0;
     }
     if (going) going = drain(false);
+    while (going && out.length >= BATCH_ROWS) {
+      yield out;
+      out = [];
+      going = drain(false);
+    }
     if (out.length > 0) {
       yield out;
       out = [];
@@ -473,6 +483,11 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       delimiter = delimiterText.charCodeAt(0);
     }
     going = drain(true);
+    while (going && out.length >= BATCH_ROWS) {
+      yield out;
+      out = [];
+      going = drain(true);
+    }
     if (out.length > 0) {
       yield out;
       out = [];
