@@ -373,6 +373,12 @@ export function describeFailure(error: unknown): string {
 
 /** Reads a dotted path through own properties only, as the rule engine does; missing is null. */
 export function readPath(data: unknown, path: string): RuleValue {
+  // Most paths are one field's name: read without cutting the path.
+  if (path.indexOf(".") === -1) {
+    if (data === null || (typeof data !== "object" && typeof data !== "string") || !Object.hasOwn(data as object, path)) return null;
+    const value = (data as Record<string, unknown>)[path];
+    return value === undefined ? null : (value as RuleValue);
+  }
   let value: unknown = data;
   for (const step of path.split(".")) {
     if (value === null || (typeof value !== "object" && typeof value !== "string")) return null;
