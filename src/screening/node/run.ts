@@ -214,6 +214,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       lines,
       rows: heldRows,
     };
+    // A worker's answer comes as an event: one turn of the event loop lets in those that arrived
+    // while this thread was reading, so that a pool that has just finished is not taken for busy.
+    if (!poolFree()) await new Promise((resolve) => setImmediate(resolve));
     if (poolFree()) submit(pool, task);
     else {
       here ??= batchEvaluator(prepared);
