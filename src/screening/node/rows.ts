@@ -157,9 +157,9 @@ async function* rowsOf(batches: AsyncIterable<readonly SourceRow[]>): AsyncGener
 
 async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly SourceRow[]> {
   // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO, `-` for standard input) is read once.
-  // Reads of 1 MiB: their decoded text (a string of 1–2 MB) is born in V8's large-object space,
-  // so that the lines held for a worker, which keep it alive, are not copied by each scavenge.
-  const stream = path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 1024 * 1024 });
+  // Reads of 256 KiB: their decoded text (a string of 170–512 KB) is born in V8's large-object
+  // space, so that the lines held for a worker, which keep it alive, are not copied by each scavenge.
+  const stream = path === "-" ? process.stdin : createReadStream(path, { highWaterMark: 256 * 1024 });
   const bytes = (stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
   try {
     const head: Buffer[] = [];
