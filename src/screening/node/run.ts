@@ -230,8 +230,8 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   const reader = readRows(file, {
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-    // Plain rows are sent as lines: their cells are split in the worker, only their keys here.
-    ...(linesOk ? { lines: true } : {}),
+    // Plain rows go in as lines: their cells are split where they are assembled (in a worker, with a pool), only their keys here.
+    ...(strictWidth ? { lines: true } : {}),
   });
   // Rows where the file's structure broke (an unclosed quote, a stopped reading): the run is incomplete.
   const broken: SourceRowError[] = [];
@@ -259,7 +259,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         continue;
       }
       if (!linesOk) {
-        await pushRow(screener, map, source);
+        // Without a pool, a plain row still goes in as its line (a household's further lines are split only from their person cells).
+        const plainLine = source instanceof LineRecord && finder !== undefined && finder.find(source.line, keyCells.found) === map.width;
+        await (plainLine ? pushPlain(screener, map, source.line, source.row) : pushRow(screener, map, source));
         continue;
       }
       // Is the row plain: one line without quotes, of the header's width, with the keys it is placed by?
