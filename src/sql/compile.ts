@@ -4,7 +4,7 @@ import { planRules, type SkippedRule } from "../screening/evaluate";
 import { SUBJECT_DEPTH, fieldColumns, fieldLabel, prepareRulebook, type PreparedRulebook, type PreparedScreeningRule, type PrepareRulebookOptions } from "../screening/prepare";
 import type { Field, ParameterValue, Subject } from "../screening/schema";
 import { DIALECTS, SQL_DIALECTS, type DialectTable, type SqlDialect, type SqlScalar } from "./dialect";
-import { UntranslatableError, jsonEscape, numberText, showText, truth, type SqlExpr } from "./expr";
+import { UntranslatableError, jsonEscape, numberText, truth, type SqlExpr } from "./expr";
 import { FIELD_CONVERSIONS, JS_TRIM_PATTERN, JS_WHITESPACE } from "./fields";
 import { ParamList, Relation, Scope, type PathReader } from "./scope";
 
@@ -90,6 +90,11 @@ interface FieldColumn {
   readonly slot: number;
   /** Its column as data-quality findings name it. */
   readonly column: string;
+  /** The raw cell's column. */
+  readonly raw: string;
+  /** The ends of its `invalid_value` or `not_allowed` reasons, in English and Chinese. */
+  readonly complaint: string;
+  readonly complaintZh: string;
 }
 
 /** Separates the parts of one cell's problem (code, reasons, value). */
@@ -97,9 +102,17 @@ const PART = "\u0002";
 /** Separates the cells' problems in a row's `kh_problem`, one part per field, empty where the cell is usable. */
 const SLOT = "\u0003";
 
-/** A cell as JSON, as JSON.stringify writes it (null when absent). */
-function cellJson(raw: string, b: QueryBuilder): string {
-  return `(CASE WHEN ${raw} IS NULL THEN ${b.text("null")} ELSE ${b.d.concat([b.text('"'), jsonEscape(raw, b.cx), b.text('"')])} END)`;
+/**
+ * A row's part for one cell in kh_problem, where the cell has a problem: its code, the cell as
+ * JSON.stringify writes it (null when absent), and, for a cell longer than 60 characters, the cell
+ * as `showValue` cuts it (empty otherwise: the JSON is then what `showValue` shows).
+ */
+function problemPart(column: FieldColumn, b: QueryBuilder): string {
+  const { d } = b;
+  const raw = column.raw;
+  const json = `(CASE WHEN ${raw} IS NULL THEN ${b.text("null")} ELSE ${d.concat([b.text('"'), jsonEscape(raw, b.cx), b.text('"')])} END)`;
+  const cut = `(CASE WHEN ${d.length(raw)} > 60 THEN ${d.concat([b.text('"'), jsonEscape(d.substring(raw, "1", "57"), b.cx), b.text('..."')])} ELSE ${b.text("")} END)`;
+  return `(CASE WHEN ${column.problem} IS NOT NULL THEN ${d.concat([column.problem, b.text(PART), json, b.text(PART), cut])} END)`;
 }
 
 function issue(code: string, path: (string | number)[], message: string, zh: string): KaoheIssue {
@@ -225,6 +238,11 @@ class QueryBuilder {
     return { t: "boolean", v: value ? "TRUE" : "FALSE", f: null, nullable: false, lit: { value } };
   }
 
+  /** A field's value where it is shown (JSON, unit texts): NULL even when required, where its cell is unusable. */
+  fieldValue(name: string): SqlExpr {
+    return { ...this.fieldExpr(name), nullable: true };
+  }
+
   fieldExpr(name: string, alias?: string): SqlExpr {
     const column = this.fields.get(name) as FieldColumn;
     const v = alias === undefined ? column.value : `${alias}.${column.value}`;
@@ -296,33 +314,23 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const value = b.q(`kh_v${i}`);
     const problem = b.q(`kh_p${i}`);
     const label = fieldLabel(name, field);
-    const shown = showText(raw, b.cx);
     // A required text field with trim: false that is "" is a missing value (null), as in convertEntry.
     const present = keepRaw && field.required ? `${text} <> ${b.text("")}` : `${text} IS NOT NULL`;
     typed.push(`(CASE WHEN ${present} AND NOT ${encoding} AND ${valid} THEN ${parsed} END) AS ${value}`);
     if (/[\u0001-\u0003]/.test(label)) throw new RangeError(`the label of field "${name}" holds a control character (U+0001 to U+0003)`);
-    // The problem as a data-quality entry: code, English and Chinese reason and the cell as JSON, apart by U+0002, as convertEntry words them.
-    const sep = b.text(PART);
-    const entry = (code: string, en: readonly string[], zh: readonly string[]) => d.concat([b.text(code), sep, ...en, sep, ...zh, sep, cellJson(raw, b)]);
-    // A blank cell: "empty" when it holds nothing, "blank" (with its JSON) when it holds white space.
-    const blank = `(${raw} IS NOT NULL AND ${raw} <> ${b.text("")})`;
-    const missing = keepRaw
-      ? entry("missing_value", [b.text(`${label} is empty, but required`)], [b.text(`「${label}」为空，但为必填项`)])
-      : `(CASE WHEN ${blank} THEN ${entry("missing_value", [b.text(`${label} is blank "`), jsonEscape(raw, b.cx), b.text(`", but required`)], [b.text(`「${label}」只有空白，但为必填项`)])} ELSE ${entry("missing_value", [b.text(`${label} is empty, but required`)], [b.text(`「${label}」为空，但为必填项`)])} END)`;
+    // The problem's code; its reasons are written from the code and the cell (kh_problem, kh_dq) where a row has one.
     const [code, complaint, complaintZh] = conversion.complaint(field);
-    const invalid = entry(code, [b.text(`${label} `), shown, b.text(complaint)], [b.text(`「${label}」的值`), shown, b.text(complaintZh)]);
-    const badEncoding = entry("invalid_encoding", [b.text(`${label} `), shown, b.text(" holds bytes that are not valid in the file's encoding (try --encoding)")], [b.text(`「${label}」的值`), shown, b.text("含有不符合文件编码的字节（请用 --encoding 指定编码）")]);
     // A text field with trim: false is empty only where the cell is "" (or absent); it is never NULL.
     const empty = keepRaw ? `(${text} = ${b.text("")})` : `(${text} IS NULL)`;
-    typed.push(`(CASE WHEN ${empty} THEN ${field.required ? missing : "NULL"} WHEN ${encoding} THEN ${badEncoding} WHEN NOT ${valid} THEN ${invalid} END) AS ${problem}`);
+    typed.push(`(CASE WHEN ${empty} THEN ${field.required ? b.text("missing_value") : "NULL"} WHEN ${encoding} THEN ${b.text("invalid_encoding")} WHEN NOT ${valid} THEN ${b.text(code)} END) AS ${problem}`);
     const shownColumn = (options.columnOf?.[name] === undefined ? column : fieldColumns(field)[0] ?? column).replace(/^\uFEFF/, "");
-    b.fields.set(name, { name, field, label, value, problem, scalar: conversion.scalar, slot: b.fields.size, column: shownColumn });
+    b.fields.set(name, { name, field, label, value, problem, raw, complaint, complaintZh, scalar: conversion.scalar, slot: b.fields.size, column: shownColumn });
   });
   const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
   // Each step is read once: where layers nest (DuckDB), they are projections of one plan, stored only as kh_rows.
   const stored = d.nestLayers ? "" : d.materialized;
   return [
-    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`, ...(d.rowNeedsCare ? [`${d.rowNeedsCare(cells, JS_WHITESPACE)} AS ${b.q("kh_ws")}`] : [])].join(", ")} FROM ${table})`,
+    `${b.q("kh_src")} AS (SELECT ${[...src, `${row} AS ${b.q("kh_row")}`, ...(options.opaqueColumn === undefined ? [] : [`${d.column(b.q(options.opaqueColumn))} AS ${b.q("kh_opq")}`]), ...(d.rowNeedsCare ? [`${d.rowNeedsCare(cells, JS_WHITESPACE)} AS ${b.q("kh_ws")}`] : [])].join(", ")} FROM ${table})`,
     `${b.q("kh_trim")} AS ${stored}(SELECT *, ${trims.join(", ")} FROM ${b.q("kh_src")})`,
     `${b.q("kh_ok")} AS ${stored}(SELECT *, ${ok.join(", ")} FROM ${b.q("kh_trim")})`,
     `${b.q("kh_typed")} AS ${stored}(SELECT *, ${typed.join(", ")} FROM ${b.q("kh_ok")})`,
@@ -457,11 +465,11 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   // Each row's problems, one part per field in field order (NULL where every cell is usable: the CASE spares clean rows the concatenation), the record key, and (with rows) runs of one key.
   const slots = [...b.fields.values()];
   const anyProblem = problems.length === 0 ? "NULL" : `COALESCE(${problems.join(", ")})`;
-  const allProblems = problems.length === 0 ? "NULL" : `(CASE WHEN ${anyProblem} IS NULL THEN NULL ELSE ${d.concat(slots.flatMap((column, i) => [...(i > 0 ? [b.text(SLOT)] : []), `COALESCE(${column.problem}, ${b.text("")})`]))} END)`;
+  const allProblems = problems.length === 0 ? "NULL" : `(CASE WHEN ${anyProblem} IS NULL THEN NULL ELSE ${d.concat(slots.flatMap((column, i) => [...(i > 0 ? [b.text(SLOT)] : []), `COALESCE(${problemPart(column, b)}, ${b.text("")})`]))} END)`;
   // Only what later steps read is stored: the row, the typed values, its problems and its key (not the raw, trimmed and parsed cells).
   const kept = [q("kh_row"), ...[...b.fields.values()].map((column) => column.value)];
   // A row whose cells the table holds only as text (opaqueColumn) and that has a problem: its record is handed back.
-  const opaque = b.options.opaqueColumn === undefined ? [] : [`(CASE WHEN ${d.column(q(b.options.opaqueColumn))} IS NOT NULL AND ${anyProblem} IS NOT NULL THEN 1 ELSE 0 END) AS ${q("kh_opaque")}`];
+  const opaque = b.options.opaqueColumn === undefined ? [] : [`(CASE WHEN ${q("kh_opq")} IS NOT NULL AND ${anyProblem} IS NOT NULL THEN 1 ELSE 0 END) AS ${q("kh_opaque")}`];
   ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT ${[...kept, `${allProblems} AS ${q("kh_problem")}`, `${bin} AS ${q("kh_key")}`, ...opaque].join(", ")} FROM ${q("kh_typed")})`);
   // With rows, the runs of each key among the rows that have one, in file order: a narrow window (key and row only), not one over whole rows.
   if (hasRows) {
@@ -570,7 +578,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     const person = Object.entries(prepared.rulebook.fields).filter(([, field]) => field.of === "person");
     const object = d.concat([
       b.text("{"),
-      ...person.flatMap(([name], i) => [b.text(`${i > 0 ? "," : ""}${JSON.stringify(name)}:`), b.asJson(b.fieldExpr(name))]),
+      ...person.flatMap(([name], i) => [b.text(`${i > 0 ? "," : ""}${JSON.stringify(name)}:`), b.asJson(b.fieldValue(name))]),
       b.text("}"),
     ]);
     membersJson = d.joinTexts(object, q("kh_ord"));
@@ -593,7 +601,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const troubledIs = (yes: boolean) => `${q("kh_troubled")} = ${d.flag(yes ? "(1 = 1)" : "(1 = 0)")}`;
 
   // The result rows: data-quality findings, findings and undecided rules of records and persons, then rejected rows.
-  const unitText = (name: string) => b.asText(b.fieldExpr(name));
+  const unitText = (name: string) => b.asText(b.fieldValue(name));
   const prefix = b.text("规则无法判断 (rule could not be decided): ");
   /** A rule's rows from `from`; `blocked` gives, where the rule reads an unusable field, that condition and the message. */
   const select = (output: RuleOutput, from: string, sub: string, householdId: string, where: string, blocked?: { when: string; message: string }): string => {
@@ -603,7 +611,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     const valueOf = (path: string): { json: string; message: string } => {
       if (path === "members") return { json: d.concat([b.text("["), `COALESCE(${q("kh_mj")}, ${b.text("")})`, b.text("]")]), message: d.concat([b.text("["), `COALESCE(${q("kh_mj")}, ${b.text("")})`, b.text("]")]) };
       const e = scope.variable(path, undefined, ["message"]);
-      return { json: b.asJson(e), message: b.asMessage(e) };
+      // A required field is NULL where its cell is unusable (the rule is then undecided, and shows it as null).
+      return { json: b.asJson(e.lit === undefined ? { ...e, nullable: true } : e), message: b.asMessage(e) };
     };
     const values = d.concat([
       b.text("{"),
@@ -710,11 +719,9 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
     textNull,
     textNull,
   ];
-  // A row's first problem (its first unusable cell, in field order), or its blank key, or why its record is handed back.
-  const firstPart = d.ltrimChar(`r.${q("kh_problem")}`, b.text(SLOT));
-  const rowProblem = `(CASE WHEN r.${q("kh_problem")} IS NOT NULL THEN ${d.concat([d.part(firstPart, b.text(PART), 1), b.text("|"), d.part(firstPart, b.text(PART), 2)])} END)`;
+  // A blank key, or why the record is handed back (its rows' data-quality findings are given by the JavaScript screener).
   const blankKey = `(CASE WHEN r.${key.value} IS NULL THEN ${b.text(`missing_value|${key.label} is empty`)} END)`;
-  const why = `COALESCE(${rowProblem}, ${blankKey}, ${b.text(`${personKey ? "household_incomplete|the household is not screened: its rows disagree on its fields, repeat or lack a person, are not together, or hold Excel values that cannot be used" : "duplicate_record|the record's key appears more than once"}`)})`;
+  const why = `COALESCE(${blankKey}, ${b.text(`${personKey ? "household_incomplete|the household is not screened: its rows disagree on its fields, repeat or lack a person, are not together, or hold Excel values with unusable cells" : "duplicate_record|the record's key appears more than once"}`)})`;
   outputs.push(
     `SELECT r.${q("kh_row")} AS ${q("kh_pos")}, 0 AS ${q("kh_sub")}, -1 AS ${q("kh_rule")}, ${b.asText({ t: key.scalar, v: `r.${key.value}`, f: null, nullable: true })} AS ${q("kh_sortkey")}, ${rejected
       .map((c, i) => `${c} AS ${SQL_RESULT_COLUMNS.map(q)[i]}`)
@@ -751,20 +758,29 @@ function dataQuality(
   const { d, prepared, level } = b;
   const q = (name: string) => b.q(name);
   const { keys, unit } = prepared.rulebook;
-  const text = (name: string) => b.asText(b.fieldExpr(name));
+  const text = (name: string) => b.asText(b.fieldValue(name));
   const pid = level === "person" ? text(keys.person as string) : `CAST(NULL AS ${d.types.text})`;
   const yes = d.flag("(1 = 1)");
   ctes.push(
     `${q("kh_bad")} AS ${d.materialized}(SELECT ${q("kh_key")}, ${q("kh_ord")}, ${q("kh_row")}, ${q("kh_first")}, ${q("kh_problem")}, ${text(outerKey)} AS ${q("kh_rid")}, ${pid} AS ${q("kh_pid")}, ${text(unit.county)} AS ${q("kh_u1")}, ${text(unit.township)} AS ${q("kh_u2")}, ${text(unit.village)} AS ${q("kh_u3")} FROM ${q("kh_m")} WHERE ${q("kh_troubled")} = ${yes} AND ${q("kh_problem")} IS NOT NULL)`,
   );
+  // One scan of kh_bad, each row with every field's number (MySQL computes a CTE again where it is read again); then each unusable
+  // cell's reasons, from its code, its field's label and complaint, and the cell, as convertEntry and convertCell word them.
   const slot = q("kh_slot");
   const piece = (n: number) => d.part(slot, b.text(PART), n);
   const kept = ["kh_key", "kh_ord", "kh_row", "kh_first", "kh_rid", "kh_pid", "kh_u1", "kh_u2", "kh_u3"].map(q).join(", ");
-  const branches = slots.map(
-    (column) =>
-      `SELECT ${kept}, ${column.slot} AS ${q("kh_fi")}, ${piece(1)} AS ${q("kh_code")}, ${piece(2)} AS ${q("kh_en")}, ${piece(3)} AS ${q("kh_zh")}, ${piece(4)} AS ${q("kh_value")} FROM (SELECT ${kept}, ${d.part(q("kh_problem"), b.text(SLOT), column.slot + 1)} AS ${slot} FROM ${q("kh_bad")}) s WHERE ${slot} <> ${b.text("")}`,
-  );
-  ctes.push(`${q("kh_dq")} AS ${d.materialized}(${branches.join(" UNION ALL ")})`);
+  const numbers = slots.map((column) => `SELECT ${column.slot} AS ${q("kh_fi")}`).join(" UNION ALL ");
+  const byField = (pick: (column: FieldColumn) => string) => `(CASE ${q("kh_fi")} ${slots.map((column) => `WHEN ${column.slot} THEN ${b.text(pick(column))}`).join(" ")} END)`;
+  const [label, complaint, complaintZh] = [byField((c) => c.label), byField((c) => c.complaint), byField((c) => c.complaintZh)];
+  const [codeIs, json, cut] = [q("kh_code"), q("kh_json"), q("kh_cut")];
+  const shown = `(CASE WHEN ${cut} = ${b.text("")} THEN ${json} ELSE ${cut} END)`;
+  // JavaScript's "blank": the cell is text that is not "" (white space only).
+  const emptyCell = `(${json} = ${b.text("null")} OR ${json} = ${b.text('""')})`;
+  const is = (code: string) => `${codeIs} = ${b.text(code)}`;
+  const en = `(CASE WHEN ${is("missing_value")} THEN (CASE WHEN ${emptyCell} THEN ${d.concat([label, b.text(" is empty, but required")])} ELSE ${d.concat([label, b.text(" is blank "), json, b.text(", but required")])} END) WHEN ${is("invalid_encoding")} THEN ${d.concat([label, b.text(" "), shown, b.text(" holds bytes that are not valid in the file's encoding (try --encoding)")])} ELSE ${d.concat([label, b.text(" "), shown, complaint])} END)`;
+  const zh = `(CASE WHEN ${is("missing_value")} THEN (CASE WHEN ${emptyCell} THEN ${d.concat([b.text("「"), label, b.text("」为空，但为必填项")])} ELSE ${d.concat([b.text("「"), label, b.text("」只有空白，但为必填项")])} END) WHEN ${is("invalid_encoding")} THEN ${d.concat([b.text("「"), label, b.text("」的值"), shown, b.text("含有不符合文件编码的字节（请用 --encoding 指定编码）")])} ELSE ${d.concat([b.text("「"), label, b.text("」的值"), shown, complaintZh])} END)`;
+  const parts = `SELECT ${kept}, ${q("kh_fi")}, ${piece(1)} AS ${codeIs}, ${piece(2)} AS ${json}, ${piece(3)} AS ${cut} FROM (SELECT ${kept}, n.${q("kh_fi")}, ${d.part(q("kh_problem"), b.text(SLOT), `n.${q("kh_fi")} + 1`)} AS ${slot} FROM ${q("kh_bad")} CROSS JOIN (${numbers}) n) s WHERE ${slot} <> ${b.text("")}`;
+  ctes.push(`${q("kh_dq")} AS ${d.materialized}(SELECT ${kept}, ${q("kh_fi")}, ${codeIs}, ${json} AS ${q("kh_value")}, ${en} AS ${q("kh_en")}, ${zh} AS ${q("kh_zh")} FROM (${parts}) t)`);
 
   const reading = (rule: PreparedScreeningRule) => rule.fields.map((name) => b.fields.get(name)).filter((column): column is FieldColumn => column !== undefined);
   const inSlots = (column: string, list: readonly FieldColumn[]) => (list.length === 0 ? "(1 = 0)" : `${column} IN (${list.map((c) => c.slot).join(", ")})`);

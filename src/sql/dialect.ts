@@ -66,8 +66,8 @@ export interface DialectTable {
   mod(a: string, b: string): string;
   /** Every match of a regular expression replaced by a constant. */
   replaceAll(text: string, pattern: string, replacement: string): string;
-  /** The n-th (from 1) part of a text split at a separator. */
-  part(text: string, separator: string, n: number): string;
+  /** The n-th (from 1) part of a text split at a separator (`n` a number, or an integer SQL expression). */
+  part(text: string, separator: string, n: number | string): string;
   /** The text without a trailing run of one character. */
   rtrimChar(text: string, char: string): string;
   /** A placeholder cast to a type. */
@@ -80,8 +80,7 @@ export interface DialectTable {
   joinTexts(value: string, order: string): string;
   /** The non-NULL texts of a group joined by a constant separator (a SQL literal), in order. */
   joinOrdered(value: string, separator: string, order: string): string;
-  /** The text without a leading run of one character. */
-  ltrimChar(text: string, char: string): string;
+
   /** Statements that set the session up for the query (MySQL: GROUP_CONCAT's limit). */
   readonly preamble: readonly string[];
   /** A boolean as a value the dialect selects (MySQL's are integers). */
@@ -152,7 +151,6 @@ const duckdb: DialectTable = {
   firstBy: (v, o) => `arg_min(${v}, ${o})`,
   joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
   joinOrdered: (v, sep, o) => `string_agg(${v}, ${sep} ORDER BY ${o})`,
-  ltrimChar: (t, c) => `ltrim(${t}, ${c})`,
   preamble: [],
   flag: (c) => c,
   materialized: "MATERIALIZED ",
@@ -213,7 +211,6 @@ const postgres: DialectTable = {
   firstBy: (v, o) => `(array_agg(${v} ORDER BY ${o}) FILTER (WHERE ${o} IS NOT NULL))[1]`,
   joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
   joinOrdered: (v, sep, o) => `string_agg(${v}, ${sep} ORDER BY ${o})`,
-  ltrimChar: (t, c) => `ltrim(${t}, ${c})`,
   preamble: [],
   flag: (c) => c,
   materialized: "MATERIALIZED ",
@@ -254,7 +251,6 @@ const mysql: DialectTable = {
   firstBy: (v, o) => `SUBSTRING_INDEX(GROUP_CONCAT(CASE WHEN ${o} IS NOT NULL THEN ${v} END ORDER BY ${o} SEPARATOR '\x1e'), '\x1e', 1)`,
   joinTexts: (v, o) => `GROUP_CONCAT(${v} ORDER BY ${o} SEPARATOR ',')`,
   joinOrdered: (v, sep, o) => `GROUP_CONCAT(${v} ORDER BY ${o} SEPARATOR ${sep})`,
-  ltrimChar: (t, c) => `TRIM(LEADING ${c} FROM ${t})`,
   preamble: ["SET SESSION group_concat_max_len = 1073741824"],
   flag: (c) => `(CASE WHEN ${c} THEN 1 ELSE 0 END)`,
   materialized: "",
