@@ -470,7 +470,14 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const kept = [q("kh_row"), ...[...b.fields.values()].map((column) => column.value)];
   // A row whose cells the table holds only as text (opaqueColumn) and that has a problem: its record is handed back.
   const opaque = b.options.opaqueColumn === undefined ? [] : [`(CASE WHEN ${q("kh_opq")} IS NOT NULL AND ${anyProblem} IS NOT NULL THEN 1 ELSE 0 END) AS ${q("kh_opaque")}`];
-  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT ${[...kept, `${allProblems} AS ${q("kh_problem")}`, `${bin} AS ${q("kh_key")}`, ...opaque].join(", ")} FROM ${q("kh_typed")})`);
+  // Where the conversion is a chain of stored CTEs (PostgreSQL, MySQL), the problems' text is written apart, for the rows that have one
+  // (kh_slots): MySQL would otherwise carry its long expression into every reading of the rows, and take many seconds to prepare the query.
+  const slotsApart = !d.nestLayers;
+  ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT ${[...kept, `${slotsApart ? anyProblem : allProblems} AS ${q("kh_problem")}`, `${bin} AS ${q("kh_key")}`, ...opaque].join(", ")} FROM ${q("kh_typed")})`);
+  const memberKey = personKey ? d.binaryKey(personKey.value) : undefined;
+  if (slotsApart) {
+    ctes.push(`${q("kh_slots")} AS ${d.materialized}(SELECT ${bin} AS ${q("kh_skey")}, ${memberKey ?? "1"} AS ${q("kh_spkey")}, ${allProblems} AS ${q("kh_sproblem")} FROM ${q("kh_typed")} WHERE ${anyProblem} IS NOT NULL)`);
+  }
   // With rows, the runs of each key among the rows that have one, in file order: a narrow window (key and row only), not one over whole rows.
   if (hasRows) {
     ctes.push(
@@ -597,7 +604,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const textNull = `CAST(NULL AS ${d.types.text})`;
   const baseNames = new Set(base);
   const baseSlots = slots.filter((column) => baseNames.has(column.name)).length;
-  const unusable = dataQuality(b, slots, baseSlots, householdRules, personRules, outerKey, ctes);
+  const unusable = dataQuality(b, slots, baseSlots, householdRules, personRules, outerKey, ctes, slotsApart ? (memberKey ?? "1") : undefined);
   const troubledIs = (yes: boolean) => `${q("kh_troubled")} = ${d.flag(yes ? "(1 = 1)" : "(1 = 0)")}`;
 
   // The result rows: data-quality findings, findings and undecided rules of records and persons, then rejected rows.
@@ -754,6 +761,7 @@ function dataQuality(
   personRules: readonly RuleOutput[],
   outerKey: string,
   ctes: string[],
+  apart: string | undefined,
 ): { household: Map<number, Unusable>; person: Map<number, Unusable> } {
   const { d, prepared, level } = b;
   const q = (name: string) => b.q(name);
@@ -762,7 +770,8 @@ function dataQuality(
   const pid = level === "person" ? text(keys.person as string) : `CAST(NULL AS ${d.types.text})`;
   const yes = d.flag("(1 = 1)");
   ctes.push(
-    `${q("kh_bad")} AS ${d.materialized}(SELECT ${q("kh_key")}, ${q("kh_ord")}, ${q("kh_row")}, ${q("kh_first")}, ${q("kh_problem")}, ${text(outerKey)} AS ${q("kh_rid")}, ${pid} AS ${q("kh_pid")}, ${text(unit.county)} AS ${q("kh_u1")}, ${text(unit.township)} AS ${q("kh_u2")}, ${text(unit.village)} AS ${q("kh_u3")} FROM ${q("kh_m")} WHERE ${q("kh_troubled")} = ${yes} AND ${q("kh_problem")} IS NOT NULL)`,
+    // With `apart` (the member key's expression), the problems' text is kh_slots', found by record and member key (one row each in a decided record).
+    `${q("kh_bad")} AS ${d.materialized}(SELECT ${q("kh_key")}, ${q("kh_ord")}, ${q("kh_row")}, ${q("kh_first")}, ${apart === undefined ? q("kh_problem") : `${q("kh_sproblem")} AS ${q("kh_problem")}`}, ${text(outerKey)} AS ${q("kh_rid")}, ${pid} AS ${q("kh_pid")}, ${text(unit.county)} AS ${q("kh_u1")}, ${text(unit.township)} AS ${q("kh_u2")}, ${text(unit.village)} AS ${q("kh_u3")} FROM ${q("kh_m")}${apart === undefined ? "" : ` JOIN ${q("kh_slots")} ON ${q("kh_key")} = ${q("kh_skey")} AND ${apart} = ${q("kh_spkey")}`} WHERE ${q("kh_troubled")} = ${yes} AND ${q("kh_problem")} IS NOT NULL)`,
   );
   // One scan of kh_bad, each row with every field's number (MySQL computes a CTE again where it is read again); then each unusable
   // cell's reasons, from its code, its field's label and complaint, and the cell, as convertEntry and convertCell word them.
