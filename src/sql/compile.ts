@@ -660,6 +660,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const withMembers = (source: string, when: string) =>
     `(SELECT h.*, j.${q("kh_mj")} FROM ${source} h LEFT JOIN (SELECT ${q("kh_key")} AS ${q("kh_jkey")}, ${membersJson} AS ${q("kh_mj")} FROM ${q("kh_m")} WHERE ${q("kh_key")} IN (SELECT ${q("kh_key")} FROM ${source} s WHERE ${when}) GROUP BY ${q("kh_key")}) j ON h.${q("kh_key")} = j.${q("kh_jkey")}) ${q("kh_hj")}`;
   const householdNull = `CAST(NULL AS ${d.types.text})`;
+  const split = d.nestLayers === true;
   for (const output of householdRules) {
     const o = output.outcome;
     const shows = output.rule.variables.includes("members");
@@ -668,9 +669,10 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
       outputs.push(select(output, shows ? withMembers(q("kh_h"), `${o} IS NOT NULL`) : q("kh_h"), "0", householdNull, `${o} IS NOT NULL`));
       continue;
     }
-    // Records without an unusable cell, then the troubled ones, where the rule may be undecided by a field it reads.
-    outputs.push(select(output, shows ? withMembers(q("kh_h"), `${o} IS NOT NULL AND ${troubledIs(false)}`) : q("kh_h"), "0", householdNull, `${o} IS NOT NULL AND ${troubledIs(false)}`));
-    const joined = `(SELECT h.*, x.${reads.fields}, x.${reads.message} FROM ${q("kh_h")} h JOIN ${q("kh_hdet")} x ON h.${q("kh_key")} = x.${q("kh_hkey")})`;
+    // DuckDB: records without an unusable cell, then the troubled ones, where the rule may be undecided by a field it reads. The others
+    // read each rule's rows once, with the troubled records' (MySQL computes its CTEs again for each reading).
+    if (split) outputs.push(select(output, shows ? withMembers(q("kh_h"), `${o} IS NOT NULL AND ${troubledIs(false)}`) : q("kh_h"), "0", householdNull, `${o} IS NOT NULL AND ${troubledIs(false)}`));
+    const joined = `(SELECT h.*, x.${reads.fields}, x.${reads.message} FROM ${q("kh_h")} h ${split ? "" : "LEFT "}JOIN ${q("kh_hdet")} x ON h.${q("kh_key")} = x.${q("kh_hkey")})`;
     const when = `(${o} IS NOT NULL OR ${reads.fields} <> ${b.text("")})`;
     outputs.push(select(output, shows ? withMembers(joined, when) : `${joined} ${q("kh_ht")}`, "0", householdNull, when, { when: `${reads.fields} <> ${b.text("")}`, message: reads.message }));
   }
@@ -682,8 +684,8 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
       outputs.push(select(output, q("kh_m"), q("kh_ord"), householdId, `${o} IS NOT NULL`));
       continue;
     }
-    outputs.push(select(output, q("kh_m"), q("kh_ord"), householdId, `${o} IS NOT NULL AND ${troubledIs(false)}`));
-    const joined = `(SELECT m.*, x.${reads.fields}, x.${reads.message} FROM ${q("kh_m")} m JOIN ${q("kh_pdet")} x ON m.${q("kh_key")} = x.${q("kh_pkey")} AND m.${q("kh_ord")} = x.${q("kh_pord")}) ${q("kh_mt")}`;
+    if (split) outputs.push(select(output, q("kh_m"), q("kh_ord"), householdId, `${o} IS NOT NULL AND ${troubledIs(false)}`));
+    const joined = `(SELECT m.*, x.${reads.fields}, x.${reads.message} FROM ${q("kh_m")} m ${split ? "" : "LEFT "}JOIN ${q("kh_pdet")} x ON m.${q("kh_key")} = x.${q("kh_pkey")} AND m.${q("kh_ord")} = x.${q("kh_pord")}) ${q("kh_mt")}`;
     outputs.push(select(output, joined, q("kh_ord"), householdId, `(${o} IS NOT NULL OR ${reads.fields} <> ${b.text("")})`, { when: `${reads.fields} <> ${b.text("")}`, message: reads.message }));
   }
   // The data-quality findings, first in their record, by row and then field.
