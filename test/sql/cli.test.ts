@@ -36,7 +36,7 @@ describe("kaohe sql", () => {
     expect(parsed.sql).toContain("FROM `db`.`persons`");
     const outsideLiterals = (parsed.sql as string).replace(/'(?:[^']|'')*'/g, "''");
     expect(parsed.params.length).toBe((outsideLiterals.match(/\?/g) ?? []).length);
-    expect(parsed.columns).toEqual(["kind", "code", "title", "severity", "subject", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "reason_code"]);
+    expect(parsed.columns).toEqual(["kind", "code", "title", "severity", "subject", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "reason_code", "field", "column", "value", "zh"]);
   });
 
   it("exits 2 on usage mistakes and 1 on an untranslatable rule", () => {
