@@ -476,7 +476,11 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   ctes.push(`${q("kh_rows")} AS ${d.materialized}(SELECT ${[...kept, `${slotsApart ? anyProblem : allProblems} AS ${q("kh_problem")}`, `${bin} AS ${q("kh_key")}`, ...opaque].join(", ")} FROM ${q("kh_typed")})`);
   const memberKey = personKey ? d.binaryKey(personKey.value) : undefined;
   if (slotsApart) {
-    ctes.push(`${q("kh_slots")} AS ${d.materialized}(SELECT ${bin} AS ${q("kh_skey")}, ${memberKey ?? "1"} AS ${q("kh_spkey")}, ${allProblems} AS ${q("kh_sproblem")} FROM ${q("kh_typed")} WHERE ${anyProblem} IS NOT NULL)`);
+    // With rows, kh_slots also holds what kh_bad shows, so that kh_bad need not read the member layers again.
+    const shown = (name: string) => b.asText(b.fieldValue(name));
+    const pidText = personKey ? shown(keys.person as string) : `CAST(NULL AS ${d.types.text})`;
+    const extra = hasRows ? `, ${q("kh_row")} AS ${q("kh_srow")}, ${shown(outerKey)} AS ${q("kh_rid")}, ${pidText} AS ${q("kh_pid")}, ${shown(unit.county)} AS ${q("kh_u1")}, ${shown(unit.township)} AS ${q("kh_u2")}, ${shown(unit.village)} AS ${q("kh_u3")}` : "";
+    ctes.push(`${q("kh_slots")} AS ${d.materialized}(SELECT ${bin} AS ${q("kh_skey")}, ${memberKey ?? "1"} AS ${q("kh_spkey")}, ${allProblems} AS ${q("kh_sproblem")}${extra} FROM ${q("kh_typed")} WHERE ${anyProblem} IS NOT NULL)`);
   }
   // With rows, the runs of each key among the rows that have one, in file order: a narrow window (key and row only), not one over whole rows.
   if (hasRows) {
@@ -604,7 +608,7 @@ function build(b: QueryBuilder, header: readonly string[] | undefined, issues: K
   const textNull = `CAST(NULL AS ${d.types.text})`;
   const baseNames = new Set(base);
   const baseSlots = slots.filter((column) => baseNames.has(column.name)).length;
-  const unusable = dataQuality(b, slots, baseSlots, householdRules, personRules, outerKey, ctes, slotsApart ? (memberKey ?? "1") : undefined);
+  const unusable = dataQuality(b, slots, baseSlots, householdRules, personRules, outerKey, ctes, slotsApart ? { memberKey: memberKey ?? "1", rows: hasRows } : undefined);
   const troubledIs = (yes: boolean) => `${q("kh_troubled")} = ${d.flag(yes ? "(1 = 1)" : "(1 = 0)")}`;
 
   // The result rows: data-quality findings, findings and undecided rules of records and persons, then rejected rows.
@@ -763,7 +767,7 @@ function dataQuality(
   personRules: readonly RuleOutput[],
   outerKey: string,
   ctes: string[],
-  apart: string | undefined,
+  apart: { readonly memberKey: string; readonly rows: boolean } | undefined,
 ): { household: Map<number, Unusable>; person: Map<number, Unusable> } {
   const { d, prepared, level } = b;
   const q = (name: string) => b.q(name);
@@ -771,9 +775,16 @@ function dataQuality(
   const text = (name: string) => b.asText(b.fieldValue(name));
   const pid = level === "person" ? text(keys.person as string) : `CAST(NULL AS ${d.types.text})`;
   const yes = d.flag("(1 = 1)");
-  ctes.push(
+  const decided = `c.${q("kh_clean")} = ${yes} AND c.${q("kh_troubled")} = ${yes}`;
+  // PostgreSQL and MySQL with rows: kh_bad and the troubled members come from kh_slots and kh_rows, without reading the member layers.
+  const direct = apart?.rows === true;
+  if (direct) {
+    ctes.push(
+      `${q("kh_bad")} AS ${d.materialized}(SELECT s.${q("kh_skey")} AS ${q("kh_key")}, s.${q("kh_srow")} AS ${q("kh_ord")}, s.${q("kh_srow")} AS ${q("kh_row")}, c.${q("kh_first")}, s.${q("kh_sproblem")} AS ${q("kh_problem")}, s.${q("kh_rid")}, s.${q("kh_pid")}, s.${q("kh_u1")}, s.${q("kh_u2")}, s.${q("kh_u3")} FROM ${q("kh_slots")} s JOIN ${q("kh_records")} c ON s.${q("kh_skey")} = c.${q("kh_rkey")} WHERE ${decided})`,
+    );
+  } else ctes.push(
     // With `apart` (the member key's expression), the problems' text is kh_slots', found by record and member key (one row each in a decided record).
-    `${q("kh_bad")} AS ${d.materialized}(SELECT ${q("kh_key")}, ${q("kh_ord")}, ${q("kh_row")}, ${q("kh_first")}, ${apart === undefined ? q("kh_problem") : `${q("kh_sproblem")} AS ${q("kh_problem")}`}, ${text(outerKey)} AS ${q("kh_rid")}, ${pid} AS ${q("kh_pid")}, ${text(unit.county)} AS ${q("kh_u1")}, ${text(unit.township)} AS ${q("kh_u2")}, ${text(unit.village)} AS ${q("kh_u3")} FROM ${q("kh_m")}${apart === undefined ? "" : ` JOIN ${q("kh_slots")} ON ${q("kh_key")} = ${q("kh_skey")} AND ${apart} = ${q("kh_spkey")}`} WHERE ${q("kh_troubled")} = ${yes} AND ${q("kh_problem")} IS NOT NULL)`,
+      `${q("kh_bad")} AS ${d.materialized}(SELECT ${q("kh_key")}, ${q("kh_ord")}, ${q("kh_row")}, ${q("kh_first")}, ${apart === undefined ? q("kh_problem") : `${q("kh_sproblem")} AS ${q("kh_problem")}`}, ${text(outerKey)} AS ${q("kh_rid")}, ${pid} AS ${q("kh_pid")}, ${text(unit.county)} AS ${q("kh_u1")}, ${text(unit.township)} AS ${q("kh_u2")}, ${text(unit.village)} AS ${q("kh_u3")} FROM ${q("kh_m")}${apart === undefined ? "" : ` JOIN ${q("kh_slots")} ON ${q("kh_key")} = ${q("kh_skey")} AND ${apart.memberKey} = ${q("kh_spkey")}`} WHERE ${q("kh_troubled")} = ${yes} AND ${q("kh_problem")} IS NOT NULL)`,
   );
   // One scan of kh_bad, each row with every field's number (MySQL computes a CTE again where it is read again); then each unusable
   // cell's reasons, from its code, its field's label and complaint, and the cell, as convertEntry and convertCell word them.
@@ -854,7 +865,7 @@ function dataQuality(
   }
   if (person.size > 0) {
     ctes.push(
-      `${q("kh_pdet")} AS ${d.materialized}(SELECT m.${q("kh_key")} AS ${q("kh_pkey")}, m.${q("kh_ord")} AS ${q("kh_pord")}, ${columns.join(", ")} FROM (SELECT ${q("kh_key")}, ${q("kh_ord")} FROM ${q("kh_m")} WHERE ${q("kh_troubled")} = ${yes}) m JOIN ${q("kh_dq")} dq ON ${dq("kh_key")} = m.${q("kh_key")} GROUP BY m.${q("kh_key")}, m.${q("kh_ord")})`,
+      `${q("kh_pdet")} AS ${d.materialized}(SELECT m.${q("kh_key")} AS ${q("kh_pkey")}, m.${q("kh_ord")} AS ${q("kh_pord")}, ${columns.join(", ")} FROM (${direct ? `SELECT r.${q("kh_key")}, r.${q("kh_row")} AS ${q("kh_ord")} FROM ${q("kh_rows")} r JOIN ${q("kh_records")} c ON r.${q("kh_key")} = c.${q("kh_rkey")} WHERE ${decided}` : `SELECT ${q("kh_key")}, ${q("kh_ord")} FROM ${q("kh_m")} WHERE ${q("kh_troubled")} = ${yes}`}) m JOIN ${q("kh_dq")} dq ON ${dq("kh_key")} = m.${q("kh_key")} GROUP BY m.${q("kh_key")}, m.${q("kh_ord")})`,
     );
   }
   return { household, person };
