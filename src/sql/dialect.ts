@@ -66,8 +66,8 @@ export interface DialectTable {
   mod(a: string, b: string): string;
   /** Every match of a regular expression replaced by a constant. */
   replaceAll(text: string, pattern: string, replacement: string): string;
-  /** The n-th (from 1) part of a text split at a separator. */
-  part(text: string, separator: string, n: number): string;
+  /** The n-th (from 1) part of a text split at a separator (`n` a number, or an integer SQL expression). */
+  part(text: string, separator: string, n: number | string): string;
   /** The text without a trailing run of one character. */
   rtrimChar(text: string, char: string): string;
   /** A placeholder cast to a type. */
@@ -78,6 +78,9 @@ export interface DialectTable {
   firstBy(value: string, order: string): string;
   /** The texts of a group joined by commas, in order. */
   joinTexts(value: string, order: string): string;
+  /** The non-NULL texts of a group joined by a constant separator (a SQL literal), in order. */
+  joinOrdered(value: string, separator: string, order: string): string;
+
   /** Statements that set the session up for the query (MySQL: GROUP_CONCAT's limit). */
   readonly preamble: readonly string[];
   /** A boolean as a value the dialect selects (MySQL's are integers). */
@@ -147,6 +150,7 @@ const duckdb: DialectTable = {
   column: (q) => `CAST(${q} AS VARCHAR)`,
   firstBy: (v, o) => `arg_min(${v}, ${o})`,
   joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
+  joinOrdered: (v, sep, o) => `string_agg(${v}, ${sep} ORDER BY ${o})`,
   preamble: [],
   flag: (c) => c,
   materialized: "MATERIALIZED ",
@@ -206,6 +210,7 @@ const postgres: DialectTable = {
   column: (q) => `CAST(${q} AS TEXT)`,
   firstBy: (v, o) => `(array_agg(${v} ORDER BY ${o}) FILTER (WHERE ${o} IS NOT NULL))[1]`,
   joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
+  joinOrdered: (v, sep, o) => `string_agg(${v}, ${sep} ORDER BY ${o})`,
   preamble: [],
   flag: (c) => c,
   materialized: "MATERIALIZED ",
@@ -245,6 +250,7 @@ const mysql: DialectTable = {
   column: (q) => `(CONVERT(${q} USING utf8mb4) COLLATE utf8mb4_bin)`,
   firstBy: (v, o) => `SUBSTRING_INDEX(GROUP_CONCAT(CASE WHEN ${o} IS NOT NULL THEN ${v} END ORDER BY ${o} SEPARATOR '\x1e'), '\x1e', 1)`,
   joinTexts: (v, o) => `GROUP_CONCAT(${v} ORDER BY ${o} SEPARATOR ',')`,
+  joinOrdered: (v, sep, o) => `GROUP_CONCAT(${v} ORDER BY ${o} SEPARATOR ${sep})`,
   preamble: ["SET SESSION group_concat_max_len = 1073741824"],
   flag: (c) => `(CASE WHEN ${c} THEN 1 ELSE 0 END)`,
   materialized: "",

@@ -30,8 +30,11 @@ export interface FieldConversion {
    * its validity is whether this is NULL (a valid text never parses to NULL).
    */
   parse(cell: CellSql, field: Field, cx: ExprContext): string;
-  /** The problem's code (`invalid_value` or `not_allowed`) and the reason's end after the label and value, e.g. " is not a number". */
-  readonly complaint: (field: Field) => readonly [code: string, text: string];
+  /**
+   * The problem's code (`invalid_value` or `not_allowed`), the English reason's end after the label
+   * and value (e.g. " is not a number") and the Chinese one's (e.g. "不是数字"), as `convertCell` words them.
+   */
+  readonly complaint: (field: Field) => readonly [code: string, text: string, zh: string];
 }
 
 /** Plain decimals that cast into every dialect's number type without overflow. */
@@ -116,12 +119,12 @@ export const FIELD_CONVERSIONS: Readonly<Record<FieldType, FieldConversion>> = {
   text: {
     scalar: "text",
     parse: (cell, field, cx) => (field.allowed ? when(anyOf(cell.text, field.allowed, cx), cell.text) : cell.text),
-    complaint: (field) => ["not_allowed", ` is not in its code table (${(field.allowed ?? []).join("/")})`],
+    complaint: (field) => ["not_allowed", ` is not in its code table (${(field.allowed ?? []).join("/")})`, `不在代码表内（${(field.allowed ?? []).join("/")}）`],
   },
   number: {
     scalar: "number",
     parse: (cell, _field, cx) => numberParse(cell, cx),
-    complaint: () => ["invalid_value", " is not a number"],
+    complaint: () => ["invalid_value", " is not a number", "不是数字"],
   },
   date: {
     scalar: "text",
@@ -133,18 +136,18 @@ export const FIELD_CONVERSIONS: Readonly<Record<FieldType, FieldConversion>> = {
       const written = cx.d.matches(cell.text, cx.d.literal("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"));
       return `(CASE WHEN ${written} THEN (CASE WHEN TRY_CAST(${cell.text} AS DATE) IS NOT NULL THEN ${cell.text} END) ELSE ${when(form, cx.d.dateFromText(cell.text, DATE_GROUPS))} END)`;
     },
-    complaint: () => ["invalid_value", " is not a date (write YYYY-MM-DD)"],
+    complaint: () => ["invalid_value", " is not a date (write YYYY-MM-DD)", "不是日期（应写作 YYYY-MM-DD）"],
   },
   month: {
     scalar: "text",
     parse: (cell, _field, cx) => when(monthValid(cell, cx), monthValue(cell, cx)),
-    complaint: () => ["invalid_value", " is not a month (write YYYYMM, YYYY-MM or YYYY年M月)"],
+    complaint: () => ["invalid_value", " is not a month (write YYYYMM, YYYY-MM or YYYY年M月)", "不是年月（应写作 YYYYMM、YYYY-MM 或 YYYY年M月）"],
   },
   boolean: {
     scalar: "boolean",
     // 是 and 否 (the usual cells) first, by plain comparison; the other words through LOWER.
     parse: (cell, _field, cx) =>
       `(CASE WHEN ${cx.d.textEquals(cell.text, cx.text("是"))} THEN TRUE WHEN ${cx.d.textEquals(cell.text, cx.text("否"))} THEN FALSE WHEN ${anyOf(`LOWER(${cell.text})`, TRUE_WORDS, cx)} THEN TRUE WHEN ${anyOf(`LOWER(${cell.text})`, FALSE_WORDS, cx)} THEN FALSE END)`,
-    complaint: () => ["invalid_value", " is not 是 or 否"],
+    complaint: () => ["invalid_value", " is not 是 or 否", "不是「是」或「否」"],
   },
 };

@@ -1,8 +1,10 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DuckDBInstance } from "@duckdb/node-api";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import { compileRulebookSql } from "../../src/sql/index";
 import { examplePath, runScreen } from "../screening/helpers";
 
 /*
@@ -29,6 +31,7 @@ const messy: Record<string, string> = {
   "key-missing-inside-a-household": [header, body[0], edit(body[2] as string, 3, ""), body[1], ...body.slice(2)].join("\n"),
   "household-disagrees": [header, body[0], edit(body[1] as string, 10, "9001"), ...body.slice(2)].join("\n"),
   "bad-cells": [header, edit(body[0] as string, 17, "十二"), edit(body[2] as string, 6, "2024-02-30"), edit(body[4] as string, 11, "也许"), ...body.slice(5)].join("\n"),
+  "bad-household-cell": [header, edit(body[0] as string, 10, "九千"), edit(body[1] as string, 10, "九千"), ...body.slice(2)].join("\n"),
   "wrong-cell-count": [header, body[0], `${body[1]},多余`, (body[2] as string).split(",").slice(0, 5).join(","), ...body.slice(3)].join("\n"),
   "title-rows": ["合成数据（非真实）,,", "导出时间 2025-01-01", header, ...body].join("\n"),
   "blank-row": [header, body[0], ",,,,,", ...body.slice(1)].join("\n"),
@@ -49,6 +52,10 @@ for (const [name, text] of Object.entries(messy)) {
 const gbk = join(dir, "household-split-gbk.csv");
 writeFileSync(gbk, iconv.encode(messy["household-split"] as string, "gb18030"));
 files.push(["household-split-gbk", gbk]);
+// Unusable cells read by kaohe's reader (GB18030), not by DuckDB's.
+const badGbk = join(dir, "bad-cells-gbk.csv");
+writeFileSync(badGbk, iconv.encode(messy["bad-cells"] as string, "gb18030"));
+files.push(["bad-cells-gbk", badGbk]);
 
 async function run(file: string, engine: string, out: string, rules = RULES) {
   const result = await runScreen(["--rules", rules, file, "--engine", engine, "--out", out]);
@@ -83,6 +90,28 @@ describe("kaohe screen --engine duckdb", () => {
     expect(text).toContain('"kind":"finding"');
     const bad = readFileSync(join(dir, "bad-cells-duckdb.ndjson"), "utf8");
     expect(bad).toContain('年龄 \\"十二\\" is not a number');
+  });
+
+  it("decides the records with unusable cells in SQL: data-quality rows, and only rows that disagree handed back", async () => {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    try {
+      // bad-cells: household SYN-0107's rows disagree (也许, then 是): its two rows alone are handed back, as JavaScript compares them row by row.
+      for (const [name, handedBack] of [["bad-cells", 2], ["bad-household-cell", 0]] as const) {
+        const file = join(dir, `${name}.csv`);
+        await connection.run(`CREATE OR REPLACE TABLE t AS SELECT * FROM read_csv('${file}', header = true, all_varchar = true)`);
+        const rulebook = JSON.parse(readFileSync(RULES, "utf8"));
+        const compiled = compileRulebookSql(rulebook, { dialect: "duckdb", table: "t", header: header.split(",") });
+        const rows = (await connection.runAndReadAll(compiled.sql, compiled.params as never)).getRowObjectsJson();
+        const kinds = rows.map((row) => row.kind);
+        expect(kinds, name).toContain("data_quality");
+        expect(kinds.filter((kind) => kind === "rejected").length, name).toBe(handedBack);
+        expect(rows.filter((row) => row.reason_code === "unusable_value").length, name).toBeGreaterThan(0);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
   });
 
   it("skips the rules reading a column the file lacks, as --engine js does, and exits 3", async () => {

@@ -6,7 +6,7 @@ export const FIELDS = {
   township: { column: "乡", type: "text", of: "village", required: true },
   village: { column: "村", type: "text", of: "village", required: true },
   hh: { column: "户编号", type: "text", of: "household", required: true },
-  status: { column: "状态", type: "text", of: "household" },
+  status: { column: "状态", type: "text", of: "household", required: true },
   kind: { column: "类别", type: "text", of: "household", allowed: ["甲", "乙"] },
   raw: { column: "原文", type: "text", of: "household", trim: false },
   mon: { column: "年月", type: "month", of: "household" },
@@ -18,7 +18,7 @@ export const FIELDS = {
   pid: { column: "人编号", type: "text", of: "person", required: true },
   age: { column: "年龄", type: "number", of: "person" },
   job: { column: "劳动", type: "text", of: "person" },
-  ins: { column: "参保", type: "boolean", of: "person" },
+  ins: { column: "参保", type: "boolean", of: "person", required: true },
 } as const;
 
 type FieldName = keyof typeof FIELDS;
@@ -67,6 +67,11 @@ export const rowsArb = fc
       cells: fc.record(Object.fromEntries(names.filter((n) => FIELDS[n].of === "household" && n !== "hh").map((n) => [n, cellOf(FIELDS[n].type, (FIELDS[n] as { allowed?: readonly string[] }).allowed)])) as Record<string, fc.Arbitrary<string | null>>),
       members: fc.array(fc.record(Object.fromEntries(names.filter((n) => FIELDS[n].of === "person" && n !== "pid").map((n) => [n, cellOf(FIELDS[n].type)])) as Record<string, fc.Arbitrary<string | null>>), { minLength: 1, maxLength: 3 }),
       blankKey: fc.integer({ min: 0, max: 15 }).map((n) => n === 0),
+      // Now and then a later row of the household holds another cell in a household field (a usable or unusable one, or the same).
+      varied: fc.oneof(
+        { weight: 5, arbitrary: fc.constant(undefined) },
+        fc.constantFrom(...names.filter((n) => FIELDS[n].of === "household" && n !== "hh")).chain((n) => cellOf(FIELDS[n].type, (FIELDS[n] as { allowed?: readonly string[] }).allowed).map((cell) => ({ field: n, cell }))),
+      ),
     }),
     { minLength: 1, maxLength: 5 },
   )
@@ -80,6 +85,7 @@ export const rowsArb = fc
           if (n === "village") return h.village;
           if (n === "hh") return h.blankKey && j === 0 ? " " : `H${i + 1}`;
           if (n === "pid") return `H${i + 1}-${j + 1}`;
+          if (h.varied !== undefined && j > 0 && h.varied.field === n) return h.varied.cell;
           return (FIELDS[n].of === "person" ? m[n] : h.cells[n]) ?? null;
         };
         rows.push({ row: rows.length + 2, cells: names.map(value) });

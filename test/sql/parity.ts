@@ -9,6 +9,11 @@ import type { SqlRow } from "./engines";
 export interface Outcome {
   kind: string;
   code: string;
+  subject: string;
+  /** A data-quality finding's Chinese reason; null otherwise. */
+  zh: string | null;
+  /** An undecided rule's cause; null otherwise. */
+  cause: string | null;
   recordId: string;
   householdId: string | null;
   unit: string;
@@ -48,9 +53,10 @@ function byRow(outcomes: readonly Outcome[]): Outcome[] {
 }
 
 /**
- * What `--engine duckdb` makes of a SQL result: the SQL decides the records whose cells all
- * convert; the records it hands back as rejected rows (a data-quality finding, a malformed
- * household) are screened by JavaScript. Both sides in row order.
+ * What `--engine duckdb` makes of a SQL result: the SQL decides the records, data-quality
+ * findings included; the records it hands back as rejected rows (rows that disagree on a
+ * household cell, a person twice or without a key, a blank household key) are screened by
+ * JavaScript. Both sides in row order.
  */
 export function combine(rulebook: unknown, header: readonly string[], rows: readonly { row: number; cells: readonly (string | null)[] }[], sql: Compared, level?: Subject): Compared {
   const handedBack = new Set(sql.rejected.map((r) => r.row));
@@ -73,6 +79,9 @@ export function fromJs(items: readonly ScreeningItem[]): Compared {
       outcomes.push({
         kind: item.kind,
         code: item.code,
+        subject: item.subject,
+        zh: quality ? item.zh : null,
+        cause: quality ? null : (item.cause ?? null),
         recordId: item.recordId,
         householdId: item.householdId ?? null,
         unit: `${item.unit.county}/${item.unit.township}/${item.unit.village}`,
@@ -91,17 +100,22 @@ export function fromSql(rows: readonly SqlRow[]): Compared {
   const rejected: { row: number; code: string }[] = [];
   for (const r of rows) {
     if (r.kind === "rejected") rejected.push({ row: Number(r.row), code: String(r.code) });
-    else
+    else {
+      const quality = r.kind === "data_quality";
       outcomes.push({
         kind: String(r.kind),
         code: String(r.code),
+        subject: String(r.subject),
+        zh: quality ? String(r.zh) : null,
+        cause: r.kind === "rule_failed" ? (r.reason_code === "unusable_value" ? "unusable_value" : "rule_error") : null,
         recordId: String(r.record_id),
         householdId: r.household_id === null ? null : String(r.household_id),
         unit: `${r.county}/${r.township}/${r.village}`,
         message: String(r.message),
-        values: JSON.parse(String(r.values)),
+        values: quality ? { field: r.field, column: r.column, value: JSON.parse(String(r.value)) } : JSON.parse(String(r.values)),
         row: Number(r.row),
       });
+    }
   }
   rejected.sort((a, b) => a.row - b.row);
   return { outcomes, rejected };

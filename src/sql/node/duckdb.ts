@@ -7,7 +7,7 @@ import { ruleNumberToString } from "../../rules/index";
 import { isHeaderRow, mapColumns, type ColumnMap } from "../../screening/columns";
 import { evaluateEntries, type Finding, type ScreeningItem } from "../../screening/evaluate";
 import { fieldLabel, type PreparedRulebook } from "../../screening/prepare";
-import type { RejectedRow } from "../../screening/records";
+import type { DataQualityFinding, RejectedRow } from "../../screening/records";
 import { Screener, type ScreeningCounts } from "../../screening/screen";
 import { convertCell, isCellProblem } from "../../screening/values";
 import { readRows, type ReadSummary, type SourceRow } from "../../screening/node/rows";
@@ -18,9 +18,10 @@ import { compileRulebookSql } from "../compile";
  * `kaohe screen --engine duckdb`: the compiled rulebook on embedded DuckDB. A UTF-8 CSV is read
  * by DuckDB itself (every column as text); GB18030 and XLSX files, and CSV files DuckDB would
  * number differently (quoted line breaks, blank lines), are streamed in through kaohe's readers.
- * DuckDB decides every record whose rows are clean; rows the SQL rejects are screened again by
- * the JavaScript screener, which writes the same rejections and reasons as without DuckDB; both
- * streams are merged by position, so that the output is the JavaScript engine's.
+ * DuckDB decides every record, data-quality findings included, except those whose rows disagree
+ * on a household cell, repeat or lack a person or are apart; the rows of those, which the SQL
+ * rejects, are screened again by the JavaScript screener, which writes the same items as without
+ * DuckDB; both streams are merged by position, so that the output is the JavaScript engine's.
  */
 
 const HEADER_SEARCH = 50;
@@ -89,6 +90,8 @@ const sqlText = (text: string) => `'${text.replace(/'/g, "''")}'`;
 async function loadCsv(connection: DuckDBConnection, file: string, header: Header): Promise<boolean> {
   const width = header.map.width;
   const columns = Array.from({ length: width }, (_, i) => `'c${i}': 'VARCHAR'`).join(", ");
+  // An empty cell is "" as kaohe's reader gives it (a data-quality finding shows the cell as read), not NULL.
+  const notNull = Array.from({ length: width }, (_, i) => `'c${i}'`).join(", ");
   // The lines are counted while DuckDB's threads read the file (a failed count fails the load below).
   const counting = countLines(file).then(
     (n) => ({ n }),
@@ -97,7 +100,7 @@ async function loadCsv(connection: DuckDBConnection, file: string, header: Heade
   try {
     // A table keeps the file's order (preserve_insertion_order); its rowid numbers the rows.
     await connection.run(
-      `CREATE TABLE kh_raw AS SELECT * FROM read_csv(${sqlText(file)}, header = false, skip = ${header.row}, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, columns = {${columns}})`,
+      `CREATE TABLE kh_raw AS SELECT * FROM read_csv(${sqlText(file)}, header = false, skip = ${header.row}, auto_detect = false, delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, force_not_null = [${notNull}], columns = {${columns}})`,
     );
     await connection.run(`CREATE VIEW kh_input AS SELECT CAST(rowid AS BIGINT) + ${header.row + 1} AS kh_line, * FROM kh_raw`);
   } catch {
@@ -205,13 +208,33 @@ async function replay(connection: DuckDBConnection, prepared: PreparedRulebook, 
 }
 
 /** The result columns read back, in this order (the others are the rule's, known here). */
-const READ_BACK = ["kind", "code", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "position"] as const;
+const READ_BACK = ["kind", "code", "record_id", "household_id", "county", "township", "village", "message", "values", "row", "reason_code", "subject", "field", "value", "zh", "position"] as const;
 
-/** Makes the finding of row `i` of a chunk of the compiled query's result, given by columns ({@link READ_BACK}). */
-function findingMaker(prepared: PreparedRulebook, file: string): (columns: readonly (readonly unknown[])[], i: number) => Finding {
+/**
+ * Makes the finding or data-quality finding of row `i` of a chunk of the compiled query's result,
+ * given by columns ({@link READ_BACK}), with the fields of the JavaScript screener's, in its order.
+ */
+function findingMaker(prepared: PreparedRulebook, file: string, columnNames: Readonly<Record<string, string>>): (columns: readonly (readonly unknown[])[], i: number) => Finding | DataQualityFinding {
   const rules = new Map(prepared.rules.map((r) => [r.rule.code, r.rule]));
   return (columns, i) => {
-    const [kind, code, recordId, householdId, county, township, village, message, values, line] = columns.map((column) => column[i]) as string[];
+    const [kind, code, recordId, householdId, county, township, village, message, values, line, reasonCode, subject, field, value, zh] = columns.map((column) => column[i]) as string[];
+    if (kind === "data_quality") {
+      return {
+        kind: "data_quality",
+        code: code as string,
+        subject: subject as DataQualityFinding["subject"],
+        recordId: recordId as string,
+        ...(householdId === null || householdId === undefined ? {} : { householdId }),
+        field: field as string,
+        column: columnNames[field as string] ?? (field as string),
+        value: JSON.parse(value as string) as DataQualityFinding["value"],
+        reason: message as string,
+        zh: zh as string,
+        unit: { county: county as string, township: township as string, village: village as string },
+        file,
+        row: Number(line),
+      };
+    }
     const rule = rules.get(code as string);
     if (!rule) throw new Error(`the query returned an unknown rule ${String(code)}`);
     return {
@@ -224,7 +247,7 @@ function findingMaker(prepared: PreparedRulebook, file: string): (columns: reado
       ...(householdId === null || householdId === undefined ? {} : { householdId }),
       unit: { county: county as string, township: township as string, village: village as string },
       message: message as string,
-      ...(kind === "rule_failed" ? { cause: "rule_error" as const } : {}),
+      ...(kind === "rule_failed" ? { cause: reasonCode === "unusable_value" ? ("unusable_value" as const) : ("rule_error" as const) } : {}),
       values: JSON.parse(values as string) as Finding["values"],
       file,
       row: Number(line),
@@ -274,7 +297,8 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     if (unread.length > 0) throw new Incomplete();
     // Every column the file has is in columnOf; with an empty header, the others are missing (their rules skipped).
     const columnOf = Object.fromEntries(header.map.indexes.map(([field, index], i) => [field, csv ? `c${index}` : `c${i}`]));
-    const compiled = compileRulebookSql(prepared, { dialect: "duckdb", table: "kh_input", columnOf, header: [], level: header.map.level, rowColumn: "kh_line", withPosition: true });
+    // Rows read by kaohe's readers with cells that are not text (Excel numbers, dates) keep them in kh_cells: the JavaScript screener shows those cells as read.
+    const compiled = compileRulebookSql(prepared, { dialect: "duckdb", table: "kh_input", columnOf, header: [], level: header.map.level, rowColumn: "kh_line", withPosition: true, ...(csv ? {} : { opaqueColumn: "kh_cells" }) });
     await connection.run(`CREATE TABLE kh_result AS ${compiled.sql}`, compiled.params as never);
     const replayed = await replay(connection, prepared, file, header, csv);
     const counts = await connection.runAndReadAll(`SELECT CAST(count(*) AS VARCHAR) FROM kh_input`);
@@ -307,7 +331,7 @@ export async function screenFileDuckdb(prepared: PreparedRulebook, file: string,
     };
     // The table holds the query's rows in its order (preserve_insertion_order): a scan reads them so, without sorting again.
     const result = await connection.stream(`SELECT ${READ_BACK.map((c) => `"${c}"`).join(", ")} FROM kh_result WHERE kind <> 'rejected'`);
-    const toFinding = findingMaker(prepared, file);
+    const toFinding = findingMaker(prepared, file, header.map.names);
     // Chunk by chunk, column by column: the node client converts columns faster than rows.
     for (let chunk = await result.fetchChunk(); chunk !== null && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
       const columns = chunk.getColumns();
