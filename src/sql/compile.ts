@@ -326,7 +326,7 @@ function conversionCtes(b: QueryBuilder, names: readonly string[], header: reado
     const shownColumn = (options.columnOf?.[name] === undefined ? column : fieldColumns(field)[0] ?? column).replace(/^\uFEFF/, "");
     b.fields.set(name, { name, field, label, value, problem, raw, complaint, complaintZh, scalar: conversion.scalar, slot: b.fields.size, column: shownColumn });
   });
-  const row = options.rowColumn === undefined ? "CAST(NULL AS BIGINT)" : d.integer(d.column(b.q(options.rowColumn)));
+  const row = d.integer(options.rowColumn === undefined ? "NULL" : d.column(b.q(options.rowColumn)));
   // Each step is read once: where layers nest (DuckDB), they are projections of one plan, stored only as kh_rows.
   const stored = d.nestLayers ? "" : d.materialized;
   return [

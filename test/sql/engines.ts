@@ -200,9 +200,10 @@ export async function screenOnEngine(
   header: readonly string[],
   rows: readonly { row: number; cells: readonly (string | null)[] }[],
   level?: Subject,
+  withRowColumn = true,
 ): Promise<SqlRow[]> {
   const table = "kh_input";
   await engine.load(table, header, rows);
-  const compiled = compileRulebookSql(rulebook, { dialect: engine.dialect, table, header, rowColumn: ROW_COLUMN, ...(level ? { level } : {}) });
+  const compiled = compileRulebookSql(rulebook, { dialect: engine.dialect, table, header, ...(withRowColumn ? { rowColumn: ROW_COLUMN } : {}), ...(level ? { level } : {}) });
   return engine.run(compiled);
 }

@@ -41,6 +41,18 @@ describe("example rulebooks on every engine", () => {
   const dataOf = (path: string) =>
     path.includes("fuping") ? ["examples/screening/fuping/persons.csv", "examples/screening/fuping/villages.csv"] : ["examples/screening/synthetic-households.csv"];
   for (const engineName of ["duckdb", "postgres", "mariadb"]) {
+    it(`runs without a row column on ${engineName}: the same rows, with no row number`, async (context) => {
+      const engine = engineFor(slots, engineName, context);
+      if (!engine) return;
+      const rulebook = JSON.parse(readFileSync("examples/screening/rulebook.json", "utf8"));
+      const data = readCsv("examples/screening/synthetic-households.csv");
+      const canonical = (rows: readonly Record<string, unknown>[]) => rows.map((row) => JSON.stringify({ ...row, row: null })).sort();
+      const withRows = await screenOnEngine(engine, rulebook, data.header, data.rows);
+      const without = await screenOnEngine(engine, rulebook, data.header, data.rows, undefined, false);
+      expect(without.length).toBeGreaterThan(0);
+      expect(without.every((row) => row.row === null)).toBe(true);
+      expect(canonical(without)).toEqual(canonical(withRows));
+    }, 240_000);
     for (const path of rulebooks) {
       for (const csv of dataOf(path)) {
         it(`${path} on ${csv} gives the JavaScript screener's findings on ${engineName}`, async (context) => {

@@ -115,6 +115,10 @@ export function createEvaluatorPool(threads: number, init: WorkerInit): Evaluato
     // garbage collector by about a third on the screening benchmark (decision 0303).
     resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB, ...options.resourceLimits },
     idleTimeout: 60_000,
+    // Two tasks at once per worker (screenFile keeps at most two per thread): the second waits in
+    // the worker's own queue and starts as soon as the first is done, rather than when this thread
+    // next turns its event loop to hear of it (decision 0303).
+    concurrentTasksPerWorker: 2,
   });
   return {
     evaluate: (task) => pool.run(task) as Promise<ScreeningItem[]>,
