@@ -198,7 +198,7 @@ export function buildProgram(rule: JsonLogicRule): NumericProgram | null {
     code: Int32Array.from([...b.reads, ...b.code]),
     readEnd: b.reads.length,
     errs: approximable ? new Float64Array(b.constants.length) : null,
-    keys: Object.freeze([...b.keys]),
+    keys: [...b.keys],
     nums: Float64Array.from(b.constants),
     objs: new Array<unknown>(b.objectCount).fill(undefined),
     result,
