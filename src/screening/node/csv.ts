@@ -434,6 +434,24 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
     return true;
   }
 
+  /**
+   * Drains the text (unless the reading has stopped) and hands on its rows in batches of at most
+   * BATCH_ROWS, with what was drained before; returns whether the reading goes on.
+   */
+  function* handOn(going: boolean, final: boolean): Generator<SourceRow[], boolean> {
+    let on = going && drain(final);
+    while (on && out.length >= BATCH_ROWS) {
+      yield out;
+      out = [];
+      on = drain(final);
+    }
+    if (out.length > 0) {
+      yield out;
+      out = [];
+    }
+    return on;
+  }
+
   let going = true;
   for await (const raw of chunks) {
     let chunk = raw;
@@ -464,16 +482,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       buf = pos > 0 ? buf.slice(pos) + chunk : buf + chunk;
       pos = 0;
     }
-    if (going) going = drain(false);
-    while (going && out.length >= BATCH_ROWS) {
-      yield out;
-      out = [];
-      going = drain(false);
-    }
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
+    going = yield* handOn(going, false);
     if (!going) break;
   }
   if (going) {
@@ -482,16 +491,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       tally.delimiter = delimiterText;
       delimiter = delimiterText.charCodeAt(0);
     }
-    going = drain(true);
-    while (going && out.length >= BATCH_ROWS) {
-      yield out;
-      out = [];
-      going = drain(true);
-    }
-    if (out.length > 0) {
-      yield out;
-      out = [];
-    }
+    going = yield* handOn(true, true);
   }
   if (!going) return;
   tally.lines = counted + (last !== "" && !last.endsWith(LF) ? 1 : 0);
