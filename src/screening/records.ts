@@ -458,17 +458,24 @@ export class RecordAssembler {
    * @param delimiter - The file's delimiter.
    * @param row - The row's number in its file.
    * @param out - Where completed records and rejected rows go.
+   * @param width - The header's width, where the caller did not check the line's: a line of
+   * another width is then not taken.
+   * @returns Whether the line was taken (always, without `width`).
    */
-  pushLine(line: string, delimiter: string, row: number, out: (ScreeningRecord | RejectedRow)[]): void {
+  pushLine(line: string, delimiter: string, row: number, out: (ScreeningRecord | RejectedRow)[], width?: number): boolean {
     const open = this.group;
     const prefix = open?.prefix;
     if (open !== undefined && prefix !== undefined && line.startsWith(prefix)) {
-      this.counts.rowsRead++;
       const end = line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
-      this.pushMember(open, line.slice(prefix.length, end).split(delimiter) as unknown as Record<number, unknown>, row, undefined, out, this.tailAt);
-      return;
+      const tail = line.slice(prefix.length, end).split(delimiter);
+      if (width !== undefined && tail.length !== width - this.tailAt) return false;
+      this.counts.rowsRead++;
+      this.pushMember(open, tail as unknown as Record<number, unknown>, row, undefined, out, this.tailAt);
+      return true;
     }
-    this.push(splitLine(line, delimiter), row, out);
+    const cells = splitLine(line, delimiter);
+    if (width !== undefined && cells.length !== width) return false;
+    this.push(cells, row, out);
     const group = this.group;
     // The row began a household, its household cells all usable: later lines may start as it does.
     if (this.tailAt > 0 && group !== undefined && group.rows === 1 && group.row === row && !group.raw.includes(UNUSABLE)) {
@@ -476,6 +483,7 @@ export class RecordAssembler {
       for (let i = 0; i < this.tailAt; i++) at = line.indexOf(delimiter, at + 1);
       group.prefix = line.slice(0, at + 1);
     }
+    return true;
   }
 
   /**

@@ -133,10 +133,13 @@ export class Screener {
    * @param delimiter - The file's delimiter.
    * @param row - Its number in the file.
    * @param map - The file's column map, from `mapColumns`; the same for every row.
+   * @param width - The header's width, where the caller did not check the line's: a line of
+   * another width is then not taken (give its cells to {@link Screener.pushCells} or reject it).
+   * @returns Whether the line was taken (always, without `width`).
    */
-  pushLine(line: string, delimiter: string, row: number, map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {
+  pushLine(line: string, delimiter: string, row: number, map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }, width?: number): boolean {
     this.use(map);
-    this.assembler.pushLine(line, delimiter, row, this.pending);
+    return this.assembler.pushLine(line, delimiter, row, this.pending, width);
   }
 
   private use(map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> }): void {

@@ -227,6 +227,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
 
   let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
   let finder: CellFinder | undefined;
+  let delimiter = ",";
   const reader = readRows(file, {
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
@@ -255,13 +256,17 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         screener = new Screener(prepared, map.level, file, map.missing);
         screener.assembler.useColumns(map.indexes, map.names);
         keyCells = keyCellsOf(screener.assembler.keyColumns(), map.level === "person");
-        finder = new CellFinder(reader.summary.delimiter ?? ",", keyCells.indexes, map.width);
+        delimiter = reader.summary.delimiter ?? ",";
+        finder = new CellFinder(delimiter, keyCells.indexes, map.width);
         continue;
       }
       if (!linesOk) {
-        // Without a pool, a plain row still goes in as its line (a household's further lines are split only from their person cells).
-        const plainLine = source instanceof LineRecord && finder !== undefined && finder.find(source.line, keyCells.found) === map.width;
-        await (plainLine ? pushPlain(screener, map, source.line, source.row) : pushRow(screener, map, source));
+        // Without a pool, a plain row still goes in as its line (a household's further lines are
+        // split only from their person cells); the assembler checks its width as it splits it.
+        // The loop awaits only when a batch is due: an await per row costs a turn of the microtask queue.
+        if (source instanceof LineRecord && screener.pushLine(source.line, delimiter, source.row, map, map.width)) {
+          if (screener.waiting >= batchSize) await dispatch(false);
+        } else await pushRow(screener, map, source);
         continue;
       }
       // Is the row plain: one line without quotes, of the header's width, with the keys it is placed by?
