@@ -6,6 +6,7 @@ import type { ScreeningItem } from "../evaluate";
 import type { ParameterValue, Subject } from "../schema";
 import type { RejectedRow, ScreeningRecord } from "../records";
 import type { LinesTask } from "./lines";
+import { unpackItems, type PackedItems } from "./pack";
 
 /** What each worker receives once: the rulebook as JSON and the parameter overrides. */
 export interface WorkerInit {
@@ -121,7 +122,7 @@ export function createEvaluatorPool(threads: number, init: WorkerInit): Evaluato
     concurrentTasksPerWorker: 2,
   });
   return {
-    evaluate: (task) => pool.run(task) as Promise<ScreeningItem[]>,
+    evaluate: async (task) => unpackItems((await pool.run(task)) as PackedItems),
     close: () => pool.destroy(),
     threads,
   };
