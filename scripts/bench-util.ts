@@ -9,6 +9,12 @@ export function option(name: string, fallback: number): number {
   return value;
 }
 
+/** Reads `--name <text>` from the command line, or undefined. */
+export function textOption(name: string): string | undefined {
+  const at = process.argv.indexOf(`--${name}`);
+  return at === -1 ? undefined : process.argv[at + 1];
+}
+
 /** The median of some figures (the mean of the middle two for an even count). */
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);
