@@ -215,8 +215,11 @@ function keysOf(object: object): string[] {
   return keys;
 }
 
-/** Whether an object's `for…in` keys are exactly `keys`, in that order. */
-function hasKeys(object: object, keys: readonly string[]): boolean {
+/**
+ * Whether an object's `for…in` keys are exactly `keys`, in that order.
+ * @internal
+ */
+export function hasKeys(object: object, keys: readonly string[]): boolean {
   let i = 0;
   for (const key in object) if (keys[i++] !== key) return false;
   return i === keys.length;

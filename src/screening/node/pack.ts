@@ -9,7 +9,7 @@
  * `unpackItems(structuredClone(packItems(items)))` gives items equal to `items`, with their keys
  * in the same order; an item that does not have exactly a finding's shape is sent as it is.
  */
-import type { Finding, ScreeningItem } from "../evaluate";
+import { hasKeys, type Finding, type ScreeningItem } from "../evaluate";
 import type { UnitPath } from "../records";
 
 /** What a worker sends back for one batch (see {@link packItems}). */
@@ -60,13 +60,6 @@ function findingKeys(household: boolean, cause: boolean, file: boolean): string[
 
 /** The eight shapes a finding can have, by its optional keys (householdId, cause, file). */
 const SHAPES: readonly (readonly string[])[] = Array.from({ length: 8 }, (_, i) => findingKeys((i & 1) !== 0, (i & 2) !== 0, (i & 4) !== 0));
-
-/** Whether an object's `for…in` keys are exactly `keys`, in that order. */
-function hasKeys(object: object, keys: readonly string[]): boolean {
-  let i = 0;
-  for (const key in object) if (keys[i++] !== key) return false;
-  return i === keys.length;
-}
 
 /** Whether a value is a plain object (its prototype `Object.prototype`), so that `for…in` lists its own keys only. */
 function isPlain(value: unknown): value is Record<string, unknown> {
