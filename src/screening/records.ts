@@ -156,10 +156,12 @@ interface Group {
 interface KeySet {
   has(id: string): boolean;
   add(id: string): unknown;
+  delete(id: string): unknown;
+  readonly size: number;
 }
 
 /** For an assembler given records that are known to be new (a worker's batch): nothing to keep. */
-const NO_KEYS: KeySet = { has: () => false, add: () => undefined };
+const NO_KEYS: KeySet = { has: () => false, add: () => undefined, delete: () => undefined, size: 0 };
 
 /** Households up to this size find a person twice by a scan of their members, larger ones by a set. */
 const SMALL_HOUSEHOLD = 16;
@@ -405,27 +407,39 @@ export class RecordAssembler {
   }
 
   /**
-   * Whether a record of this key was read already: a further row of it would be refused, unless
-   * it continues the household being read.
+   * Claims a key for a record that is held to be assembled elsewhere (by a worker thread): it
+   * counts as seen from now on, so that a further row of it is refused, unless it continues the
+   * household being read. One lookup serves both the check and the claim.
    *
    * @param id - The key.
-   * @returns Whether it was seen.
+   * @returns Whether the key was new (false: a record of it was read or claimed already).
    */
-  hasSeen(id: string): boolean {
-    return this.seen.has(id);
+  claim(id: string): boolean {
+    const seen = this.seen;
+    const before = seen.size;
+    seen.add(detached(id));
+    return seen.size > before;
+  }
+
+  /**
+   * Gives back keys claimed by {@link RecordAssembler.claim} for records that are, after all,
+   * pushed here, so that pushing their rows does not find them seen.
+   *
+   * @param ids - The keys, each claimed and not pushed since.
+   */
+  unclaim(ids: readonly string[]): void {
+    for (const id of ids) this.seen.delete(id);
   }
 
   /**
    * Counts whole records that were assembled elsewhere (by a worker thread), as if their rows had
-   * been pushed here: their rows as read and screened, their keys as seen. Call it only where
-   * every record pushed here is complete (after {@link RecordAssembler.end}), and only for
+   * been pushed here: their rows as read and screened (their keys were claimed). Call it only
+   * where every record pushed here is complete (after {@link RecordAssembler.end}), and only for
    * records whose rows were all placed (no rejected row).
    *
-   * @param ids - The records' keys.
    * @param rows - Their rows.
    */
-  skip(ids: readonly string[], rows: number): void {
-    for (const id of ids) this.seen.add(detached(id));
+  skip(rows: number): void {
     this.counts.rowsRead += rows;
     this.counts.rowsScreened += rows;
   }

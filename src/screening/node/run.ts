@@ -179,10 +179,10 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   // The held rows: their lines and row numbers (not their cells: objects held across many rows cost the garbage collector).
   let held: string[] | undefined;
   let heldRows: number[] = [];
+  // The keys of the held records, claimed from the assembler (counted as seen) when they are held.
   let heldIds: string[] = [];
-  const heldKeys = new Set<string>();
   let lastId: string | undefined;
-  const persons = new Set<string>();
+  const persons = new PersonKeys();
   /** A plain row (one line without quotes, of the header's width) into the screener, as its line. */
   const pushPlain = async (active: Screener, columns: ColumnMap, line: string, row: number) => {
     active.pushLine(line, reader.summary.delimiter ?? ",", row, columns);
@@ -192,6 +192,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   const release = async (active: Screener, columns: ColumnMap) => {
     const lines = held ?? [];
     held = undefined;
+    active.assembler.unclaim(heldIds);
     for (let i = 0; i < lines.length; i++) await pushPlain(active, columns, lines[i] as string, heldRows[i] as number);
   };
   // What a worker does with a batch of lines, done here when the pool is busy.
@@ -203,7 +204,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     held = undefined;
     // The records before the held ones are complete: the first held row starts a record.
     take(true);
-    active.assembler.skip(heldIds, lines.length);
+    active.assembler.skip(lines.length);
     const task: LinesTask = {
       kind: "lines",
       level: active.level,
@@ -297,7 +298,8 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
           continue;
         }
       }
-      const fresh = id !== undefined && id !== lastId && !heldKeys.has(id) && !assembler.hasSeen(id);
+      // A new record's key is claimed as it is held (one lookup for the check and the claim).
+      const fresh = id !== undefined && id !== lastId && assembler.claim(id);
       if (held !== undefined) {
         if (!fresh) {
           await release(screener, map);
@@ -313,12 +315,10 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
           held = [];
           heldRows = [];
           heldIds = [];
-          heldKeys.clear();
         }
         held.push((source as SourceCells).line as string);
         heldRows.push(source.row);
         heldIds.push(id);
-        heldKeys.add(id);
         lastId = id;
         persons.clear();
         if (person !== undefined) persons.add(person);
@@ -360,6 +360,26 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     const reason = named ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
     const zh = named ? `无法读取文件（${code}）` : `无法读取文件：${(error as Error).message}`;
     return screener ? { ok: false, reason, zh, counts: screener.counts() } : { ok: false, reason, zh };
+  }
+}
+
+/** The keys of the persons of one household: a short list while it is small, a set once it is large. */
+class PersonKeys {
+  private list: string[] = [];
+  private set: Set<string> | undefined;
+
+  has(id: string): boolean {
+    return this.set !== undefined ? this.set.has(id) : this.list.includes(id);
+  }
+
+  add(id: string): void {
+    if (this.set !== undefined) this.set.add(id);
+    else if (this.list.push(id) > 16) this.set = new Set(this.list);
+  }
+
+  clear(): void {
+    this.list.length = 0;
+    this.set = undefined;
   }
 }
 
