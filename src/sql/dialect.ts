@@ -24,8 +24,6 @@ export interface DialectTable {
   placeholder(n: number): string;
   /** Text equality by code point (bytes of UTF-8), no padding, no case folding. */
   textEquals(a: string, b: string): string;
-  /** Whether a text equals one of several, where the dialect has a faster form than ORs of {@link DialectTable.textEquals}. */
-  readonly textIn?: (a: string, list: readonly string[]) => string;
   /** Text order by code point: `op` is one of < <= > >=. */
   textOrder(a: string, op: string, b: string): string;
   /** Whether `needle` occurs in `haystack`, by code point, without wildcards. */
@@ -89,6 +87,13 @@ export interface DialectTable {
   numberFromText(text: string): string;
   /** A numeral of at most 12 digits and 6 decimals (already checked) as a number, where the dialect has a faster cast for it than {@link DialectTable.numberFromText}. */
   readonly shortNumber?: (text: string) => string;
+  /**
+   * `x * n` for a whole number `n` of at most {@link SMALL_FACTOR} in size, where the dialect has a
+   * faster exact form than its generic product; `bound` is {@link FAST_PRODUCT_BOUND}. DuckDB's
+   * DECIMAL(38,10) × DECIMAL(38,10) has 20 decimals and is rescaled by a 128-bit division, about
+   * 50 × slower than × DECIMAL(18,0) (decision 0705).
+   */
+  readonly timesWhole?: (x: string, n: string, bound: string) => string;
   /** A date text in one of the accepted forms (already checked; `groups` captures its parts) as `YYYY-MM-DD`, NULL when not a calendar date; without it, the calendar is checked by arithmetic. */
   readonly dateFromText?: (text: string, groups: string) => string;
   /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
@@ -106,6 +111,11 @@ function checkName(name: string, max: number): void {
   }
 }
 
+/** The largest whole factor {@link DialectTable.timesWhole} is used for. */
+export const SMALL_FACTOR = 1_000_000;
+/** {@link DialectTable.timesWhole} is the fast product where the other factor is below this in size: the product stays below 10^18. */
+export const FAST_PRODUCT_BOUND = 1_000_000_000_000;
+
 const standardLiteral = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 const duckTypes = { number: "DECIMAL(38,10)", text: "VARCHAR", boolean: "BOOLEAN" } as const;
@@ -119,7 +129,6 @@ const duckdb: DialectTable = {
   types: { number: "DECIMAL(38,10)", text: "VARCHAR", boolean: "BOOLEAN" },
   placeholder: (n) => `$${n}`,
   textEquals: (a, b) => `(${a} = ${b})`,
-  textIn: (a, list) => `(${a} IN (${list.join(", ")}))`,
   textOrder: (a, op, b) => `(${a} ${op} ${b})`,
   contains: (h, n) => `(strpos(${h}, ${n}) > 0)`,
   length: (t) => `length(${t})`,
@@ -160,6 +169,9 @@ const duckdb: DialectTable = {
   // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
   dateFromText: (t, groups) => `strftime(TRY_CAST(regexp_replace(${t}, ${standardLiteral(groups)}, '\\1-\\2\\4-\\3\\5') AS DATE), '%Y-%m-%d')`,
   shortNumber: (t) => `CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10))`,
+  // Below the bound the product is exact in both forms (fewer than 18 digits before the point); at or above it, the generic
+  // product, which fails on overflow as before.
+  timesWhole: (x, n, bound) => `(CASE WHEN abs(${x}) < ${bound} THEN CAST((${x} * CAST(${n} AS DECIMAL(18,0))) AS DECIMAL(38,10)) ELSE CAST((${x} * ${n}) AS DECIMAL(38,10)) END)`,
   numberFromText: (t) =>
     `(CASE WHEN regexp_full_match(${t}, '^[+-]?[0-9]{0,12}([.][0-9]{0,6})?$') THEN CAST(CAST(${t} AS DECIMAL(18,6)) AS DECIMAL(38,10)) ELSE CAST(${t} AS DECIMAL(38,10)) END)`,
 };

@@ -14,6 +14,7 @@ import {
   type ExprType,
   type SqlExpr,
 } from "./expr";
+import { FAST_PRODUCT_BOUND, SMALL_FACTOR } from "./dialect";
 import { JS_TRIM_PATTERN, JS_WHITESPACE } from "./fields";
 
 /*
@@ -186,14 +187,14 @@ const ordering =
   };
 
 /** n-ary arithmetic: two operands are fetched then converted; more are converted one by one. */
-function arithmetic(op: string, exprs: readonly SqlExpr[], scope: RuleScope, at: readonly (string | number)[], fold: (x: string, y: string) => string): { v: string; f: string | null } {
+function arithmetic(op: string, exprs: readonly SqlExpr[], scope: RuleScope, at: readonly (string | number)[], fold: (x: string, y: string, i: number) => string): { v: string; f: string | null } {
   const numbers = exprs.map((e) => toNumber(e, op, scope, at));
   const f =
     exprs.length === 2
       ? firstFailure([exprs[0]?.f ?? null, exprs[1]?.f ?? null, numbers[0]?.f ?? null, numbers[1]?.f ?? null])
       : firstFailure(exprs.flatMap((e, i) => [e.f, numbers[i]?.f ?? null]));
   let v = numbers[0]?.v ?? "NULL";
-  for (let i = 1; i < numbers.length; i++) v = fold(v, (numbers[i] as { v: string }).v);
+  for (let i = 1; i < numbers.length; i++) v = fold(v, (numbers[i] as { v: string }).v, i);
   return { v, f };
 }
 
@@ -206,11 +207,26 @@ const plus: OperatorTranslation = (args, at, scope, op) => {
   return scope.node("number", exprs.length === 1 ? asNumber(scope, v) : v, f, false, exprs);
 };
 
+/** Whether an operand is a whole-number constant (a literal or a parameter) that the dialect's fast product takes. */
+const wholeFactor = (e: SqlExpr | undefined): boolean =>
+  e?.t === "number" && typeof e.lit?.value === "number" && Number.isInteger(e.lit.value) && Math.abs(e.lit.value) <= SMALL_FACTOR;
+
 const times: OperatorTranslation = (args, at, scope, op) => {
   arity(op, args, at, 1, Infinity);
-  const exprs = compileAll(args, at, scope);
-  const { v, f } = arithmetic(op, exprs, scope, at, (x, y) => asNumber(scope, `(${x} * ${y})`));
-  return scope.node("number", v, f, false, exprs);
+  const compiled = compileAll(args, at, scope);
+  const fast = scope.d.timesWhole;
+  // A product is exact and commutative: with two operands, a whole constant on the left goes to the right (failures keep their order).
+  const exprs = fast && compiled.length === 2 && wholeFactor(compiled[0]) && !wholeFactor(compiled[1]) ? [compiled[1] as SqlExpr, compiled[0] as SqlExpr] : compiled;
+  const held: SqlExpr[] = [];
+  const { v } = arithmetic(op, exprs, scope, at, (x, y, i) => {
+    if (fast === undefined || !wholeFactor(exprs[i])) return asNumber(scope, `(${x} * ${y})`);
+    // The fast form reads the other factor twice: it is a column of its own.
+    const factor = scope.node("number", x, null, false, [...exprs.slice(0, i), ...held]);
+    held.push(factor);
+    return fast(factor.v, y, scope.param(FAST_PRODUCT_BOUND, "number"));
+  });
+  const { f } = arithmetic(op, compiled, scope, at, (x, y) => `(${x} * ${y})`);
+  return scope.node("number", v, f, false, [...exprs, ...held]);
 };
 
 const minus: OperatorTranslation = (args, at, scope, op) => {

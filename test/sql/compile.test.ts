@@ -184,3 +184,45 @@ describe("hostile names and look-alikes on real engines", () => {
     }
   });
 });
+
+describe("DuckDB's faster forms give what the generic ones give (decision 0705)", () => {
+  it("a product by a whole constant: the same value, or the same overflow failure, on both sides of the bound", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const { DIALECTS, FAST_PRODUCT_BOUND, SMALL_FACTOR } = await import("../../src/sql/dialect");
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    const number = (text: string) => `CAST('${text}' AS DECIMAL(38,10))`;
+    const fast = DIALECTS.duckdb.timesWhole as (x: string, n: string, bound: string) => string;
+    expect(fast).toBeTypeOf("function");
+    const bound = number(String(FAST_PRODUCT_BOUND));
+    const xs = ["0", "-0.0000000001", "0.0000000001", "1.5", "-7.25", "2024", "999999999999.9999999999", "-999999999999.9999999999", "1000000000000", "-1000000000000", "1000000000000.0000000001", "141666666666666.6666666667", "1e17", "-1e17", "99999999999999999999999999.9999999999"];
+    const ns = ["0", "1", "-1", "12", "100", "-100", String(SMALL_FACTOR), String(-SMALL_FACTOR)];
+    const run = async (sql: string) => {
+      try {
+        const reader = await connection.runAndReadAll(`SELECT CAST(${sql} AS VARCHAR)`);
+        return String(reader.getRowsJson()[0]?.[0]);
+      } catch (error) {
+        return `error: ${/overflow/i.test(String(error)) ? "overflow" : String(error)}`;
+      }
+    };
+    let overflows = 0;
+    for (const x of [...xs.map(number), "CAST(NULL AS DECIMAL(38,10))"]) {
+      for (const n of ns.map(number)) {
+        const generic = await run(`CAST((${x} * ${n}) AS DECIMAL(38,10))`);
+        if (generic.startsWith("error")) overflows++;
+        expect(await run(fast(x, n, bound)), `${x} * ${n}`).toBe(generic);
+      }
+    }
+    // Both sides of the bound are exercised: products that overflow the generic form fail the fast form too.
+    expect(overflows).toBeGreaterThan(0);
+    connection.closeSync();
+    instance.closeSync();
+  });
+
+  it("the example rulebook's DuckDB query uses them: no IN list of bound parameters (a hash join per list), products by 12 and 100 by the fast form", () => {
+    const { sql } = compileRulebookSql(example, { dialect: "duckdb", table: "t" });
+    expect(sql).not.toMatch(/IN \(CAST\(\$\d+/);
+    expect(sql).toContain("AS DECIMAL(18,0))");
+    for (const dialect of ["postgres", "mysql"] as const) expect(compileRulebookSql(example, { dialect, table: "t" }).sql).not.toContain("DECIMAL(18,0)");
+  });
+});
