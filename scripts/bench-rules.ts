@@ -128,25 +128,26 @@ function own(data: unknown, key: string | number): unknown {
   return (data as Record<string | number, unknown>)[key];
 }
 
-/** A reader of one key; every reader calls {@link own} from the same code site. */
-const field =
-  (key: string) =>
-  (data: unknown): unknown =>
-    own(data, key);
+/** A reader per key; every reader calls {@link own} from the same code site. */
+function readers<K extends string>(...keys: K[]): Record<K, (data: unknown) => unknown> {
+  return Object.fromEntries(keys.map((key) => [key, (data: unknown): unknown => own(data, key)])) as Record<K, (data: unknown) => unknown>;
+}
 
-const netIncome = field("netIncome");
-const size = field("size");
-const medicalExpense = field("medicalExpense");
-const disabledMembers = field("disabledMembers");
-const income = field("income");
-const growth = field("growth");
-const current = field("current");
-const previous = field("previous");
-const province = field("province");
-const national = field("national");
-const members = field("members");
-const age = field("age");
-const chronicIllness = field("chronicIllness");
+const { netIncome, size, medicalExpense, disabledMembers, income, growth, current, previous, province, national, members, age, chronicIllness } = readers(
+  "netIncome",
+  "size",
+  "medicalExpense",
+  "disabledMembers",
+  "income",
+  "growth",
+  "current",
+  "previous",
+  "province",
+  "national",
+  "members",
+  "age",
+  "chronicIllness",
+);
 
 const POVERTY_LINE = 7_000;
 
