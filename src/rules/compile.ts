@@ -3,7 +3,7 @@ import { COST, evaluationError, ruleError, type ResolvedOptions } from "./limits
 import { programEvaluator } from "./numeric";
 import { buildProgram, qualifies } from "./numeric-build";
 import { countNodes } from "./snapshot";
-import { readKey } from "./values";
+import { freeNumeral, readKey } from "./values";
 import type { JsonLogicRule, RuleValue } from "./types";
 
 /** Per-evaluation state: the work done so far, checked against `maxSteps`. @internal */
@@ -46,7 +46,9 @@ export interface ApproximateOperand {
 
 /**
  * An operand's approximation (see {@link ApproximateOperand}); a leaf read here leaves the bound
- * to the caller: 0 for a finite number, NaN (x − x) otherwise. Small, so TurboFan inlines it.
+ * to the caller: 0 for a finite number, NaN (x − x) otherwise. A short numeral as text is the
+ * number toNumber makes of it, as exact as a number read (see {@link leafNumber}). Small, so
+ * TurboFan inlines it.
  *
  * @internal
  */
@@ -54,7 +56,19 @@ export function approximateValue(kind: number, twin: Approximation, key: string,
   if (kind === 0) return twin(d, s);
   if (kind === 2) return value;
   const x = readKey(d, key);
-  return typeof x === "number" ? x : Number.NaN;
+  return typeof x === "number" ? x : leafNumber(x);
+}
+
+/**
+ * A leaf as the approximations read it: a number as it is; a numeral as text, when it is free to
+ * read, as the number the exact evaluation converts it to (so it is exact, like a number read);
+ * NaN for anything else (the exact evaluation then decides, and gives its value or error).
+ *
+ * @internal
+ */
+export function leafNumber(x: unknown): number {
+  if (typeof x === "number") return x;
+  return typeof x === "string" ? freeNumeral(x) : Number.NaN;
 }
 
 /**
@@ -78,9 +92,10 @@ export function fetch(kind: number, ev: Evaluator, key: string, value: unknown, 
 /** The twin of operands read inline (never called). */
 const noTwin: Approximation = () => Number.NaN;
 
-/** A leaf's approximation: itself, exact, when a finite number; NaN (bound NaN) otherwise. */
-function exactLeaf(x: unknown, s: EvalState): number {
-  if (typeof x === "number" && x - x === 0) {
+/** A leaf's approximation: its {@link leafNumber}, exact, when finite; NaN (bound NaN) otherwise. */
+function exactLeaf(value: unknown, s: EvalState): number {
+  const x = leafNumber(value);
+  if (x - x === 0) {
     s.bound = 0;
     return x;
   }
@@ -238,7 +253,8 @@ export class Compiler {
     const fixed = this.constants.get(ev);
     if (fixed !== undefined) {
       const v = fixed.value;
-      return { kind: 2, twin: noTwin, key: "", value: typeof v === "number" && v - v === 0 ? v : Number.NaN };
+      const x = leafNumber(v);
+      return { kind: 2, twin: noTwin, key: "", value: x - x === 0 ? x : Number.NaN };
     }
     const twin = this.approximation(ev);
     return twin === undefined ? undefined : { kind: 0, twin, key: "", value: 0 };

@@ -1,5 +1,5 @@
 import type { IssuePath } from "../internal/errors";
-import { describeValue, evaluationError, MAX_NUMERAL_LENGTH } from "./limits";
+import { COST, describeValue, evaluationError, MAX_NUMERAL_LENGTH } from "./limits";
 import type { Compiler, EvalState, Site } from "./compile";
 
 /*
@@ -131,6 +131,19 @@ export function toNumber(value: unknown, op: string, path: IssuePath): number {
     }
   }
   return throwNotANumber(value, op, path);
+}
+
+/**
+ * The number {@link toNumber} gives a numeral, when reading it is free: a text of at most
+ * {@link COST}.freeText characters (longer numerals are charged to the step budget when read)
+ * that is a decimal numeral; NaN for any other text. It may be ±Infinity ("1e999"), which
+ * toNumber refuses: callers treat a result that is not finite as unknown.
+ *
+ * @internal
+ */
+export function freeNumeral(text: string): number {
+  if (text.length === 0 || text.length > COST.freeText || !scanNumeral(text, text.length).whole) return Number.NaN;
+  return Number(text);
 }
 
 function throwNotANumber(value: unknown, op: string, path: IssuePath): never {

@@ -154,17 +154,42 @@ describe("the approximations' error bounds", () => {
   });
 });
 
+/** How a leaf is written: as the number itself, or as text (see {@link numeral}). */
+type Write = (e: number, i: number) => number | string;
+const asNumber: Write = (e) => e;
+
+/**
+ * A number as a numeral of the same value, in one of several forms by `i`: shortest, exponent,
+ * a sign, and padded with zeros past the 64 characters read free of charge (COST.freeText).
+ */
+const numeral: Write = (e, i) => {
+  const text = String(e);
+  if (!Number.isFinite(e)) return text;
+  const sign = text.startsWith("-") ? "-" : "";
+  const digits = sign === "" ? text : text.slice(1);
+  switch (i % 4) {
+    case 0:
+      return text;
+    case 1:
+      return e.toExponential();
+    case 2:
+      return sign === "" ? `+${text}` : text;
+    default:
+      return `${sign}${"0".repeat(60 + (i % 8))}${digits}`;
+  }
+};
+
 /** A rule of an expression: its leaves as data (`key(i)`), or some as literals; the data alongside. */
-function toRule(x: Expr, key: (i: number) => string, data: Record<string, unknown>, literal: (i: number) => boolean): JsonLogicRule {
+function toRule(x: Expr, key: (i: number) => string, data: Record<string, unknown>, literal: (i: number) => boolean, write: Write = asNumber): JsonLogicRule {
   let n = 0;
   const walk = (e: Expr): JsonLogicRule => {
     if (typeof e === "number") {
       const i = n++;
-      if (literal(i)) return e;
+      if (literal(i)) return write(e, i);
       const path = key(i);
       const dot = path.indexOf(".");
-      if (dot < 0) data[path] = e;
-      else ((data[path.slice(0, dot)] ??= {}) as Record<string, unknown>)[path.slice(dot + 1)] = e;
+      if (dot < 0) data[path] = write(e, i);
+      else ((data[path.slice(0, dot)] ??= {}) as Record<string, unknown>)[path.slice(dot + 1)] = write(e, i);
       return { var: path };
     }
     if (e.op === "neg") return { "-": [walk(e.a)] };
@@ -197,25 +222,31 @@ function thresholds(exact: number, y: number, other: number): number[] {
 describe("orderings over arithmetic give decimal.js's answers", () => {
   // Three ways to compile the same ordering: closures (each leaf read once by a one-step key), a
   // numeric program (leaves under one object, the threshold read twice), and literals in the rule.
-  const layouts: readonly [string, (i: number) => string, (i: number) => boolean][] = [
-    ["closures", (i) => `v${i}`, () => false],
-    ["a numeric program", (i) => `p.v${i}`, () => false],
-    ["closures with literals", (i) => `v${i}`, (i) => i % 2 === 1],
+  // Numerals as text are read by the approximations as the numbers the exact evaluation converts
+  // them to, when they are free to read (64 characters at most); longer ones leave it to the exact
+  // evaluation, which charges reading them.
+  const layouts: readonly [string, (i: number) => string, (i: number) => boolean, Write][] = [
+    ["closures", (i) => `v${i}`, () => false, asNumber],
+    ["a numeric program", (i) => `p.v${i}`, () => false, asNumber],
+    ["closures with literals", (i) => `v${i}`, (i) => i % 2 === 1, asNumber],
+    ["closures over numerals as text, in data and as literals", (i) => `v${i}`, (i) => i % 3 === 2, numeral],
   ];
-  for (const [name, key, literal] of layouts) {
+  for (const [name, key, literal, write] of layouts) {
     it(`compiled as ${name}, at ties and next to them`, () => {
       fc.assert(
         fc.property(anyExpr, fc.constantFrom<Order>("<", "<=", ">", ">="), leaf, (x, order, other) => {
+          // Two texts compare as text: the numeral layout needs arithmetic on one side.
+          if (write === numeral && typeof x === "number") return;
           const exact = reference(x);
           const [y] = approximate(x);
           for (const t of thresholds(exact, y, other)) {
             const data: Record<string, unknown> = {};
-            const left = toRule(x, key, data, literal);
-            data["t"] = t;
+            const left = toRule(x, key, data, literal, write);
+            data["t"] = write(t, 0);
             const program = name === "a numeric program";
             // The program layout reads t twice ({"max": [t, t]}), so that it reads fewer steps as a program.
             const right: JsonLogicRule = program ? { max: [{ var: "p.t" }, { var: "p.t" }] } : { var: "t" };
-            if (program) ((data["p"] ??= {}) as Record<string, unknown>)["t"] = t;
+            if (program) ((data["p"] ??= {}) as Record<string, unknown>)["t"] = write(t, 0);
             const want = Number.isNaN(exact) ? "error" : holds(order, exact, t);
             expect(outcome(() => compileRule({ [order]: [left, right] }).evaluate(data)), `${JSON.stringify(left)} ${order} ${t}`).toBe(want);
             const mirrored = order === "<" ? ">" : order === "<=" ? ">=" : order === ">" ? "<" : "<=";
@@ -226,6 +257,45 @@ describe("orderings over arithmetic give decimal.js's answers", () => {
       );
     });
   }
+
+  it("charge numerals as text past 64 characters as the exact evaluation does, and read shorter ones free", () => {
+    // Past the 64 characters read free (COST), arithmetic charges a step per 8 characters of a
+    // numeral it reads, an ordering a step per 64 characters of text it compares.
+    const rules: [JsonLogicRule, number][] = [
+      [{ "<": [{ "/": [{ var: "a" }, 2] }, 7000] }, 8],
+      [{ "<": [{ var: "a" }, { "+": [{ var: "b" }, 1] }] }, 64],
+      [{ "<": [{ "*": [{ var: "a" }, "0.5"] }, { var: "b" }] }, 8],
+    ];
+    for (const length of [1, 63, 64, 65, 66, 72, 73, 80, 400, 401]) {
+      const a = `${"0".repeat(length - 1)}5`;
+      for (const maxSteps of [1, 2, 6, 7, 8, 9, 10, 50, 51]) {
+        for (const [rule, perStep] of rules) {
+          const charged = length > 64 && Math.ceil(length / perStep) > maxSteps;
+          const want = charged ? "evaluation_too_long" : length > 400 ? "numeral_too_long" : true;
+          let got: unknown;
+          try {
+            got = compileRule(rule, { maxSteps }).evaluate({ a, b: "7" });
+          } catch (error) {
+            got = isKaoheError(error) ? error.issues[0]?.code : error;
+          }
+          expect(got, `${JSON.stringify(rule)} over ${length} characters, maxSteps ${maxSteps}`).toBe(want);
+        }
+      }
+    }
+  });
+
+  it("leave text that is not a numeral to the exact evaluation, which refuses it", () => {
+    const rule: JsonLogicRule = { "<": [{ "/": [{ var: "a" }, 2] }, 7000] };
+    for (const a of ["", " 5", "5 ", "\t5", "0x10", "0b1", "1_000", "5abc", "1,5", "١٢", "Infinity", "-Infinity", "NaN", "1e999", "-1e999", "e5", ".", "+", "1e", "--1"]) {
+      let got: unknown;
+      try {
+        got = compileRule(rule).evaluate({ a });
+      } catch (error) {
+        got = isKaoheError(error) ? error.issues[0]?.code : error;
+      }
+      expect(got, JSON.stringify(a)).toBe("not_a_number");
+    }
+  });
 
   it("in the between form of a numeric program, with both ends at or next to the exact result", () => {
     fc.assert(
