@@ -163,8 +163,11 @@ interface KeySet {
 /** For an assembler given records that are known to be new (a worker's batch): nothing to keep. */
 const NO_KEYS: KeySet = { has: () => false, add: () => undefined, delete: () => undefined, size: 0 };
 
-/** Households up to this size find a person twice by a scan of their members, larger ones by a set. */
-const SMALL_HOUSEHOLD = 16;
+/**
+ * Households up to this size find a person twice by a scan of their members, larger ones by a set.
+ * @internal
+ */
+export const SMALL_HOUSEHOLD = 16;
 
 /** Whether the household already holds a person of this key. */
 function hasMember(group: Group, id: string): boolean {

@@ -109,9 +109,11 @@ function headOf(item: ScreeningItem, heads: Head[], byCode: Map<string, number[]
   const finding = item as Finding;
   if (!isPlain(finding) || !isPlain(finding.values) || !isPlain(finding.unit)) return -1;
   const household = Object.hasOwn(finding, "householdId");
+  const cause = Object.hasOwn(finding, "cause");
+  const file = Object.hasOwn(finding, "file");
   // An optional key present but undefined would not be written back.
-  if ((Object.hasOwn(finding, "cause") && finding.cause === undefined) || (Object.hasOwn(finding, "file") && finding.file === undefined)) return -1;
-  const shape = SHAPES[(household ? 1 : 0) | (Object.hasOwn(finding, "cause") ? 2 : 0) | (Object.hasOwn(finding, "file") ? 4 : 0)] as readonly string[];
+  if ((cause && finding.cause === undefined) || (file && finding.file === undefined)) return -1;
+  const shape = SHAPES[(household ? 1 : 0) | (cause ? 2 : 0) | (file ? 4 : 0)] as readonly string[];
   if (!hasKeys(finding, shape) || typeof finding.recordId !== "string" || typeof finding.message !== "string" || typeof finding.row !== "number") return -1;
   const candidates = byCode.get(finding.code);
   if (candidates !== undefined) {

@@ -3,7 +3,7 @@ import type { ScreeningItem } from "../evaluate";
 import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
-import type { RejectedRow, ScreeningRecord } from "../records";
+import { SMALL_HOUSEHOLD, type RejectedRow, type ScreeningRecord } from "../records";
 import { CellFinder, LineRecord } from "./csv";
 import { assembleLines, batchEvaluator, linesAssembler, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
@@ -185,7 +185,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   const persons = new PersonKeys();
   /** A plain row (one line without quotes, of the header's width) into the screener, as its line. */
   const pushPlain = async (active: Screener, columns: ColumnMap, line: string, row: number) => {
-    active.pushLine(line, reader.summary.delimiter ?? ",", row, columns);
+    active.pushLine(line, delimiter, row, columns);
     if (active.waiting >= batchSize) await dispatch(false);
   };
   /** The held rows through this thread's screener, one by one. */
@@ -211,7 +211,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       missing: active.missing,
       file,
       columns: { indexes: columns.indexes, ...(columns.names === undefined ? {} : { names: columns.names }) },
-      delimiter: reader.summary.delimiter ?? ",",
+      delimiter,
       lines,
       rows: heldRows,
     };
@@ -374,7 +374,7 @@ class PersonKeys {
 
   add(id: string): void {
     if (this.set !== undefined) this.set.add(id);
-    else if (this.list.push(id) > 16) this.set = new Set(this.list);
+    else if (this.list.push(id) > SMALL_HOUSEHOLD) this.set = new Set(this.list);
   }
 
   clear(): void {
