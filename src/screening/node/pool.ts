@@ -32,16 +32,30 @@ export interface EvaluatorPool {
   readonly threads?: number;
 }
 
+/** Where a worker thread's module is: see {@link workerModule}. */
+export interface WorkerModule {
+  /** The file piscina starts each thread with. */
+  readonly filename: string;
+  /** Flags the module needs in the worker (tsx when running from sources). */
+  readonly loader: string[];
+  /** When running from sources: the TypeScript module that `source-worker.cjs` loads (passed as `workerData.source`). */
+  readonly source?: string;
+}
+
 /**
- * Where the worker module is: `screen-worker.js` next to the running bundle (dist/cli.js), or,
- * when kaohe runs from its sources (tsx, vitest), `screen-worker.ts` here, loaded through tsx.
+ * Where a worker module is: `<name>.js` next to the running bundle (dist/cli.js), or, when kaohe
+ * runs from its sources (tsx, vitest), `<name>.ts` here, loaded as ES modules through tsx by
+ * `source-worker.cjs` (piscina's require() would get tsx's slower CommonJS translation).
+ *
+ * @param name - The module's name: `screen-worker` or `tables-worker`.
+ * @returns The file to start, the loader flags, and the source module where it is one.
+ * @internal
  */
-function workerModule(): { filename: string; loader: string[] } {
-  const candidates = [new URL("./screen-worker.js", import.meta.url), new URL("./node/screen-worker.js", import.meta.url)];
+export function workerModule(name: "screen-worker" | "tables-worker"): WorkerModule {
+  const candidates = [new URL(`./${name}.js`, import.meta.url), new URL(`./node/${name}.js`, import.meta.url)];
   for (const url of candidates) if (existsSync(fileURLToPath(url))) return { filename: url.href, loader: [] };
-  const source = new URL("./screen-worker.ts", import.meta.url);
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return { filename: source.href, loader: ["--import", tsx] };
+  return { filename: new URL("./source-worker.cjs", import.meta.url).href, loader: ["--import", tsx], source: new URL(`./${name}.ts`, import.meta.url).href };
 }
 
 /** Options of a worker thread derived from the process's own: see {@link workerOptions}. */
@@ -103,13 +117,13 @@ export function workerOptions(execArgv: readonly string[], loader: readonly stri
  * @returns The pool.
  */
 export function createEvaluatorPool(threads: number, init: WorkerInit): EvaluatorPool {
-  const { filename, loader } = workerModule();
+  const { filename, loader, source } = workerModule("screen-worker");
   const options = workerOptions(process.execArgv, loader);
   const pool = new Piscina({
     filename,
     minThreads: threads,
     maxThreads: threads,
-    workerData: init,
+    workerData: source === undefined ? init : { ...init, source },
     execArgv: options.execArgv,
     // A young generation larger than V8's default: a batch's records and findings then die young
     // instead of being copied into the old generation, which cuts the worker's time in the

@@ -1,10 +1,7 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { isHeaderRow, mapColumns } from "../columns";
 import type { ParameterValue } from "../schema";
-import { workerOptions } from "./pool";
+import { workerModule, workerOptions } from "./pool";
 import type { CsvEncoding } from "./encoding";
 import { readErrorIssue } from "./read-error";
 import { readRows } from "./rows";
@@ -36,18 +33,16 @@ export interface TablesPool {
 
 /**
  * Starts worker threads (piscina), each with the multi-table rulebook prepared once. The worker
- * module is `tables-worker.js` next to the running bundle, or its `.ts` source through tsx.
+ * module is `tables-worker.js` next to the running bundle, or its `.ts` source (see `workerModule`).
  *
  * @param threads - The number of workers, at least 1.
  * @param init - The rulebook (as JSON) and the parameter overrides.
  * @returns The pool.
  */
 export function createTablesPool(threads: number, init: { readonly rulebook: unknown; readonly parameters: Readonly<Record<string, ParameterValue>> }): TablesPool {
-  const built = [new URL("./tables-worker.js", import.meta.url), new URL("./node/tables-worker.js", import.meta.url)].find((url) => existsSync(fileURLToPath(url)));
-  const filename = built?.href ?? new URL("./tables-worker.ts", import.meta.url).href;
-  const loader = built ? [] : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href];
+  const { filename, loader, source } = workerModule("tables-worker");
   const options = workerOptions(process.execArgv, loader);
-  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, workerData: init, execArgv: options.execArgv, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}), idleTimeout: 60_000 });
+  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, workerData: source === undefined ? init : { ...init, source }, execArgv: options.execArgv, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}), idleTimeout: 60_000 });
   return { run: (tasks) => pool.run(tasks) as Promise<RuleTestResult[]>, close: () => pool.destroy() };
 }
 
