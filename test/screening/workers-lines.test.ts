@@ -162,6 +162,18 @@ describe("screening with a pool, in batches of lines", () => {
     }
   }, 60_000);
 
+  it("splits a line as String.prototype.split does, after its final CR is cut", () => {
+    const piece = fc.constantFrom("a", "甲", "12", ",", ";", "\t", "|", ":", "\r", "", " ", "ab,cd");
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join("")), fc.constantFrom(",", ";", "\t", "|", "::"), (line, delimiter) => {
+        const cut = line.endsWith("\r") ? line.slice(0, -1) : line;
+        expect(splitLine(line, delimiter)).toEqual(cut.split(delimiter));
+        expect(splitLine(`${line}\r`, delimiter)).toEqual(line.split(delimiter));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it("assembles a line as it assembles the line's cells, whatever the order of the columns", () => {
     // The export's own order (household columns first, where lines share a household prefix), or any other.
     const identity = HEADER.map((_, i) => i);
