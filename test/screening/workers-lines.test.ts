@@ -15,7 +15,7 @@ import { createEvaluatorPool, type EvaluateTask, type EvaluatorPool } from "../.
 import { screenFile } from "../../src/screening/node/run";
 import { mapColumns } from "../../src/screening/columns";
 import { prepareRulebook } from "../../src/screening/prepare";
-import { splitLine, type RejectedRow, type ScreeningRecord } from "../../src/screening/records";
+import { LineCutter, splitLine, type RejectedRow, type ScreeningRecord } from "../../src/screening/records";
 import { exampleRulebook } from "./helpers";
 
 const HEADER = ["县", "乡镇", "行政村", "户编号", "监测对象类别", "风险是否消除", "风险消除方式", "人均纯收入（元）", "帮扶措施", "家庭人口数", "人编号", "年龄", "劳动技能", "在校生状况", "是否务工就业", "是否参加城乡居民基本医疗保险"];
@@ -171,6 +171,27 @@ describe("screening with a pool, in batches of lines", () => {
         expect(splitLine(`${line}\r`, delimiter)).toEqual(line.split(delimiter));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("cuts lines of any width, and the cells after any index, as splitLine does, line after line", () => {
+    const piece = fc.constantFrom("a", "甲", "12", ",", ";", "\r", "", " ", "ab,cd", ",,");
+    const text = fc.array(piece, { maxLength: 12 }).map((pieces) => pieces.join(""));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 20 }), fc.integer({ min: 1, max: 6 }), fc.constantFrom(",", ";", "::"), fc.boolean(), (lines, width, delimiter, known) => {
+        const cutter = new LineCutter();
+        for (const line of lines) {
+          const cells = splitLine(line, delimiter);
+          expect(cutter.line(line, delimiter, known ? width : undefined)).toEqual(cells);
+          // From just after each delimiter (where a household's cells end), any number of cells expected.
+          for (let at = line.indexOf(delimiter); at !== -1; at = line.indexOf(delimiter, at + 1)) {
+            const from = at + delimiter.length;
+            const rest = line.charCodeAt(line.length - 1) === 13 ? line.slice(from, -1) : line.slice(from);
+            expect(cutter.from(line, from, delimiter, width)).toEqual(rest.split(delimiter));
+          }
+        }
+      }),
+      { numRuns: 1000 },
     );
   });
 
