@@ -96,6 +96,12 @@ export interface DialectTable {
   readonly timesWhole?: (x: string, n: string, bound: string) => string;
   /** A date text in one of the accepted forms (already checked; `groups` captures its parts) as `YYYY-MM-DD`, NULL when not a calendar date; without it, the calendar is checked by arithmetic. */
   readonly dateFromText?: (text: string, groups: string) => string;
+  /**
+   * Whether the columns of an `and`/`or`'s later operands are computed only where the operand is
+   * reached (`CASE WHEN reached THEN … END`), so that e.g. a rule's month arithmetic is computed
+   * only for the households whose status its first operand asks for (decision 0706).
+   */
+  readonly guardOperands?: boolean;
   /** Whether a chain of computed layers is one query of nested subqueries (stored once) rather than a chain of stored CTEs. */
   readonly nestLayers?: boolean;
   /** Whether a group's rows all hold the same values (NULL equal to NULL), as one aggregate; without it, a count, MIN and MAX per value. */
@@ -164,6 +170,7 @@ const duckdb: DialectTable = {
   flag: (c) => c,
   materialized: "MATERIALIZED ",
   nestLayers: true,
+  guardOperands: true,
   // DISTINCT treats NULLs as equal, and compares texts by their bytes.
   allEqual: (values) => `(COUNT(DISTINCT row(${values.join(", ")})) = 1)`,
   // DuckDB's calendar is proleptic Gregorian with a year 0, as JavaScript's check is; strftime writes four-digit years.
