@@ -74,7 +74,7 @@ export interface DialectTable {
   column(quoted: string): string;
   /** The first `value` (by `order`, among rows where `order` is not NULL) of a group. */
   firstBy(value: string, order: string): string;
-  /** The texts of a group joined by commas, in order. */
+  /** The texts (never NULL) of a group joined by commas, in order (of an order unique within the group). */
   joinTexts(value: string, order: string): string;
   /** The non-NULL texts of a group joined by a constant separator (a SQL literal), in order. */
   joinOrdered(value: string, separator: string, order: string): string;
@@ -164,7 +164,9 @@ const duckdb: DialectTable = {
   param: (p, type) => `CAST(${p} AS ${duckTypes[type]})`,
   column: (q) => `CAST(${q} AS VARCHAR)`,
   firstBy: (v, o) => `arg_min(${v}, ${o})`,
-  joinTexts: (v, o) => `string_agg(${v}, ',' ORDER BY ${o})`,
+  // A list sorted by its structs (the order first) instead of an ordered string_agg, which sorts each group apart: about a
+  // third less for the members' JSON (decision 0706). The order is unique within a group (a member's row or number).
+  joinTexts: (v, o) => `array_to_string(list_transform(list_sort(list({'o': ${o}, 'j': ${v}})), s -> s.j), ',')`,
   joinOrdered: (v, sep, o) => `string_agg(${v}, ${sep} ORDER BY ${o})`,
   preamble: [],
   flag: (c) => c,
