@@ -222,7 +222,7 @@ const READ_BACK_BATCH = 1024;
  * each), which for 16 columns of tens of thousands of findings was most of the reading back
  * (decision 0706); one `JSON.parse` per batch gives the same values.
  */
-export function readBackSql(): string {
+function readBackSql(): string {
   const plain = READ_BACK.map((column) => `"${column}"`);
   // json_array writes NULL as null and numbers as numbers; one concat makes the row's text at once (a chain of || copies it at each step).
   const row = `concat('[', json_array(${plain.join(", ")}), ${JSON_COLUMNS.map((column) => `',', COALESCE("${column}", 'null')`).join(", ")}, ']')`;
@@ -233,7 +233,7 @@ export function readBackSql(): string {
  * Makes the finding or data-quality finding of one row of the compiled query's result, given as
  * {@link readBackSql} writes it, with the fields of the JavaScript screener's, in its order.
  */
-export function findingMaker(prepared: PreparedRulebook, file: string, columnNames: Readonly<Record<string, string>>): (row: readonly unknown[]) => Finding | DataQualityFinding {
+function findingMaker(prepared: PreparedRulebook, file: string, columnNames: Readonly<Record<string, string>>): (row: readonly unknown[]) => Finding | DataQualityFinding {
   const rules = new Map(prepared.rules.map((r) => [r.rule.code, r.rule]));
   return (row) => {
     const [plain, values, value] = row as [readonly string[], unknown, unknown];
