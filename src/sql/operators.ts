@@ -27,6 +27,12 @@ import { JS_TRIM_PATTERN, JS_WHITESPACE } from "./fields";
 export interface RuleScope extends ExprContext {
   /** Compiles an argument. */
   compile(rule: JsonLogicRule, path: readonly (string | number)[]): SqlExpr;
+  /**
+   * Compiles the operands of `and`/`or` in order; `proceeds` tells (as SQL, for an operand that
+   * succeeded) whether the next one is reached. Where the dialect guards operands, each later
+   * operand's columns are computed only where it is reached.
+   */
+  inOrder(args: readonly JsonLogicRule[], at: readonly (string | number)[], proceeds: (e: SqlExpr) => string): SqlExpr[];
   /** Gives a sub-expression its own columns, so that parents refer to it by name. */
   node(t: ExprType, v: string, f: string | null, nullable: boolean, children: readonly SqlExpr[]): SqlExpr;
   /** `var` of a literal path (with a default for absent paths). */
@@ -76,7 +82,7 @@ const logic =
   (stopOnFalsy: boolean): OperatorTranslation =>
   (args, at, scope, op) => {
     arity(op, args, at, 1, Infinity);
-    const exprs = compileAll(args, at, scope);
+    const exprs = scope.inOrder(args, at, (e) => (stopOnFalsy ? truth(e, scope) : `NOT ${truth(e, scope)}`));
     if (exprs.length === 1) return exprs[0] as SqlExpr;
     const stops = exprs.slice(0, -1).map((e) => ({ when: stopOnFalsy ? `NOT ${truth(e, scope)}` : truth(e, scope), e }));
     const last = exprs[exprs.length - 1] as SqlExpr;

@@ -87,8 +87,22 @@ export type PathReader = (path: string, at: readonly (string | number)[]) => Sql
 /** Quantifiers over members, where the scope has them. @internal */
 export type Quantify = (kind: "some" | "all" | "none", body: JsonLogicRule, at: readonly (string | number)[]) => SqlExpr;
 
+/** A condition under which the columns being added are read: a boolean column of the relation, and its layer. */
+interface Guard {
+  readonly column: string;
+  readonly h: number;
+}
+
 /** The rule compiler over one relation: a {@link RuleScope} for the operator table. @internal */
 export class Scope implements RuleScope {
+  /**
+   * Where the dialect guards operands ({@link DialectTable.guardOperands}): the innermost
+   * condition under which the operand being compiled is reached (the previous operands of its
+   * `and`/`or`, and of the enclosing ones, succeeded and did not stop). Columns added meanwhile
+   * are computed only where it holds, NULL elsewhere, where nothing reads them.
+   */
+  private guards: Guard[] = [];
+
   constructor(
     readonly d: DialectTable,
     private readonly params: ParamList,
@@ -126,16 +140,41 @@ export class Scope implements RuleScope {
   }
 
   node(t: ExprType, v: string, f: string | null, nullable: boolean, children: readonly SqlExpr[]): SqlExpr {
+    const guard = this.guards[this.guards.length - 1];
     const h = Math.max(0, ...children.map((c) => c.h ?? 0));
     const short = (sql: string) => sql.length <= 48;
     if (short(v) && (f === null || short(f))) return { t, v, f, nullable, h };
+    // Under a guard, the column is computed where the operand is reached (CASE evaluates its branch only on those rows).
+    const at = guard === undefined ? h : Math.max(h, guard.h);
+    const column = (sql: string) => this.relation.column(guard === undefined ? sql : `(CASE WHEN ${guard.column} THEN ${sql} END)`, at + 1);
     return {
       t,
-      v: short(v) ? v : this.relation.column(v, h + 1),
-      f: f === null ? null : short(f) ? f : this.relation.column(f, h + 1),
+      v: short(v) ? v : column(v),
+      f: f === null ? null : short(f) ? f : column(f),
       nullable,
-      h: h + 1,
+      h: at + 1,
     };
+  }
+
+  inOrder(args: readonly JsonLogicRule[], at: readonly (string | number)[], proceeds: (e: SqlExpr) => string): SqlExpr[] {
+    if (this.d.guardOperands !== true) return args.map((arg, i) => this.compile(arg, [...at, i]));
+    const depth = this.guards.length;
+    const exprs: SqlExpr[] = [];
+    try {
+      args.forEach((arg, i) => {
+        const e = this.compile(arg, [...at, i]);
+        exprs.push(e);
+        if (i === args.length - 1) return;
+        // The next operand is reached where this one is, succeeded and did not stop: one boolean column, read by the guarded columns.
+        const outer = this.guards[this.guards.length - 1];
+        const parts = [...(outer === undefined ? [] : [outer.column]), ...(e.f === null ? [] : [`${e.f} IS NULL`]), proceeds(e)];
+        const h = Math.max(outer?.h ?? 0, e.h ?? 0) + 1;
+        this.guards.push({ column: this.relation.column(`(${parts.join(" AND ")})`, h), h });
+      });
+    } finally {
+      this.guards.length = depth;
+    }
+    return exprs;
   }
 
   /** Puts a sub-expression's truthiness and failure into columns: what an outcome reads. */

@@ -226,3 +226,46 @@ describe("DuckDB's faster forms give what the generic ones give (decision 0705)"
     for (const dialect of ["postgres", "mysql"] as const) expect(compileRulebookSql(example, { dialect, table: "t" }).sql).not.toContain("DECIMAL(18,0)");
   });
 });
+
+describe("DuckDB computes an and/or's later operands only where they are reached (decision 0706)", () => {
+  const slots = useEngines();
+  it("a product that would overflow DECIMAL(38,10) in a household the first operand stops is never computed", async () => {
+    const big = "1000000000000000";
+    const header = ["村", "户编号", "收入", "状态"];
+    const rows = [
+      { row: 2, cells: ["一村", "H1", big, "y"] },
+      { row: 3, cells: ["一村", "H2", "2", "x"] },
+      { row: 4, cells: ["一村", "H3", "5", "x"] },
+    ];
+    const square = { "*": [{ var: "n" }, { var: "n" }] };
+    // Nested: the inner operands are reached only where the outer ones before them are.
+    const rules = [
+      { and: [{ "==": [{ var: "s" }, "x"] }, { "<": [square, 10] }] },
+      { or: [{ "!=": [{ var: "s" }, "x"] }, { "<": [square, 10] }] },
+      { and: [{ "!!": [{ var: "v" }] }, { or: [{ "==": [{ var: "s" }, "y"] }, { and: [{ "<": [{ var: "n" }, 3] }, { "<": [square, 10] }] }] }] },
+    ];
+    const engine = slots.find((slot) => slot.name === "duckdb")?.engine;
+    expect(engine).toBeDefined();
+    for (const when of rules) {
+      const rulebook = small(when);
+      const expected = screenJs(rulebook, header, rows);
+      expect(expected.outcomes.length, JSON.stringify(when)).toBeGreaterThan(0);
+      for (const slot of slots) {
+        if (!slot.engine) continue;
+        expect(fromSql(await screenOnEngine(slot.engine, rulebook, header, rows)), `${slot.name} ${JSON.stringify(when)}`).toEqual(expected);
+      }
+    }
+  });
+
+  it("the example's SC01: its month arithmetic is computed under the guard of its first two operands", () => {
+    const { sql } = compileRulebookSql(example, { dialect: "duckdb", table: "t" });
+    // Every column that takes a substring of identifiedOn or clearedOn (SC01's third operand) is a guarded one.
+    const columns = [...sql.matchAll(/, (\(CASE WHEN "kh_h\d+" THEN )?[^,]*?substr\(COALESCE\("kh_v(8|6)"/g)];
+    expect(columns.length).toBe(6);
+    for (const column of columns) expect(column[1], column[0]).toBeDefined();
+    // PostgreSQL and MySQL are written as before (their text is unchanged).
+    const pg = [...compileRulebookSql(example, { dialect: "postgres", table: "t" }).sql.matchAll(/, (\(CASE WHEN "kh_h\d+" THEN )?[^,]*?substr\(COALESCE\("kh_v(8|6)"/g)];
+    expect(pg.length).toBe(6);
+    for (const column of pg) expect(column[1], column[0]).toBeUndefined();
+  });
+});

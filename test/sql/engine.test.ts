@@ -37,6 +37,8 @@ const messy: Record<string, string> = {
   "blank-row": [header, body[0], ",,,,,", ...body.slice(1)].join("\n"),
   "person-twice": [header, body[0], body[0], ...body.slice(1)].join("\n"),
   "values-to-show": [header, ...body.map((line) => edit(line, 14, "3"))].join("\n"),
+  // Thousands of findings: read back from DuckDB in batches of rows (decision 0706), across batch boundaries.
+  "many-findings": [header, ...Array.from({ length: 450 }, (_, k) => body.map((line) => edit(edit(line, 3, `${cells(line)[3]}-${k}`), 15, `${cells(line)[15]}-${k}`))).flat()].join("\n"),
 };
 
 const files: [string, string][] = [
@@ -88,6 +90,8 @@ describe("kaohe screen --engine duckdb", () => {
     const text = readFileSync(join(dir, "household-split-duckdb.ndjson"), "utf8");
     expect(text).toContain('"household_not_contiguous"');
     expect(text).toContain('"kind":"finding"');
+    const many = readFileSync(join(dir, "many-findings-duckdb.ndjson"), "utf8").split("\n").filter((line) => line.includes('"kind":"finding"'));
+    expect(many.length).toBeGreaterThan(3 * 1000);
     const bad = readFileSync(join(dir, "bad-cells-duckdb.ndjson"), "utf8");
     expect(bad).toContain('年龄 \\"十二\\" is not a number');
   });
