@@ -236,7 +236,7 @@ function convertMemo(entry: FieldEntry, raw: unknown): CellResult {
  * @returns The cells.
  */
 export function splitLine(line: string, delimiter: string): string[] {
-  return cutCells(line, 0, line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length, delimiter);
+  return cutCells(line, 0, lineEnd(line), delimiter);
 }
 
 /**
@@ -314,7 +314,7 @@ export class LineCutter {
       const match = this.tail.exec(line);
       if (match) return match.slice(1);
     }
-    return cutCells(line, from, line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length, delimiter);
+    return cutCells(line, from, lineEnd(line), delimiter);
   }
 
   /** The width of the lines {@link LineCutter.line} expects (0 before the first line). */
@@ -323,11 +323,36 @@ export class LineCutter {
   }
 }
 
-/** `width` cells of text without the delimiter (one character), each captured, to the end of the text but for a final CR. */
-function cellsPattern(delimiter: string, width: number): string {
+/**
+ * A pattern for text of exactly `width` cells, to its end but for a final CR: the cells at
+ * `captured` (ascending; by default all) each in a group, in order. Without `^`, for a sticky
+ * expression that starts where it is told.
+ *
+ * @param delimiter - The delimiter (one character).
+ * @param width - The number of cells.
+ * @param captured - The cells captured.
+ * @returns The pattern's source.
+ * @internal
+ */
+export function cellsPattern(delimiter: string, width: number, captured?: readonly number[]): string {
   const d = `\\u${delimiter.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  // The last cell is taken lazily, so that a final CR stays out of it.
-  return `${`([^${d}]*)${d}`.repeat(width - 1)}([^${d}]*?)\\r?$`;
+  const cell = `[^${d}]*`;
+  const last = width - 1;
+  let source = "";
+  let next = 0;
+  for (const index of captured ?? Array.from({ length: width }, (_, i) => i)) {
+    if (index > next) source += `(?:${cell}${d}){${index - next}}`;
+    // The last cell is taken lazily, so that a final CR stays out of it.
+    source += index === last ? `([^${d}]*?)` : `(${cell})${d}`;
+    next = index + 1;
+  }
+  if (next < width) source += `(?:${cell}${d}){${last - next}}${cell}`;
+  return `${source}\\r?$`;
+}
+
+/** Where a line's cells end: before a final CR. */
+function lineEnd(line: string): number {
+  return line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length;
 }
 
 /** Shared by every record and person without a problem: most have none, and allocating one each costs on millions of rows. */

@@ -7,7 +7,7 @@
  * as fast (see docs/screening.md, "Reading files").
  */
 import type { SourceRow } from "./rows";
-import { splitLine } from "../records";
+import { cellsPattern, splitLine } from "../records";
 
 export { splitLine };
 
@@ -228,7 +228,7 @@ export class CellFinder {
     private readonly width: number,
   ) {
     const ascending = indexes.every((index, i) => index >= 0 && index < width && (i === 0 || index > (indexes[i - 1] as number)));
-    this.pattern = ascending && delimiter.length === 1 && indexes.length > 0 ? linePattern(delimiter, indexes, width) : undefined;
+    this.pattern = ascending && delimiter.length === 1 && indexes.length > 0 ? new RegExp(`^${cellsPattern(delimiter, width, indexes)}`) : undefined;
   }
 
   /**
@@ -244,22 +244,6 @@ export class CellFinder {
     for (let i = 0; i < this.indexes.length; i++) out[i] = match[i + 1];
     return this.width;
   }
-}
-
-/** A line of exactly `width` cells, capturing those at `indexes` (ascending), a final CR left out. */
-function linePattern(delimiter: string, indexes: readonly number[], width: number): RegExp {
-  const d = `\\u${delimiter.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  const cell = `[^${d}]*`;
-  let source = "^";
-  let next = 0;
-  for (const index of indexes) {
-    if (index > next) source += `(?:${cell}${d}){${index - next}}`;
-    // The last cell is taken lazily, so that a final CR stays out of it.
-    source += index === width - 1 ? `([^${d}]*?)` : `(${cell})${d}`;
-    next = index + 1;
-  }
-  if (next < width) source += `(?:${cell}${d}){${width - next - 1}}${cell}`;
-  return new RegExp(`${source}\\r?$`);
 }
 
 /** Whether every cell of a record is blank. */
