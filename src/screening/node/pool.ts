@@ -32,14 +32,14 @@ export interface EvaluatorPool {
   readonly threads?: number;
 }
 
-/** Where a worker thread's module is: see {@link workerModule}. */
-export interface WorkerModule {
+/** Where a worker thread's module is, and what it is given: see {@link workerModule}. */
+export interface WorkerModule<T> {
   /** The file piscina starts each thread with. */
   readonly filename: string;
   /** Flags the module needs in the worker (tsx when running from sources). */
   readonly loader: string[];
-  /** When running from sources: the TypeScript module that `source-worker.cjs` loads (passed as `workerData.source`). */
-  readonly source?: string;
+  /** The worker's `workerData`: `init`, and, when running from sources, the TypeScript module that `source-worker.cjs` loads (as `source`). */
+  readonly workerData: T | (T & { readonly source: string });
 }
 
 /**
@@ -48,14 +48,16 @@ export interface WorkerModule {
  * `source-worker.cjs` (piscina's require() would get tsx's slower CommonJS translation).
  *
  * @param name - The module's name: `screen-worker` or `tables-worker`.
- * @returns The file to start, the loader flags, and the source module where it is one.
+ * @param init - What each worker is given.
+ * @returns The file to start, the loader flags, and the worker's data.
  * @internal
  */
-export function workerModule(name: "screen-worker" | "tables-worker"): WorkerModule {
+export function workerModule<T extends object>(name: "screen-worker" | "tables-worker", init: T): WorkerModule<T> {
   const candidates = [new URL(`./${name}.js`, import.meta.url), new URL(`./node/${name}.js`, import.meta.url)];
-  for (const url of candidates) if (existsSync(fileURLToPath(url))) return { filename: url.href, loader: [] };
+  for (const url of candidates) if (existsSync(fileURLToPath(url))) return { filename: url.href, loader: [], workerData: init };
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-  return { filename: new URL("./source-worker.cjs", import.meta.url).href, loader: ["--import", tsx], source: new URL(`./${name}.ts`, import.meta.url).href };
+  const source = new URL(`./${name}.ts`, import.meta.url).href;
+  return { filename: new URL("./source-worker.cjs", import.meta.url).href, loader: ["--import", tsx], workerData: { ...init, source } };
 }
 
 /** Options of a worker thread derived from the process's own: see {@link workerOptions}. */
@@ -117,13 +119,13 @@ export function workerOptions(execArgv: readonly string[], loader: readonly stri
  * @returns The pool.
  */
 export function createEvaluatorPool(threads: number, init: WorkerInit): EvaluatorPool {
-  const { filename, loader, source } = workerModule("screen-worker");
+  const { filename, loader, workerData } = workerModule("screen-worker", init);
   const options = workerOptions(process.execArgv, loader);
   const pool = new Piscina({
     filename,
     minThreads: threads,
     maxThreads: threads,
-    workerData: source === undefined ? init : { ...init, source },
+    workerData,
     execArgv: options.execArgv,
     // A young generation larger than V8's default: a batch's records and findings then die young
     // instead of being copied into the old generation, which cuts the worker's time in the

@@ -40,9 +40,9 @@ export interface TablesPool {
  * @returns The pool.
  */
 export function createTablesPool(threads: number, init: { readonly rulebook: unknown; readonly parameters: Readonly<Record<string, ParameterValue>> }): TablesPool {
-  const { filename, loader, source } = workerModule("tables-worker");
+  const { filename, loader, workerData } = workerModule("tables-worker", init);
   const options = workerOptions(process.execArgv, loader);
-  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, workerData: source === undefined ? init : { ...init, source }, execArgv: options.execArgv, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}), idleTimeout: 60_000 });
+  const pool = new Piscina({ filename, minThreads: threads, maxThreads: threads, workerData, execArgv: options.execArgv, ...(options.resourceLimits ? { resourceLimits: options.resourceLimits } : {}), idleTimeout: 60_000 });
   return { run: (tasks) => pool.run(tasks) as Promise<RuleTestResult[]>, close: () => pool.destroy() };
 }
 
