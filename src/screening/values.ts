@@ -28,6 +28,20 @@ const FALSE_WORDS = new Set(["否", "false", "n", "no", "0"]);
 /** The Chinese name of each field type, for messages. */
 const TYPE_ZH: Readonly<Record<Field["type"], string>> = { text: "文本", number: "数字", date: "日期", month: "年月", boolean: "是或否" };
 
+/**
+ * Whether `String.prototype.trim` could change a text: its first or last character may be white
+ * space or a line terminator. Most characters of an export (ASCII letters and digits, CJK) are told
+ * apart at once; anything else is left to `trim` itself (a blank cell, U+3000, U+00A0, U+FEFF…).
+ */
+function spaceAtEdge(text: string): boolean {
+  return text.length === 0 || !plainEdge(text.charCodeAt(0)) || !plainEdge(text.charCodeAt(text.length - 1));
+}
+
+/** A character that is surely not white space: printable ASCII, or from Latin-1's letters up to (not including) U+1680, or CJK and the rest below U+FEFF after U+3000. */
+function plainEdge(c: number): boolean {
+  return (c > 0x20 && c < 0x7f) || (c > 0xa0 && c < 0x1680) || (c > 0x3000 && c < 0xfeff);
+}
+
 function problem(code: string, label: string, raw: unknown, en: string, zh: string): CellProblem {
   return { code, reason: `${label} ${showValue(raw)} ${en}`, zh: `「${label}」的值${showValue(raw)}${zh}` };
 }
@@ -42,16 +56,17 @@ function problem(code: string, label: string, raw: unknown, en: string, zh: stri
  * @param raw - The cell as read.
  * @param field - The field it holds.
  * @param label - The field's label for the reason.
+ * @param clean - Whether the caller knows that the text holds no U+FFFD (it checked the whole line once).
  * @returns The value, or (an object) the code and reason of the failure.
  */
-export function convertCell(raw: unknown, field: Field, label: string): CellResult {
+export function convertCell(raw: unknown, field: Field, label: string, clean = false): CellResult {
   const keepRaw = field.trim === false && field.type === "text";
   if (raw === undefined || raw === null) return keepRaw ? "" : null;
   let text: string | undefined;
   if (typeof raw === "string") {
-    text = keepRaw ? raw : raw.trim();
+    text = keepRaw || !spaceAtEdge(raw) ? raw : raw.trim();
     if (text === "") return keepRaw ? "" : null;
-    if (text.includes("\uFFFD")) {
+    if (!clean && text.includes("\uFFFD")) {
       return problem("invalid_encoding", label, raw, "holds bytes that are not valid in the file's encoding (try --encoding)", "含有不符合文件编码的字节（请用 --encoding 指定编码）");
     }
   }

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { createRuleEngine } from "../../src/rules/index";
 import { SCREENING_OPERATIONS, prepareRulebook, safePrepareRulebook, screenRecords, type RulebookInput } from "../../src/screening/index";
-import { normalizeMonth } from "../../src/screening/values";
+import { convertCell, normalizeMonth } from "../../src/screening/values";
 
 /** A small rulebook of persons with the fields under test. */
 function book(fields: Record<string, unknown>, rules: Record<string, unknown>[], parameters: Record<string, unknown> = {}): RulebookInput {
@@ -86,6 +86,23 @@ describe("the month operations", () => {
     }
     const arity = engine.safeEvaluateRule({ months_between: ["2022-10"] }, {});
     expect(arity.success ? "" : arity.error.issues[0]?.code).toBe("invalid_arguments");
+  });
+});
+
+describe("trimming a cell", () => {
+  it("gives what String.prototype.trim gives, for every white space and line terminator at either end", () => {
+    // Every character trim removes, and characters on either side of the ranges that are told apart without it.
+    const spaces = ["\t", "\n", "\v", "\f", "\r", " ", "\u00a0", "\u1680", "\u2000", "\u200a", "\u2028", "\u2029", "\u202f", "\u205f", "\u3000", "\ufeff"];
+    const others = ["a", "1", "~", "\u0000", "\u001f", "\u007f", "\u0085", "\u00a1", "\u167f", "\u1681", "\u180e", "\u200b", "\u2fff", "\u3001", "甲", "\ufefe", "\uff10", "\ud83d\ude00"];
+    const piece = fc.constantFrom(...spaces, ...others);
+    const field = { column: "x", type: "text", of: "household" } as const;
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }).map((pieces) => pieces.join("")), (text) => {
+        const trimmed = text.trim();
+        expect(convertCell(text, field, "x")).toBe(trimmed === "" ? null : trimmed);
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

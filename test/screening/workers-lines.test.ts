@@ -21,11 +21,11 @@ import { exampleRulebook } from "./helpers";
 const HEADER = ["县", "乡镇", "行政村", "户编号", "监测对象类别", "风险是否消除", "风险消除方式", "人均纯收入（元）", "帮扶措施", "家庭人口数", "人编号", "年龄", "劳动技能", "在校生状况", "是否务工就业", "是否参加城乡居民基本医疗保险"];
 
 /** What can go wrong with one row of an export (or nothing, most of the time). */
-type Flaw = "none" | "noKey" | "noPerson" | "samePerson" | "spacedKey" | "badAge" | "otherIncome" | "narrow" | "wide" | "wideBlank" | "quoted" | "blankLine" | "earlierHousehold";
+type Flaw = "none" | "noKey" | "noPerson" | "samePerson" | "spacedKey" | "badAge" | "otherIncome" | "narrow" | "wide" | "wideBlank" | "quoted" | "blankLine" | "earlierHousehold" | "undecodedVillage" | "undecodedPerson" | "spacedCodes";
 
 const flaw = fc.oneof(
   { weight: 12, arbitrary: fc.constant<Flaw>("none") },
-  { weight: 1, arbitrary: fc.constantFrom<Flaw>("noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold") },
+  { weight: 1, arbitrary: fc.constantFrom<Flaw>("noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold", "undecodedVillage", "undecodedPerson", "spacedCodes") },
 );
 
 const household = fc.record({
@@ -48,9 +48,11 @@ function exportOf(households: readonly Household[]): string {
       const key = f === "noKey" ? "" : f === "spacedKey" ? ` ${id} ` : f === "earlierHousehold" && n > 0 ? "H1" : id;
       const person = f === "noPerson" ? "" : f === "samePerson" && i > 0 ? `${id}-1` : `${id}-${i + 1}`;
       const cells = [
-        "示例县", "甲乡", "一村", key, "脱贫不稳定户", h.cleared ? "已消除" : "未消除", h.cleared ? "帮扶消除" : "",
+        // U+FFFD (bytes that did not decode) in a household's or a person's cell; codes and a
+        // boolean padded with white space that trim removes (U+3000, U+00A0, a tab).
+        "示例县", "甲乡", f === "undecodedVillage" ? "一\uFFFD村" : "一村", key, "脱贫不稳定户", h.cleared ? "已消除" : "未消除", h.cleared ? "帮扶消除" : "",
         f === "otherIncome" ? "7000" : h.income, f === "quoted" ? '"产业帮扶,就业帮扶"' : "产业帮扶", String(h.size), person,
-        f === "badAge" ? "约七十" : String(h.ages[i]), "普通劳动力", "非在校生", "是", i === 0 ? "否" : "是",
+        f === "badAge" ? "约七十" : String(h.ages[i]), f === "undecodedPerson" ? "普通\uFFFD劳动力" : f === "spacedCodes" ? "\u3000普通劳动力\u00a0" : "普通劳动力", "非在校生", f === "spacedCodes" ? "\t是" : "是", i === 0 ? "否" : "是",
       ];
       if (f === "narrow") cells.pop();
       if (f === "wide") cells.push("多余");
