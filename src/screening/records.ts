@@ -196,14 +196,18 @@ interface FieldEntry {
   hits: number;
 }
 
+/** The most codes a code table may have for its cells to be looked up in it rather than in a memo. */
+const SHORT_CODE_TABLE = 8;
+
 /** The most cells a field's memo holds. */
 const MEMO_SIZE = 512;
 /** Lookups after which a memo that found fewer than half of its cells is dropped (an income, a name). */
 const MEMO_TRIAL = 4096;
 
 function fieldEntry(name: string, field: Field): FieldEntry {
-  // Plain text converts by a trim, cheaper than a lookup; codes, numbers, dates, months and booleans repeat.
-  const memoised = field.type !== "text" || field.allowed !== undefined;
+  // Plain text converts by a trim, a boolean or a short code table's code by a comparison or
+  // two: cheaper than a lookup. Numbers, dates, months and long code tables repeat, and cost more.
+  const memoised = field.type === "text" ? (field.allowed?.length ?? 0) > SHORT_CODE_TABLE : field.type !== "boolean";
   return { name, field, label: fieldLabel(name, field), at: name, memo: memoised ? new Map() : undefined, lookups: 0, hits: 0 };
 }
 
@@ -522,7 +526,7 @@ export class RecordAssembler {
   private keyIn(entry: FieldEntry | undefined, raw: unknown): string | undefined {
     if (entry === undefined) return undefined;
     const scratch = this.scratch;
-    scratch.length = 0;
+    if (scratch.length !== 0) scratch.length = 0;
     const value = convertEntry(entry, raw, 0, scratch);
     return value === null || value === undefined ? undefined : String(value);
   }
@@ -690,7 +694,7 @@ export class RecordAssembler {
     const memberKey = this.memberKey as string;
     // Most rows have no unusable cell: the issues are collected in one array kept for the purpose.
     const memberIssues = this.scratch;
-    memberIssues.length = 0;
+    if (memberIssues.length !== 0) memberIssues.length = 0;
     const own = this.convert(this.own, cells, row, memberIssues, tail, clean);
     const memberId = own[memberKey];
     const id = group.id;

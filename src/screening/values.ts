@@ -106,6 +106,8 @@ export function convertCell(raw: unknown, field: Field, label: string, clean = f
     case "boolean":
       if (typeof raw === "boolean") return raw;
       if (raw === 1 || raw === 0) return raw === 1;
+      if (text === "是") return true;
+      if (text === "否") return false;
       if (text !== undefined) {
         const word = text.toLowerCase();
         if (TRUE_WORDS.has(word)) return true;

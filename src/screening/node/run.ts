@@ -378,7 +378,7 @@ class PersonKeys {
   }
 
   clear(): void {
-    this.list.length = 0;
+    if (this.list.length !== 0) this.list.length = 0;
     this.set = undefined;
   }
 }
