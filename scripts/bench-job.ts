@@ -1,0 +1,88 @@
+// A worker's whole job, this checkout against another, in one process:
+//   npx tsx scripts/bench-job.ts --base <another checkout of kaohe> --file <export.csv> [--rows N] [--rounds R]
+// (the file: e.g. `npm run bench:screen -- --generate h.csv`). Both checkouts' `batchEvaluator`
+// and `packItems` screen the same batches of lines (about 1,000 rows each, cut at households, as
+// screenFile sends them to a worker) in alternating order, R rounds after one to warm up; it
+// prints each one's median CPU time and the median of the paired ratios (this ÷ base), which a
+// shared, noisy machine distorts far less than runs in separate processes (decision 0303).
+// Each checkout's modules are bundled first (by esbuild, which tsup brings), as the CLI's worker
+// is: loaded through tsx instead, the two copies' timings scatter far more.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { median, option, textOption } from "./bench-util";
+
+type Runner = () => number;
+
+/** The job of one checkout: its modules, the example rulebook, the batches of lines. */
+async function jobOf(root: string, dir: string, name: string, header: string[], body: readonly string[]): Promise<Runner> {
+  const contents = ["prepare", "node/lines", "columns", "node/pack"].map((path) => `export * from "./src/screening/${path}.ts";`).join("\n");
+  const bundle = await build({ stdin: { contents, resolveDir: root, loader: "ts" }, bundle: true, platform: "node", format: "esm", write: false, logLevel: "warning" });
+  const file = join(dir, `${name}.mjs`);
+  writeFileSync(file, bundle.outputFiles[0]?.text ?? "");
+  const { prepareRulebook, batchEvaluator, mapColumns, packItems } = await import(pathToFileURL(file).href);
+  const prepared = prepareRulebook(JSON.parse(readFileSync(resolve(root, "examples/screening/rulebook.json"), "utf8")));
+  const mapped = mapColumns(prepared, header);
+  if (!mapped.ok) throw new Error(mapped.reason);
+  const key = (line: string) => line.split(",")[3];
+  const tasks: unknown[] = [];
+  for (let i = 0; i < body.length; ) {
+    let j = Math.min(i + 1000, body.length);
+    while (j < body.length && key(body[j] as string) === key(body[j - 1] as string)) j++;
+    const lines = body.slice(i, j);
+    tasks.push({ kind: "lines", level: mapped.map.level, missing: mapped.map.missing, file: "bench.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", lines, rows: lines.map((_, k) => i + k + 2) });
+    i = j;
+  }
+  const run = batchEvaluator(prepared);
+  return () => {
+    let items = 0;
+    for (const task of tasks) items += packItems(run(task)).data.length;
+    return items;
+  };
+}
+
+const cpuMs = () => {
+  const used = process.cpuUsage();
+  return (used.user + used.system) / 1000;
+};
+
+async function main(): Promise<void> {
+  const base = textOption("base");
+  const file = textOption("file");
+  if (!base || !file) throw new Error("usage: npx tsx scripts/bench-job.ts --base <checkout> --file <export.csv> [--rows N] [--rounds R]");
+  const rows = option("--rows", 200_000);
+  const rounds = option("--rounds", 9);
+  const [head, ...rest] = readFileSync(file, "utf8").split("\n");
+  const body = rest.slice(0, rows).filter((line) => line !== "");
+  const header = (head ?? "").split(",");
+  const here = fileURLToPath(new URL("..", import.meta.url));
+  const dir = mkdtempSync(join(tmpdir(), "kaohe-bench-job-"));
+  let jobs: Record<"base" | "this", Runner>;
+  try {
+    jobs = { base: await jobOf(resolve(base), dir, "base", header, body), this: await jobOf(here, dir, "this", header, body) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const times = { base: [] as number[], this: [] as number[] };
+  const ratios: number[] = [];
+  for (let round = 0; round <= rounds; round++) {
+    const order = round % 2 === 0 ? (["base", "this"] as const) : (["this", "base"] as const);
+    const took = { base: 0, this: 0 };
+    const items = { base: 0, this: 0 };
+    for (const name of order) {
+      const started = cpuMs();
+      items[name] = jobs[name]();
+      took[name] = cpuMs() - started;
+    }
+    if (items.base !== items.this) console.log(`round ${round}: the checkouts give different items (${items.base} against ${items.this})`);
+    if (round === 0) continue;
+    times.base.push(took.base);
+    times.this.push(took.this);
+    ratios.push(took.this / took.base);
+  }
+  console.log(`${body.length.toLocaleString("en-US")} rows, ${rounds} rounds: base ${median(times.base).toFixed(0)} ms, this ${median(times.this).toFixed(0)} ms (CPU medians); this ÷ base, paired: median ${median(ratios).toFixed(3)} [${ratios.map((r) => r.toFixed(2)).join(" ")}]`);
+}
+
+await main();
