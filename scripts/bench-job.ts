@@ -1,8 +1,9 @@
 // A worker's whole job, this checkout against another, in one process:
 //   npx tsx scripts/bench-job.ts --base <another checkout of kaohe> --file <export.csv> [--rows N] [--rounds R]
-// (the file: e.g. `npm run bench:screen -- --generate h.csv`). Both checkouts' `batchEvaluator`
-// and `packItems` screen the same batches of lines (about 1,000 rows each, cut at households, as
-// screenFile sends them to a worker) in alternating order, R rounds after one to warm up; it
+// (the file: one that `npm run bench:screen -- --generate h.csv` writes, screened with
+// examples/screening/rulebook.json). Both checkouts' `batchEvaluator` and `packItems` screen the
+// same batches of lines (about 1,000 rows each, cut where the household key, that file's fourth
+// column, changes, as screenFile sends them to a worker) in alternating order, R rounds after one to warm up; it
 // prints each one's median CPU time and the median of the paired ratios (this ÷ base), which a
 // shared, noisy machine distorts far less than runs in separate processes (decision 0303).
 // Each checkout's modules are bundled first (by esbuild, which tsup brings), as the CLI's worker
