@@ -1,4 +1,4 @@
-// Benchmark of screening: npm run bench:screen [-- --rows N] [-- --rounds R] [-- --large M]
+// Benchmark of screening: npm run bench:screen [-- --rows N] [-- --rounds R] [-- --large M] [-- --sources]
 // (or -- --generate file.csv --rows N: only write the data)
 // Generates a synthetic CSV of households with members (N rows, default 1,000,000) in a temp dir,
 // then times, each in a fresh process so that peak RSS is its own, in R interleaved rounds (default 1):
@@ -10,19 +10,26 @@
 // screens an M-row file with 1 worker and states the memory per household: the growth of peak RSS
 // from N to M rows divided by the households added (what screening holds per household read is the
 // set of household keys seen, which refuses a household split across the file).
+// The measuring processes run a bundle of this script and of the worker module (built by esbuild,
+// which tsup brings, into node_modules/.cache/kaohe-bench-screen/, as tsup builds dist/): compiled
+// code as the CLI runs it, not sources through tsx, whose loader and per-module transforms cost the
+// screening runs (a worker loads its modules through tsx too) more than parsing alone. With
+// --sources they run this script through tsx instead, as before.
 import { execFileSync } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
 import { prepareRulebook } from "../src/screening/prepare";
 import type { RulebookInput } from "../src/screening/schema";
 import { createEvaluatorPool } from "../src/screening/node/pool";
 import { readRows } from "../src/screening/node/rows";
 import { screenFile } from "../src/screening/node/run";
-import { median, textOption as option } from "./bench-util";
+import { median, textOption, textOption as option } from "./bench-util";
 
-const RULEBOOK = fileURLToPath(new URL("../examples/screening/rulebook.json", import.meta.url));
+// Given to the measuring processes, whose bundle lies elsewhere.
+const RULEBOOK = textOption("rulebook") ?? fileURLToPath(new URL("../examples/screening/rulebook.json", import.meta.url));
 const HEADER =
   "县,乡镇,行政村,户编号,监测对象类别,风险类型,识别纳入时间,风险是否消除,风险消除时间,风险消除方式,人均纯收入（元）,住房是否安全,是否易地扶贫搬迁,帮扶措施,家庭人口数,人编号,与户主关系,年龄,劳动技能,在校生状况,是否务工就业,是否参加城乡居民基本医疗保险";
 
@@ -105,9 +112,32 @@ async function measure(phase: string, file: string): Promise<void> {
 
 type Result = { rows: number; findings: number; seconds: number; cpuSeconds: number; peakRssMiB: number };
 
+/**
+ * The command that runs a measuring process: a bundle of this script, its worker module beside it
+ * (where `workerModule` looks first), both as tsup would build them; or this script through tsx.
+ */
+async function measurer(sources: boolean): Promise<string[]> {
+  if (sources) return [...process.execArgv, fileURLToPath(import.meta.url)];
+  const root = fileURLToPath(new URL("..", import.meta.url));
+  const outdir = join(root, "node_modules/.cache/kaohe-bench-screen");
+  await build({
+    absWorkingDir: root,
+    entryPoints: { "bench-screen": "scripts/bench-screen.ts", "screen-worker": "src/screening/node/screen-worker.ts" },
+    outdir,
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20",
+    // Packages resolve from node_modules, as the CLI's do.
+    packages: "external",
+    logLevel: "warning",
+  });
+  return [join(outdir, "bench-screen.js")];
+}
+
 /** Runs one phase in a fresh process and prints its line. */
-function run(name: string, csv: string): Result {
-  const output = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--phase", name, "--file", csv], { encoding: "utf8" });
+function run(name: string, csv: string, command: readonly string[]): Result {
+  const output = execFileSync(process.execPath, [...command, "--phase", name, "--file", csv, "--rulebook", RULEBOOK], { encoding: "utf8" });
   const result = JSON.parse(output.trim().split("\n").pop() ?? "{}") as Result;
   console.log(`${name.padEnd(8)} ${result.rows.toLocaleString("en-US")} rows  ${result.findings.toLocaleString("en-US")} findings  ${result.seconds.toFixed(2)} s (CPU ${result.cpuSeconds.toFixed(2)} s)  ${Math.round(result.rows / result.seconds).toLocaleString("en-US")} rows/s  peak RSS ${result.peakRssMiB.toFixed(0)} MiB`);
   return result;
@@ -128,13 +158,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "kaohe-bench-screen-"));
   const csv = join(dir, "households.csv");
   try {
+    const command = await measurer(process.argv.includes("--sources"));
     let t = performance.now();
     const households = await generate(csv, rows);
     console.log(`generated ${rows.toLocaleString("en-US")} rows, ${households.toLocaleString("en-US")} households (${(statSync(csv).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     const results: Record<string, Result[]> = {};
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) console.log(`round ${round}`);
-      for (const name of ["parse", "screen0", "screen1", "screen2"]) (results[name] ??= []).push(run(name, csv));
+      for (const name of ["parse", "screen0", "screen1", "screen2"]) (results[name] ??= []).push(run(name, csv, command));
     }
     const findings = new Set(["screen0", "screen1", "screen2"].flatMap((name) => (results[name] ?? []).map((r) => r.findings)));
     const seconds = (name: string) => median((results[name] ?? []).map((r) => r.seconds));
@@ -152,7 +183,7 @@ async function main(): Promise<void> {
       t = performance.now();
       const bigHouseholds = await generate(big, large);
       console.log(`generated ${large.toLocaleString("en-US")} rows, ${bigHouseholds.toLocaleString("en-US")} households (${(statSync(big).size / 2 ** 20).toFixed(0)} MiB) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
-      const result = run("screen1", big);
+      const result = run("screen1", big, command);
       const perHousehold = ((result.peakRssMiB - peak1) * 2 ** 20) / (bigHouseholds - households);
       console.log(`${large.toLocaleString("en-US")} rows with 1 worker: ${Math.round(result.rows / result.seconds).toLocaleString("en-US")} rows/s, peak RSS ${result.peakRssMiB.toFixed(0)} MiB; memory per household ≈ ${Math.round(perHousehold)} bytes (peak RSS growth from ${rows.toLocaleString("en-US")} rows / households added)`);
     }
