@@ -1,5 +1,5 @@
 import { KaoheError, isKaoheError, type KaoheIssue } from "../internal/errors";
-import { toExact, type ExactDecimal } from "../internal/decimal";
+import { EXACT_ZERO, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Category, DeductionClause, Framework, FrameworkInput, Indicator, Policy } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
@@ -36,6 +36,8 @@ export interface FrameworkIndex {
   /** The deduction clauses by id, and each clause's place in the framework's order. */
   readonly clauses: ReadonlyMap<string, DeductionClause>;
   readonly clauseOrder: ReadonlyMap<string, number>;
+  /** Each clause's points, exact and as plain decimal text, by clause id. */
+  readonly clausePoints: ReadonlyMap<string, { readonly exact: ExactDecimal; readonly text: string }>;
   readonly severePolicy: Policy | undefined;
   readonly highestPolicy: Policy | undefined;
 }
@@ -46,7 +48,7 @@ export function indexFramework(framework: Framework): FrameworkIndex {
   const scored = indicators.filter(isScored);
   const points = new Map<string, ExactDecimal>();
   for (const indicator of scored) if (indicator.points !== undefined) points.set(indicator.id, toExact(indicator.points));
-  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), toExact(0)).toFixed();
+  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), EXACT_ZERO).toFixed();
   return {
     indicators,
     byId: new Map(indicators.map((i) => [i.id, i])),
@@ -59,6 +61,10 @@ export function indexFramework(framework: Framework): FrameworkIndex {
     unpointed: scored.filter((i) => i.points === undefined),
     clauses: new Map(framework.deductionClauses.map((c) => [c.id, c])),
     clauseOrder: new Map(framework.deductionClauses.map((c, i) => [c.id, i])),
+    clausePoints: new Map(framework.deductionClauses.map((c) => {
+      const exact = toExact(c.points);
+      return [c.id, { exact, text: exact.toFixed() }];
+    })),
     severePolicy: framework.policies.find((p) => p.kind === "severe_case"),
     highestPolicy: framework.policies.find((p) => p.kind === "same_matter_highest"),
   };
