@@ -7,7 +7,8 @@ import { checkInputStructure } from "../model/read";
 import { AssessmentSchema, type Assessment, type ScoreOptions } from "./assessment";
 import type { AssessmentInput } from "./input";
 import { checkDeductionEvents, checkMatterNames, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
-import { compareCodePoints, digestJson } from "./digest";
+import { assessmentJson } from "./canonical-json";
+import { compareCodePoints, sha256Hex } from "./digest";
 import { readAssessment } from "./fast-read";
 import { gradeTotal } from "./grades";
 import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
@@ -292,7 +293,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     grade: graded?.grade ?? null,
     flags: { downgrade: isSevere, interview: isSevere },
     trace,
-    digests: { algorithm: "sha256", framework: prepared.digest, assessment: digestJson(assessment) },
+    digests: { algorithm: "sha256", framework: prepared.digest, assessment: sha256Hex(assessmentJson(assessment)) },
   };
 }
 
