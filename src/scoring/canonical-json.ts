@@ -64,9 +64,21 @@ function indicatorInput(input: IndicatorInput): string {
   return `{"facts":${canonicalJson(input.facts)}}`;
 }
 
-function indicators(record: Record<string, IndicatorInput>): string {
+const isOwnEnumerable = (record: object, key: string): boolean => Object.prototype.propertyIsEnumerable.call(record, key);
+
+/** The keys of a record in code point order: those of `order` it has, when it has no other. */
+function sortedKeys(record: Record<string, unknown>, order: readonly string[] | undefined): string[] {
   const keys = Object.keys(record);
+  if (order !== undefined) {
+    const known = order.filter((key) => isOwnEnumerable(record, key));
+    if (known.length === keys.length) return known;
+  }
   if (keys.length > 1) keys.sort(compareCodePoints);
+  return keys;
+}
+
+function indicators(record: Record<string, IndicatorInput>, order: readonly string[] | undefined): string {
+  const keys = sortedKeys(record, order);
   let out = "{";
   for (const key of keys) {
     const input = record[key];
@@ -77,11 +89,12 @@ function indicators(record: Record<string, IndicatorInput>): string {
 
 /**
  * @internal The canonical JSON of a validated assessment: `canonicalJson(assessment)`, written
- * from the assessment's shape (see the note above).
+ * from the assessment's shape (see the note above). `order`, when given, is the framework's distinct
+ * indicator ids in code point order: the indicators are written in it when it holds all of them.
  */
-export function assessmentJson(a: Assessment): string {
+export function assessmentJson(a: Assessment, order?: readonly string[]): string {
   const comment = a.$comment === undefined ? "" : `"$comment":${quote(a.$comment)},`;
   const deductions = a.deductions === undefined ? "" : `"deductions":${list(a.deductions, event)},`;
   const severeCase = a.severe === undefined ? "" : `,"severe":${severe(a.severe)}`;
-  return `{${comment}${deductions}"indicators":${indicators(a.indicators)}${optionalText("period", a.period, true)}${severeCase},"unit":${unit(a.unit)}}`;
+  return `{${comment}${deductions}"indicators":${indicators(a.indicators, order)}${optionalText("period", a.period, true)}${severeCase},"unit":${unit(a.unit)}}`;
 }

@@ -3,6 +3,7 @@ import { EXACT_ZERO, Exact, toExact, type ExactDecimal } from "../internal/decim
 import type { Framework, Indicator } from "../model/framework";
 import { showValue } from "../model/issues";
 import type { JsonLogicRule, PreparedRule } from "../rules/index";
+import type { NumberInput } from "../model/primitives";
 import type { Finding, IndicatorInput } from "./assessment";
 import { compareCodePoints } from "./digest";
 import type { TraceEntry } from "./result";
@@ -47,12 +48,14 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
  * Scores one indicator from its input, or reports why it cannot: the input does not fit the
  * method, a manual score lies outside [0, points], a fact is missing, unknown or of the wrong type,
  * or the rule fails or gives a value that is neither a boolean nor a number. The input is in
- * canonical order (findings sorted, see {@link sortFindings}); `pointsText` is `points.toFixed()`.
+ * canonical order (findings sorted, see {@link sortFindings}); `pointsText` is `points.toFixed()`;
+ * `factOrder` holds a rule's fact names in code point order.
  */
 export function scoreIndicator(
   indicator: Indicator & { scoring: { method: "manual" | "findings" | "rule" } },
   points: ExactDecimal,
   pointsText: string,
+  factOrder: readonly string[] | undefined,
   input: IndicatorInput,
   rule: PreparedRule | undefined,
   path: (string | number)[],
@@ -152,7 +155,9 @@ export function scoreIndicator(
     }
     return undefined;
   }
-  const sortedFacts = Object.fromEntries(Object.entries(given).sort(([a], [b]) => compareCodePoints(a, b)));
+  // Every fact given is declared (checked above), so the declared names in code point order list them.
+  const sortedFacts: Record<string, boolean | NumberInput> = {};
+  for (const name of factOrder ?? Object.keys(given).sort(compareCodePoints)) if (Object.hasOwn(given, name)) sortedFacts[name] = given[name] as boolean | NumberInput;
   const ruleTrace: TraceEntry = { kind: "rule", message: `${scoring.description} 规则结果：${JSON.stringify(value)}`, source };
   if (typeof value === "boolean") {
     return value

@@ -3,7 +3,7 @@ import { EXACT_ZERO, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Category, DeductionClause, Framework, FrameworkInput, Indicator, Policy } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
-import { digestJson } from "./digest";
+import { compareCodePoints, digestJson } from "./digest";
 import { indicatorLabel, indicatorPaths, ruleOf } from "./indicators";
 
 /** An indicator scored by an input (every method but `deductions`). */
@@ -31,6 +31,10 @@ export interface FrameworkIndex {
   readonly points: ReadonlyMap<string, ExactDecimal>;
   /** The same points as plain decimal text. */
   readonly pointsText: ReadonlyMap<string, string>;
+  /** Every indicator's id, in code point order (the order of canonical JSON's keys). */
+  readonly idOrder: readonly string[];
+  /** The fact names of each rule-scored indicator, in code point order, by indicator id. */
+  readonly factOrder: ReadonlyMap<string, readonly string[]>;
   /** The scored indicators without points. */
   readonly unpointed: readonly ScoredIndicator[];
   /** The deduction clauses by id, and each clause's place in the framework's order. */
@@ -58,6 +62,8 @@ export function indexFramework(framework: Framework): FrameworkIndex {
       .flatMap((list, i) => (list.length > 0 ? [{ category: framework.categories[i] as Category, scored: list, points: sum(list) }] : [])),
     points,
     pointsText: new Map([...points].map(([id, value]) => [id, value.toFixed()])),
+    idOrder: indicators.map((i) => i.id).sort(compareCodePoints),
+    factOrder: new Map(scored.flatMap((i) => (i.scoring.method === "rule" ? [[i.id, i.scoring.facts.map((f) => f.name).sort(compareCodePoints)]] : []))),
     unpointed: scored.filter((i) => i.points === undefined),
     clauses: new Map(framework.deductionClauses.map((c) => [c.id, c])),
     clauseOrder: new Map(framework.deductionClauses.map((c, i) => [c.id, i])),

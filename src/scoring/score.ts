@@ -186,7 +186,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     }
     const points = index.points.get(indicator.id);
     if (points === undefined) continue;
-    const scored = scoreIndicator(indicator, points, index.pointsText.get(indicator.id) ?? points.toFixed(), input, rules.get(indicator.id), path, issues);
+    const scored = scoreIndicator(indicator, points, index.pointsText.get(indicator.id) ?? points.toFixed(), index.factOrder.get(indicator.id), input, rules.get(indicator.id), path, issues);
     if (scored) scores.set(indicator.id, scored);
   }
 
@@ -293,7 +293,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     grade: graded?.grade ?? null,
     flags: { downgrade: isSevere, interview: isSevere },
     trace,
-    digests: { algorithm: "sha256", framework: prepared.digest, assessment: sha256Hex(assessmentJson(assessment)) },
+    digests: { algorithm: "sha256", framework: prepared.digest, assessment: sha256Hex(assessmentJson(assessment, index.idOrder)) },
   };
 }
 

@@ -2,8 +2,8 @@ import { createHash, hash } from "node:crypto";
 import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
-import { canonicalJson, digestJson } from "../../src/index";
-import { NODE_CRYPTO, sha256With } from "../../src/scoring/digest";
+import { canonicalJson, digestJson, jiangxi2025, prepareFramework } from "../../src/index";
+import { NODE_CRYPTO, compareCodePoints, sha256With } from "../../src/scoring/digest";
 import { assessmentJson } from "../../src/scoring/canonical-json";
 import type { Assessment } from "../../src/scoring/assessment";
 import { readRepoJson } from "../helpers";
@@ -166,8 +166,12 @@ describe("canonical JSON", () => {
 
   it("of an assessment, written from its shape, is canonicalJson's text", () => {
     fc.assert(
-      fc.property(anyAssessment, (assessment) => {
-        expect(assessmentJson(assessment)).toBe(canonicalJson(assessment));
+      fc.property(anyAssessment, fc.array(anyText, { maxLength: 3 }), fc.nat({ max: 8 }), (assessment, extra, drop) => {
+        const json = canonicalJson(assessment);
+        expect(assessmentJson(assessment)).toBe(json);
+        // With an order of ids (the framework's, in code point order) that has other ids, or lacks one.
+        const ids = Object.keys(assessment.indicators).filter((_, i) => i !== drop);
+        expect(assessmentJson(assessment, [...new Set([...ids, ...extra])].sort(compareCodePoints))).toBe(json);
       }),
       { numRuns: 20_000 },
     );
@@ -175,6 +179,7 @@ describe("canonical JSON", () => {
     for (const file of readdirSync(dir)) {
       const assessment = readRepoJson(`${dir}/${file}`) as Assessment;
       expect(assessmentJson(assessment)).toBe(canonicalJson(assessment));
+      expect(assessmentJson(assessment, prepareFramework(jiangxi2025).index.idOrder)).toBe(canonicalJson(assessment));
     }
   });
 });
