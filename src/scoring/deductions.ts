@@ -49,14 +49,14 @@ export function checkMatterNames(events: readonly DeductionEvent[], issues: Kaoh
   });
 }
 
+/** The canonical order of deduction events: by matter, clause and note. */
+export function compareDeductionEvents(a: DeductionEvent, b: DeductionEvent): number {
+  return compareCodePoints(a.matter, b.matter) || compareCodePoints(a.clause, b.clause) || compareCodePoints(a.note ?? "", b.note ?? "");
+}
+
 /** Orders deduction events canonically: by matter, clause and note. */
 export function sortDeductionEvents(events: readonly DeductionEvent[]): DeductionEvent[] {
-  return [...events].sort(
-    (a, b) =>
-      compareCodePoints(a.matter, b.matter) ||
-      compareCodePoints(a.clause, b.clause) ||
-      compareCodePoints(a.note ?? "", b.note ?? ""),
-  );
+  return [...events].sort(compareDeductionEvents);
 }
 
 /** A clause as a result cites it, points as an exact decimal string (`pointsText`). */

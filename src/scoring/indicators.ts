@@ -33,15 +33,40 @@ export function indicatorPaths(framework: Framework): Map<string, (string | numb
 
 const INPUT_OF = { manual: "score", findings: "findings", rule: "facts" } as const;
 
+/** The canonical order of findings: by id, then points (numerically), then note. */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareCodePoints(a.id ?? "", b.id ?? "") ||
+    toExact(a.points).comparedTo(toExact(b.points)) ||
+    compareCodePoints(String(a.points), String(b.points)) ||
+    compareCodePoints(a.note ?? "", b.note ?? "")
+  );
+}
+
+/** Tells whether a list is in the order `compare` gives (each item not after the next). */
+export function inOrder<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1] as T, items[i] as T) > 0) return false;
+  return true;
+}
+
 /** Orders findings canonically: by id, then points (numerically), then note. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      compareCodePoints(a.id ?? "", b.id ?? "") ||
-      toExact(a.points).comparedTo(toExact(b.points)) ||
-      compareCodePoints(String(a.points), String(b.points)) ||
-      compareCodePoints(a.note ?? "", b.note ?? ""),
-  );
+  return [...findings].sort(compareFindings);
+}
+
+/**
+ * The indicator inputs in canonical order (findings sorted): the record itself when every list of
+ * findings is in that order already, which is the common case and copies nothing.
+ */
+export function canonicalIndicators(indicators: Record<string, IndicatorInput>): Record<string, IndicatorInput> {
+  let copy: Record<string, IndicatorInput> | undefined;
+  for (const id of Object.keys(indicators)) {
+    const input = indicators[id] as IndicatorInput;
+    if (!("findings" in input) || inOrder(input.findings, compareFindings)) continue;
+    copy ??= { ...indicators };
+    copy[id] = { findings: sortFindings(input.findings) };
+  }
+  return copy ?? indicators;
 }
 
 /**

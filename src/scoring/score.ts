@@ -6,12 +6,12 @@ import { PreparedFramework, isScored, prepareFramework, type FrameworkIndex } fr
 import { checkInputStructure } from "../model/read";
 import { AssessmentSchema, type Assessment, type ScoreOptions } from "./assessment";
 import type { AssessmentInput } from "./input";
-import { checkDeductionEvents, checkMatterNames, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
+import { checkDeductionEvents, checkMatterNames, compareDeductionEvents, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
 import { assessmentJson } from "./canonical-json";
 import { compareCodePoints, sha256Hex } from "./digest";
 import { readAssessment } from "./fast-read";
 import { gradeTotal } from "./grades";
-import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
+import { canonicalIndicators, inOrder, indicatorLabel, indicatorPaths, scoreIndicator, type IndicatorScore } from "./indicators";
 import { readScoreOptions, type PreparedScoreOptions } from "./options";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
 import { PARSE_OPTIONS } from "../internal/zod";
@@ -62,15 +62,16 @@ function validateInputs(
   return { prepared, assessment, options: read.parsed, grades: read.parsed.grades ?? prepared.framework.grades };
 }
 
-/** The assessment in canonical order: deductions and findings sorted, so that order never matters. */
+/**
+ * The assessment in canonical order: deductions and findings sorted, so that order never matters.
+ * Lists already in that order are kept as they are (the assessment read is the caller's own copy).
+ */
 function canonicalAssessment(assessment: Assessment): Assessment {
-  const indicators = Object.fromEntries(
-    Object.entries(assessment.indicators).map(([id, input]) => [id, "findings" in input ? { findings: sortFindings(input.findings) } : input]),
-  );
+  const { deductions } = assessment;
   return {
     ...assessment,
-    indicators,
-    ...(assessment.deductions ? { deductions: sortDeductionEvents(assessment.deductions) } : {}),
+    indicators: canonicalIndicators(assessment.indicators),
+    ...(deductions ? { deductions: inOrder(deductions, compareDeductionEvents) ? deductions : sortDeductionEvents(deductions) } : {}),
     ...(assessment.severe?.seriousMatters ? { severe: { ...assessment.severe, seriousMatters: [...new Set(assessment.severe.seriousMatters)].sort(compareCodePoints) } } : {}),
   };
 }
