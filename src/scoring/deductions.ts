@@ -64,6 +64,14 @@ function citeClause(clause: DeductionClause, pointsText: string): MatterResult["
   return { id: clause.id, text: clause.text, points: pointsText, source: clause.source };
 }
 
+/** A clause's points, exact and as text, from the index (which holds every clause of the framework). */
+function pointsOf(index: FrameworkIndex, clause: DeductionClause): { readonly exact: ExactDecimal; readonly text: string } {
+  const known = index.clausePoints.get(clause.id);
+  if (known !== undefined) return known;
+  const exact = toExact(clause.points);
+  return { exact, text: exact.toFixed() };
+}
+
 /** The matters' deductions: total, per matter the clause applied and those superseded, and trace. */
 export interface MatterDeductions {
   readonly total: ExactDecimal;
@@ -99,9 +107,7 @@ export function deductMatters(
   events: readonly DeductionEvent[],
   serious: ReadonlySet<string>,
 ): MatterDeductions {
-  const { clauseOrder: order, clauses, clausePoints, highestPolicy: policy } = index;
-  /** A named clause's points (every clause an event names is known by now). */
-  const pointsOf = (clause: DeductionClause) => clausePoints.get(clause.id) ?? { exact: toExact(clause.points), text: toExact(clause.points).toFixed() };
+  const { clauseOrder: order, clauses, highestPolicy: policy } = index;
   // Grouped by key, each group in canonical order; linear in the number of events.
   const byMatter = new Map<string, DeductionEvent[]>();
   for (const event of events) {
@@ -123,15 +129,15 @@ export function deductMatters(
       .map((id) => clauses.get(id))
       .filter((c): c is DeductionClause => c !== undefined)
       .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    const applied = named.reduce((best, c) => (pointsOf(c).exact.greaterThan(pointsOf(best).exact) ? c : best));
+    const applied = named.reduce((best, c) => (pointsOf(index, c).exact.greaterThan(pointsOf(index, best).exact) ? c : best));
     const superseded = named.filter((c) => c !== applied);
-    const { exact: points, text: pointsText } = pointsOf(applied);
+    const { exact: points, text: pointsText } = pointsOf(index, applied);
     total = total.plus(points);
     matters.push({
       matter,
       clause: citeClause(applied, pointsText),
       points: pointsText,
-      superseded: superseded.map((c) => citeClause(c, pointsOf(c).text)),
+      superseded: superseded.map((c) => citeClause(c, pointsOf(index, c).text)),
       notes: matterEvents.flatMap((e) => (e.note === undefined ? [] : [e.note])),
       serious: serious.has(key),
     });
@@ -144,7 +150,7 @@ export function deductMatters(
     for (const clause of superseded) {
       trace.push({
         kind: "superseded",
-        message: `事项「${matter}」同时符合 ${clause.id}（${pointsOf(clause).text} 分），同一事项按就高原则计算，不重复扣分`,
+        message: `事项「${matter}」同时符合 ${clause.id}（${pointsOf(index, clause).text} 分），同一事项按就高原则计算，不重复扣分`,
         ...(policy ? { source: policy.source } : {}),
       });
     }

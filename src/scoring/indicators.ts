@@ -87,7 +87,6 @@ export function scoreIndicator(
   issues: KaoheIssue[],
 ): IndicatorScore | undefined {
   // The label only goes into issues: it is not built for an indicator that scores.
-  const label = () => indicatorLabel(indicator);
   const source = indicator.source;
   const method = indicator.scoring.method;
   const expected = INPUT_OF[method];
@@ -96,8 +95,8 @@ export function scoreIndicator(
     issues.push({
       code: "input_method_mismatch",
       path,
-      message: `${label()} is scored by ${method} and takes { ${expected} }, not { ${given} }`,
-      zh: `${label()}按 ${method} 计分，应给 { ${expected} }，而不是 { ${given} }`,
+      message: `${indicatorLabel(indicator)} is scored by ${method} and takes { ${expected} }, not { ${given} }`,
+      zh: `${indicatorLabel(indicator)}按 ${method} 计分，应给 { ${expected} }，而不是 { ${given} }`,
     });
     return undefined;
   }
@@ -108,8 +107,8 @@ export function scoreIndicator(
       issues.push({
         code: "score_out_of_range",
         path: [...path, "score"],
-        message: `${label()}: score ${input.score} lies outside [0, ${pointsText}]`,
-        zh: `${label()}：得分 ${input.score} 超出 [0, ${pointsText}]`,
+        message: `${indicatorLabel(indicator)}: score ${input.score} lies outside [0, ${pointsText}]`,
+        zh: `${indicatorLabel(indicator)}：得分 ${input.score} 超出 [0, ${pointsText}]`,
       });
       return undefined;
     }
@@ -143,14 +142,14 @@ export function scoreIndicator(
     const value = Object.hasOwn(given, fact.name) ? given[fact.name] : undefined;
     const factPath = [...path, "facts", fact.name];
     if (value === undefined) {
-      issues.push({ code: "missing_fact", path: factPath, message: `${label()} needs fact "${fact.name}" (${fact.description})`, zh: `${label()}缺少事实「${fact.name}」（${fact.description}）` });
+      issues.push({ code: "missing_fact", path: factPath, message: `${indicatorLabel(indicator)} needs fact "${fact.name}" (${fact.description})`, zh: `${indicatorLabel(indicator)}缺少事实「${fact.name}」（${fact.description}）` });
       factsOk = false;
     } else if (fact.type === "boolean" ? typeof value !== "boolean" : typeof value === "boolean") {
       issues.push({
         code: "invalid_fact",
         path: factPath,
-        message: `${label()}: fact "${fact.name}" must be a ${fact.type} (got ${showValue(value)})`,
-        zh: `${label()}：事实「${fact.name}」应为${fact.type === "boolean" ? " true 或 false" : "数字"}（收到 ${showValue(value)}）`,
+        message: `${indicatorLabel(indicator)}: fact "${fact.name}" must be a ${fact.type} (got ${showValue(value)})`,
+        zh: `${indicatorLabel(indicator)}：事实「${fact.name}」应为${fact.type === "boolean" ? " true 或 false" : "数字"}（收到 ${showValue(value)}）`,
       });
       factsOk = false;
     } else {
@@ -162,8 +161,8 @@ export function scoreIndicator(
       issues.push({
         code: "unknown_fact",
         path: [...path, "facts", name],
-        message: `${label()} declares no fact "${name}"; it reads ${scoring.facts.map((f) => f.name).join(", ")}`,
-        zh: `${label()}没有事实「${name}」；它读取的事实为 ${scoring.facts.map((f) => f.name).join("、")}`,
+        message: `${indicatorLabel(indicator)} declares no fact "${name}"; it reads ${scoring.facts.map((f) => f.name).join(", ")}`,
+        zh: `${indicatorLabel(indicator)}没有事实「${name}」；它读取的事实为 ${scoring.facts.map((f) => f.name).join("、")}`,
       });
       factsOk = false;
     }
@@ -176,7 +175,7 @@ export function scoreIndicator(
   } catch (error) {
     if (!isKaoheError(error)) throw error;
     for (const issue of error.issues) {
-      issues.push({ ...issue, code: issue.code, path, message: `${label()}: the rule failed: ${issue.message}`, zh: `${label()}：规则运算失败：${issue.zh ?? issue.message}` });
+      issues.push({ ...issue, code: issue.code, path, message: `${indicatorLabel(indicator)}: the rule failed: ${issue.message}`, zh: `${indicatorLabel(indicator)}：规则运算失败：${issue.zh ?? issue.message}` });
     }
     return undefined;
   }
@@ -202,8 +201,8 @@ export function scoreIndicator(
   issues.push({
     code: "rule_result_invalid",
     path,
-    message: `${label()}: the rule gave ${showValue(value)}, but a score rule must give a boolean or a number`,
-    zh: `${label()}：规则得出 ${showValue(value)}，但计分规则只能得出 true/false 或数字`,
+    message: `${indicatorLabel(indicator)}: the rule gave ${showValue(value)}, but a score rule must give a boolean or a number`,
+    zh: `${indicatorLabel(indicator)}：规则得出 ${showValue(value)}，但计分规则只能得出 true/false 或数字`,
   });
   return undefined;
 }
