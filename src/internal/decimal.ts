@@ -15,11 +15,14 @@ export const Exact = Decimal.clone({ precision: 1e9, rounding: Decimal.ROUND_HAL
 /** An exact decimal value of kaohe's private constructor. */
 export type ExactDecimal = InstanceType<typeof Exact>;
 
+/** Zero, shared: decimal.js values are immutable, every operation gives a new one. */
+export const EXACT_ZERO: ExactDecimal = new Exact(0);
+
 /**
  * Reads a finite number or plain decimal string as an exact decimal. Zero is zero whatever its
  * sign (`-0`, `"-0.0"`): decimals have no negative zero, so that `-0` is never "below 0".
  */
 export function toExact(value: number | string): ExactDecimal {
   const decimal = new Exact(value);
-  return decimal.isZero() ? new Exact(0) : decimal;
+  return decimal.isZero() ? EXACT_ZERO : decimal;
 }

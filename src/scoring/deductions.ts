@@ -1,5 +1,5 @@
 import type { KaoheIssue } from "../internal/errors";
-import { toExact, type ExactDecimal } from "../internal/decimal";
+import { EXACT_ZERO, toExact, type ExactDecimal } from "../internal/decimal";
 import type { DeductionClause, Framework } from "../model/framework";
 import type { DeductionEvent } from "./assessment";
 import { compareCodePoints } from "./digest";
@@ -49,19 +49,27 @@ export function checkMatterNames(events: readonly DeductionEvent[], issues: Kaoh
   });
 }
 
-/** Orders deduction events canonically: by matter, clause and note. */
-export function sortDeductionEvents(events: readonly DeductionEvent[]): DeductionEvent[] {
-  return [...events].sort(
-    (a, b) =>
-      compareCodePoints(a.matter, b.matter) ||
-      compareCodePoints(a.clause, b.clause) ||
-      compareCodePoints(a.note ?? "", b.note ?? ""),
-  );
+/** The canonical order of deduction events: by matter, clause and note. */
+export function compareDeductionEvents(a: DeductionEvent, b: DeductionEvent): number {
+  return compareCodePoints(a.matter, b.matter) || compareCodePoints(a.clause, b.clause) || compareCodePoints(a.note ?? "", b.note ?? "");
 }
 
-/** A clause as a result cites it, points as an exact decimal string. */
-function citeClause(clause: DeductionClause): MatterResult["clause"] {
-  return { id: clause.id, text: clause.text, points: toExact(clause.points).toFixed(), source: clause.source };
+/** Orders deduction events canonically: by matter, clause and note. */
+export function sortDeductionEvents(events: readonly DeductionEvent[]): DeductionEvent[] {
+  return [...events].sort(compareDeductionEvents);
+}
+
+/** A clause as a result cites it, points as an exact decimal string (`pointsText`). */
+function citeClause(clause: DeductionClause, pointsText: string): MatterResult["clause"] {
+  return { id: clause.id, text: clause.text, points: pointsText, source: clause.source };
+}
+
+/** A clause's points, exact and as text, from the index (which holds every clause of the framework). */
+function pointsOf(index: FrameworkIndex, clause: DeductionClause): { readonly exact: ExactDecimal; readonly text: string } {
+  const known = index.clausePoints.get(clause.id);
+  if (known !== undefined) return known;
+  const exact = toExact(clause.points);
+  return { exact, text: exact.toFixed() };
 }
 
 /** The matters' deductions: total, per matter the clause applied and those superseded, and trace. */
@@ -91,7 +99,8 @@ export function checkDeductionEvents(framework: Framework, index: FrameworkIndex
  * (同一事项按就高原则计算，不重复扣分). Matters are the same when their {@link matterKey} is; each is
  * shown by its first spelling in code-point order. A clause named twice for one matter counts once;
  * ties go to the clause first in the framework's order; different matters add. Matters are ordered
- * by key, in code-point order. `serious` holds matter keys.
+ * by key, in code-point order. `serious` holds matter keys. The events are in canonical order
+ * ({@link sortDeductionEvents}), as the canonical assessment holds them.
  */
 export function deductMatters(
   index: FrameworkIndex,
@@ -101,14 +110,14 @@ export function deductMatters(
   const { clauseOrder: order, clauses, highestPolicy: policy } = index;
   // Grouped by key, each group in canonical order; linear in the number of events.
   const byMatter = new Map<string, DeductionEvent[]>();
-  for (const event of sortDeductionEvents(events)) {
+  for (const event of events) {
     const key = matterKey(event.matter);
     const group = byMatter.get(key);
     if (group === undefined) byMatter.set(key, [event]);
     else group.push(event);
   }
 
-  let total = toExact(0);
+  let total = EXACT_ZERO;
   const matters: MatterResult[] = [];
   const trace: TraceEntry[] = [];
   for (const key of [...byMatter.keys()].sort(compareCodePoints)) {
@@ -120,28 +129,28 @@ export function deductMatters(
       .map((id) => clauses.get(id))
       .filter((c): c is DeductionClause => c !== undefined)
       .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    const applied = named.reduce((best, c) => (toExact(c.points).greaterThan(toExact(best.points)) ? c : best));
+    const applied = named.reduce((best, c) => (pointsOf(index, c).exact.greaterThan(pointsOf(index, best).exact) ? c : best));
     const superseded = named.filter((c) => c !== applied);
-    const points = toExact(applied.points);
+    const { exact: points, text: pointsText } = pointsOf(index, applied);
     total = total.plus(points);
     matters.push({
       matter,
-      clause: citeClause(applied),
-      points: points.toFixed(),
-      superseded: superseded.map(citeClause),
+      clause: citeClause(applied, pointsText),
+      points: pointsText,
+      superseded: superseded.map((c) => citeClause(c, pointsOf(index, c).text)),
       notes: matterEvents.flatMap((e) => (e.note === undefined ? [] : [e.note])),
       serious: serious.has(key),
     });
     const also = spellings.length > 1 ? `（同一事项亦写作${spellings.slice(1).map((m) => `「${m}」`).join("")}）` : "";
     trace.push({
       kind: "deduction",
-      message: `事项「${matter}」${also}：${applied.text}，扣 ${points.toFixed()} 分（${applied.id}）`,
+      message: `事项「${matter}」${also}：${applied.text}，扣 ${pointsText} 分（${applied.id}）`,
       source: applied.source,
     });
     for (const clause of superseded) {
       trace.push({
         kind: "superseded",
-        message: `事项「${matter}」同时符合 ${clause.id}（${toExact(clause.points).toFixed()} 分），同一事项按就高原则计算，不重复扣分`,
+        message: `事项「${matter}」同时符合 ${clause.id}（${pointsOf(index, clause).text} 分），同一事项按就高原则计算，不重复扣分`,
         ...(policy ? { source: policy.source } : {}),
       });
     }

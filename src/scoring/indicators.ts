@@ -1,8 +1,9 @@
 import { isKaoheError, type KaoheIssue } from "../internal/errors";
-import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
+import { EXACT_ZERO, Exact, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework, Indicator } from "../model/framework";
 import { showValue } from "../model/issues";
 import type { JsonLogicRule, PreparedRule } from "../rules/index";
+import type { NumberInput } from "../model/primitives";
 import type { Finding, IndicatorInput } from "./assessment";
 import { compareCodePoints } from "./digest";
 import type { TraceEntry } from "./result";
@@ -10,6 +11,8 @@ import type { TraceEntry } from "./result";
 /** An indicator's exact score, the input used (canonical order) and how it was reached. */
 export interface IndicatorScore {
   readonly score: ExactDecimal;
+  /** The score as plain decimal text (`score.toFixed()`). */
+  readonly exact: string;
   readonly input: IndicatorInput | null;
   readonly trace: TraceEntry[];
 }
@@ -30,31 +33,60 @@ export function indicatorPaths(framework: Framework): Map<string, (string | numb
 
 const INPUT_OF = { manual: "score", findings: "findings", rule: "facts" } as const;
 
+/** The canonical order of findings: by id, then points (numerically), then note. */
+function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareCodePoints(a.id ?? "", b.id ?? "") ||
+    toExact(a.points).comparedTo(toExact(b.points)) ||
+    compareCodePoints(String(a.points), String(b.points)) ||
+    compareCodePoints(a.note ?? "", b.note ?? "")
+  );
+}
+
+/** Tells whether a list is in the order `compare` gives (each item not after the next). */
+export function inOrder<T>(items: readonly T[], compare: (a: T, b: T) => number): boolean {
+  for (let i = 1; i < items.length; i++) if (compare(items[i - 1] as T, items[i] as T) > 0) return false;
+  return true;
+}
+
 /** Orders findings canonically: by id, then points (numerically), then note. */
 export function sortFindings(findings: readonly Finding[]): Finding[] {
-  return [...findings].sort(
-    (a, b) =>
-      compareCodePoints(a.id ?? "", b.id ?? "") ||
-      toExact(a.points).comparedTo(toExact(b.points)) ||
-      compareCodePoints(String(a.points), String(b.points)) ||
-      compareCodePoints(a.note ?? "", b.note ?? ""),
-  );
+  return [...findings].sort(compareFindings);
+}
+
+/**
+ * The indicator inputs in canonical order (findings sorted): the record itself when every list of
+ * findings is in that order already, which is the common case and copies nothing.
+ */
+export function canonicalIndicators(indicators: Record<string, IndicatorInput>): Record<string, IndicatorInput> {
+  let copy: Record<string, IndicatorInput> | undefined;
+  for (const id of Object.keys(indicators)) {
+    const input = indicators[id] as IndicatorInput;
+    if (!("findings" in input) || inOrder(input.findings, compareFindings)) continue;
+    copy ??= { ...indicators };
+    copy[id] = { findings: sortFindings(input.findings) };
+  }
+  return copy ?? indicators;
 }
 
 /**
  * Scores one indicator from its input, or reports why it cannot: the input does not fit the
  * method, a manual score lies outside [0, points], a fact is missing, unknown or of the wrong type,
- * or the rule fails or gives a value that is neither a boolean nor a number.
+ * or the rule fails or gives a value that is neither a boolean nor a number. The input is in
+ * canonical order (findings sorted, see {@link sortFindings}); `pointsText` is `points.toFixed()`;
+ * `factOrder` holds a rule's fact names in code point order.
  */
 export function scoreIndicator(
   indicator: Indicator & { scoring: { method: "manual" | "findings" | "rule" } },
   points: ExactDecimal,
+  pointsText: string,
+  factOrder: readonly string[] | undefined,
   input: IndicatorInput,
   rule: PreparedRule | undefined,
   path: (string | number)[],
   issues: KaoheIssue[],
 ): IndicatorScore | undefined {
-  const label = indicatorLabel(indicator);
+  // The label only goes into issues: it is not built for an indicator that scores.
   const source = indicator.source;
   const method = indicator.scoring.method;
   const expected = INPUT_OF[method];
@@ -63,8 +95,8 @@ export function scoreIndicator(
     issues.push({
       code: "input_method_mismatch",
       path,
-      message: `${label} is scored by ${method} and takes { ${expected} }, not { ${given} }`,
-      zh: `${label}按 ${method} 计分，应给 { ${expected} }，而不是 { ${given} }`,
+      message: `${indicatorLabel(indicator)} is scored by ${method} and takes { ${expected} }, not { ${given} }`,
+      zh: `${indicatorLabel(indicator)}按 ${method} 计分，应给 { ${expected} }，而不是 { ${given} }`,
     });
     return undefined;
   }
@@ -75,28 +107,31 @@ export function scoreIndicator(
       issues.push({
         code: "score_out_of_range",
         path: [...path, "score"],
-        message: `${label}: score ${input.score} lies outside [0, ${points.toFixed()}]`,
-        zh: `${label}：得分 ${input.score} 超出 [0, ${points.toFixed()}]`,
+        message: `${indicatorLabel(indicator)}: score ${input.score} lies outside [0, ${pointsText}]`,
+        zh: `${indicatorLabel(indicator)}：得分 ${input.score} 超出 [0, ${pointsText}]`,
       });
       return undefined;
     }
-    return { score, input, trace: [{ kind: "score", message: `实地考核得分 ${score.toFixed()} 分（满分 ${points.toFixed()} 分）`, source }] };
+    const exact = score.toFixed();
+    return { score, exact, input, trace: [{ kind: "score", message: `实地考核得分 ${exact} 分（满分 ${pointsText} 分）`, source }] };
   }
 
   if ("findings" in input) {
-    const findings = sortFindings(input.findings);
     const trace: TraceEntry[] = [];
-    let deducted = toExact(0);
-    for (const finding of findings) {
-      deducted = deducted.plus(toExact(finding.points));
-      const name = [finding.id, finding.note].filter(Boolean).join(" ");
-      trace.push({ kind: "finding", message: `发现问题${name ? ` ${name}` : ""}，扣 ${toExact(finding.points).toFixed()} 分`, source });
+    let deducted = EXACT_ZERO;
+    for (const finding of input.findings) {
+      const deduct = toExact(finding.points);
+      deducted = deducted.plus(deduct);
+      // The id and the note, either or both (texts, so never empty), with a space between.
+      const name = finding.id === undefined ? finding.note : finding.note === undefined ? finding.id : `${finding.id} ${finding.note}`;
+      trace.push({ kind: "finding", message: `发现问题${name === undefined ? "" : ` ${name}`}，扣 ${deduct.toFixed()} 分`, source });
     }
     const left = points.minus(deducted);
     if (left.isNegative() || left.isZero()) {
       trace.push({ kind: "exhausted", message: `扣分合计 ${deducted.toFixed()} 分，扣完为止，得 0 分`, source });
+      return { score: EXACT_ZERO, exact: "0", input: { findings: input.findings }, trace };
     }
-    return { score: Exact.max(left, 0), input: { findings }, trace };
+    return { score: left, exact: left.toFixed(), input: { findings: input.findings }, trace };
   }
 
   const scoring = indicator.scoring as Extract<Indicator["scoring"], { method: "rule" }>;
@@ -107,14 +142,14 @@ export function scoreIndicator(
     const value = Object.hasOwn(given, fact.name) ? given[fact.name] : undefined;
     const factPath = [...path, "facts", fact.name];
     if (value === undefined) {
-      issues.push({ code: "missing_fact", path: factPath, message: `${label} needs fact "${fact.name}" (${fact.description})`, zh: `${label}缺少事实「${fact.name}」（${fact.description}）` });
+      issues.push({ code: "missing_fact", path: factPath, message: `${indicatorLabel(indicator)} needs fact "${fact.name}" (${fact.description})`, zh: `${indicatorLabel(indicator)}缺少事实「${fact.name}」（${fact.description}）` });
       factsOk = false;
     } else if (fact.type === "boolean" ? typeof value !== "boolean" : typeof value === "boolean") {
       issues.push({
         code: "invalid_fact",
         path: factPath,
-        message: `${label}: fact "${fact.name}" must be a ${fact.type} (got ${showValue(value)})`,
-        zh: `${label}：事实「${fact.name}」应为${fact.type === "boolean" ? " true 或 false" : "数字"}（收到 ${showValue(value)}）`,
+        message: `${indicatorLabel(indicator)}: fact "${fact.name}" must be a ${fact.type} (got ${showValue(value)})`,
+        zh: `${indicatorLabel(indicator)}：事实「${fact.name}」应为${fact.type === "boolean" ? " true 或 false" : "数字"}（收到 ${showValue(value)}）`,
       });
       factsOk = false;
     } else {
@@ -126,8 +161,8 @@ export function scoreIndicator(
       issues.push({
         code: "unknown_fact",
         path: [...path, "facts", name],
-        message: `${label} declares no fact "${name}"; it reads ${scoring.facts.map((f) => f.name).join(", ")}`,
-        zh: `${label}没有事实「${name}」；它读取的事实为 ${scoring.facts.map((f) => f.name).join("、")}`,
+        message: `${indicatorLabel(indicator)} declares no fact "${name}"; it reads ${scoring.facts.map((f) => f.name).join(", ")}`,
+        zh: `${indicatorLabel(indicator)}没有事实「${name}」；它读取的事实为 ${scoring.facts.map((f) => f.name).join("、")}`,
       });
       factsOk = false;
     }
@@ -140,29 +175,34 @@ export function scoreIndicator(
   } catch (error) {
     if (!isKaoheError(error)) throw error;
     for (const issue of error.issues) {
-      issues.push({ ...issue, code: issue.code, path, message: `${label}: the rule failed: ${issue.message}`, zh: `${label}：规则运算失败：${issue.zh ?? issue.message}` });
+      issues.push({ ...issue, code: issue.code, path, message: `${indicatorLabel(indicator)}: the rule failed: ${issue.message}`, zh: `${indicatorLabel(indicator)}：规则运算失败：${issue.zh ?? issue.message}` });
     }
     return undefined;
   }
-  const sortedFacts = Object.fromEntries(Object.entries(given).sort(([a], [b]) => compareCodePoints(a, b)));
+  // Every fact given is declared (checked above), so the declared names in code point order list them.
+  const sortedFacts: Record<string, boolean | NumberInput> = {};
+  for (const name of factOrder ?? Object.keys(given).sort(compareCodePoints)) if (Object.hasOwn(given, name)) sortedFacts[name] = given[name] as boolean | NumberInput;
   const ruleTrace: TraceEntry = { kind: "rule", message: `${scoring.description} 规则结果：${JSON.stringify(value)}`, source };
   if (typeof value === "boolean") {
-    return { score: value ? points : toExact(0), input: { facts: sortedFacts }, trace: [ruleTrace] };
+    return value
+      ? { score: points, exact: pointsText, input: { facts: sortedFacts }, trace: [ruleTrace] }
+      : { score: EXACT_ZERO, exact: "0", input: { facts: sortedFacts }, trace: [ruleTrace] };
   }
   if (typeof value === "number" && Number.isFinite(value)) {
     const raw = toExact(value);
     const held = Exact.min(Exact.max(raw, 0), points);
     const trace = [ruleTrace];
+    const exact = held.toFixed();
     if (!held.equals(raw)) {
-      trace.push({ kind: "held", message: `规则得数 ${raw.toFixed()} 超出 [0, ${points.toFixed()}]，按 ${held.toFixed()} 分计`, source });
+      trace.push({ kind: "held", message: `规则得数 ${raw.toFixed()} 超出 [0, ${pointsText}]，按 ${exact} 分计`, source });
     }
-    return { score: held, input: { facts: sortedFacts }, trace };
+    return { score: held, exact, input: { facts: sortedFacts }, trace };
   }
   issues.push({
     code: "rule_result_invalid",
     path,
-    message: `${label}: the rule gave ${showValue(value)}, but a score rule must give a boolean or a number`,
-    zh: `${label}：规则得出 ${showValue(value)}，但计分规则只能得出 true/false 或数字`,
+    message: `${indicatorLabel(indicator)}: the rule gave ${showValue(value)}, but a score rule must give a boolean or a number`,
+    zh: `${indicatorLabel(indicator)}：规则得出 ${showValue(value)}，但计分规则只能得出 true/false 或数字`,
   });
   return undefined;
 }

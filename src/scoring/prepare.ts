@@ -1,9 +1,9 @@
 import { KaoheError, isKaoheError, type KaoheIssue } from "../internal/errors";
-import { toExact, type ExactDecimal } from "../internal/decimal";
+import { EXACT_ZERO, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Category, DeductionClause, Framework, FrameworkInput, Indicator, Policy } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
-import { digestJson } from "./digest";
+import { compareCodePoints, digestJson } from "./digest";
 import { indicatorLabel, indicatorPaths, ruleOf } from "./indicators";
 
 /** An indicator scored by an input (every method but `deductions`). */
@@ -31,11 +31,17 @@ export interface FrameworkIndex {
   readonly points: ReadonlyMap<string, ExactDecimal>;
   /** The same points as plain decimal text. */
   readonly pointsText: ReadonlyMap<string, string>;
+  /** Every indicator's id, in code point order (the order of canonical JSON's keys). */
+  readonly idOrder: readonly string[];
+  /** The fact names of each rule-scored indicator, in code point order, by indicator id. */
+  readonly factOrder: ReadonlyMap<string, readonly string[]>;
   /** The scored indicators without points. */
   readonly unpointed: readonly ScoredIndicator[];
   /** The deduction clauses by id, and each clause's place in the framework's order. */
   readonly clauses: ReadonlyMap<string, DeductionClause>;
   readonly clauseOrder: ReadonlyMap<string, number>;
+  /** Each clause's points, exact and as plain decimal text, by clause id. */
+  readonly clausePoints: ReadonlyMap<string, { readonly exact: ExactDecimal; readonly text: string }>;
   readonly severePolicy: Policy | undefined;
   readonly highestPolicy: Policy | undefined;
 }
@@ -46,7 +52,7 @@ export function indexFramework(framework: Framework): FrameworkIndex {
   const scored = indicators.filter(isScored);
   const points = new Map<string, ExactDecimal>();
   for (const indicator of scored) if (indicator.points !== undefined) points.set(indicator.id, toExact(indicator.points));
-  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), toExact(0)).toFixed();
+  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), EXACT_ZERO).toFixed();
   return {
     indicators,
     byId: new Map(indicators.map((i) => [i.id, i])),
@@ -56,9 +62,15 @@ export function indexFramework(framework: Framework): FrameworkIndex {
       .flatMap((list, i) => (list.length > 0 ? [{ category: framework.categories[i] as Category, scored: list, points: sum(list) }] : [])),
     points,
     pointsText: new Map([...points].map(([id, value]) => [id, value.toFixed()])),
+    idOrder: indicators.map((i) => i.id).sort(compareCodePoints),
+    factOrder: new Map(scored.flatMap((i) => (i.scoring.method === "rule" ? [[i.id, i.scoring.facts.map((f) => f.name).sort(compareCodePoints)]] : []))),
     unpointed: scored.filter((i) => i.points === undefined),
     clauses: new Map(framework.deductionClauses.map((c) => [c.id, c])),
     clauseOrder: new Map(framework.deductionClauses.map((c, i) => [c.id, i])),
+    clausePoints: new Map(framework.deductionClauses.map((c) => {
+      const exact = toExact(c.points);
+      return [c.id, { exact, text: exact.toFixed() }];
+    })),
     severePolicy: framework.policies.find((p) => p.kind === "severe_case"),
     highestPolicy: framework.policies.find((p) => p.kind === "same_matter_highest"),
   };

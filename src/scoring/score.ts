@@ -1,22 +1,20 @@
 import { KaoheError, isKaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
-import { Exact, toExact, type ExactDecimal } from "../internal/decimal";
+import { EXACT_ZERO, Exact, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework, FrameworkInput, GradeBand } from "../model/framework";
 import { fromZodIssues, inLanguage } from "../model/issues";
 import { PreparedFramework, isScored, prepareFramework, type FrameworkIndex } from "./prepare";
 import { checkInputStructure } from "../model/read";
 import { AssessmentSchema, type Assessment, type ScoreOptions } from "./assessment";
 import type { AssessmentInput } from "./input";
-import { checkDeductionEvents, checkMatterNames, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
-import { compareCodePoints, digestJson } from "./digest";
+import { checkDeductionEvents, checkMatterNames, compareDeductionEvents, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
+import { assessmentJson } from "./canonical-json";
+import { compareCodePoints, sha256Hex } from "./digest";
 import { readAssessment } from "./fast-read";
 import { gradeTotal } from "./grades";
-import { indicatorLabel, indicatorPaths, scoreIndicator, sortFindings, type IndicatorScore } from "./indicators";
+import { canonicalIndicators, inOrder, indicatorLabel, indicatorPaths, scoreIndicator, type IndicatorScore } from "./indicators";
 import { readScoreOptions, type PreparedScoreOptions } from "./options";
 import type { CategoryResult, ScoreResult, TraceEntry } from "./result";
 import { PARSE_OPTIONS } from "../internal/zod";
-
-/** Zero, shared: decimal.js values are immutable, every operation gives a new one. */
-const ZERO = toExact(0);
 
 function prefixed(issues: readonly KaoheIssue[], prefix: string): KaoheIssue[] {
   return issues.map((issue) => ({ ...issue, path: [prefix, ...issue.path] }));
@@ -64,15 +62,16 @@ function validateInputs(
   return { prepared, assessment, options: read.parsed, grades: read.parsed.grades ?? prepared.framework.grades };
 }
 
-/** The assessment in canonical order: deductions and findings sorted, so that order never matters. */
+/**
+ * The assessment in canonical order: deductions and findings sorted, so that order never matters.
+ * Lists already in that order are kept as they are (the assessment read is the caller's own copy).
+ */
 function canonicalAssessment(assessment: Assessment): Assessment {
-  const indicators = Object.fromEntries(
-    Object.entries(assessment.indicators).map(([id, input]) => [id, "findings" in input ? { findings: sortFindings(input.findings) } : input]),
-  );
+  const { deductions } = assessment;
   return {
     ...assessment,
-    indicators,
-    ...(assessment.deductions ? { deductions: sortDeductionEvents(assessment.deductions) } : {}),
+    indicators: canonicalIndicators(assessment.indicators),
+    ...(deductions ? { deductions: inOrder(deductions, compareDeductionEvents) ? deductions : sortDeductionEvents(deductions) } : {}),
     ...(assessment.severe?.seriousMatters ? { severe: { ...assessment.severe, seriousMatters: [...new Set(assessment.severe.seriousMatters)].sort(compareCodePoints) } } : {}),
   };
 }
@@ -175,7 +174,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     const path = ["indicators", indicator.id];
     if (input === undefined) {
       if (options.missingAsZero) {
-        scores.set(indicator.id, { score: toExact(0), input: null, trace: [{ kind: "missing_as_zero", message: "未提供考核输入，按选项 missingAsZero 计 0 分", source: indicator.source }] });
+        scores.set(indicator.id, { score: EXACT_ZERO, exact: "0", input: null, trace: [{ kind: "missing_as_zero", message: "未提供考核输入，按选项 missingAsZero 计 0 分", source: indicator.source }] });
       } else {
         issues.push({
           code: "missing_indicator",
@@ -188,7 +187,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     }
     const points = index.points.get(indicator.id);
     if (points === undefined) continue;
-    const scored = scoreIndicator(indicator, points, input, rules.get(indicator.id), path, issues);
+    const scored = scoreIndicator(indicator, points, index.pointsText.get(indicator.id) ?? points.toFixed(), index.factOrder.get(indicator.id), input, rules.get(indicator.id), path, issues);
     if (scored) scores.set(indicator.id, scored);
   }
 
@@ -233,7 +232,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
   const trace: TraceEntry[] = [...deductions.trace];
   const severePolicy = index.severePolicy;
   const discretionary = isSevere ? (severe?.discretionary ?? []) : [];
-  const discretionaryTotal = discretionary.reduce((sum, d) => sum.plus(toExact(d.points)), toExact(0));
+  const discretionaryTotal = discretionary.reduce((sum, d) => sum.plus(toExact(d.points)), EXACT_ZERO);
   if (isSevere && severe) {
     const why = [severe.scaleReturnToPoverty ? "发生规模性返贫" : "", (severe.seriousMatters ?? []).length > 0 ? `事项问题严重：${severe.seriousMatters?.join("、")}` : ""].filter(Boolean).join("；");
     trace.push({ kind: "severe_case", message: `${why}（${severe.reason}）：降档处理，约谈提醒`, ...(severePolicy ? { source: severePolicy.source } : {}) });
@@ -243,14 +242,14 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
   }
 
   const precision = framework.precision;
-  let indicatorsTotal = ZERO;
+  let indicatorsTotal = EXACT_ZERO;
   const categories: CategoryResult[] = [];
   for (const { category, scored, points } of index.categories) {
-    let sum = ZERO;
+    let sum = EXACT_ZERO;
     const indicators = scored.map((indicator) => {
       const s = scores.get(indicator.id) as IndicatorScore;
       sum = sum.plus(s.score);
-      const exactScore = s.score.toFixed();
+      const exactScore = s.exact;
       return {
         id: indicator.id,
         code: indicator.code,
@@ -271,7 +270,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
   let total = indicatorsTotal.minus(deductions.total).minus(discretionaryTotal);
   if (total.isNegative() && !options.allowNegativeTotal) {
     trace.push({ kind: "total_held_at_zero", message: `总分 ${total.toFixed()} 低于 0，按 0 分计` });
-    total = toExact(0);
+    total = EXACT_ZERO;
   }
   const exactTotal = total.toFixed();
   const rounded = round(total, exactTotal, precision);
@@ -295,7 +294,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     grade: graded?.grade ?? null,
     flags: { downgrade: isSevere, interview: isSevere },
     trace,
-    digests: { algorithm: "sha256", framework: prepared.digest, assessment: digestJson(assessment) },
+    digests: { algorithm: "sha256", framework: prepared.digest, assessment: sha256Hex(assessmentJson(assessment, index.idOrder)) },
   };
 }
 

@@ -1,8 +1,10 @@
 import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { AssessmentSchema } from "../../src/scoring/assessment";
+import { AssessmentSchema, type Assessment } from "../../src/scoring/assessment";
 import { readAssessment } from "../../src/scoring/fast-read";
+import { assessmentJson } from "../../src/scoring/canonical-json";
+import { canonicalJson } from "../../src/scoring/digest";
 import { checkInputStructure } from "../../src/model/read";
 import { PARSE_OPTIONS } from "../../src/internal/zod";
 import { readRepoJson } from "../helpers";
@@ -118,7 +120,11 @@ describe("the one-walk read of an assessment (fast path of scoreAssessment)", ()
   it("never accepts what the schema or the structure walk refuses, and gives the schema's data", () => {
     fc.assert(
       fc.property(fc.nat({ max: examples.length - 1 }), fc.array(edit, { minLength: 1, maxLength: 4 }), (which, edits) => {
-        agrees(applyEdits(examples[which], edits));
+        const input = applyEdits(examples[which], edits);
+        agrees(input);
+        // What the schema accepts is what gets digested: its canonical JSON, written from the shape, is canonicalJson's.
+        const full = fullChecks(input);
+        if (full.ok) expect(assessmentJson(full.data as Assessment)).toBe(canonicalJson(full.data));
       }),
       { numRuns: 3_000 },
     );
