@@ -14,7 +14,7 @@ import { canonicalJson, compareCodePoints, quote } from "./digest";
  *   severe       discretionary, reason, scaleReturnToPoverty, seriousMatters
  *   discretionary points, reason
  * Records (indicators, facts) are sorted as canonicalJson sorts them. It relies on the assessment
- * having been validated (AssessmentSchema's shape, no other keys): test/scoring/canonical-json.test.ts
+ * having been validated (AssessmentSchema's shape, no other keys): test/scoring/digest.test.ts
  * compares it with canonicalJson on random assessments and on every input the schema accepts in
  * test/scoring/fast-read.test.ts. A change to AssessmentSchema must be made here too.
  */
