@@ -26,10 +26,10 @@ import type { RulebookInput } from "../src/screening/schema";
 import { createEvaluatorPool } from "../src/screening/node/pool";
 import { readRows } from "../src/screening/node/rows";
 import { screenFile } from "../src/screening/node/run";
-import { median, textOption, textOption as option } from "./bench-util";
+import { median, textOption as option } from "./bench-util";
 
 // Given to the measuring processes, whose bundle lies elsewhere.
-const RULEBOOK = textOption("rulebook") ?? fileURLToPath(new URL("../examples/screening/rulebook.json", import.meta.url));
+const RULEBOOK = option("rulebook") ?? fileURLToPath(new URL("../examples/screening/rulebook.json", import.meta.url));
 const HEADER =
   "县,乡镇,行政村,户编号,监测对象类别,风险类型,识别纳入时间,风险是否消除,风险消除时间,风险消除方式,人均纯收入（元）,住房是否安全,是否易地扶贫搬迁,帮扶措施,家庭人口数,人编号,与户主关系,年龄,劳动技能,在校生状况,是否务工就业,是否参加城乡居民基本医疗保险";
 
