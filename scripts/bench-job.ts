@@ -28,13 +28,12 @@ async function jobOf(root: string, dir: string, name: string, header: string[], 
   const mapped = mapColumns(prepared, header);
   if (!mapped.ok) throw new Error(mapped.reason);
   const key = (line: string) => line.split(",")[3];
-  // Lines as a list and as texts: a checkout's LinesTask has one or the other (texts since 2026-12-03).
   const tasks: unknown[] = [];
   for (let i = 0; i < body.length; ) {
     let j = Math.min(i + 1000, body.length);
     while (j < body.length && key(body[j] as string) === key(body[j - 1] as string)) j++;
     const lines = body.slice(i, j);
-    tasks.push({ kind: "lines", level: mapped.map.level, missing: mapped.map.missing, file: "bench.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", lines, texts: [lines.map((line) => `${line}\n`).join("")], rows: lines.map((_, k) => i + k + 2) });
+    tasks.push({ kind: "lines", level: mapped.map.level, missing: mapped.map.missing, file: "bench.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", lines, rows: lines.map((_, k) => i + k + 2) });
     i = j;
   }
   const run = batchEvaluator(prepared);

@@ -335,25 +335,23 @@ export class LineCutter {
  * @param delimiter - The delimiter (one character).
  * @param width - The number of cells.
  * @param captured - The cells captured.
- * @param inText - For a line inside a longer text: no cell holds a LF, and the line ends before a LF or at the end of the text.
  * @returns The pattern's source.
  * @internal
  */
-export function cellsPattern(delimiter: string, width: number, captured?: readonly number[], inText = false): string {
+export function cellsPattern(delimiter: string, width: number, captured?: readonly number[]): string {
   const d = `\\u${delimiter.charCodeAt(0).toString(16).padStart(4, "0")}`;
-  const other = inText ? `[^${d}\\n]` : `[^${d}]`;
-  const cell = `${other}*`;
+  const cell = `[^${d}]*`;
   const last = width - 1;
   let source = "";
   let next = 0;
   for (const index of captured ?? Array.from({ length: width }, (_, i) => i)) {
     if (index > next) source += `(?:${cell}${d}){${index - next}}`;
     // The last cell is taken lazily, so that a final CR stays out of it.
-    source += index === last ? `(${other}*?)` : `(${cell})${d}`;
+    source += index === last ? `([^${d}]*?)` : `(${cell})${d}`;
     next = index + 1;
   }
   if (next < width) source += `(?:${cell}${d}){${last - next}}${cell}`;
-  return `${source}\\r?${inText ? "(?=\\n|$)" : "$"}`;
+  return `${source}\\r?$`;
 }
 
 /** Where a line's cells end: before a final CR. */

@@ -105,7 +105,7 @@ describe("items packed by a worker", () => {
     }
     const mapped = mapColumns(prepared, header);
     if (!mapped.ok) throw new Error(mapped.reason);
-    const task: LinesTask = { kind: "lines", level: "person", file: "户.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", texts: [lines.map((line) => `${line}\n`).join("")], rows: lines.map((_, i) => i + 2) };
+    const task: LinesTask = { kind: "lines", level: "person", file: "户.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", lines, rows: lines.map((_, i) => i + 2) };
     const items = evaluate(task);
     expect(items.filter((item) => item.kind === "finding").length).toBeGreaterThan(30);
     expect(items.some((item) => item.kind === "data_quality")).toBe(true);

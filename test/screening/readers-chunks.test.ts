@@ -3,7 +3,7 @@
 // numbers and the accounting of lines are those of the text read as one chunk.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CellFinder, cellsAt, LineRun, parseCsv, type CsvLimits, type CsvTally } from "../../src/screening/node/csv";
+import { CellFinder, cellsAt, parseCsv, type CsvLimits, type CsvTally } from "../../src/screening/node/csv";
 import type { SourceRow } from "../../src/screening/node/rows";
 
 /** Pieces of lines as exports have them, and as they break: quotes, line breaks inside quotes, CRs, blanks, a broken quote. */
@@ -31,23 +31,14 @@ function cut(source: string, at: readonly number[]): string[] {
   return chunks;
 }
 
-/** How the parser is asked to give one-line records: split, as lines, or as runs of lines (from the start, or from the second batch on). */
-type Mode = "cells" | "lines" | "runs" | "later runs";
-
-async function parse(chunks: readonly string[], mode: Mode, limits: CsvLimits) {
+async function parse(chunks: readonly string[], lazy: boolean, limits: CsvLimits) {
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   async function* source() {
     for (const chunk of chunks) yield chunk;
   }
   const rows: unknown[] = [];
-  let batches = 0;
-  const runs = mode === "runs" ? () => true : mode === "later runs" ? () => batches > 0 : undefined;
-  for await (const batch of parseCsv(source(), limits, tally, undefined, mode === "cells" ? "cells" : "lines", runs)) {
-    batches++;
-    for (const item of batch) {
-      const records: SourceRow[] = item instanceof LineRun ? item.records(tally.delimiter) : [item];
-      for (const row of records) rows.push("cells" in row ? { row: row.row, endRow: row.endRow, cells: [...row.cells] } : row);
-    }
+  for await (const batch of parseCsv(source(), limits, tally, undefined, lazy)) {
+    for (const row of batch as SourceRow[]) rows.push("cells" in row ? { row: row.row, endRow: row.endRow, cells: [...row.cells] } : row);
   }
   return { rows, tally };
 }
@@ -59,12 +50,11 @@ async function parse(chunks: readonly string[], mode: Mode, limits: CsvLimits) {
 const LIMITS: CsvLimits = { maxRecordSize: 1024 * 1024, maxRecordLines: 100, maxBrokenQuotes: 100 };
 
 describe("the CSV parser across chunks", () => {
-  it("gives the rows and the accounting of the text read whole, wherever its chunks are cut, one-line records split, as lines or as runs", async () => {
-    const modes = fc.constantFrom<Mode>("cells", "lines", "runs", "later runs");
+  it("gives the rows and the accounting of the text read whole, wherever its chunks are cut", async () => {
     await fc.assert(
-      fc.asyncProperty(text, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), modes, fc.constantFrom(LIMITS, { ...LIMITS, maxRecordLines: 2, maxBrokenQuotes: 3 }), async (source, at, mode, limits) => {
-        const whole = await parse([source], "cells", limits);
-        const chunked = await parse(cut(source, at), mode, limits);
+      fc.asyncProperty(text, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { maxLength: 12 }), fc.boolean(), fc.constantFrom(LIMITS, { ...LIMITS, maxRecordLines: 2, maxBrokenQuotes: 3 }), async (source, at, lazy, limits) => {
+        const whole = await parse([source], lazy, limits);
+        const chunked = await parse(cut(source, at), lazy, limits);
         expect(chunked).toEqual(whole);
       }),
       { numRuns: 3000 },
@@ -74,12 +64,12 @@ describe("the CSV parser across chunks", () => {
   it("gives the rows of a clean export cut into chunks of every small size", async () => {
     const lines = Array.from({ length: 40 }, (_, i) => `示例县,户${i},${i % 7 === 0 ? "" : 7600 + i},是`);
     const source = `县,户编号,收入,是否\r\n${lines.join("\r\n")}\r\n`;
-    const whole = await parse([source], "cells", LIMITS);
+    const whole = await parse([source], true, LIMITS);
     const first = source.indexOf("\n") + 1;
     for (let size = 1; size <= 40; size++) {
       const chunks = [source.slice(0, first)];
       for (let i = first; i < source.length; i += size) chunks.push(source.slice(i, i + size));
-      for (const mode of ["lines", "runs"] as const) expect(await parse(chunks, mode, LIMITS)).toEqual(whole);
+      expect(await parse(chunks, true, LIMITS)).toEqual(whole);
     }
     expect(whole.rows).toHaveLength(41);
   });
@@ -98,7 +88,7 @@ describe("the CSV parser's batches", () => {
     const rows: SourceRow[] = [];
     for await (const batch of parseCsv(whole(), LIMITS, tally)) {
       sizes.push(batch.length);
-      rows.push(...(batch as SourceRow[]));
+      rows.push(...batch);
     }
     expect(Math.max(...sizes)).toBeLessThanOrEqual(512);
     expect(sizes.length).toBeGreaterThan(3);

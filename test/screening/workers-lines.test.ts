@@ -123,7 +123,7 @@ describe("screening with a pool, in batches of lines", () => {
     const evaluate = batchEvaluator(prepared);
     const recording: EvaluatorPool = {
       evaluate: async (task) => {
-        if ("kind" in task) sizes.push(new Set(task.texts.join("").split("\n").slice(0, -1).map((line) => line.split(",")[3])).size);
+        if ("kind" in task) sizes.push(new Set(task.lines.map((line) => line.split(",")[3])).size);
         return evaluate(task);
       },
       close: async () => undefined,
@@ -212,7 +212,7 @@ describe("screening with a pool, in batches of lines", () => {
           level: "person",
           columns: { indexes: columnsOf(order.map((i) => header?.[i] as string)) },
           delimiter: ",",
-          texts: [lines.map((line) => `${line}\n`).join("")],
+          lines,
           rows: lines.map((_, i) => i + 2),
         };
         const byCells = linesAssembler(prepared, task);

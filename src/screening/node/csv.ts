@@ -142,12 +142,12 @@ function holdsRecords(cells: readonly string[], delimiter: string, width: number
 }
 
 /**
- * Whether a line without quotes (`text`, or `text[from, to)`) might be blank (every cell white
- * space): its first character that is not the delimiter is white space, or there is none. A conservative test (any character that
+ * Whether a line without quotes might be blank (every cell white space): its first character that
+ * is not the delimiter is white space, or there is none. A conservative test (any character that
  * might be white space counts), cheap on the lines of an export, which start with a value.
  */
-function maybeBlank(text: string, delimiter: number, from = 0, to = text.length): boolean {
-  for (let i = from; i < to; i++) {
+function maybeBlank(text: string, delimiter: number): boolean {
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === delimiter) continue;
     return c <= 32 || c === 0xa0 || c === 0xfeff || (c >= 0x1680 && c <= 0x3000);
@@ -182,44 +182,6 @@ export class LineRecord {
 }
 
 /**
- * Consecutive one-line records without quotes, none of them blank (`ReadRowsOptions.runs`): a
- * range of the decoded text they were read from, each line ending with its LF, so that a reader
- * that hands most lines on whole (to a worker thread) allocates nothing per line.
- */
-export class LineRun {
-  /**
-   * @param row - The first record's line number (the others follow, one line each).
-   * @param text - The text the lines are in.
-   * @param from - Where the first line starts in `text`.
-   * @param to - Where the last line ends, after its LF.
-   * @param count - How many lines.
-   */
-  constructor(
-    readonly row: number,
-    readonly text: string,
-    readonly from: number,
-    readonly to: number,
-    readonly count: number,
-  ) {}
-
-  /**
-   * The same records one by one, as the reader gives them without `runs`.
-   *
-   * @param delimiter - The file's delimiter.
-   * @returns A {@link LineRecord} per line.
-   */
-  records(delimiter: string): LineRecord[] {
-    const records: LineRecord[] = [];
-    for (let at = this.from, row = this.row; at < this.to; row++) {
-      const n = this.text.indexOf(LF, at);
-      records.push(new LineRecord(row, this.text.slice(at, n), delimiter));
-      at = n + 1;
-    }
-    return records;
-  }
-}
-
-/**
  * Finds some cells of a one-line record without quotes in its line, without splitting all of it:
  * the cell at each of `indexes` (ascending) is written to `out` at the same position (undefined
  * past the last cell), as {@link splitLine} would give it.
@@ -250,8 +212,7 @@ export function cellsAt(line: string, delimiter: string, indexes: readonly numbe
 /**
  * {@link cellsAt} for the lines of one file, most of which have the header's width: one regular
  * expression per file finds the wanted cells and checks the width in one native pass (about
- * twice as fast as cutting at each delimiter); a line of another width is read by `cellsAt`. The
- * line may be one of a longer text (a {@link LineRun}'s), read where it stands.
+ * twice as fast as cutting at each delimiter); a line of another width is read by `cellsAt`.
  */
 export class CellFinder {
   private readonly pattern: RegExp | undefined;
@@ -267,29 +228,21 @@ export class CellFinder {
     private readonly width: number,
   ) {
     const ascending = indexes.every((index, i) => index >= 0 && index < width && (i === 0 || index > (indexes[i - 1] as number)));
-    this.pattern = ascending && delimiter.length === 1 && indexes.length > 0 ? new RegExp(cellsPattern(delimiter, width, indexes, true), "y") : undefined;
+    this.pattern = ascending && delimiter.length === 1 && indexes.length > 0 ? new RegExp(`^${cellsPattern(delimiter, width, indexes)}`) : undefined;
   }
 
   /**
    * Writes the cell at each wanted index of a line to `out`, as {@link cellsAt} does.
    *
-   * @param text - A one-line record without quotes, without its LF; or a text that holds it.
-   * @param from - Where the line starts in `text`.
-   * @param end - Where it ends (at its LF, or the end of `text`).
+   * @param line - A one-line record without quotes, without its LF.
    * @param out - Where the cells go.
    * @returns The number of cells of the line.
    */
-  find(text: string, out: (string | undefined)[], from = 0, end = text.length): number {
-    const pattern = this.pattern;
-    if (pattern !== undefined) {
-      pattern.lastIndex = from;
-      const match = pattern.exec(text);
-      if (match) {
-        for (let i = 0; i < this.indexes.length; i++) out[i] = match[i + 1];
-        return this.width;
-      }
-    }
-    return cellsAt(from === 0 && end === text.length ? text : text.slice(from, end), this.delimiter, this.indexes, out);
+  find(line: string, out: (string | undefined)[]): number {
+    const match = this.pattern?.exec(line);
+    if (!match) return cellsAt(line, this.delimiter, this.indexes, out);
+    for (let i = 0; i < this.indexes.length; i++) out[i] = match[i + 1];
+    return this.width;
   }
 }
 
@@ -344,22 +297,9 @@ const BATCH_ROWS = 512;
  * @param limits - The limits.
  * @param tally - Filled in as the reading goes.
  * @param given - The delimiter, when not to be detected.
- * @param mode - `cells` (every record split into its cells) or `lines` (a one-line record without
- * quotes as a {@link LineRecord}).
- * @param runs - With `lines`: asked before each stretch of text is parsed, whether consecutive
- * one-line records without quotes, none blank, come as one {@link LineRun} from there on.
  * @returns The rows, in batches (those of each chunk of text): one promise per row would cost more than parsing it.
  */
-export async function* parseCsv(
-  chunks: AsyncIterable<string>,
-  limits: CsvLimits,
-  tally: CsvTally,
-  given?: string,
-  mode: "cells" | "lines" = "cells",
-  runs?: () => boolean,
-): AsyncGenerator<(SourceRow | LineRun)[]> {
-  const lazy = mode === "lines";
-  let inRuns = false;
+export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string, lazy = false): AsyncGenerator<SourceRow[]> {
   let buf = "";
   let pos = 0;
   let line = 1;
@@ -387,45 +327,12 @@ export async function* parseCsv(
     return incomplete ? { row, code, reason: en, zh, incomplete: true } : { row, code, reason: en, zh };
   };
 
-  // The rows of the chunk being parsed, and the records its runs hold beyond one each.
-  let out: (SourceRow | LineRun)[] = [];
-  let runRows = 0;
-  // The next quote in `buf` at or after `pos` (-1: none), while `quoteIn` is `buf` (a text equal
-  // to it has its quotes at the same places: comparing by content is right, and stops early).
-  let quote = -1;
-  let quoteIn: string | undefined;
-  /** Takes the lines at `pos` that are records of one line without quotes, none blank, as one run; returns whether it took any. */
-  function run(): boolean {
-    if (quoteIn !== buf || (quote !== -1 && quote < pos)) {
-      quote = buf.indexOf('"', pos);
-      quoteIn = buf;
-    }
-    const from = pos;
-    let at = pos;
-    let last = pos;
-    let count = 0;
-    while (out.length + runRows + count < BATCH_ROWS) {
-      const n = buf.indexOf(LF, at);
-      if (n === -1 || n - at > limits.maxRecordSize || (quote !== -1 && quote < n) || maybeBlank(buf, delimiter, at, n)) break;
-      last = at;
-      at = n + 1;
-      count++;
-    }
-    if (count === 0) return false;
-    out.push(new LineRun(line, buf, from, at, count));
-    runRows += count - 1;
-    tally.recordLines += count;
-    widthOf = buf.slice(last, at - 1);
-    pos = at;
-    line += count;
-    return true;
-  }
+  // The rows of the chunk being parsed.
+  let out: SourceRow[] = [];
   function drain(final: boolean): boolean {
-    inRuns ||= lazy && runs !== undefined && runs();
     while (pos < buf.length) {
       // A batch is handed on at this size, the rest of the text read after it.
-      if (out.length + runRows >= BATCH_ROWS) return true;
-      if (inRuns && run()) continue;
+      if (out.length >= BATCH_ROWS) return true;
       const n = buf.indexOf(LF, pos);
       if (n === -1 && buf.length - pos > limits.maxRecordSize) {
         out.push(report(line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true));
@@ -515,18 +422,16 @@ export async function* parseCsv(
    * Drains the text (unless the reading has stopped) and hands on its rows in batches of at most
    * BATCH_ROWS, with what was drained before; returns whether the reading goes on.
    */
-  function* handOn(going: boolean, final: boolean): Generator<(SourceRow | LineRun)[], boolean> {
+  function* handOn(going: boolean, final: boolean): Generator<SourceRow[], boolean> {
     let on = going && drain(final);
-    while (on && out.length + runRows >= BATCH_ROWS) {
+    while (on && out.length >= BATCH_ROWS) {
       yield out;
       out = [];
-      runRows = 0;
       on = drain(final);
     }
     if (out.length > 0) {
       yield out;
       out = [];
-      runRows = 0;
     }
     return on;
   }

@@ -23,86 +23,10 @@ export interface LinesTask {
   readonly columns: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>> };
   /** The file's delimiter. */
   readonly delimiter: string;
-  /** The lines, each ending with its LF, in a few texts (ranges of the text read): a few texts cost less to send than one per line. */
-  readonly texts: readonly string[];
+  /** The lines, each without its LF. */
+  readonly lines: readonly string[];
   /** Each line's row number in the file. */
   readonly rows: readonly number[];
-}
-
-/**
- * The texts of a batch of lines ({@link LinesTask.texts}), gathered line by line from the texts
- * they were read in: consecutive lines of one text are cut from it once, as one range.
- */
-export class LinesText {
-  /** Each line's row number. */
-  readonly rows: number[] = [];
-  private readonly parts: string[] = [];
-  // The open range: lines that follow each other in one text.
-  private text: string | undefined;
-  private from = 0;
-  private to = 0;
-
-  /**
-   * Adds a line: `text[from, end)`, without its LF.
-   *
-   * @param text - The line, or a text that holds it (followed by its LF where it is not the last).
-   * @param from - Where the line starts.
-   * @param end - Where it ends.
-   * @param row - Its row number.
-   */
-  add(text: string, from: number, end: number, row: number): void {
-    this.rows.push(row);
-    // Content, not identity, decides: in an equal text the range holds the same lines.
-    if (from === this.to && text === this.text && text.charCodeAt(end) === 10) {
-      this.to = end + 1;
-      return;
-    }
-    this.close();
-    if (text.charCodeAt(end) === 10) {
-      this.text = text;
-      this.from = from;
-      this.to = end + 1;
-    } else this.parts.push(`${from === 0 && end === text.length ? text : text.slice(from, end)}\n`);
-  }
-
-  /** How many lines. */
-  get count(): number {
-    return this.rows.length;
-  }
-
-  /**
-   * The lines, each ending with its LF, in texts of one or more lines (not joined: that would copy them).
-   *
-   * @returns The texts.
-   */
-  texts(): string[] {
-    this.close();
-    return this.parts;
-  }
-
-  private close(): void {
-    if (this.text === undefined) return;
-    this.parts.push(this.text.slice(this.from, this.to));
-    this.text = undefined;
-  }
-}
-
-/**
- * Calls `each` with every line of a batch's texts (without its LF) and its row number, in order.
- *
- * @param task - The batch.
- * @param each - Receives each line.
- */
-export function eachLine(task: Pick<LinesTask, "texts" | "rows">, each: (line: string, row: number) => void): void {
-  const { texts, rows } = task;
-  let i = 0;
-  for (const text of texts) {
-    for (let at = 0; at < text.length; ) {
-      const end = text.indexOf("\n", at);
-      each(text.slice(at, end), rows[i++] as number);
-      at = end + 1;
-    }
-  }
 }
 
 /** An assembler for batches of lines: it keeps no keys (the reader of the file checked them). */
@@ -121,8 +45,8 @@ export function linesAssembler(prepared: PreparedRulebook, task: LinesTask): Rec
  */
 export function assembleLines(assembler: RecordAssembler, task: LinesTask): (ScreeningRecord | RejectedRow)[] {
   const out: (ScreeningRecord | RejectedRow)[] = [];
-  const { delimiter } = task;
-  eachLine(task, (line, row) => assembler.pushLine(line, delimiter, row, out));
+  const { lines, rows, delimiter } = task;
+  for (let i = 0; i < rows.length; i++) assembler.pushLine(lines[i] as string, delimiter, rows[i] as number, out);
   assembler.end(out);
   return out;
 }
@@ -138,19 +62,16 @@ export function assembleLines(assembler: RecordAssembler, task: LinesTask): (Scr
  */
 export function screenLines(assembler: RecordAssembler, evaluator: EntryEvaluator, task: LinesTask): ScreeningItem[] {
   const done: (ScreeningRecord | RejectedRow)[] = [];
-  const { delimiter } = task;
-  const evaluate = () => {
-    for (const entry of done) evaluator.add(entry);
-    done.length = 0;
-  };
+  const { lines, rows, delimiter } = task;
   // Whatever a batch that threw left behind is not this batch's.
   evaluator.take();
-  eachLine(task, (line, row) => {
-    assembler.pushLine(line, delimiter, row, done);
-    if (done.length !== 0) evaluate();
-  });
-  assembler.end(done);
-  evaluate();
+  for (let i = 0; i <= rows.length; i++) {
+    if (i < rows.length) assembler.pushLine(lines[i] as string, delimiter, rows[i] as number, done);
+    else assembler.end(done);
+    if (done.length === 0) continue;
+    for (const entry of done) evaluator.add(entry);
+    done.length = 0;
+  }
   return evaluator.take();
 }
 

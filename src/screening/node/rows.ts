@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { parseCsv, isBlankRecord, LineRun, type CsvLimits, type CsvTally } from "./csv";
+import { parseCsv, isBlankRecord, type CsvLimits, type CsvTally } from "./csv";
 import { chooseEncoding, decoderLabel, ENCODING_SAMPLE, type CsvEncoding, type TextEncoding } from "./encoding";
 import { readError } from "./read-error";
 import { sniffKind } from "./sniff";
@@ -69,13 +69,6 @@ export interface ReadRowsOptions {
    * read (a `LineRecord`), for a reader that needs only a few cells of most records.
    */
   readonly lines?: boolean;
-  /**
-   * CSV: as `lines`, and consecutive such records, none blank, come in a batch as one `LineRun`
-   * (a range of the text), for a reader that hands most lines on whole: from where the function
-   * (asked as the reading goes) first says so (e.g. once the reader has its header). Only the
-   * batches hold runs: the rows, iterated one by one, are as with `lines`.
-   */
-  readonly runs?: () => boolean;
 }
 
 /** Which sheet of a workbook was read, and why that one. */
@@ -125,9 +118,9 @@ export interface RowReader extends AsyncIterable<SourceRow> {
    * The same rows in batches (a CSV's: those of each chunk of its text), for a reader of millions
    * of rows: one promise per row costs more than parsing it. Iterate the reader or its batches, not both.
    *
-   * @returns The rows, in order, in batches; with `runs`, consecutive one-line records as a `LineRun`.
+   * @returns The rows, in order, in batches.
    */
-  batches(): AsyncIterable<readonly (SourceRow | LineRun)[]>;
+  batches(): AsyncIterable<readonly SourceRow[]>;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -154,16 +147,15 @@ export function readRows(path: string, options: ReadRowsOptions = {}): RowReader
   return {
     summary,
     batches,
-    [Symbol.asyncIterator]: () => rowsOf(batches(), summary)[Symbol.asyncIterator](),
+    [Symbol.asyncIterator]: () => rowsOf(batches())[Symbol.asyncIterator](),
   };
 }
 
-async function* rowsOf(batches: AsyncIterable<readonly (SourceRow | LineRun)[]>, summary: ReadSummary): AsyncGenerator<SourceRow> {
-  for await (const batch of batches) for (const row of batch) if (row instanceof LineRun) yield* row.records(summary.delimiter ?? ",");
-  else yield row;
+async function* rowsOf(batches: AsyncIterable<readonly SourceRow[]>): AsyncGenerator<SourceRow> {
+  for await (const batch of batches) yield* batch;
 }
 
-async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly (SourceRow | LineRun)[]> {
+async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly SourceRow[]> {
   // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO, `-` for standard input) is read once.
   // Reads of 256 KiB: their decoded text (a string of 170–512 KB) is born in V8's large-object
   // space, so that the lines held for a worker, which keep it alive, are not copied by each scavenge.
@@ -193,7 +185,7 @@ async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLi
     }
     summary.format = "csv";
     const encoding = chooseEncoding(path, sample, whole, options.encoding ?? "auto");
-    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary, options.lines === true || options.runs !== undefined ? "lines" : "cells", options.runs);
+    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary, options.lines === true);
   } finally {
     stream.destroy();
   }
@@ -212,15 +204,7 @@ async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
   if (tail !== "") yield tail;
 }
 
-async function* readCsv(
-  text: AsyncIterable<string>,
-  encoding: TextEncoding,
-  delimiter: string | undefined,
-  limits: ReadLimits,
-  summary: Mutable<ReadSummary>,
-  mode: "cells" | "lines",
-  runs: (() => boolean) | undefined,
-): AsyncGenerator<readonly (SourceRow | LineRun)[]> {
+async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>, lazy: boolean): AsyncGenerator<readonly SourceRow[]> {
   summary.encoding = encoding;
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   const sync = () => {
@@ -231,7 +215,7 @@ async function* readCsv(
     summary.reportedLines = tally.reportedLines;
     summary.multiLineRecords = tally.multiLineRecords;
   };
-  for await (const rows of parseCsv(text, limits, tally, delimiter, mode, runs)) {
+  for await (const rows of parseCsv(text, limits, tally, delimiter, lazy)) {
     sync();
     yield rows;
   }

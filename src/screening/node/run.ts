@@ -4,11 +4,11 @@ import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
 import { SMALL_HOUSEHOLD, type RejectedRow, type ScreeningRecord } from "../records";
-import { CellFinder, LineRecord, LineRun } from "./csv";
-import { assembleLines, batchEvaluator, eachLine, linesAssembler, LinesText, type LinesTask } from "./lines";
+import { CellFinder, LineRecord } from "./csv";
+import { assembleLines, batchEvaluator, linesAssembler, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
-import { readRows, type ReadSummary, type SourceRow, type SourceRowError } from "./rows";
+import { readRows, type ReadSummary, type SourceCells, type SourceRow, type SourceRowError } from "./rows";
 
 /** Options of {@link screenFile}. */
 export interface ScreenFileOptions {
@@ -176,9 +176,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   // that is not plain sends the rows held before it through this thread's screener, in order, so
   // that every rejection and every household's rows come out exactly as without a pool.
   const linesOk = pool !== undefined && strictWidth;
-  // The held rows: their lines, as ranges of the text read, and row numbers (no object per row:
-  // objects held across many rows cost the garbage collector).
-  let held: LinesText | undefined;
+  // The held rows: their lines and row numbers (not their cells: objects held across many rows cost the garbage collector).
+  let held: string[] | undefined;
+  let heldRows: number[] = [];
   // The keys of the held records, claimed from the assembler (counted as seen) when they are held.
   let heldIds: string[] = [];
   let lastId: string | undefined;
@@ -190,24 +190,21 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   };
   /** The held rows through this thread's screener, one by one. */
   const release = async (active: Screener, columns: ColumnMap) => {
-    const lines = held;
-    if (lines === undefined) return;
+    const lines = held ?? [];
     held = undefined;
     active.assembler.unclaim(heldIds);
-    const each: [line: string, row: number][] = [];
-    eachLine({ texts: lines.texts(), rows: lines.rows }, (line, row) => each.push([line, row]));
-    for (const [line, row] of each) await pushPlain(active, columns, line, row);
+    for (let i = 0; i < lines.length; i++) await pushPlain(active, columns, lines[i] as string, heldRows[i] as number);
   };
   // What a worker does with a batch of lines, done here when the pool is busy.
   let here: ReturnType<typeof batchEvaluator> | undefined;
   /** The held rows to the pool as lines, once the records before them are dispatched; or screened here as a worker would, when the pool is busy. */
   const sendHeld = async (active: Screener, columns: ColumnMap) => {
-    const lines = held;
-    if (pool === undefined || lines === undefined) return release(active, columns);
+    const lines = held ?? [];
+    if (pool === undefined) return release(active, columns);
     held = undefined;
     // The records before the held ones are complete: the first held row starts a record.
     take(true);
-    active.assembler.skip(lines.count);
+    active.assembler.skip(lines.length);
     const task: LinesTask = {
       kind: "lines",
       level: active.level,
@@ -215,8 +212,8 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       file,
       columns: { indexes: columns.indexes, ...(columns.names === undefined ? {} : { names: columns.names }) },
       delimiter,
-      texts: lines.texts(),
-      rows: lines.rows,
+      lines,
+      rows: heldRows,
     };
     // A worker's answer comes as an event: one turn of the event loop lets in those that arrived
     // while this thread was reading, so that a pool that has just finished is not taken for busy.
@@ -228,59 +225,6 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     }
     await settle(queueDepth);
   };
-  /** Holds a plain row of a new record (a batch begins with it when none is held). */
-  const hold = (text: string, from: number, end: number, row: number, id: string, person: string | undefined) => {
-    if (held === undefined) {
-      held = new LinesText();
-      heldIds = [];
-    }
-    held.add(text, from, end, row);
-    heldIds.push(id);
-    lastId = id;
-    persons.clear();
-    if (person !== undefined) persons.add(person);
-  };
-  /**
-   * One row with a pool: held when it is plain (`text[from, end)` is its line: one line without
-   * quotes, of the header's width, with the keys it is placed by) and its record new, or the last
-   * one held; otherwise through this thread's screener after the rows held before it. Returns a
-   * promise only where it waits (a batch is due or the row goes through the screener): an await
-   * per row costs a turn of the microtask queue.
-   */
-  const onRow = (active: Screener, columns: ColumnMap, source: SourceRow | undefined, text: string | undefined, from: number, end: number, row: number): Promise<void> | undefined => {
-    const assembler = active.assembler;
-    let id: string | undefined;
-    let person: string | undefined;
-    let plain = false;
-    if (text !== undefined && finder !== undefined) {
-      // The key cells, found in the line without splitting all of it.
-      plain = finder.find(text, keyCells.found, from, end) === columns.width;
-      if (plain && keyCells.ok) {
-        id = assembler.keyOf(keyCells.found[keyCells.key]);
-        if (id !== undefined && columns.level === "person") {
-          person = assembler.memberKeyOf(keyCells.found[keyCells.member]);
-          if (person === undefined) id = undefined;
-        }
-      }
-    }
-    // A further row of the last household held, with a new person.
-    if (held !== undefined && id !== undefined && columns.level === "person" && id === lastId && !persons.has(person as string)) {
-      held.add(text as string, from, end, row);
-      persons.add(person as string);
-      return undefined;
-    }
-    // A new record's key is claimed as it is held (one lookup for the check and the claim).
-    const fresh = id !== undefined && id !== lastId && assembler.claim(id);
-    if (fresh && id !== undefined) {
-      // The batch goes to the pool when it is complete, or is screened here if the pool is busy then.
-      if (held !== undefined && heldIds.length >= batchSize) return sendHeld(active, columns).then(() => hold(text as string, from, end, row, id, person));
-      hold(text as string, from, end, row, id, person);
-      return undefined;
-    }
-    const line = text === undefined ? undefined : from === 0 && end === text.length ? text : text.slice(from, end);
-    const push = () => (plain && line !== undefined ? pushPlain(active, columns, line, row) : pushRow(active, columns, source ?? new LineRecord(row, line as string, delimiter)));
-    return held !== undefined ? release(active, columns).then(push) : push();
-  };
 
   let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
   let finder: CellFinder | undefined;
@@ -290,25 +234,11 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
     // Plain rows go in as lines: their cells are split where they are assembled (in a worker, with a pool), only their keys here.
     ...(strictWidth ? { lines: true } : {}),
-    // With a pool, once the header is read, consecutive plain lines come as one run of text.
-    ...(linesOk ? { runs: () => map !== undefined } : {}),
   });
   // Rows where the file's structure broke (an unclosed quote, a stopped reading): the run is incomplete.
   const broken: SourceRowError[] = [];
   try {
     for await (const batch of reader.batches()) for (const source of batch) {
-      if (source instanceof LineRun) {
-        // Only after the header (see `runs` above).
-        if (!screener || !map) throw new Error("a run of lines before the header");
-        const text = source.text;
-        for (let at = source.from, row = source.row; at < source.to; row++) {
-          const end = text.indexOf("\n", at);
-          const wait = onRow(screener, map, undefined, text, at, end, row);
-          if (wait !== undefined) await wait;
-          at = end + 1;
-        }
-        continue;
-      }
       if ("incomplete" in source && source.incomplete) broken.push(source);
       if (!screener || !map) {
         const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
@@ -340,9 +270,61 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         } else await pushRow(screener, map, source);
         continue;
       }
-      const line = "cells" in source ? source.line : undefined;
-      const wait = onRow(screener, map, source, line, 0, line?.length ?? 0, source.row);
-      if (wait !== undefined) await wait;
+      // Is the row plain: one line without quotes, of the header's width, with the keys it is placed by?
+      const assembler = screener.assembler;
+      let id: string | undefined;
+      let person: string | undefined;
+      // The row's line, where it is plain: one line without quotes, of the header's width.
+      let plain: string | undefined;
+      if ("cells" in source && source.line !== undefined) {
+        // The key cells, found in the line without splitting all of it where the reader left it whole.
+        const width = source instanceof LineRecord && finder !== undefined ? finder.find(source.line, keyCells.found) : source.cells.length;
+        if (!(source instanceof LineRecord)) for (let i = 0; i < keyCells.indexes.length; i++) keyCells.found[i] = source.cells[keyCells.indexes[i] as number] as string | undefined;
+        if (width === map.width) plain = source.line;
+        if (width === map.width && keyCells.ok) {
+          id = assembler.keyOf(keyCells.found[keyCells.key]);
+          if (id !== undefined && map.level === "person") {
+            person = assembler.memberKeyOf(keyCells.found[keyCells.member]);
+            if (person === undefined) id = undefined;
+          }
+        }
+      }
+      if (held !== undefined) {
+        // A further row of the last household held, with a new person.
+        if (id !== undefined && map.level === "person" && id === lastId && !persons.has(person as string)) {
+          held.push((source as SourceCells).line as string);
+          heldRows.push(source.row);
+          persons.add(person as string);
+          continue;
+        }
+      }
+      // A new record's key is claimed as it is held (one lookup for the check and the claim).
+      const fresh = id !== undefined && id !== lastId && assembler.claim(id);
+      if (held !== undefined) {
+        if (!fresh) {
+          await release(screener, map);
+          await (plain === undefined ? pushRow(screener, map, source) : pushPlain(screener, map, plain, source.row));
+          continue;
+        }
+        if (heldIds.length >= batchSize) await sendHeld(screener, map);
+      }
+      if (fresh && id !== undefined) {
+        // A new record: held (a batch begins with it when none is held). The batch goes to the
+        // pool when it is complete, or is screened here if the pool is busy then.
+        if (held === undefined) {
+          held = [];
+          heldRows = [];
+          heldIds = [];
+        }
+        held.push((source as SourceCells).line as string);
+        heldRows.push(source.row);
+        heldIds.push(id);
+        lastId = id;
+        persons.clear();
+        if (person !== undefined) persons.add(person);
+        continue;
+      }
+      await (plain === undefined ? pushRow(screener, map, source) : pushPlain(screener, map, plain, source.row));
     }
     if (!screener || !map) {
       return headerRow === undefined
