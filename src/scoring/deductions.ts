@@ -1,6 +1,6 @@
 import type { KaoheIssue } from "../internal/errors";
-import { EXACT_ZERO, toExact, type ExactDecimal } from "../internal/decimal";
 import type { DeductionClause, Framework } from "../model/framework";
+import { ZERO, amountText, compare, plus, toAmount, type Amount } from "./amount";
 import type { DeductionEvent } from "./assessment";
 import { compareCodePoints } from "./digest";
 import type { FrameworkIndex } from "./prepare";
@@ -65,16 +65,16 @@ function citeClause(clause: DeductionClause, pointsText: string): MatterResult["
 }
 
 /** A clause's points, exact and as text, from the index (which holds every clause of the framework). */
-function pointsOf(index: FrameworkIndex, clause: DeductionClause): { readonly exact: ExactDecimal; readonly text: string } {
+function pointsOf(index: FrameworkIndex, clause: DeductionClause): { readonly exact: Amount; readonly text: string } {
   const known = index.clausePoints.get(clause.id);
   if (known !== undefined) return known;
-  const exact = toExact(clause.points);
-  return { exact, text: exact.toFixed() };
+  const exact = toAmount(clause.points);
+  return { exact, text: amountText(exact) };
 }
 
 /** The matters' deductions: total, per matter the clause applied and those superseded, and trace. */
 export interface MatterDeductions {
-  readonly total: ExactDecimal;
+  readonly total: Amount;
   readonly matters: MatterResult[];
   readonly trace: TraceEntry[];
 }
@@ -117,7 +117,7 @@ export function deductMatters(
     else group.push(event);
   }
 
-  let total = EXACT_ZERO;
+  let total = ZERO;
   const matters: MatterResult[] = [];
   const trace: TraceEntry[] = [];
   for (const key of [...byMatter.keys()].sort(compareCodePoints)) {
@@ -129,10 +129,10 @@ export function deductMatters(
       .map((id) => clauses.get(id))
       .filter((c): c is DeductionClause => c !== undefined)
       .sort((a, b) => (order.get(a.id) ?? 0) - (order.get(b.id) ?? 0));
-    const applied = named.reduce((best, c) => (pointsOf(index, c).exact.greaterThan(pointsOf(index, best).exact) ? c : best));
+    const applied = named.reduce((best, c) => (compare(pointsOf(index, c).exact, pointsOf(index, best).exact) > 0 ? c : best));
     const superseded = named.filter((c) => c !== applied);
     const { exact: points, text: pointsText } = pointsOf(index, applied);
-    total = total.plus(points);
+    total = plus(total, points);
     matters.push({
       matter,
       clause: citeClause(applied, pointsText),

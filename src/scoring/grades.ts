@@ -1,4 +1,4 @@
-import { toExact, type ExactDecimal } from "../internal/decimal";
+import { amountText, compare, toAmount, type Amount } from "./amount";
 import type { GradeBand } from "../model/framework";
 import type { TraceEntry } from "./result";
 
@@ -15,17 +15,17 @@ export interface GradeOutcome {
  * no grade, and the trace says why, rather than the lowest band it did not reach. A downgrade
  * (降档) moves one band lower; the lowest stays lowest and the result says so.
  */
-export function gradeTotal(total: ExactDecimal, bands: readonly GradeBand[], downgrade: boolean): GradeOutcome {
+export function gradeTotal(total: Amount, bands: readonly GradeBand[], downgrade: boolean): GradeOutcome {
   const trace: TraceEntry[] = [];
-  const index = bands.findIndex((band) => total.greaterThanOrEqualTo(toExact(band.min)));
+  const index = bands.findIndex((band) => compare(total, toAmount(band.min)) >= 0);
   const lowestBand = bands[bands.length - 1];
   if (index === -1) {
-    const min = toExact(lowestBand?.min ?? 0).toFixed();
-    trace.push({ kind: "grade", message: `总分 ${total.toFixed()} 低于最低一档「${lowestBand?.grade ?? ""}」的最低分 ${min}，不定等次` });
+    const min = amountText(toAmount(lowestBand?.min ?? 0));
+    trace.push({ kind: "grade", message: `总分 ${amountText(total)} 低于最低一档「${lowestBand?.grade ?? ""}」的最低分 ${min}，不定等次` });
     return { grade: null, trace };
   }
   const band = bands[index] as GradeBand;
-  trace.push({ kind: "grade", message: `总分 ${total.toFixed()} 达到「${band.grade}」档（不低于 ${toExact(band.min).toFixed()} 分）` });
+  trace.push({ kind: "grade", message: `总分 ${amountText(total)} 达到「${band.grade}」档（不低于 ${amountText(toAmount(band.min))} 分）` });
   const base = band.grade;
   if (!downgrade) return { grade: { base, final: base, downgraded: false, alreadyLowest: false }, trace };
   const lowest = index === bands.length - 1;

@@ -1,17 +1,17 @@
 import { isKaoheError, type KaoheIssue } from "../internal/errors";
-import { EXACT_ZERO, Exact, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework, Indicator } from "../model/framework";
 import { showValue } from "../model/issues";
 import type { JsonLogicRule, PreparedRule } from "../rules/index";
 import type { NumberInput } from "../model/primitives";
+import { ZERO, amountText, compare, minus, plus, toAmount, type Amount } from "./amount";
 import type { Finding, IndicatorInput } from "./assessment";
 import { compareCodePoints } from "./digest";
 import type { TraceEntry } from "./result";
 
 /** An indicator's exact score, the input used (canonical order) and how it was reached. */
 export interface IndicatorScore {
-  readonly score: ExactDecimal;
-  /** The score as plain decimal text (`score.toFixed()`). */
+  readonly score: Amount;
+  /** The score as plain decimal text (`amountText(score)`). */
   readonly exact: string;
   readonly input: IndicatorInput | null;
   readonly trace: TraceEntry[];
@@ -37,7 +37,7 @@ const INPUT_OF = { manual: "score", findings: "findings", rule: "facts" } as con
 function compareFindings(a: Finding, b: Finding): number {
   return (
     compareCodePoints(a.id ?? "", b.id ?? "") ||
-    toExact(a.points).comparedTo(toExact(b.points)) ||
+    compare(toAmount(a.points), toAmount(b.points)) ||
     compareCodePoints(String(a.points), String(b.points)) ||
     compareCodePoints(a.note ?? "", b.note ?? "")
   );
@@ -73,12 +73,12 @@ export function canonicalIndicators(indicators: Record<string, IndicatorInput>):
  * Scores one indicator from its input, or reports why it cannot: the input does not fit the
  * method, a manual score lies outside [0, points], a fact is missing, unknown or of the wrong type,
  * or the rule fails or gives a value that is neither a boolean nor a number. The input is in
- * canonical order (findings sorted, see {@link sortFindings}); `pointsText` is `points.toFixed()`;
+ * canonical order (findings sorted, see {@link sortFindings}); `pointsText` is `amountText(points)`;
  * `factOrder` holds a rule's fact names in code point order.
  */
 export function scoreIndicator(
   indicator: Indicator & { scoring: { method: "manual" | "findings" | "rule" } },
-  points: ExactDecimal,
+  points: Amount,
   pointsText: string,
   factOrder: readonly string[] | undefined,
   input: IndicatorInput,
@@ -102,8 +102,8 @@ export function scoreIndicator(
   }
 
   if ("score" in input) {
-    const score = toExact(input.score);
-    if (score.isNegative() || score.greaterThan(points)) {
+    const score = toAmount(input.score);
+    if (compare(score, ZERO) < 0 || compare(score, points) > 0) {
       issues.push({
         code: "score_out_of_range",
         path: [...path, "score"],
@@ -112,26 +112,26 @@ export function scoreIndicator(
       });
       return undefined;
     }
-    const exact = score.toFixed();
+    const exact = amountText(score);
     return { score, exact, input, trace: [{ kind: "score", message: `实地考核得分 ${exact} 分（满分 ${pointsText} 分）`, source }] };
   }
 
   if ("findings" in input) {
     const trace: TraceEntry[] = [];
-    let deducted = EXACT_ZERO;
+    let deducted = ZERO;
     for (const finding of input.findings) {
-      const deduct = toExact(finding.points);
-      deducted = deducted.plus(deduct);
+      const deduct = toAmount(finding.points);
+      deducted = plus(deducted, deduct);
       // The id and the note, either or both (texts, so never empty), with a space between.
       const name = finding.id === undefined ? finding.note : finding.note === undefined ? finding.id : `${finding.id} ${finding.note}`;
-      trace.push({ kind: "finding", message: `发现问题${name === undefined ? "" : ` ${name}`}，扣 ${deduct.toFixed()} 分`, source });
+      trace.push({ kind: "finding", message: `发现问题${name === undefined ? "" : ` ${name}`}，扣 ${amountText(deduct)} 分`, source });
     }
-    const left = points.minus(deducted);
-    if (left.isNegative() || left.isZero()) {
-      trace.push({ kind: "exhausted", message: `扣分合计 ${deducted.toFixed()} 分，扣完为止，得 0 分`, source });
-      return { score: EXACT_ZERO, exact: "0", input: { findings: input.findings }, trace };
+    const left = minus(points, deducted);
+    if (compare(left, ZERO) <= 0) {
+      trace.push({ kind: "exhausted", message: `扣分合计 ${amountText(deducted)} 分，扣完为止，得 0 分`, source });
+      return { score: ZERO, exact: "0", input: { findings: input.findings }, trace };
     }
-    return { score: left, exact: left.toFixed(), input: { findings: input.findings }, trace };
+    return { score: left, exact: amountText(left), input: { findings: input.findings }, trace };
   }
 
   const scoring = indicator.scoring as Extract<Indicator["scoring"], { method: "rule" }>;
@@ -186,15 +186,15 @@ export function scoreIndicator(
   if (typeof value === "boolean") {
     return value
       ? { score: points, exact: pointsText, input: { facts: sortedFacts }, trace: [ruleTrace] }
-      : { score: EXACT_ZERO, exact: "0", input: { facts: sortedFacts }, trace: [ruleTrace] };
+      : { score: ZERO, exact: "0", input: { facts: sortedFacts }, trace: [ruleTrace] };
   }
   if (typeof value === "number" && Number.isFinite(value)) {
-    const raw = toExact(value);
-    const held = Exact.min(Exact.max(raw, 0), points);
+    const raw = toAmount(value);
+    const held = compare(raw, ZERO) < 0 ? ZERO : compare(raw, points) > 0 ? points : raw;
     const trace = [ruleTrace];
-    const exact = held.toFixed();
-    if (!held.equals(raw)) {
-      trace.push({ kind: "held", message: `规则得数 ${raw.toFixed()} 超出 [0, ${pointsText}]，按 ${exact} 分计`, source });
+    const exact = amountText(held);
+    if (held !== raw) {
+      trace.push({ kind: "held", message: `规则得数 ${amountText(raw)} 超出 [0, ${pointsText}]，按 ${exact} 分计`, source });
     }
     return { score: held, exact, input: { facts: sortedFacts }, trace };
   }

@@ -1,8 +1,8 @@
 import { KaoheError, isKaoheError, type KaoheIssue } from "../internal/errors";
-import { EXACT_ZERO, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Category, DeductionClause, Framework, FrameworkInput, Indicator, Policy } from "../model/framework";
 import { parseFramework } from "../model/parse";
 import { compileRule, type PreparedRule } from "../rules/index";
+import { ZERO, amountText, plus, toAmount, type Amount } from "./amount";
 import { compareCodePoints, digestJson } from "./digest";
 import { indicatorLabel, indicatorPaths, ruleOf } from "./indicators";
 
@@ -28,7 +28,7 @@ export interface FrameworkIndex {
   /** Each category that has scored indicators, with them and the sum of their points as text. */
   readonly categories: readonly { readonly category: Category; readonly scored: readonly ScoredIndicator[]; readonly points: string }[];
   /** The points of each scored indicator that has them, exact, by id. */
-  readonly points: ReadonlyMap<string, ExactDecimal>;
+  readonly points: ReadonlyMap<string, Amount>;
   /** The same points as plain decimal text. */
   readonly pointsText: ReadonlyMap<string, string>;
   /** Every indicator's id, in code point order (the order of canonical JSON's keys). */
@@ -41,7 +41,7 @@ export interface FrameworkIndex {
   readonly clauses: ReadonlyMap<string, DeductionClause>;
   readonly clauseOrder: ReadonlyMap<string, number>;
   /** Each clause's points, exact and as plain decimal text, by clause id. */
-  readonly clausePoints: ReadonlyMap<string, { readonly exact: ExactDecimal; readonly text: string }>;
+  readonly clausePoints: ReadonlyMap<string, { readonly exact: Amount; readonly text: string }>;
   readonly severePolicy: Policy | undefined;
   readonly highestPolicy: Policy | undefined;
 }
@@ -50,9 +50,9 @@ export interface FrameworkIndex {
 export function indexFramework(framework: Framework): FrameworkIndex {
   const indicators = framework.categories.flatMap((c) => c.indicators);
   const scored = indicators.filter(isScored);
-  const points = new Map<string, ExactDecimal>();
-  for (const indicator of scored) if (indicator.points !== undefined) points.set(indicator.id, toExact(indicator.points));
-  const sum = (list: readonly ScoredIndicator[]) => list.reduce((total, i) => total.plus(points.get(i.id) ?? 0), EXACT_ZERO).toFixed();
+  const points = new Map<string, Amount>();
+  for (const indicator of scored) if (indicator.points !== undefined) points.set(indicator.id, toAmount(indicator.points));
+  const sum = (list: readonly ScoredIndicator[]) => amountText(list.reduce((total, i) => plus(total, points.get(i.id) ?? ZERO), ZERO));
   return {
     indicators,
     byId: new Map(indicators.map((i) => [i.id, i])),
@@ -61,15 +61,15 @@ export function indexFramework(framework: Framework): FrameworkIndex {
       .map((category) => category.indicators.filter(isScored))
       .flatMap((list, i) => (list.length > 0 ? [{ category: framework.categories[i] as Category, scored: list, points: sum(list) }] : [])),
     points,
-    pointsText: new Map([...points].map(([id, value]) => [id, value.toFixed()])),
+    pointsText: new Map([...points].map(([id, value]) => [id, amountText(value)])),
     idOrder: indicators.map((i) => i.id).sort(compareCodePoints),
     factOrder: new Map(scored.flatMap((i) => (i.scoring.method === "rule" ? [[i.id, i.scoring.facts.map((f) => f.name).sort(compareCodePoints)]] : []))),
     unpointed: scored.filter((i) => i.points === undefined),
     clauses: new Map(framework.deductionClauses.map((c) => [c.id, c])),
     clauseOrder: new Map(framework.deductionClauses.map((c, i) => [c.id, i])),
     clausePoints: new Map(framework.deductionClauses.map((c) => {
-      const exact = toExact(c.points);
-      return [c.id, { exact, text: exact.toFixed() }];
+      const exact = toAmount(c.points);
+      return [c.id, { exact, text: amountText(exact) }];
     })),
     severePolicy: framework.policies.find((p) => p.kind === "severe_case"),
     highestPolicy: framework.policies.find((p) => p.kind === "same_matter_highest"),

@@ -1,9 +1,9 @@
 import { KaoheError, isKaoheError, toSafe, type KaoheIssue, type SafeResult } from "../internal/errors";
-import { EXACT_ZERO, Exact, toExact, type ExactDecimal } from "../internal/decimal";
 import type { Framework, FrameworkInput, GradeBand } from "../model/framework";
 import { fromZodIssues, inLanguage } from "../model/issues";
 import { PreparedFramework, isScored, prepareFramework, type FrameworkIndex } from "./prepare";
 import { checkInputStructure } from "../model/read";
+import { ZERO, amountText, compare, minus, plus, roundedText, toAmount } from "./amount";
 import { AssessmentSchema, type Assessment, type ScoreOptions } from "./assessment";
 import type { AssessmentInput } from "./input";
 import { checkDeductionEvents, checkMatterNames, compareDeductionEvents, deductMatters, matterKey, sortDeductionEvents } from "./deductions";
@@ -74,19 +74,6 @@ function canonicalAssessment(assessment: Assessment): Assessment {
     ...(deductions ? { deductions: inOrder(deductions, compareDeductionEvents) ? deductions : sortDeductionEvents(deductions) } : {}),
     ...(assessment.severe?.seriousMatters ? { severe: { ...assessment.severe, seriousMatters: [...new Set(assessment.severe.seriousMatters)].sort(compareCodePoints) } } : {}),
   };
-}
-
-/**
- * An exact value rounded half up (四舍五入) to `places` decimals, from its plain decimal text
- * (`value.toFixed()`): padded with zeros when it has no more decimals than that, which is the
- * common case and needs no arithmetic; rounded by decimal.js otherwise.
- */
-function round(value: ExactDecimal, exact: string, places: number): string {
-  const dot = exact.indexOf(".");
-  const decimals = dot === -1 ? 0 : exact.length - dot - 1;
-  if (decimals > places) return value.toDecimalPlaces(places, Exact.ROUND_HALF_UP).toFixed(places);
-  if (decimals === places) return exact;
-  return `${exact}${dot === -1 ? "." : ""}${"0".repeat(places - decimals)}`;
 }
 
 /** The issues of the assessment against the framework, before any arithmetic. */
@@ -174,7 +161,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     const path = ["indicators", indicator.id];
     if (input === undefined) {
       if (options.missingAsZero) {
-        scores.set(indicator.id, { score: EXACT_ZERO, exact: "0", input: null, trace: [{ kind: "missing_as_zero", message: "未提供考核输入，按选项 missingAsZero 计 0 分", source: indicator.source }] });
+        scores.set(indicator.id, { score: ZERO, exact: "0", input: null, trace: [{ kind: "missing_as_zero", message: "未提供考核输入，按选项 missingAsZero 计 0 分", source: indicator.source }] });
       } else {
         issues.push({
           code: "missing_indicator",
@@ -187,7 +174,7 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     }
     const points = index.points.get(indicator.id);
     if (points === undefined) continue;
-    const scored = scoreIndicator(indicator, points, index.pointsText.get(indicator.id) ?? points.toFixed(), index.factOrder.get(indicator.id), input, rules.get(indicator.id), path, issues);
+    const scored = scoreIndicator(indicator, points, index.pointsText.get(indicator.id) ?? amountText(points), index.factOrder.get(indicator.id), input, rules.get(indicator.id), path, issues);
     if (scored) scores.set(indicator.id, scored);
   }
 
@@ -232,23 +219,23 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
   const trace: TraceEntry[] = [...deductions.trace];
   const severePolicy = index.severePolicy;
   const discretionary = isSevere ? (severe?.discretionary ?? []) : [];
-  const discretionaryTotal = discretionary.reduce((sum, d) => sum.plus(toExact(d.points)), EXACT_ZERO);
+  const discretionaryTotal = discretionary.reduce((sum, d) => plus(sum, toAmount(d.points)), ZERO);
   if (isSevere && severe) {
     const why = [severe.scaleReturnToPoverty ? "发生规模性返贫" : "", (severe.seriousMatters ?? []).length > 0 ? `事项问题严重：${severe.seriousMatters?.join("、")}` : ""].filter(Boolean).join("；");
     trace.push({ kind: "severe_case", message: `${why}（${severe.reason}）：降档处理，约谈提醒`, ...(severePolicy ? { source: severePolicy.source } : {}) });
     for (const item of discretionary) {
-      trace.push({ kind: "discretionary", message: `另行酌情扣分 ${toExact(item.points).toFixed()} 分：${item.reason}`, ...(severePolicy ? { source: severePolicy.source } : {}) });
+      trace.push({ kind: "discretionary", message: `另行酌情扣分 ${amountText(toAmount(item.points))} 分：${item.reason}`, ...(severePolicy ? { source: severePolicy.source } : {}) });
     }
   }
 
   const precision = framework.precision;
-  let indicatorsTotal = EXACT_ZERO;
+  let indicatorsTotal = ZERO;
   const categories: CategoryResult[] = [];
   for (const { category, scored, points } of index.categories) {
-    let sum = EXACT_ZERO;
+    let sum = ZERO;
     const indicators = scored.map((indicator) => {
       const s = scores.get(indicator.id) as IndicatorScore;
-      sum = sum.plus(s.score);
+      sum = plus(sum, s.score);
       const exactScore = s.exact;
       return {
         id: indicator.id,
@@ -256,25 +243,23 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
         name: indicator.name,
         method: indicator.scoring.method,
         points: index.pointsText.get(indicator.id) ?? "0",
-        score: round(s.score, exactScore, precision),
+        score: roundedText(s.score, precision),
         exactScore,
         input: s.input,
         trace: s.trace,
       };
     });
-    indicatorsTotal = indicatorsTotal.plus(sum);
-    const exactSum = sum.toFixed();
-    categories.push({ id: category.id, code: category.code, name: category.name, points, score: round(sum, exactSum, precision), exactScore: exactSum, indicators });
+    indicatorsTotal = plus(indicatorsTotal, sum);
+    categories.push({ id: category.id, code: category.code, name: category.name, points, score: roundedText(sum, precision), exactScore: amountText(sum), indicators });
   }
 
-  let total = indicatorsTotal.minus(deductions.total).minus(discretionaryTotal);
-  if (total.isNegative() && !options.allowNegativeTotal) {
-    trace.push({ kind: "total_held_at_zero", message: `总分 ${total.toFixed()} 低于 0，按 0 分计` });
-    total = EXACT_ZERO;
+  let total = minus(minus(indicatorsTotal, deductions.total), discretionaryTotal);
+  if (compare(total, ZERO) < 0 && !options.allowNegativeTotal) {
+    trace.push({ kind: "total_held_at_zero", message: `总分 ${amountText(total)} 低于 0，按 0 分计` });
+    total = ZERO;
   }
-  const exactTotal = total.toFixed();
-  const rounded = round(total, exactTotal, precision);
-  const graded = grades ? gradeTotal(toExact(rounded), grades, isSevere) : undefined;
+  const rounded = roundedText(total, precision);
+  const graded = grades ? gradeTotal(toAmount(rounded), grades, isSevere) : undefined;
   if (graded) trace.push(...graded.trace);
 
   return {
@@ -282,15 +267,15 @@ function score(frameworkInput: unknown, assessmentInput: unknown, optionsInput: 
     unit: assessment.unit,
     ...(assessment.period === undefined ? {} : { period: assessment.period }),
     total: rounded,
-    exactTotal,
-    indicatorsTotal: indicatorsTotal.toFixed(),
+    exactTotal: amountText(total),
+    indicatorsTotal: amountText(indicatorsTotal),
     categories,
-    deductions: { total: deductions.total.toFixed(), matters: deductions.matters },
+    deductions: { total: amountText(deductions.total), matters: deductions.matters },
     severe:
       isSevere && severe
         ? { reason: severe.reason, scaleReturnToPoverty: severe.scaleReturnToPoverty === true, seriousMatters: severe.seriousMatters ?? [], ...(severePolicy ? { source: severePolicy.source } : {}) }
         : null,
-    discretionary: { total: discretionaryTotal.toFixed(), items: discretionary },
+    discretionary: { total: amountText(discretionaryTotal), items: discretionary },
     grade: graded?.grade ?? null,
     flags: { downgrade: isSevere, interview: isSevere },
     trace,
