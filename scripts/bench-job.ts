@@ -8,22 +8,17 @@
 // shared, noisy machine distorts far less than runs in separate processes (decision 0303).
 // Each checkout's modules are bundled first (by esbuild, which tsup brings), as the CLI's worker
 // is: loaded through tsx instead, the two copies' timings scatter far more.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { build } from "esbuild";
-import { median, option, textOption } from "./bench-util";
+import { fileURLToPath } from "node:url";
+import { importScreening, median, option, textOption } from "./bench-util";
 
 type Runner = () => number;
 
 /** The job of one checkout: its modules, the example rulebook, the batches of lines. */
 async function jobOf(root: string, dir: string, name: string, header: string[], body: readonly string[]): Promise<Runner> {
-  const contents = ["prepare", "node/lines", "columns", "node/pack"].map((path) => `export * from "./src/screening/${path}.ts";`).join("\n");
-  const bundle = await build({ stdin: { contents, resolveDir: root, loader: "ts" }, bundle: true, platform: "node", format: "esm", write: false, logLevel: "warning" });
-  const file = join(dir, `${name}.mjs`);
-  writeFileSync(file, bundle.outputFiles[0]?.text ?? "");
-  const { prepareRulebook, batchEvaluator, mapColumns, packItems } = await import(pathToFileURL(file).href);
+  const { prepareRulebook, batchEvaluator, mapColumns, packItems } = await importScreening(root, dir, name, ["prepare", "node/lines", "columns", "node/pack"]);
   const prepared = prepareRulebook(JSON.parse(readFileSync(resolve(root, "examples/screening/rulebook.json"), "utf8")));
   const mapped = mapColumns(prepared, header);
   if (!mapped.ok) throw new Error(mapped.reason);

@@ -8,23 +8,17 @@
 // checkouts, R rounds after one to warm up; it prints each one's median CPU time and the ratio
 // (this ÷ base), which a shared, noisy machine distorts far less than runs in separate processes
 // (decision 0303, "Revised a seventh time"). Each checkout is bundled first (esbuild, which tsup brings).
-import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
 import { serialize } from "node:v8";
-import { build } from "esbuild";
-import { median, option, textOption } from "./bench-util";
+import { importScreening, median, option, textOption } from "./bench-util";
 
 type Runner = () => Promise<{ cpuMs: number; rows: number }>;
 
 /** One checkout's screenFile over the file, with a pool that answers at once. */
 async function runnerOf(root: string, dir: string, name: string, file: string): Promise<Runner> {
-  const contents = ["prepare", "node/run"].map((path) => `export * from "./src/screening/${path}.ts";`).join("\n");
-  const bundle = await build({ stdin: { contents, resolveDir: root, loader: "ts" }, bundle: true, platform: "node", format: "esm", write: false, packages: "external", logLevel: "warning" });
-  const out = join(dir, `${name}.mjs`);
-  writeFileSync(out, bundle.outputFiles[0]?.text ?? "");
-  const { prepareRulebook, screenFile } = await import(pathToFileURL(out).href);
+  const { prepareRulebook, screenFile } = await importScreening(root, dir, name, ["prepare", "node/run"], true);
   const prepared = prepareRulebook(JSON.parse(readFileSync(resolve(root, "examples/screening/rulebook.json"), "utf8")));
   return async () => {
     let rows = 0;
