@@ -25,8 +25,8 @@ let i = 0; let n = 0;
 while (i < lines.length - 4000) {
   let j = i + 3300; const key = (l: string) => l.split(",")[3];
   while (key(lines[j] as string) === key(lines[j - 1] as string)) j++;
-  const task: LinesTask = { kind: "lines", level: "person", file: "households.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", lines: lines.slice(i, j), rows: lines.slice(i, j).map((_, k) => i + k + 2) };
-  const items = evaluate(task); n += items.length; batches.push(items); i = j;
+  const task: LinesTask = { kind: "lines", level: "person", file: "households.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", width: header.length, parts: [lines.slice(i, j).join("\n")], rows: [i + 2] };
+  const { items } = evaluate.lines(task); n += items.length; batches.push(items); i = j;
 }
 console.log("batches", batches.length, "items", n);
 for (let r = 0; r < 5; r++) {

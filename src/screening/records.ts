@@ -152,17 +152,6 @@ interface Group {
   prefix?: string;
 }
 
-/** The keys already read, to refuse a record twice. */
-interface KeySet {
-  has(id: string): boolean;
-  add(id: string): unknown;
-  delete(id: string): unknown;
-  readonly size: number;
-}
-
-/** For an assembler given records that are known to be new (a worker's batch): nothing to keep. */
-const NO_KEYS: KeySet = { has: () => false, add: () => undefined, delete: () => undefined, size: 0 };
-
 /**
  * Households up to this size find a person twice by a scan of their members, larger ones by a set.
  * @internal
@@ -439,7 +428,8 @@ export class RecordAssembler {
   readonly counts: RowCounts = { rowsRead: 0, rowsScreened: 0, rowsRejected: 0 };
   private readonly base: FieldEntry[] = [];
   private readonly own: FieldEntry[] = [];
-  private readonly seen: KeySet;
+  /** The keys already read, to refuse a record twice. */
+  private readonly seen = new Set<string>();
   private readonly memberKeyEntry: FieldEntry | undefined;
   private group: Group | undefined;
   /** Rows rejected while a household is open: they follow it, so that its rows stay together. */
@@ -464,9 +454,7 @@ export class RecordAssembler {
     private readonly prepared: PreparedRulebook,
     readonly level: Subject,
     private readonly file?: string,
-    options: { readonly trackKeys?: boolean } = {},
   ) {
-    this.seen = options.trackKeys === false ? NO_KEYS : new Set<string>();
     const { fields, keys } = prepared.rulebook;
     const outer: Subject = level === "person" ? "household" : level;
     for (const [name, field] of Object.entries(fields)) {
@@ -532,41 +520,67 @@ export class RecordAssembler {
   }
 
   /**
-   * Claims a key for a record that is held to be assembled elsewhere (by a worker thread): it
-   * counts as seen from now on, so that a further row of it is refused, unless it continues the
-   * household being read. One lookup serves both the check and the claim.
+   * Claims the keys of records that were assembled elsewhere (a batch screened by a worker thread,
+   * or apart on this thread): they count as seen from now on. All or none: where one of them was
+   * seen already, none is claimed.
    *
-   * @param id - The key.
-   * @returns Whether the key was new (false: a record of it was read or claimed already).
+   * @param ids - The keys, each once (as {@link RecordAssembler.takeKeys} gives them).
+   * @returns Whether every key was new (false: a record of one of them was read or claimed already).
    */
-  claim(id: string): boolean {
+  claimAll(ids: readonly string[]): boolean {
     const seen = this.seen;
-    const before = seen.size;
-    seen.add(detached(id));
-    return seen.size > before;
+    for (let i = 0; i < ids.length; i++) {
+      const before = seen.size;
+      seen.add(ids[i] as string);
+      if (seen.size > before) continue;
+      for (let j = 0; j < i; j++) seen.delete(ids[j] as string);
+      return false;
+    }
+    return true;
   }
 
   /**
-   * Gives back keys claimed by {@link RecordAssembler.claim} for records that are, after all,
-   * pushed here, so that pushing their rows does not find them seen.
+   * The keys of the records read since the last call, in the order they were first read; they are
+   * forgotten, so that the next rows are read as if none had been seen (an assembler that reads a
+   * file's batches apart, each of whose keys are then claimed by {@link RecordAssembler.claimAll}).
    *
-   * @param ids - The keys, each claimed and not pushed since.
+   * @returns The keys.
    */
-  unclaim(ids: readonly string[]): void {
-    for (const id of ids) this.seen.delete(id);
+  takeKeys(): string[] {
+    const keys = [...this.seen];
+    this.seen.clear();
+    return keys;
   }
 
   /**
-   * Counts whole records that were assembled elsewhere (by a worker thread), as if their rows had
-   * been pushed here: their rows as read and screened (their keys were claimed). Call it only
-   * where every record pushed here is complete (after {@link RecordAssembler.end}), and only for
-   * records whose rows were all placed (no rejected row).
+   * Counts rows that were read elsewhere (a batch whose keys {@link RecordAssembler.claimAll}
+   * claimed), as if they had been pushed here.
    *
-   * @param rows - Their rows.
+   * @param counts - Their counts.
    */
-  skip(rows: number): void {
-    this.counts.rowsRead += rows;
-    this.counts.rowsScreened += rows;
+  addCounts(counts: RowCounts): void {
+    this.counts.rowsRead += counts.rowsRead;
+    this.counts.rowsScreened += counts.rowsScreened;
+    this.counts.rowsRejected += counts.rowsRejected;
+  }
+
+  /**
+   * Takes one row as the reader gave it (after {@link RecordAssembler.useColumns}): its cells, or
+   * why it could not be read. A row with more cells than the header, where one of the extra cells
+   * is not blank, is rejected as `wrong_cell_count`; so is a row with fewer, when `strict` (a
+   * CSV, whose rows must have the header's width; a workbook leaves trailing empty cells out).
+   *
+   * @param source - The row.
+   * @param width - The header's width.
+   * @param strict - Whether a row with fewer cells than the header is rejected.
+   * @param out - Where completed records and rejected rows go.
+   */
+  pushRow(source: { readonly row: number; readonly cells: readonly unknown[] } | { readonly row: number; readonly code: string; readonly reason: string }, width: number, strict: boolean, out: (ScreeningRecord | RejectedRow)[]): void {
+    if (!("cells" in source)) return this.rejectUnread(source.row, source.code, source.reason, out);
+    const { cells, row } = source;
+    const wrong = cells.length > width ? cells.slice(width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "") : strict && cells.length < width;
+    if (wrong) return this.rejectUnread(row, "wrong_cell_count", `has ${cells.length} cells, the header has ${width}`, out, cells);
+    this.pushCells(cells, row, out, false);
   }
 
   /**

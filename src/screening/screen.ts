@@ -126,6 +126,23 @@ export class Screener {
   }
 
   /**
+   * Takes one row as the file's reader gave it: its cells, or why it could not be read (see
+   * {@link RecordAssembler.pushRow}: a row of another width than the header's is rejected).
+   *
+   * @param source - The row: its number and cells, or its number, a code and a reason.
+   * @param map - The file's column map, from `mapColumns`, with the header's width.
+   * @param strict - Whether a row with fewer cells than the header is rejected (a CSV's).
+   */
+  pushRow(
+    source: { readonly row: number; readonly cells: readonly unknown[] } | { readonly row: number; readonly code: string; readonly reason: string },
+    map: { readonly indexes: readonly (readonly [string, number])[]; readonly names?: Readonly<Record<string, string>>; readonly width: number },
+    strict: boolean,
+  ): void {
+    this.use(map);
+    this.assembler.pushRow(source, map.width, strict, this.pending);
+  }
+
+  /**
    * Takes one row as its line: one line without quotes, of the header's width (the caller
    * checked), read by the column map as {@link Screener.pushCells} reads its cells.
    *

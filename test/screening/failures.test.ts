@@ -4,8 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { evaluateEntries, planRules, type ScreeningItem } from "../../src/screening/evaluate";
-import { workerOptions, type EvaluatorPool } from "../../src/screening/node/pool";
-import { assembleLines, linesAssembler } from "../../src/screening/node/lines";
+import { workerOptions, type EvaluateTask, type EvaluatorPool } from "../../src/screening/node/pool";
+import { assembleLines, linesAssembler, type LinesTask } from "../../src/screening/node/lines";
+import type { RejectedRow, ScreeningRecord } from "../../src/screening/records";
 import { screenFile } from "../../src/screening/node/run";
 import { Screener, prepareRulebook, screenRecords, type PreparedRulebook } from "../../src/screening/index";
 import { examplePath, examplePerson, exampleRulebook } from "./helpers";
@@ -67,17 +68,26 @@ describe("a worker that stops while it holds a batch", () => {
 
   /** A pool whose worker "dies" on every task that holds household SYN-0107 (alone or not), and on a batch that holds SYN-0116 with others. */
   function dyingPool(): EvaluatorPool & { calls: number } {
+    const dies = (entries: readonly (ScreeningRecord | RejectedRow)[]) => {
+      const holds = (id: string) => entries.some((e) => e.kind === "record" && e.id === id);
+      if (holds("SYN-0107") || (holds("SYN-0116") && entries.length > 1)) {
+        throw Object.assign(new Error("Worker terminated due to reaching memory limit: JS heap out of memory"), { name: "Error", code: "ERR_WORKER_OUT_OF_MEMORY" });
+      }
+    };
     const pool = {
       calls: 0,
-      evaluate: async (task: Parameters<EvaluatorPool["evaluate"]>[0]) => {
+      evaluate: async (task: EvaluateTask) => {
         pool.calls++;
-        // A batch of lines is assembled first, as the real worker does.
-        const entries = "kind" in task ? assembleLines(linesAssembler(prepared, task), task) : task.entries;
-        const holds = (id: string) => entries.some((e) => e.kind === "record" && e.id === id);
-        if (holds("SYN-0107") || (holds("SYN-0116") && entries.length > 1)) {
-          throw Object.assign(new Error("Worker terminated due to reaching memory limit: JS heap out of memory"), { name: "Error", code: "ERR_WORKER_OUT_OF_MEMORY" });
-        }
-        return evaluateEntries(prepared, planRules(prepared, task.level, task.missing ?? {}), entries);
+        dies(task.entries);
+        return evaluateEntries(prepared, planRules(prepared, task.level, task.missing ?? {}), task.entries);
+      },
+      // A batch of lines is assembled first, as the real worker does.
+      screenLines: async (task: LinesTask) => {
+        pool.calls++;
+        const assembler = linesAssembler(prepared, task);
+        const entries = assembleLines(assembler, task);
+        dies(entries);
+        return { items: evaluateEntries(prepared, planRules(prepared, task.level, task.missing ?? {}), entries), keys: assembler.takeKeys(), counts: { ...assembler.counts } };
       },
       close: async () => undefined,
     };
@@ -97,7 +107,10 @@ describe("a worker that stops while it holds a batch", () => {
     // Everything else is exactly what the inline run found, in the same order.
     const notBad = (i: ScreeningItem) => !(i.kind !== "rejected" && "recordId" in i && i.recordId.startsWith("SYN-0107"));
     expect(pooled.filter((i) => i.kind !== "rejected")).toEqual(inline.filter(notBad));
-    expect(result.workerFailures.map((f) => [f.rows, f.notScreened])).toEqual([[[2, 11], 1], [[12, 22], 0]]);
+    // Batches of at least 5 rows, each cut at the first household boundary from its fifth row on:
+    // rows 2–7 (SYN-0101, -0104, -0107; SYN-0107 fails again alone), rows 8–13 (SYN-0110, -0113,
+    // -0116; each passes alone).
+    expect(result.workerFailures.map((f) => [f.rows, f.notScreened])).toEqual([[[2, 7], 1], [[8, 13], 0]]);
     expect(result.workerFailures[0]?.reason).toMatch(/JS heap out of memory/);
     expect(result.counts).toMatchObject({ rowsRead: 21, rowsScreened: 19, rowsRejected: 2, notScreened: 2 });
   });

@@ -105,8 +105,8 @@ describe("items packed by a worker", () => {
     }
     const mapped = mapColumns(prepared, header);
     if (!mapped.ok) throw new Error(mapped.reason);
-    const task: LinesTask = { kind: "lines", level: "person", file: "户.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", lines, rows: lines.map((_, i) => i + 2) };
-    const items = evaluate(task);
+    const task: LinesTask = { kind: "lines", level: "person", file: "户.csv", columns: { indexes: mapped.map.indexes }, delimiter: ",", width: header.length, parts: [lines.join("\n")], rows: [2] };
+    const { items } = evaluate.lines(task);
     expect(items.filter((item) => item.kind === "finding").length).toBeGreaterThan(30);
     expect(items.some((item) => item.kind === "data_quality")).toBe(true);
     // Every finding went packed, none as it is.

@@ -1,8 +1,10 @@
 /**
- * With a pool, `screenFile` sends the plain rows of whole households to a worker as their lines
- * (decision 0303, "Batches of lines"), and screens every other row on the main thread. These tests
- * check that nothing of that shows in the output: random messy exports give exactly the items and
- * counts of the inline run, whatever the batch size and however busy the pool is.
+ * With a pool, `screenFile` sends a CSV's rows to a worker in batches of their text, cut where the
+ * household key changes, each screened as a file of its own, and claims the keys of each batch's
+ * records when it delivers it, screening a batch again itself where one was read before (decision
+ * 0303, "Batches of lines" and "Blocks of lines"). These tests check that nothing of that shows in
+ * the output: random messy exports give exactly the items and counts of the inline run, whatever
+ * the batch size and however busy the pool is.
  */
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +12,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ScreeningItem } from "../../src/screening/evaluate";
-import { batchEvaluator, linesAssembler, type LinesTask } from "../../src/screening/node/lines";
+import { batchEvaluator, linesAssembler, type LinesResult, type LinesTask } from "../../src/screening/node/lines";
 import { createEvaluatorPool, type EvaluateTask, type EvaluatorPool } from "../../src/screening/node/pool";
 import { screenFile } from "../../src/screening/node/run";
 import { mapColumns } from "../../src/screening/columns";
@@ -75,12 +77,15 @@ function pool(delays: readonly number[]): EvaluatorPool & { lines: number; recor
   const counted = {
     lines: 0,
     records: 0,
-    evaluate: async (task: EvaluateTask | LinesTask): Promise<ScreeningItem[]> => {
-      if ("kind" in task) counted.lines++;
-      else counted.records++;
+    evaluate: async (task: EvaluateTask): Promise<ScreeningItem[]> => {
+      counted.records++;
+      return structuredClone(evaluate.records(structuredClone(task)));
+    },
+    screenLines: async (task: LinesTask): Promise<LinesResult> => {
+      counted.lines++;
       const turns = delays[calls++ % delays.length] ?? 0;
       for (let i = 0; i < turns; i++) await new Promise((resolve) => setImmediate(resolve));
-      return structuredClone(evaluate(structuredClone(task)));
+      return structuredClone(evaluate.lines(structuredClone(task)));
     },
     close: async () => undefined,
   };
@@ -115,27 +120,69 @@ describe("screening with a pool, in batches of lines", () => {
     expect(sentAsLines).toBeGreaterThan(150);
   }, 120_000);
 
-  it("sends the rows of a clean export to the pool as lines, in batches of whole households", async () => {
+  it("sends the rows of a clean export to the pool as runs of lines, in batches of whole households of at least the batch size", async () => {
     const households = Array.from({ length: 40 }, (_, n) => ({ size: 1 + (n % 3), cleared: n % 2 === 0, income: "9000", flaws: ["none", "none", "none", "none"] as Flaw[], ages: [40, 12, 70, 5] }));
     const file = join(dir, "clean.csv");
     writeFileSync(file, exportOf(households));
-    const sizes: number[] = [];
+    const batches: { lines: string[]; rows: number[] }[] = [];
     const evaluate = batchEvaluator(prepared);
     const recording: EvaluatorPool = {
-      evaluate: async (task) => {
-        if ("kind" in task) sizes.push(new Set(task.lines.map((line) => line.split(",")[3])).size);
-        return evaluate(task);
+      evaluate: async (task) => evaluate.records(task),
+      screenLines: async (task) => {
+        // One text per batch here: the file is one run of plain lines after its header.
+        expect(task.parts.every((part) => typeof part === "string")).toBe(true);
+        batches.push({ lines: task.parts.flatMap((part) => (part as string).split("\n")), rows: [...task.rows] });
+        return evaluate.lines(task);
       },
       close: async () => undefined,
     };
     const inline = await screen(file, 10);
     const pooled = await screen(file, 10, recording);
     expect(pooled.items).toEqual(inline.items);
-    // Households never split between batches: every batch but the last holds 10 whole ones.
-    expect(sizes.slice(0, -1).every((n) => n === 10)).toBe(true);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(40);
-    expect(sizes.length).toBeGreaterThan(0);
+    expect(pooled.result).toEqual(inline.result);
+    // Every line after the header, once, in order: the batches' lines are the file's.
+    const body = exportOf(households).split("\r\n").slice(1, -1);
+    expect(batches.flatMap((batch) => batch.lines.map((line) => line.replace(/\r$/, "")))).toEqual(body);
+    expect(batches.map((batch) => batch.rows[0])).toEqual(batches.map((_, i) => 2 + batches.slice(0, i).reduce((sum, b) => sum + b.lines.length, 0)));
+    const keys = batches.map((batch) => batch.lines.map((line) => line.split(",")[3]));
+    for (let i = 0; i < keys.length; i++) {
+      const [first, last] = [keys[i]?.[0], keys[i]?.at(-1)];
+      // Households never split between batches; every batch but the last has at least 10 rows, and
+      // ends with the first household boundary from its tenth row on.
+      if (i > 0) expect(first).not.toBe(keys[i - 1]?.at(-1));
+      if (i < keys.length - 1) {
+        const lines = keys[i] as string[];
+        expect(lines.length).toBeGreaterThanOrEqual(10);
+        expect(lines.slice(9).every((key) => key === last)).toBe(true);
+      }
+    }
+    expect(batches.length).toBeGreaterThan(3);
   });
+
+  it("gives the inline run's items on an export of many reads (blocks of lines cut anywhere), flawed near and far from their ends", async () => {
+    // About 6 MB: the reader's 256 KiB reads end inside lines, and blocks of lines end at flaws.
+    const flaws: Flaw[] = ["noKey", "noPerson", "samePerson", "spacedKey", "badAge", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold", "undecodedPerson", "spacedCodes"];
+    const households = Array.from({ length: 16_000 }, (_, n) => ({
+      size: 1 + (n % 4),
+      cleared: n % 3 === 0,
+      income: ["6000", "9000.5", "", "12000"][n % 4] as string,
+      flaws: [0, 1, 2, 3].map((i) => ((n * 7 + i * 13) % 211 === 0 ? (flaws[(n + i) % flaws.length] as Flaw) : "none")),
+      ages: [40, 12, 70, 5].map((age) => age + (n % 5)),
+    }));
+    const file = join(dir, "large.csv");
+    writeFileSync(file, exportOf(households));
+    for (const batchSize of [1000, 37]) {
+      const inline = await screen(file, batchSize);
+      const workers = pool([0, 2, 1]);
+      const pooled = await screen(file, batchSize, workers);
+      expect(workers.records).toBe(0);
+      expect(workers.lines).toBeGreaterThan(10);
+      expect(pooled.items).toEqual(inline.items);
+      expect(pooled.result).toEqual(inline.result);
+      // Households split across the file (an earlier household's key again) are refused as inline.
+      expect(inline.items.some((item) => item.kind === "rejected" && item.code === "household_not_contiguous")).toBe(true);
+    }
+  }, 120_000);
 
   it("gives the inline run's items on a real worker thread, for a messy export of 600 households", async () => {
     const flaws: Flaw[] = ["noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold"];
@@ -152,7 +199,7 @@ describe("screening with a pool, in batches of lines", () => {
     const threads = createEvaluatorPool(1, { rulebook: exampleRulebook(), parameters: {} });
     try {
       let lines = 0;
-      const counting: EvaluatorPool = { evaluate: (task) => ((lines += "kind" in task ? 1 : 0), threads.evaluate(task)), close: () => threads.close() };
+      const counting: EvaluatorPool = { evaluate: (task) => threads.evaluate(task), screenLines: (task) => ((lines += 1), threads.screenLines(task)), close: () => threads.close() };
       const pooled = await screen(file, 50, counting);
       expect(lines).toBeGreaterThan(0);
       expect(pooled.items).toEqual(inline.items);
@@ -212,8 +259,9 @@ describe("screening with a pool, in batches of lines", () => {
           level: "person",
           columns: { indexes: columnsOf(order.map((i) => header?.[i] as string)) },
           delimiter: ",",
-          lines,
-          rows: lines.map((_, i) => i + 2),
+          width: HEADER.length,
+          parts: [lines.join("\n")],
+          rows: [2],
         };
         const byCells = linesAssembler(prepared, task);
         const byLines = linesAssembler(prepared, task);

@@ -146,8 +146,8 @@ function holdsRecords(cells: readonly string[], delimiter: string, width: number
  * is not the delimiter is white space, or there is none. A conservative test (any character that
  * might be white space counts), cheap on the lines of an export, which start with a value.
  */
-function maybeBlank(text: string, delimiter: number): boolean {
-  for (let i = 0; i < text.length; i++) {
+function maybeBlank(text: string, delimiter: number, from = 0, to = text.length): boolean {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c === delimiter) continue;
     return c <= 32 || c === 0xa0 || c === 0xfeff || (c >= 0x1680 && c <= 0x3000);
@@ -179,6 +179,25 @@ export class LineRecord {
     this.#cells ??= splitLine(this.line, this.delimiter);
     return this.#cells;
   }
+}
+
+/**
+ * Consecutive one-line records without quotes (`ReadRowsOptions.lines: "blocks"`), as one text:
+ * the lines `row` to `row + count - 1`, joined by their LFs (the last one's left out), each
+ * non-blank and within `maxRecordSize`. A reader that hands whole runs of lines to another thread
+ * sends one string rather than one per line (decision 0303, "Blocks of lines").
+ */
+export class LineBlock {
+  /**
+   * @param row - The first line's number.
+   * @param text - The lines, without the last one's LF.
+   * @param count - How many lines.
+   */
+  constructor(
+    readonly row: number,
+    readonly text: string,
+    readonly count: number,
+  ) {}
 }
 
 /**
@@ -299,7 +318,7 @@ const BATCH_ROWS = 512;
  * @param given - The delimiter, when not to be detected.
  * @returns The rows, in batches (those of each chunk of text): one promise per row would cost more than parsing it.
  */
-export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string, lazy = false): AsyncGenerator<SourceRow[]> {
+export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits, tally: CsvTally, given?: string, lazy: boolean | "blocks" = false): AsyncGenerator<(SourceRow | LineBlock)[]> {
   let buf = "";
   let pos = 0;
   let line = 1;
@@ -328,11 +347,53 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
   };
 
   // The rows of the chunk being parsed.
-  let out: SourceRow[] = [];
+  let out: (SourceRow | LineBlock)[] = [];
+
+  /**
+   * With `lazy === "blocks"`: the lines from `pos` on that are one-line records without quotes,
+   * complete (or the file's last), within the size limit and not possibly blank, as one block;
+   * false where the line at `pos` is not such a line (it is read the usual way).
+   */
+  function block(final: boolean): boolean {
+    const quote = buf.indexOf('"', pos);
+    const stop = quote === -1 ? buf.length : quote;
+    let at = pos;
+    let count = 0;
+    let end = pos;
+    while (at < buf.length) {
+      let n = buf.indexOf(LF, at);
+      if (n === -1) {
+        if (!final) break;
+        n = buf.length;
+      }
+      if (n > stop || n - at > limits.maxRecordSize || maybeBlank(buf, delimiter, at, n)) break;
+      count++;
+      end = n;
+      at = n + 1;
+    }
+    if (count === 0) return false;
+    tally.recordLines += count;
+    // The yardstick: the block's last line of at least two cells, where it has one.
+    for (let to = end; ; ) {
+      const from = Math.max(buf.lastIndexOf(LF, to - 1) + 1, pos);
+      const d = buf.indexOf(delimiterText, from);
+      if (d !== -1 && d < to) {
+        widthOf = buf.slice(from, to);
+        break;
+      }
+      if (from === pos) break;
+      to = from - 1;
+    }
+    out.push(new LineBlock(line, buf.slice(pos, end), count));
+    line += count;
+    pos = Math.min(at, buf.length);
+    return true;
+  }
   function drain(final: boolean): boolean {
     while (pos < buf.length) {
       // A batch is handed on at this size, the rest of the text read after it.
       if (out.length >= BATCH_ROWS) return true;
+      if (lazy === "blocks" && block(final)) continue;
       const n = buf.indexOf(LF, pos);
       if (n === -1 && buf.length - pos > limits.maxRecordSize) {
         out.push(report(line, "record_too_large", `line ${line} runs past ${limits.maxRecordSize} characters without a line break; the reading stops here (not a CSV file, or a broken export)`, `第 ${line} 行超过 ${limits.maxRecordSize} 个字符仍无换行，读取到此为止（不是 CSV 文件，或导出已损坏）`, true));
@@ -352,7 +413,8 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
       if (text.indexOf('"') === -1) {
         if (lazy && !maybeBlank(text, delimiter)) {
           tally.recordLines++;
-          widthOf = text;
+          // The yardstick is the last single-line record of at least two cells.
+          if (text.indexOf(delimiterText) !== -1) widthOf = text;
           out.push(new LineRecord(line, text, delimiterText));
           pos = next;
           line++;
@@ -422,7 +484,7 @@ export async function* parseCsv(chunks: AsyncIterable<string>, limits: CsvLimits
    * Drains the text (unless the reading has stopped) and hands on its rows in batches of at most
    * BATCH_ROWS, with what was drained before; returns whether the reading goes on.
    */
-  function* handOn(going: boolean, final: boolean): Generator<SourceRow[], boolean> {
+  function* handOn(going: boolean, final: boolean): Generator<(SourceRow | LineBlock)[], boolean> {
     let on = going && drain(final);
     while (on && out.length >= BATCH_ROWS) {
       yield out;

@@ -5,7 +5,7 @@ import { Piscina } from "piscina";
 import type { ScreeningItem } from "../evaluate";
 import type { ParameterValue, Subject } from "../schema";
 import type { RejectedRow, ScreeningRecord } from "../records";
-import type { LinesTask } from "./lines";
+import type { LinesResult, LinesTask } from "./lines";
 import { unpackItems, type PackedItems } from "./pack";
 
 /** What each worker receives once: the rulebook as JSON and the parameter overrides. */
@@ -22,10 +22,17 @@ export interface EvaluateTask {
   readonly entries: readonly (ScreeningRecord | RejectedRow)[];
 }
 
+/** What a worker sends back for a batch of lines: {@link LinesResult} with its items packed. */
+export interface PackedLinesResult extends Omit<LinesResult, "items"> {
+  readonly items: PackedItems;
+}
+
 /** A pool of worker threads that evaluate batches of records. */
 export interface EvaluatorPool {
-  /** Evaluates a batch on the next free worker: records, or lines that the worker assembles into records first. */
-  evaluate(task: EvaluateTask | LinesTask): Promise<ScreeningItem[]>;
+  /** Evaluates a batch of records on the next free worker. */
+  evaluate(task: EvaluateTask): Promise<ScreeningItem[]>;
+  /** Screens a batch of lines on the next free worker, which assembles them into records first. */
+  screenLines(task: LinesTask): Promise<LinesResult>;
   /** Stops the workers. */
   close(): Promise<void>;
   /** How many worker threads it has (1 when not said): the batches it is given at once grow with it. */
@@ -139,6 +146,10 @@ export function createEvaluatorPool(threads: number, init: WorkerInit): Evaluato
   });
   return {
     evaluate: async (task) => unpackItems((await pool.run(task)) as PackedItems),
+    screenLines: async (task) => {
+      const result = (await pool.run(task)) as PackedLinesResult;
+      return { ...result, items: unpackItems(result.items) };
+    },
     close: () => pool.destroy(),
     threads,
   };

@@ -1,5 +1,5 @@
 import { createReadStream } from "node:fs";
-import { parseCsv, isBlankRecord, type CsvLimits, type CsvTally } from "./csv";
+import { parseCsv, isBlankRecord, type CsvLimits, type CsvTally, type LineBlock } from "./csv";
 import { chooseEncoding, decoderLabel, ENCODING_SAMPLE, type CsvEncoding, type TextEncoding } from "./encoding";
 import { readError } from "./read-error";
 import { sniffKind } from "./sniff";
@@ -71,6 +71,15 @@ export interface ReadRowsOptions {
   readonly lines?: boolean;
 }
 
+/**
+ * {@link ReadRowsOptions} for a reader that hands runs of lines on whole: consecutive one-line CSV
+ * records without quotes that are not possibly blank come as one `LineBlock` (their lines as one
+ * text); other rows as without it.
+ */
+export interface ReadBlocksOptions extends ReadRowsOptions {
+  readonly blocks: true;
+}
+
 /** Which sheet of a workbook was read, and why that one. */
 export interface SheetChoice {
   readonly name: string;
@@ -111,7 +120,7 @@ export interface ReadSummary {
 }
 
 /** The rows of a file, with a {@link ReadSummary} of the reading. */
-export interface RowReader extends AsyncIterable<SourceRow> {
+export interface RowReader<Row = SourceRow> extends AsyncIterable<Row> {
   /** Filled in as the rows are read. */
   readonly summary: ReadSummary;
   /**
@@ -120,7 +129,7 @@ export interface RowReader extends AsyncIterable<SourceRow> {
    *
    * @returns The rows, in order, in batches.
    */
-  batches(): AsyncIterable<readonly SourceRow[]>;
+  batches(): AsyncIterable<readonly Row[]>;
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -140,7 +149,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * @throws A Node error when the file cannot be opened; {@link KaoheError} with one issue whose code
  *   is one of `READ_ERROR_CODES` when it cannot be read (thrown by the iteration).
  */
-export function readRows(path: string, options: ReadRowsOptions = {}): RowReader {
+export function readRows(path: string, options: ReadBlocksOptions): RowReader<SourceRow | LineBlock>;
+export function readRows(path: string, options?: ReadRowsOptions): RowReader;
+export function readRows(path: string, options: ReadRowsOptions & { readonly blocks?: true } = {}): RowReader<SourceRow | LineBlock> {
   const summary: Mutable<ReadSummary> = { lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: false, bytesRead: 0 };
   const limits: ReadLimits = { ...DEFAULT_READ_LIMITS, ...options.limits };
   const batches = () => batchesOf(path, options, limits, summary);
@@ -151,11 +162,11 @@ export function readRows(path: string, options: ReadRowsOptions = {}): RowReader
   };
 }
 
-async function* rowsOf(batches: AsyncIterable<readonly SourceRow[]>): AsyncGenerator<SourceRow> {
+async function* rowsOf<Row>(batches: AsyncIterable<readonly Row[]>): AsyncGenerator<Row> {
   for await (const batch of batches) yield* batch;
 }
 
-async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly SourceRow[]> {
+async function* batchesOf(path: string, options: ReadRowsOptions & { readonly blocks?: true }, limits: ReadLimits, summary: Mutable<ReadSummary>): AsyncGenerator<readonly (SourceRow | LineBlock)[]> {
   // One stream for the sample and the rest, so that a pipe (`<(…)`, a FIFO, `-` for standard input) is read once.
   // Reads of 256 KiB: their decoded text (a string of 170–512 KB) is born in V8's large-object
   // space, so that the lines held for a worker, which keep it alive, are not copied by each scavenge.
@@ -185,7 +196,7 @@ async function* batchesOf(path: string, options: ReadRowsOptions, limits: ReadLi
     }
     summary.format = "csv";
     const encoding = chooseEncoding(path, sample, whole, options.encoding ?? "auto");
-    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary, options.lines === true);
+    yield* readCsv(decode(start, bytes, encoding, summary), encoding, options.delimiter, limits, summary, options.blocks === true ? "blocks" : options.lines === true);
   } finally {
     stream.destroy();
   }
@@ -204,7 +215,7 @@ async function* decode(start: Buffer, rest: AsyncIterator<Buffer>, encoding: Tex
   if (tail !== "") yield tail;
 }
 
-async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>, lazy: boolean): AsyncGenerator<readonly SourceRow[]> {
+async function* readCsv(text: AsyncIterable<string>, encoding: TextEncoding, delimiter: string | undefined, limits: ReadLimits, summary: Mutable<ReadSummary>, lazy: boolean | "blocks"): AsyncGenerator<readonly (SourceRow | LineBlock)[]> {
   summary.encoding = encoding;
   const tally: CsvTally = { delimiter: ",", lines: 0, blankLines: 0, recordLines: 0, reportedLines: 0, multiLineRecords: 0, complete: true };
   const sync = () => {

@@ -1,14 +1,14 @@
 import { isHeaderRow, mapColumns, type ColumnMap } from "../columns";
-import type { ScreeningItem } from "../evaluate";
+import { EntryEvaluator, type ScreeningItem } from "../evaluate";
 import type { PreparedRulebook } from "../prepare";
 import { Screener, type ScreeningCounts } from "../screen";
 import type { CsvEncoding } from "./encoding";
-import { SMALL_HOUSEHOLD, type RejectedRow, type ScreeningRecord } from "../records";
-import { CellFinder, LineRecord } from "./csv";
-import { assembleLines, batchEvaluator, linesAssembler, type LinesTask } from "./lines";
+import type { RejectedRow, ScreeningRecord } from "../records";
+import { CellFinder, LineBlock, LineRecord } from "./csv";
+import { assembleLines, batchEvaluator, linesAssembler, screenLines, type BatchEvaluator, type LinesResult, type LinesTask } from "./lines";
 import type { EvaluateTask, EvaluatorPool } from "./pool";
 import { readErrorIssue } from "./read-error";
-import { readRows, type ReadSummary, type SourceCells, type SourceRow, type SourceRowError } from "./rows";
+import { readRows, type ReadSummary, type RowReader, type SourceRow, type SourceRowError } from "./rows";
 
 /** Options of {@link screenFile}. */
 export interface ScreenFileOptions {
@@ -77,57 +77,72 @@ const QUEUE_DEPTH = 4;
 export async function screenFile(prepared: PreparedRulebook, file: string, options: ScreenFileOptions): Promise<ScreenFileResult> {
   const { pool, onItems, headerRow } = options;
   const batchSize = options.batchSize ?? 1000;
-  // Batches delivered in input order: a worker's result, or one evaluated here (already done).
-  const queue: Promise<ScreeningItem[]>[] = [];
+  // Batches in input order, each settling to what delivers it: a batch of lines is accounted for
+  // (its keys claimed) when it is delivered, after every batch before it.
+  const queue: Promise<() => ScreeningItem[]>[] = [];
   let poolBusy = 0;
   let screener: Screener | undefined;
   let map: ColumnMap | undefined;
   const strictWidth = !/\.xlsx$/i.test(file);
   const workerFailures: WorkerFailure[] = [];
 
-  /** Evaluates a batch on the pool; if its worker stops, each record again alone (on a fresh worker), and what fails again is reported. */
-  const onPool = async (active: EvaluatorPool, task: EvaluateTask | LinesTask): Promise<ScreeningItem[]> => {
+  /** Entries whose worker stopped, each again alone (on a fresh worker); what fails again is reported as not screened. */
+  const again = async (active: EvaluatorPool, task: { readonly level: EvaluateTask["level"]; readonly missing?: EvaluateTask["missing"] }, entries: readonly (ScreeningRecord | RejectedRow)[], error: unknown): Promise<ScreeningItem[]> => {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const { level, missing } = task;
+    const rows = entries.flatMap(rowsOf);
+    const items: ScreeningItem[] = [];
+    let lost = 0;
+    for (const entry of entries) {
+      if (entry.kind === "rejected") {
+        items.push(entry);
+        continue;
+      }
+      try {
+        items.push(...(await active.evaluate({ level, ...(missing === undefined ? {} : { missing }), entries: [entry] })));
+      } catch (twice) {
+        lost++;
+        const why = twice instanceof Error ? `${twice.name}: ${twice.message}` : String(twice);
+        for (const row of rowsOf(entry)) {
+          const rejected = { kind: "rejected", code: "not_screened", reason: `not screened: the worker evaluating record ${entry.id} stopped twice (${why})`, row } as const;
+          items.push(entry.file === undefined ? rejected : { ...rejected, file: entry.file });
+        }
+      }
+    }
+    workerFailures.push({ rows: [Math.min(...rows), Math.max(...rows)], notScreened: lost, reason });
+    return items;
+  };
+  /** Evaluates a batch of records on the pool; if its worker stops, each record again alone. */
+  const onPool = async (active: EvaluatorPool, task: EvaluateTask): Promise<ScreeningItem[]> => {
     try {
       return await active.evaluate(task);
     } catch (error) {
-      const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      const { level, missing } = task;
-      const entries = "kind" in task ? assembleLines(linesAssembler(prepared, task), task) : task.entries;
-      const rows = entries.flatMap(rowsOf);
-      const items: ScreeningItem[] = [];
-      let lost = 0;
-      for (const entry of entries) {
-        if (entry.kind === "rejected") {
-          items.push(entry);
-          continue;
-        }
-        try {
-          items.push(...(await active.evaluate({ level, ...(missing === undefined ? {} : { missing }), entries: [entry] })));
-        } catch (again) {
-          lost++;
-          const why = again instanceof Error ? `${again.name}: ${again.message}` : String(again);
-          for (const row of rowsOf(entry)) {
-            const rejected = { kind: "rejected", code: "not_screened", reason: `not screened: the worker evaluating record ${entry.id} stopped twice (${why})`, row } as const;
-            items.push(entry.file === undefined ? rejected : { ...rejected, file: entry.file });
-          }
-        }
-      }
-      workerFailures.push({ rows: [Math.min(...rows), Math.max(...rows)], notScreened: lost, reason });
-      return items;
+      return again(active, task, task.entries, error);
+    }
+  };
+  /** Screens a batch of lines on the pool; if its worker stops, its records are assembled here and evaluated again alone. */
+  const onPoolLines = async (active: EvaluatorPool, task: LinesTask): Promise<LinesResult> => {
+    try {
+      return await active.screenLines(task);
+    } catch (error) {
+      const assembler = linesAssembler(prepared, task);
+      const entries = assembleLines(assembler, task);
+      return { items: await again(active, task, entries, error), keys: assembler.takeKeys(), counts: { ...assembler.counts } };
     }
   };
   // Batches evaluated here wait behind those the pool holds.
   const queueDepth = QUEUE_DEPTH + (pool === undefined ? 0 : POOL_DEPTH * (pool.threads ?? 1));
   /** Whether the pool can take another batch now: otherwise this thread evaluates it, rather than wait. */
   const poolFree = () => pool !== undefined && poolBusy < POOL_DEPTH * (pool.threads ?? 1);
-  const submit = (active: EvaluatorPool, task: EvaluateTask | LinesTask) => {
+  const submit = (work: Promise<() => ScreeningItem[]>) => {
     poolBusy++;
     queue.push(
-      onPool(active, task).finally(() => {
+      work.finally(() => {
         poolBusy--;
       }),
     );
   };
+  const done = (items: ScreeningItem[]) => () => items;
 
   // An error of the receiver (writing the output) is not an error of reading the file: it propagates.
   let sinkError: unknown;
@@ -142,7 +157,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   };
   /** Delivers the batches at the head of the queue, down to `keep` batches (all of them with 0). */
   const settle = async (keep: number) => {
-    while (queue.length > keep) await deliver(await (queue.shift() as Promise<ScreeningItem[]>));
+    while (queue.length > keep) await deliver((await (queue.shift() as Promise<() => ScreeningItem[]>))());
     options.onProgress?.(screener?.counts().rowsRead ?? 0, reader.summary.bytesRead);
   };
   /** Evaluates the records the screener completed (with `end`, the open one too), on the pool or here. */
@@ -151,60 +166,47 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     const entries = screener.take(end);
     if (entries.length === 0) return;
     // Records cost more to send than to evaluate here, where lines can be sent instead.
-    if (pool && poolFree() && !linesOk) submit(pool, { level: screener.level, missing: screener.missing, entries });
-    else queue.push(Promise.resolve(screener.evaluate(entries)));
+    if (pool && poolFree() && !linesOk) submit(onPool(pool, { level: screener.level, missing: screener.missing, entries }).then(done));
+    else queue.push(Promise.resolve(done(screener.evaluate(entries))));
   };
   /** {@link take}, then deliver what is done (everything, at the end). */
   const dispatch = async (end: boolean) => {
     take(end);
     await settle(end ? 0 : queueDepth);
   };
-  /** One row into the screener, as read: rejected when the file's structure broke there or its width is wrong. */
-  const pushRow = async (active: Screener, columns: ColumnMap, source: SourceRow) => {
-    if (!("cells" in source)) active.reject(source.row, source.code, source.reason);
-    else if (source.cells.length > columns.width && source.cells.slice(columns.width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "")) {
-      active.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${columns.width}`, source.cells);
-    } else if (strictWidth && source.cells.length < columns.width) {
-      active.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${columns.width}`, source.cells);
-    } else active.pushCells(source.cells, source.row, columns);
-    if (active.waiting >= batchSize) await dispatch(false);
-  };
 
-  // With a pool, a CSV's rows of whole records whose keys are new and whose lines hold no quote
-  // ("plain" rows: nearly all of an export) are held back and sent to a worker as their lines,
-  // which it assembles itself: sending text costs a fraction of sending cells or records. A row
-  // that is not plain sends the rows held before it through this thread's screener, in order, so
-  // that every rejection and every household's rows come out exactly as without a pool.
+  // With a pool, a CSV's rows go to a worker in batches of their text (runs of one-line records
+  // without quotes as one text, other rows as read), each batch cut where the household key
+  // changes and screened as if it were a file of its own. The keys of its records come back with
+  // its items and are claimed here when it is delivered, in order: a batch one of whose keys was
+  // read before (a household split across the file) is screened again here, as inline. So every
+  // rejection and every household's rows come out exactly as without a pool (decision 0303).
   const linesOk = pool !== undefined && strictWidth;
-  // The held rows: their lines and row numbers (not their cells: objects held across many rows cost the garbage collector).
-  let held: string[] | undefined;
-  let heldRows: number[] = [];
-  // The keys of the held records, claimed from the assembler (counted as seen) when they are held.
-  let heldIds: string[] = [];
-  let lastId: string | undefined;
-  const persons = new PersonKeys();
-  /** A plain row (one line without quotes, of the header's width) into the screener, as its line. */
-  const pushPlain = async (active: Screener, columns: ColumnMap, line: string, row: number) => {
-    active.pushLine(line, delimiter, row, columns);
-    if (active.waiting >= batchSize) await dispatch(false);
-  };
-  /** The held rows through this thread's screener, one by one. */
-  const release = async (active: Screener, columns: ColumnMap) => {
-    const lines = held ?? [];
-    held = undefined;
-    active.assembler.unclaim(heldIds);
-    for (let i = 0; i < lines.length; i++) await pushPlain(active, columns, lines[i] as string, heldRows[i] as number);
-  };
+  let batching = false;
+  // The rows of the batch being gathered: texts of lines and rows as read, each part's first row
+  // number and number of lines.
+  let parts: (string | SourceRow)[] = [];
+  let partRows: number[] = [];
+  let partLines: number[] = [];
+  let gathered = 0;
   // What a worker does with a batch of lines, done here when the pool is busy.
-  let here: ReturnType<typeof batchEvaluator> | undefined;
-  /** The held rows to the pool as lines, once the records before them are dispatched; or screened here as a worker would, when the pool is busy. */
-  const sendHeld = async (active: Screener, columns: ColumnMap) => {
-    const lines = held ?? [];
-    if (pool === undefined) return release(active, columns);
-    held = undefined;
-    // The records before the held ones are complete: the first held row starts a record.
-    take(true);
-    active.assembler.skip(lines.length);
+  let here: BatchEvaluator | undefined;
+  // Screens a batch again here, with this thread's own assembler.
+  let rescreen: EntryEvaluator | undefined;
+  /** Delivers a batch of lines: its keys claimed, and its items; or, where one of its keys was read before, screened again here. */
+  const account = (task: LinesTask, result: LinesResult) => (): ScreeningItem[] => {
+    const active = screener as Screener;
+    if (active.assembler.claimAll(result.keys)) {
+      active.assembler.addCounts(result.counts);
+      return result.items;
+    }
+    rescreen ??= new EntryEvaluator(prepared, active.plan);
+    return screenLines(active.assembler, rescreen, task);
+  };
+  /** The parts gathered before `count` (and `head`, the start of the next one) to the pool as a batch, or screened here as a worker would, when the pool is busy. */
+  const send = async (count: number, head?: string) => {
+    const active = screener as Screener;
+    const columns = map as ColumnMap;
     const task: LinesTask = {
       kind: "lines",
       level: active.level,
@@ -212,126 +214,174 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
       file,
       columns: { indexes: columns.indexes, ...(columns.names === undefined ? {} : { names: columns.names }) },
       delimiter,
-      lines,
-      rows: heldRows,
+      width: columns.width,
+      parts: head === undefined ? parts.slice(0, count) : [...parts.slice(0, count), head],
+      rows: partRows.slice(0, head === undefined ? count : count + 1),
     };
     // A worker's answer comes as an event: one turn of the event loop lets in those that arrived
     // while this thread was reading, so that a pool that has just finished is not taken for busy.
     if (!poolFree()) await new Promise((resolve) => setImmediate(resolve));
-    if (poolFree()) submit(pool, task);
+    if (pool !== undefined && poolFree()) submit(onPoolLines(pool, task).then((result) => account(task, result)));
     else {
       here ??= batchEvaluator(prepared);
-      queue.push(Promise.resolve(here(task)));
+      queue.push(Promise.resolve(account(task, here.lines(task))));
     }
     await settle(queueDepth);
+  };
+  /** The key by which a line of the gathered text is placed, where it starts a record when it follows a record of another key (it has the header's width and a key). */
+  const lineKey = (line: string): string | undefined => (finder !== undefined && finder.find(line, keyCells.found) === (map as ColumnMap).width ? (screener as Screener).assembler.keyOf(keyCells.found[keyCells.key]) : undefined);
+  const rowKey = (row: string | SourceRow): string | undefined => {
+    if (typeof row === "string") return lineKey(row.slice(row.lastIndexOf("\n") + 1));
+    return "cells" in row && row.cells.length === (map as ColumnMap).width ? (screener as Screener).assembler.keyOf(row.cells[(keyCells.indexes[keyCells.key] as number)]) : undefined;
+  };
+  /** The rows gathered before part `count` to the pool as a batch, the rest kept. */
+  const sendBefore = async (count: number) => {
+    await send(count);
+    parts = parts.slice(count);
+    partRows = partRows.slice(count);
+    partLines = partLines.slice(count);
+    gathered = partLines.reduce((sum, lines) => sum + lines, 0);
+  };
+  /**
+   * Sends the gathered rows in batches of at least `batchSize` rows, each cut at the first place
+   * from there where a row that starts a record follows one of another key (both of the header's
+   * width, with a key), in the last part or at its border with the part before (the places before
+   * were looked at when their parts came). Without such a place, the rows stay gathered until one
+   * comes (one household's rows, however many).
+   */
+  const cut = async () => {
+    while (gathered >= batchSize) {
+      const last = parts.length - 1;
+      const part = parts[last] as string | SourceRow;
+      const lines = partLines[last] as number;
+      // Look from the line that brings the batch to its size: the cut goes before line `j` of the part.
+      let j = Math.max(0, batchSize - (gathered - lines));
+      let previous = j === 0 && last > 0 ? rowKey(parts[last - 1] as string | SourceRow) : undefined;
+      if (typeof part !== "string") {
+        const key = j === 0 ? rowKey(part) : undefined;
+        if (key === undefined || previous === undefined || key === previous) return;
+        await sendBefore(last);
+        continue;
+      }
+      let at = 0;
+      if (j > 0) {
+        for (let k = 0; k < j - 1; k++) at = part.indexOf("\n", at) + 1;
+        const n = part.indexOf("\n", at);
+        if (n === -1) return;
+        previous = lineKey(part.slice(at, n));
+        at = n + 1;
+      }
+      for (; j < lines; j++) {
+        const n = part.indexOf("\n", at);
+        const key = lineKey(n === -1 ? (at === 0 ? part : part.slice(at)) : part.slice(at, n));
+        if (key !== undefined && previous !== undefined && key !== previous) break;
+        previous = key;
+        if (n === -1) return;
+        at = n + 1;
+      }
+      if (j >= lines) return;
+      if (j === 0) {
+        await sendBefore(last);
+        continue;
+      }
+      // Before line j of the last part: its lines before go with the batch, the rest stays.
+      await send(last, part.slice(0, at - 1));
+      parts = [part.slice(at)];
+      partRows = [(partRows[last] as number) + j];
+      partLines = [lines - j];
+      gathered = lines - j;
+    }
+  };
+  /** One part into the batch being gathered: a text of `lines` lines from `row` on, or a row as read. */
+  const gather = (part: string | SourceRow, row: number, lines: number): Promise<void> | undefined => {
+    parts.push(part);
+    partRows.push(row);
+    partLines.push(lines);
+    gathered += lines;
+    return gathered >= batchSize ? cut() : undefined;
   };
 
   let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
   let finder: CellFinder | undefined;
   let delimiter = ",";
-  const reader = readRows(file, {
+  // With a pool, runs of lines come as blocks (one text each); without, each plain line as its own.
+  const given = {
     ...(options.encoding === undefined ? {} : { encoding: options.encoding }),
     ...(options.sheet === undefined ? {} : { sheet: options.sheet }),
-    // Plain rows go in as lines: their cells are split where they are assembled (in a worker, with a pool), only their keys here.
-    ...(strictWidth ? { lines: true } : {}),
-  });
+  };
+  const reader: RowReader<SourceRow | LineBlock> = linesOk ? readRows(file, { ...given, blocks: true }) : readRows(file, { ...given, lines: strictWidth });
   // Rows where the file's structure broke (an unclosed quote, a stopped reading): the run is incomplete.
   const broken: SourceRowError[] = [];
+  /**
+   * One row as read: the header looked for, then into the screener or the batch being gathered; a
+   * result where the screening cannot go on. A promise only where a batch is due: an await per row
+   * costs a turn of the microtask queue.
+   */
+  const onRow = (source: SourceRow): ScreenFileResult | undefined | Promise<unknown> => {
+    if ("incomplete" in source && source.incomplete) broken.push(source);
+    if (!screener || !map) {
+      const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
+      if (!atHeader) {
+        if (headerRow === undefined && source.row > HEADER_SEARCH) {
+          return { ok: false, reason: `no header row naming a key column in the first ${HEADER_SEARCH} rows; give --header-row`, zh: `前 ${HEADER_SEARCH} 行中没有列出键列的表头行；请用 --header-row 指定` };
+        }
+        return undefined;
+      }
+      if (!("cells" in source) || (headerRow !== undefined && source.row !== headerRow)) {
+        return { ok: false, reason: `row ${headerRow ?? source.row} is not a readable header row`, zh: `第 ${headerRow ?? source.row} 行不是可读取的表头行` };
+      }
+      const mapped = mapColumns(prepared, source.cells);
+      if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}`, zh: `第 ${source.row} 行：${mapped.zh}` };
+      map = mapped.map;
+      screener = new Screener(prepared, map.level, file, map.missing);
+      screener.assembler.useColumns(map.indexes, map.names);
+      keyCells = keyCellsOf(screener.assembler.keyColumns(), map.level === "person");
+      delimiter = reader.summary.delimiter ?? ",";
+      finder = new CellFinder(delimiter, keyCells.indexes, map.width);
+      // Batches are cut where the household key changes: without a key column, everything is screened here.
+      batching = linesOk && keyCells.ok;
+      return undefined;
+    }
+    if (batching) return gather("cells" in source && source.line !== undefined ? source.line : source, source.row, 1);
+    // A plain row goes in as its line (a household's further lines are split only from their person
+    // cells); the assembler checks its width as it splits it.
+    if (!(source instanceof LineRecord && screener.pushLine(source.line, delimiter, source.row, map, map.width))) screener.pushRow(source, map, strictWidth);
+    return screener.waiting >= batchSize ? dispatch(false) : undefined;
+  };
+
   try {
     for await (const batch of reader.batches()) for (const source of batch) {
-      if ("incomplete" in source && source.incomplete) broken.push(source);
-      if (!screener || !map) {
-        const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
-        if (!atHeader) {
-          if (headerRow === undefined && source.row > HEADER_SEARCH) {
-            return { ok: false, reason: `no header row naming a key column in the first ${HEADER_SEARCH} rows; give --header-row`, zh: `前 ${HEADER_SEARCH} 行中没有列出键列的表头行；请用 --header-row 指定` };
-          }
-          continue;
-        }
-        if (!("cells" in source) || (headerRow !== undefined && source.row !== headerRow)) {
-          return { ok: false, reason: `row ${headerRow ?? source.row} is not a readable header row`, zh: `第 ${headerRow ?? source.row} 行不是可读取的表头行` };
-        }
-        const mapped = mapColumns(prepared, source.cells);
-        if (!mapped.ok) return { ok: false, reason: `row ${source.row}: ${mapped.reason}`, zh: `第 ${source.row} 行：${mapped.zh}` };
-        map = mapped.map;
-        screener = new Screener(prepared, map.level, file, map.missing);
-        screener.assembler.useColumns(map.indexes, map.names);
-        keyCells = keyCellsOf(screener.assembler.keyColumns(), map.level === "person");
-        delimiter = reader.summary.delimiter ?? ",";
-        finder = new CellFinder(delimiter, keyCells.indexes, map.width);
+      if (!(source instanceof LineBlock)) {
+        const stop = onRow(source);
+        if (stop instanceof Promise) await stop;
+        else if (stop !== undefined) return stop;
         continue;
       }
-      if (!linesOk) {
-        // Without a pool, a plain row still goes in as its line (a household's further lines are
-        // split only from their person cells); the assembler checks its width as it splits it.
-        // The loop awaits only when a batch is due: an await per row costs a turn of the microtask queue.
-        if (source instanceof LineRecord && screener.pushLine(source.line, delimiter, source.row, map, map.width)) {
-          if (screener.waiting >= batchSize) await dispatch(false);
-        } else await pushRow(screener, map, source);
+      if (batching) {
+        await gather(source.text, source.row, source.count);
         continue;
       }
-      // Is the row plain: one line without quotes, of the header's width, with the keys it is placed by?
-      const assembler = screener.assembler;
-      let id: string | undefined;
-      let person: string | undefined;
-      // The row's line, where it is plain: one line without quotes, of the header's width.
-      let plain: string | undefined;
-      if ("cells" in source && source.line !== undefined) {
-        // The key cells, found in the line without splitting all of it where the reader left it whole.
-        const width = source instanceof LineRecord && finder !== undefined ? finder.find(source.line, keyCells.found) : source.cells.length;
-        if (!(source instanceof LineRecord)) for (let i = 0; i < keyCells.indexes.length; i++) keyCells.found[i] = source.cells[keyCells.indexes[i] as number] as string | undefined;
-        if (width === map.width) plain = source.line;
-        if (width === map.width && keyCells.ok) {
-          id = assembler.keyOf(keyCells.found[keyCells.key]);
-          if (id !== undefined && map.level === "person") {
-            person = assembler.memberKeyOf(keyCells.found[keyCells.member]);
-            if (person === undefined) id = undefined;
-          }
+      // Before the header (or without a key column to cut batches by): line by line, the rest of
+      // the block as one text once batching.
+      const { text } = source;
+      for (let i = 0, at = 0; i < source.count; i++) {
+        const n = text.indexOf("\n", at);
+        const stop = onRow(new LineRecord(source.row + i, n === -1 ? text.slice(at) : text.slice(at, n), reader.summary.delimiter ?? ","));
+        if (stop instanceof Promise) await stop;
+        else if (stop !== undefined) return stop;
+        at = n + 1;
+        if (batching && i + 1 < source.count) {
+          await gather(text.slice(at), source.row + i + 1, source.count - i - 1);
+          break;
         }
       }
-      if (held !== undefined) {
-        // A further row of the last household held, with a new person.
-        if (id !== undefined && map.level === "person" && id === lastId && !persons.has(person as string)) {
-          held.push((source as SourceCells).line as string);
-          heldRows.push(source.row);
-          persons.add(person as string);
-          continue;
-        }
-      }
-      // A new record's key is claimed as it is held (one lookup for the check and the claim).
-      const fresh = id !== undefined && id !== lastId && assembler.claim(id);
-      if (held !== undefined) {
-        if (!fresh) {
-          await release(screener, map);
-          await (plain === undefined ? pushRow(screener, map, source) : pushPlain(screener, map, plain, source.row));
-          continue;
-        }
-        if (heldIds.length >= batchSize) await sendHeld(screener, map);
-      }
-      if (fresh && id !== undefined) {
-        // A new record: held (a batch begins with it when none is held). The batch goes to the
-        // pool when it is complete, or is screened here if the pool is busy then.
-        if (held === undefined) {
-          held = [];
-          heldRows = [];
-          heldIds = [];
-        }
-        held.push((source as SourceCells).line as string);
-        heldRows.push(source.row);
-        heldIds.push(id);
-        lastId = id;
-        persons.clear();
-        if (person !== undefined) persons.add(person);
-        continue;
-      }
-      await (plain === undefined ? pushRow(screener, map, source) : pushPlain(screener, map, plain, source.row));
     }
     if (!screener || !map) {
       return headerRow === undefined
         ? { ok: false, reason: "no header row naming a key column", zh: "没有列出键列的表头行", reading: reader.summary }
         : { ok: false, reason: `the file has no row ${headerRow}`, zh: `文件没有第 ${headerRow} 行`, reading: reader.summary };
     }
-    if (held !== undefined) await sendHeld(screener, map);
+    if (parts.length > 0) await send(parts.length);
     await dispatch(true);
     if (broken.length > 0 || !reader.summary.complete) {
       const first = broken[0];
@@ -360,26 +410,6 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     const reason = named ? `cannot read the file (${code})` : `cannot read the file: ${(error as Error).message}`;
     const zh = named ? `无法读取文件（${code}）` : `无法读取文件：${(error as Error).message}`;
     return screener ? { ok: false, reason, zh, counts: screener.counts() } : { ok: false, reason, zh };
-  }
-}
-
-/** The keys of the persons of one household: a short list while it is small, a set once it is large. */
-class PersonKeys {
-  private list: string[] = [];
-  private set: Set<string> | undefined;
-
-  has(id: string): boolean {
-    return this.set !== undefined ? this.set.has(id) : this.list.includes(id);
-  }
-
-  add(id: string): void {
-    if (this.set !== undefined) this.set.add(id);
-    else if (this.list.push(id) > SMALL_HOUSEHOLD) this.set = new Set(this.list);
-  }
-
-  clear(): void {
-    if (this.list.length !== 0) this.list.length = 0;
-    this.set = undefined;
   }
 }
 

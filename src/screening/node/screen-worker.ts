@@ -6,9 +6,9 @@
 import { workerData } from "node:worker_threads";
 import { prepareRulebook } from "../prepare";
 import type { RulebookInput } from "../schema";
-import { batchEvaluator } from "./lines";
+import { batchEvaluator, type LinesTask } from "./lines";
 import { packItems, type PackedItems } from "./pack";
-import type { WorkerInit } from "./pool";
+import type { EvaluateTask, PackedLinesResult, WorkerInit } from "./pool";
 
 const init = workerData as WorkerInit;
 // The rulebook the main thread already validated (prepareRulebook validates it again here).
@@ -18,8 +18,12 @@ const evaluate = batchEvaluator(prepareRulebook(init.rulebook as RulebookInput, 
  * Screens one batch; its items go back packed (see {@link packItems}).
  *
  * @param task - Records, or lines.
- * @returns The batch's items, packed.
+ * @returns The batch's items, packed (with, for lines, the keys and counts of its records).
  */
-export default function run(task: Parameters<typeof evaluate>[0]): PackedItems {
-  return packItems(evaluate(task));
+export default function run(task: EvaluateTask | LinesTask): PackedItems | PackedLinesResult {
+  if ("kind" in task) {
+    const result = evaluate.lines(task);
+    return { ...result, items: packItems(result.items) };
+  }
+  return packItems(evaluate.records(task));
 }
