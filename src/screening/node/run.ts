@@ -24,7 +24,7 @@ export interface ScreenFileOptions {
   readonly onItems: (items: readonly ScreeningItem[]) => void | Promise<void>;
   /** Called after each batch with the rows read so far and, for a progress display, the bytes of the file read so far. */
   readonly onProgress?: (rowsRead: number, bytesRead?: number) => void;
-  /** Records per batch (default 1,000). */
+  /** Records per batch (default 1,000); with a pool, a CSV's batches of lines hold at least this many rows, cut where the household key changes. */
   readonly batchSize?: number;
 }
 
