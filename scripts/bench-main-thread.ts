@@ -32,7 +32,7 @@ async function runnerOf(root: string, dir: string, name: string, file: string): 
       // that claiming the keys at delivery is not part of what is measured for them.
       screenLines: async (task: { parts: readonly unknown[]; rows: readonly number[] }) => {
         serialize(task);
-        rows += task.rows.length;
+        for (const part of task.parts) rows += typeof part === "string" ? part.split("\n").length : 1;
         return { items: [], keys: [], counts: { rowsRead: 0, rowsScreened: 0, rowsRejected: 0 } };
       },
       close: async () => undefined,
