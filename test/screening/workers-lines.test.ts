@@ -184,6 +184,33 @@ describe("screening with a pool, in batches of lines", () => {
     }
   }, 120_000);
 
+  it("does not hold rows that give no place to cut: past 16 batches' worth, the rest is screened on the main thread, as inline", async () => {
+    // 200 clean households, then 1,500 whose every row is one cell short (all rejected), then 200 clean ones.
+    const clean = (n: number): Household => ({ size: 1 + (n % 3), cleared: n % 2 === 0, income: "9000", flaws: ["none", "none", "none", "none"], ages: [40, 12, 70, 5] });
+    const households = Array.from({ length: 1900 }, (_, n) => (n >= 200 && n < 1700 ? { ...clean(n), flaws: ["narrow", "narrow", "narrow", "narrow"] as Flaw[] } : clean(n)));
+    const file = join(dir, "narrow.csv");
+    writeFileSync(file, exportOf(households));
+    const batchRows: number[] = [];
+    const evaluate = batchEvaluator(prepared);
+    const recording: EvaluatorPool = {
+      evaluate: async (task) => evaluate.records(task),
+      screenLines: async (task) => {
+        batchRows.push(task.parts.reduce<number>((sum, part) => sum + (typeof part === "string" ? part.split("\n").length : 1), 0));
+        return evaluate.lines(task);
+      },
+      close: async () => undefined,
+    };
+    const inline = await screen(file, 10);
+    const pooled = await screen(file, 10, recording);
+    expect(pooled.items).toEqual(inline.items);
+    expect(pooled.result).toEqual(inline.result);
+    expect(inline.items.filter((item) => item.kind === "rejected" && item.code === "wrong_cell_count").length).toBeGreaterThan(2000);
+    // Batches went to the pool before the narrow rows, none after (the rest was screened here), and none held more than 16 batches' worth.
+    expect(batchRows.length).toBeGreaterThan(10);
+    expect(Math.max(...batchRows)).toBeLessThanOrEqual(16 * 10 + 3);
+    expect(batchRows.reduce((a, b) => a + b, 0)).toBeLessThan(600);
+  });
+
   it("gives the inline run's items on a real worker thread, for a messy export of 600 households", async () => {
     const flaws: Flaw[] = ["noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold"];
     const households = Array.from({ length: 600 }, (_, n) => ({

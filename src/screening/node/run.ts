@@ -58,6 +58,8 @@ const HEADER_SEARCH = 50;
 const POOL_DEPTH = 2;
 /** Batches evaluated here but not yet delivered, at most (besides those the pool holds). */
 const QUEUE_DEPTH = 4;
+/** Batches' worth of rows gathered without a place to cut them (rows that are all rejected, a household of thousands): past this, the rest is screened here. */
+const MOST_GATHERED = 16;
 
 /**
  * Screens one file as a stream: reads it row by row, finds the header, maps columns to fields,
@@ -298,7 +300,37 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     partRows.push(row);
     partLines.push(lines);
     gathered += lines;
-    return gathered >= batchSize ? cut() : undefined;
+    if (gathered < batchSize) return undefined;
+    return cut().then(() => (gathered > MOST_GATHERED * batchSize ? inlineFromHere() : undefined));
+  };
+  /**
+   * Stops batching: once every batch sent is delivered (its keys claimed), the rows gathered and
+   * all after them are screened here, as without a pool, so that rows that give no place to cut
+   * (a file whose rows all have the wrong width) are not all held.
+   */
+  const inlineFromHere = async () => {
+    batching = false;
+    await settle(0);
+    const held = parts;
+    const rows = partRows;
+    parts = [];
+    partRows = [];
+    partLines = [];
+    gathered = 0;
+    for (let i = 0; i < held.length; i++) {
+      const part = held[i] as string | SourceRow;
+      if (typeof part !== "string") {
+        await onRow(part);
+        continue;
+      }
+      let row = rows[i] as number;
+      for (let at = 0; ; row++) {
+        const n = part.indexOf("\n", at);
+        await onRow(new LineRecord(row, n === -1 ? part.slice(at) : part.slice(at, n), delimiter));
+        if (n === -1) break;
+        at = n + 1;
+      }
+    }
   };
 
   let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
@@ -318,7 +350,6 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
    * costs a turn of the microtask queue.
    */
   const onRow = (source: SourceRow): ScreenFileResult | undefined | Promise<unknown> => {
-    if ("incomplete" in source && source.incomplete) broken.push(source);
     if (!screener || !map) {
       const atHeader = headerRow !== undefined ? source.row >= headerRow : "cells" in source && isHeaderRow(prepared, source.cells);
       if (!atHeader) {
@@ -352,6 +383,7 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
   try {
     for await (const batch of reader.batches()) for (const source of batch) {
       if (!(source instanceof LineBlock)) {
+        if ("incomplete" in source && source.incomplete) broken.push(source);
         const stop = onRow(source);
         if (stop instanceof Promise) await stop;
         else if (stop !== undefined) return stop;
