@@ -2,7 +2,7 @@
  * With a pool, `screenFile` sends a CSV's rows to a worker in batches of their text, cut where the
  * household key changes, each screened as a file of its own, and claims the keys of each batch's
  * records when it delivers it, screening a batch again itself where one was read before (decision
- * 0303, "Batches of lines" and "Blocks of lines"). These tests check that nothing of that shows in
+ * 0303: "batches of lines", and "blocks of lines", its eighth revision). These tests check that nothing of that shows in
  * the output: random messy exports give exactly the items and counts of the inline run, whatever
  * the batch size and however busy the pool is.
  */

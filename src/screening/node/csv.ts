@@ -182,10 +182,11 @@ export class LineRecord {
 }
 
 /**
- * Consecutive one-line records without quotes (`ReadRowsOptions.lines: "blocks"`), as one text:
- * the lines `row` to `row + count - 1`, joined by their LFs (the last one's left out), each
- * non-blank and within `maxRecordSize`. A reader that hands whole runs of lines to another thread
- * sends one string rather than one per line (decision 0303, "Blocks of lines").
+ * Consecutive one-line records without quotes (`readRows(file, { blocks: true })`), as one text:
+ * the lines `row` to `row + count - 1`, joined by their LFs (the last one's left out), none
+ * possibly blank and each within `maxRecordSize`. A reader that hands whole runs of lines to
+ * another thread sends one string rather than one per line (decision 0303, revised an eighth
+ * time: blocks of lines).
  */
 export class LineBlock {
   /**

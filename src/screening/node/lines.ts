@@ -1,9 +1,10 @@
 /**
  * Batches of a CSV's rows that a worker thread assembles and screens from their text: sending lines
  * is far cheaper than sending cells or records between threads, and runs of lines cheaper still as
- * one text (see decision 0303, "Batches of lines" and "Blocks of lines"). A batch is read as if it
- * were the whole file; the keys of its records go back with its items, and the reader of the file
- * claims them in order, screening a batch again on its own thread where one was seen before.
+ * one text (decision 0303: "batches of lines", and "blocks of lines", its eighth revision). A
+ * batch is read as if it were the whole file; the keys of its records go back with its items, and
+ * the reader of the file claims them in order, screening a batch again on its own thread where one
+ * was seen before.
  */
 import { EntryEvaluator, evaluateEntries, planRules, type RulePlan, type ScreeningItem } from "../evaluate";
 import { RecordAssembler, splitLine, type RejectedRow, type RowCounts, type ScreeningRecord } from "../records";
