@@ -126,8 +126,9 @@ export class Screener {
   }
 
   /**
-   * Takes one row as the file's reader gave it: its cells, or why it could not be read (see
-   * {@link RecordAssembler.pushRow}: a row of another width than the header's is rejected).
+   * Takes one row as the file's reader gave it: its cells, or why it could not be read. A row
+   * with more cells than the header, one of the extra cells not blank, is rejected as
+   * `wrong_cell_count`; so is a row with fewer, when `strict`.
    *
    * @param source - The row: its number and cells, or its number, a code and a reason.
    * @param map - The file's column map, from `mapColumns`, with the header's width.
