@@ -313,24 +313,35 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
     await settle(0);
     const held = parts;
     const rows = partRows;
+    const lines = partLines;
     parts = [];
     partRows = [];
     partLines = [];
     gathered = 0;
     for (let i = 0; i < held.length; i++) {
       const part = held[i] as string | SourceRow;
-      if (typeof part !== "string") {
-        await onRow(part);
-        continue;
-      }
-      let row = rows[i] as number;
-      for (let at = 0; ; row++) {
-        const n = part.indexOf("\n", at);
-        await onRow(new LineRecord(row, n === -1 ? part.slice(at) : part.slice(at, n), delimiter));
-        if (n === -1) break;
-        at = n + 1;
+      if (typeof part === "string") await lineByLine(part, rows[i] as number, lines[i] as number);
+      else await onRow(part);
+    }
+  };
+  /**
+   * The lines of a text (`count` of them, from `row` on) to {@link onRow} one by one: before the
+   * header, or without batching. Once batching begins (the header found), the rest of the text is
+   * gathered as one part. A result where the screening cannot go on.
+   */
+  const lineByLine = async (text: string, row: number, count: number): Promise<ScreenFileResult | undefined> => {
+    for (let i = 0, at = 0; i < count; i++) {
+      const n = text.indexOf("\n", at);
+      const stop = onRow(new LineRecord(row + i, n === -1 ? text.slice(at) : text.slice(at, n), reader.summary.delimiter ?? ","));
+      if (stop instanceof Promise) await stop;
+      else if (stop !== undefined) return stop;
+      at = n + 1;
+      if (batching && i + 1 < count) {
+        await gather(text.slice(at), row + i + 1, count - i - 1);
+        return undefined;
       }
     }
+    return undefined;
   };
 
   let keyCells: KeyCells = keyCellsOf({ key: -1, member: -1 }, false);
@@ -393,20 +404,9 @@ export async function screenFile(prepared: PreparedRulebook, file: string, optio
         await gather(source.text, source.row, source.count);
         continue;
       }
-      // Before the header (or without a key column to cut batches by): line by line, the rest of
-      // the block as one text once batching.
-      const { text } = source;
-      for (let i = 0, at = 0; i < source.count; i++) {
-        const n = text.indexOf("\n", at);
-        const stop = onRow(new LineRecord(source.row + i, n === -1 ? text.slice(at) : text.slice(at, n), reader.summary.delimiter ?? ","));
-        if (stop instanceof Promise) await stop;
-        else if (stop !== undefined) return stop;
-        at = n + 1;
-        if (batching && i + 1 < source.count) {
-          await gather(text.slice(at), source.row + i + 1, source.count - i - 1);
-          break;
-        }
-      }
+      // Before the header (or without a key column to cut batches by): line by line.
+      const stop = await lineByLine(source.text, source.row, source.count);
+      if (stop !== undefined) return stop;
     }
     if (!screener || !map) {
       return headerRow === undefined
