@@ -92,6 +92,30 @@ function pool(delays: readonly number[]): EvaluatorPool & { lines: number; recor
   return counted;
 }
 
+/** A pool on this thread that shows each batch of lines to `look` before screening it as a worker would. */
+function recordingPool(look: (task: LinesTask) => void): EvaluatorPool {
+  const evaluate = batchEvaluator(prepared);
+  return {
+    evaluate: async (task) => evaluate.records(task),
+    screenLines: async (task) => {
+      look(task);
+      return evaluate.lines(task);
+    },
+    close: async () => undefined,
+  };
+}
+
+/** `count` households, a row of household n now and then flawed (where (7n + 13i) % `every` is 0) by one of `flaws`. */
+function scattered(count: number, flaws: readonly Flaw[], every: number): Household[] {
+  return Array.from({ length: count }, (_, n) => ({
+    size: 1 + (n % 4),
+    cleared: n % 3 === 0,
+    income: ["6000", "9000.5", "", "12000"][n % 4] as string,
+    flaws: [0, 1, 2, 3].map((i) => ((n * 7 + i * 13) % every === 0 ? (flaws[(n + i) % flaws.length] as Flaw) : "none")),
+    ages: [40, 12, 70, 5].map((age) => age + (n % 5)),
+  }));
+}
+
 async function screen(file: string, batchSize: number, withPool?: EvaluatorPool) {
   const items: ScreeningItem[] = [];
   const result = await screenFile(prepared, file, { onItems: (batch) => void items.push(...batch), batchSize, ...(withPool ? { pool: withPool } : {}) });
@@ -125,17 +149,11 @@ describe("screening with a pool, in batches of lines", () => {
     const file = join(dir, "clean.csv");
     writeFileSync(file, exportOf(households));
     const batches: { lines: string[]; rows: number[] }[] = [];
-    const evaluate = batchEvaluator(prepared);
-    const recording: EvaluatorPool = {
-      evaluate: async (task) => evaluate.records(task),
-      screenLines: async (task) => {
-        // One text per batch here: the file is one run of plain lines after its header.
-        expect(task.parts.every((part) => typeof part === "string")).toBe(true);
-        batches.push({ lines: task.parts.flatMap((part) => (part as string).split("\n")), rows: [...task.rows] });
-        return evaluate.lines(task);
-      },
-      close: async () => undefined,
-    };
+    const recording = recordingPool((task) => {
+      // One text per batch here: the file is one run of plain lines after its header.
+      expect(task.parts.every((part) => typeof part === "string")).toBe(true);
+      batches.push({ lines: task.parts.flatMap((part) => (part as string).split("\n")), rows: [...task.rows] });
+    });
     const inline = await screen(file, 10);
     const pooled = await screen(file, 10, recording);
     expect(pooled.items).toEqual(inline.items);
@@ -162,13 +180,7 @@ describe("screening with a pool, in batches of lines", () => {
   it("gives the inline run's items on an export of many reads (blocks of lines cut anywhere), flawed near and far from their ends", async () => {
     // About 6 MB: the reader's 256 KiB reads end inside lines, and blocks of lines end at flaws.
     const flaws: Flaw[] = ["noKey", "noPerson", "samePerson", "spacedKey", "badAge", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold", "undecodedPerson", "spacedCodes"];
-    const households = Array.from({ length: 16_000 }, (_, n) => ({
-      size: 1 + (n % 4),
-      cleared: n % 3 === 0,
-      income: ["6000", "9000.5", "", "12000"][n % 4] as string,
-      flaws: [0, 1, 2, 3].map((i) => ((n * 7 + i * 13) % 211 === 0 ? (flaws[(n + i) % flaws.length] as Flaw) : "none")),
-      ages: [40, 12, 70, 5].map((age) => age + (n % 5)),
-    }));
+    const households = scattered(16_000, flaws, 211);
     const file = join(dir, "large.csv");
     writeFileSync(file, exportOf(households));
     for (const batchSize of [1000, 37]) {
@@ -191,15 +203,7 @@ describe("screening with a pool, in batches of lines", () => {
     const file = join(dir, "narrow.csv");
     writeFileSync(file, exportOf(households));
     const batchRows: number[] = [];
-    const evaluate = batchEvaluator(prepared);
-    const recording: EvaluatorPool = {
-      evaluate: async (task) => evaluate.records(task),
-      screenLines: async (task) => {
-        batchRows.push(task.parts.reduce<number>((sum, part) => sum + (typeof part === "string" ? part.split("\n").length : 1), 0));
-        return evaluate.lines(task);
-      },
-      close: async () => undefined,
-    };
+    const recording = recordingPool((task) => batchRows.push(task.parts.reduce<number>((sum, part) => sum + (typeof part === "string" ? part.split("\n").length : 1), 0)));
     const inline = await screen(file, 10);
     const pooled = await screen(file, 10, recording);
     expect(pooled.items).toEqual(inline.items);
@@ -213,13 +217,7 @@ describe("screening with a pool, in batches of lines", () => {
 
   it("gives the inline run's items on a real worker thread, for a messy export of 600 households", async () => {
     const flaws: Flaw[] = ["noKey", "noPerson", "samePerson", "spacedKey", "badAge", "otherIncome", "narrow", "wide", "wideBlank", "quoted", "blankLine", "earlierHousehold"];
-    const households = Array.from({ length: 600 }, (_, n) => ({
-      size: 1 + (n % 4),
-      cleared: n % 3 === 0,
-      income: ["6000", "9000.5", "", "12000"][n % 4] as string,
-      flaws: [0, 1, 2, 3].map((i) => ((n * 7 + i * 13) % 29 === 0 ? (flaws[(n + i) % flaws.length] as Flaw) : "none")),
-      ages: [40, 12, 70, 5].map((age) => age + (n % 5)),
-    }));
+    const households = scattered(600, flaws, 29);
     const file = join(dir, "messy.csv");
     writeFileSync(file, exportOf(households));
     const inline = await screen(file, 50);
