@@ -18,19 +18,40 @@ function shape(value: unknown): unknown {
   if (typeof value === "number") return Object.is(value, -0) ? "-0" : Number.isNaN(value) ? "NaN" : value;
   if (value === undefined) return "undefined";
   if (typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return ["array", ...value.map(shape)];
+  // Holes, and properties besides the elements, told apart.
+  if (Array.isArray(value)) return ["array", ...Object.keys(value).map((key) => [key, shape((value as unknown as Record<string, unknown>)[key])]), value.length];
   const proto = Object.getPrototypeOf(value);
   return ["object", proto === Object.prototype ? "plain" : proto === null ? "null-proto" : String(value.constructor?.name), ...Object.keys(value).map((key) => [key, shape((value as Record<string, unknown>)[key])])];
 }
 
 const roundTrip = (items: readonly ScreeningItem[]) => unpackItems(structuredClone(packItems(items)));
 
-const value = fc.oneof(
+const cell = fc.oneof(
   fc.constantFrom(null, 0, -0, 1.5, 7600, Number.NaN, Infinity, true, false, "", " ", "已消除", "帮扶消除", "__proto__"),
   fc.string(),
   fc.double(),
-  fc.array(fc.record({ age: fc.integer(), labour: fc.string() }), { maxLength: 3 }),
 );
+/** A household's members as rules read them (an array of objects of one shape), and objects that only look like it. */
+const members = fc.array(fc.record({ personId: fc.string(), age: cell, labour: cell, "0": cell }), { maxLength: 4 });
+const objectValue = fc.oneof(
+  members,
+  fc.record({ age: fc.integer(), labour: fc.string() }),
+  fc.dictionary(fc.string({ maxLength: 3 }), cell, { maxKeys: 3 }),
+  // Elements of two shapes, an element that is not a plain object, a cell that is an object.
+  fc.tuple(fc.record({ a: cell }), fc.record({ b: cell })).map(([x, y]) => [x, y]),
+  fc.tuple(fc.record({ a: cell }), fc.oneof(cell, fc.array(cell, { maxLength: 2 }))).map(([x, y]) => [x, y]),
+  fc.record({ a: fc.record({ b: cell }) }),
+  fc.array(fc.record({ a: fc.array(cell, { maxLength: 2 }) }), { minLength: 1, maxLength: 2 }),
+  // An array with a hole, or with a property besides its elements.
+  members.map((rows) => {
+    const holed = [...rows];
+    holed.length += 1;
+    return holed;
+  }),
+  members.map((rows) => Object.assign([...rows], { extra: 1 })),
+  fc.constant(JSON.parse('[{"__proto__": 1, "a": 2}]')),
+);
+const value = fc.oneof({ weight: 3, arbitrary: cell }, { weight: 2, arbitrary: objectValue });
 const keyName = fc.oneof(fc.constantFrom("riskStatus", "params.incomeLine", "members.length", "0", "10", "constructor", "toString"), fc.string({ minLength: 1, maxLength: 6 }));
 const unit = fc.record({ county: fc.constantFrom("合成县", ""), township: fc.constantFrom("乡1", "乡2"), village: fc.constantFrom("村1", "村2") });
 
@@ -77,6 +98,7 @@ const other = fc.oneof(
   finding.map((f) => ({ ...f, values: JSON.parse('{"__proto__": 1, "a": 2}') })),
   finding.map((f) => ({ ...f, cause: undefined })),
   finding.map((f) => ({ ...f, row: String(f.row) })),
+  finding.map((f) => ({ ...f, values: { ...(f.values as object), gone: undefined } })),
 );
 
 describe("items packed by a worker", () => {
@@ -95,6 +117,32 @@ describe("items packed by a worker", () => {
     );
   });
 
+  it("keep an object that consecutive findings hold as one object, and objects apart apart, as a copy does", () => {
+    const unit = { county: "合成县", township: "乡1", village: "村1" };
+    const same = { ...unit };
+    const household = [{ personId: "H1-1", age: 40 }, { personId: "H1-2", age: 12 }];
+    const other = household.map((member) => ({ ...member }));
+    const finding = (code: string, recordId: string, at: object, values: Record<string, unknown>) =>
+      ({ kind: "finding", code, title: "甲", severity: "high", subject: "household", recordId, unit: at, message: "m", values, row: 2 }) as unknown as ScreeningItem;
+    const items = [
+      finding("SC03", "H1", unit, { members: household }),
+      finding("SC05", "H1", unit, { riskStatus: "已消除", members: household }),
+      finding("SC05", "H2", same, { riskStatus: "已消除", members: other }),
+    ];
+    const copy = structuredClone(items) as unknown as { unit: object; values: { members: unknown } }[];
+    const rebuilt = roundTrip(items) as unknown as { unit: object; values: { members: unknown } }[];
+    expect(rebuilt).toEqual(copy);
+    const [a, b, c] = rebuilt as [(typeof rebuilt)[number], (typeof rebuilt)[number], (typeof rebuilt)[number]];
+    expect(a.values.members).toBe(b.values.members);
+    expect(a.unit).toBe(b.unit);
+    expect(c.values.members).not.toBe(a.values.members);
+    expect(c.unit).not.toBe(a.unit);
+    // The members go as their cells, not as objects.
+    const packed = packItems(items);
+    expect(packed.data.filter((part) => typeof part === "object" && part !== null)).toEqual([]);
+    expect(packed.objects.filter((part) => typeof part === "object" && part !== null)).toEqual([]);
+  });
+
   it("are the items of a screened batch of lines, byte for byte as NDJSON", () => {
     const prepared = prepareRulebook(exampleRulebook());
     const evaluate = batchEvaluator(prepared);
@@ -109,8 +157,11 @@ describe("items packed by a worker", () => {
     const { items } = evaluate.lines(task);
     expect(items.filter((item) => item.kind === "finding").length).toBeGreaterThan(30);
     expect(items.some((item) => item.kind === "data_quality")).toBe(true);
-    // Every finding went packed, none as it is.
-    expect(packItems(items).data.filter((part) => typeof part === "object" && part !== null && (part as ScreeningItem).kind === "finding")).toEqual([]);
+    expect(items.some((item) => item.kind === "finding" && Array.isArray(item.values.members))).toBe(true);
+    // Every finding went packed, none as it is, and their members and unit paths as cells.
+    const packed = packItems(items);
+    expect(packed.data.filter((part) => typeof part === "object" && part !== null && (part as ScreeningItem).kind === "finding")).toEqual([]);
+    expect(packed.objects.filter((part) => typeof part === "object" && part !== null)).toEqual([]);
     expect(roundTrip(items).map((item) => JSON.stringify(item))).toEqual(items.map((item) => JSON.stringify(item)));
   });
 });
