@@ -1,7 +1,8 @@
 // Benchmark of screening: npm run bench:screen [-- --rows N] [-- --rounds R] [-- --large M] [-- --sources]
 // (or -- --generate file.csv --rows N: only write the data)
 // Generates a synthetic CSV of households with members (N rows, default 1,000,000) in a temp dir,
-// then times, each in a fresh process so that peak RSS is its own, in R interleaved rounds (default 1):
+// then times, each in a fresh process so that peak RSS is its own, in R interleaved rounds (default 1;
+// in each, the 1-worker run right after parsing alone):
 //   (a) parsing alone (read + decode + parse, every row into its cells: kaohe's own parse phase, by
 //       its fastest way, the reader's batches, as screening reads it),
 //   (b) parsing plus the example rulebook, inline and with 1 and 2 worker threads.
@@ -165,7 +166,11 @@ async function main(): Promise<void> {
     const results: Record<string, Result[]> = {};
     for (let round = 1; round <= rounds; round++) {
       if (rounds > 1) console.log(`round ${round}`);
-      for (const name of ["parse", "screen0", "screen1", "screen2"]) (results[name] ??= []).push(run(name, csv, command));
+      // The 1-worker run right after parsing alone: the two terms of the ratio back to back, on a
+      // shared host whose speed drifts from minute to minute.
+      for (const name of ["parse", "screen1", "screen0", "screen2"]) (results[name] ??= []).push(run(name, csv, command));
+      const last = (name: string) => (results[name] ?? []).at(-1)?.seconds ?? Number.NaN;
+      console.log(`  this round: screen with 1 worker / parse (a) = ${(last("screen1") / last("parse")).toFixed(2)}`);
     }
     const findings = new Set(["screen0", "screen1", "screen2"].flatMap((name) => (results[name] ?? []).map((r) => r.findings)));
     const seconds = (name: string) => median((results[name] ?? []).map((r) => r.seconds));
