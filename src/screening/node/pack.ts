@@ -9,9 +9,10 @@
  * cheaper on both threads (decision 0303, "Findings packed").
  *
  * `unpackItems(structuredClone(packItems(items)))` gives items equal to `items`, with their keys
- * in the same order; an item that does not have exactly a finding's shape is sent as it is. An
- * object that several findings of the batch hold (their record's unit path, their household's
- * members) is rebuilt once and held by all of them, as a copy of the items would give it.
+ * in the same order; an item that does not have exactly a finding's shape is sent as it is. A
+ * unit path that several findings of the batch hold is rebuilt once and held by all of them, as a
+ * copy of the items would give it; so is an object that consecutive values hold (the members of a
+ * household, whose findings follow one another). Objects apart stay apart.
  */
 import { hasKeys, type Finding, type ScreeningItem } from "../evaluate";
 import type { UnitPath } from "../records";
@@ -31,7 +32,7 @@ export interface PackedItems {
    * {@link RAW} and the object itself (any other object, copied as it is).
    */
   readonly objects: readonly unknown[];
-  /** Per unit path, by the order of its first finding: where it is in `objects` (paths equal in value are flattened once). */
+  /** Per unit path (each object once, by the order of its first finding): where it is in `objects`. */
   readonly units: readonly number[];
   /**
    * Per item: the index of its head then its own parts (see {@link packItems}), or
