@@ -169,8 +169,6 @@ async function main(): Promise<void> {
       // The 1-worker run right after parsing alone: the two terms of the ratio back to back, on a
       // shared host whose speed drifts from minute to minute.
       for (const name of ["parse", "screen1", "screen0", "screen2"]) (results[name] ??= []).push(run(name, csv, command));
-      const last = (name: string) => (results[name] ?? []).at(-1)?.seconds ?? Number.NaN;
-      console.log(`  this round: screen with 1 worker / parse (a) = ${(last("screen1") / last("parse")).toFixed(2)}`);
     }
     const findings = new Set(["screen0", "screen1", "screen2"].flatMap((name) => (results[name] ?? []).map((r) => r.findings)));
     const seconds = (name: string) => median((results[name] ?? []).map((r) => r.seconds));
@@ -179,6 +177,10 @@ async function main(): Promise<void> {
     const peak1 = Math.max(...(results.screen1 ?? []).map((r) => r.peakRssMiB));
     console.log(`findings on 0, 1 and 2 workers: ${[...findings].join(", ")}${findings.size === 1 ? " (identical)" : " (DIFFER)"}`);
     console.log(`screen with 1 worker / parse (a) = ${(seconds("screen1") / seconds("parse")).toFixed(2)} (goal ≤ 1.5; issue 10: ≤ 2)${rounds > 1 ? `, medians of ${rounds} rounds` : ""}`);
+    if (rounds > 1) {
+      const own = (results.screen1 ?? []).map((r, i) => r.seconds / ((results.parse ?? [])[i]?.seconds ?? Number.NaN));
+      console.log(`  the rounds' own ratios: ${own.map((r) => r.toFixed(2)).join(", ")}; their median ${median(own).toFixed(2)}`);
+    }
     console.log(`screen with 1 worker: ${Math.round(rows / seconds("screen1")).toLocaleString("en-US")} rows/s (goal ≥ 100,000); inline: ${Math.round(rows / seconds("screen0")).toLocaleString("en-US")} rows/s; 2 workers: ${Math.round(rows / seconds("screen2")).toLocaleString("en-US")} rows/s`);
     console.log(`peak RSS ${peak.toFixed(0)} MiB (goal < 500)`);
     console.log(`CPU time, inline screen / parse (a) = ${(cpu("screen0") / cpu("parse")).toFixed(2)} (the rulebook's own cost, less distorted by a shared machine than wall time)`);
