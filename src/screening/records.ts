@@ -193,6 +193,23 @@ const MEMO_SIZE = 512;
 /** Lookups after which a memo that found fewer than half of its cells is dropped (an income, a name). */
 const MEMO_TRIAL = 4096;
 
+/**
+ * Why a row's cells do not fit its header, or undefined where they do: more cells than the header
+ * where one of the extra cells is not blank, or, when `strict` (a CSV, whose rows must have the
+ * header's width; a workbook leaves trailing empty cells out), fewer. Every reader of a file's rows
+ * (one table or several) rejects such a row as `wrong_cell_count` with this reason.
+ *
+ * @param cells - The row's cells.
+ * @param width - The header's width.
+ * @param strict - Whether fewer cells than the header do not fit.
+ * @returns The reason, or undefined.
+ * @internal
+ */
+export function cellCountProblem(cells: readonly unknown[], width: number, strict: boolean): string | undefined {
+  const wrong = cells.length > width ? cells.slice(width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "") : strict && cells.length < width;
+  return wrong ? `has ${cells.length} cells, the header has ${width}` : undefined;
+}
+
 function fieldEntry(name: string, field: Field): FieldEntry {
   // Plain text converts by a trim, a boolean or a short code table's code by a comparison or
   // two: cheaper than a lookup. Numbers, dates, months and long code tables repeat, and cost more.
@@ -578,8 +595,8 @@ export class RecordAssembler {
   pushRow(source: { readonly row: number; readonly cells: readonly unknown[] } | { readonly row: number; readonly code: string; readonly reason: string }, width: number, strict: boolean, out: (ScreeningRecord | RejectedRow)[]): void {
     if (!("cells" in source)) return this.rejectUnread(source.row, source.code, source.reason, out);
     const { cells, row } = source;
-    const wrong = cells.length > width ? cells.slice(width).some((cell) => cell !== null && cell !== undefined && String(cell).trim() !== "") : strict && cells.length < width;
-    if (wrong) return this.rejectUnread(row, "wrong_cell_count", `has ${cells.length} cells, the header has ${width}`, out, cells);
+    const wrong = cellCountProblem(cells, width, strict);
+    if (wrong !== undefined) return this.rejectUnread(row, "wrong_cell_count", wrong, out, cells);
     this.pushCells(cells, row, out, false);
   }
 

@@ -11,6 +11,7 @@ import { TablesScreener, runRuleTests, prepareTablesRulebook, safePrepareTablesR
 import { screenTableFiles } from "../../src/screening/node/tables";
 import { county, plant } from "../../examples/screening/county/generate";
 import { examplePath, runScreen } from "./helpers";
+import { sheetXml, workbook } from "./readers-fixtures";
 import { ScreeningLoop, parseExemptions } from "../../src/screening/loop/loop";
 
 const DIR = examplePath("county/");
@@ -143,6 +144,48 @@ describe("the synthetic county (several exports, one screening)", () => {
       expect(again.status, again.stderr).toBe(0);
       expect(readFileSync(onWorkers, "utf8")).toBe(readFileSync(file, "utf8"));
     }
+  });
+
+  it("rejects a row whose cells do not fit the header as kaohe screen does: blank cells past it are let be, others are not, and a CSV row may not be short", async () => {
+    const data = county();
+    plant(data);
+    const book = rulebook();
+    const columnsOf = (table: (typeof TABLES)[number]) => Object.values(book.tables[table].fields as Record<string, { column: string }>).map((field) => field.column);
+    const grid = (table: (typeof TABLES)[number]) => [columnsOf(table), ...data[table].map((row) => columnsOf(table).map((column) => row[column] ?? ""))];
+    const csv = (rows: readonly (readonly string[])[]) => {
+      for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/[,"\r\n]/);
+      return `${rows.map((row) => row.join(",")).join("\n")}\n`;
+    };
+    const write = (name: string, bytes: string | Buffer) => {
+      const file = join(out, name);
+      writeFileSync(file, bytes);
+      return file;
+    };
+    const prepared = prepareTablesRulebook(book);
+    const others = TABLES.filter((table) => table !== "work").map((table) => ({ table, file: write(`width-${table}.csv`, csv(grid(table))) }));
+    const screenWith = async (file: string) => {
+      const run = await screenTableFiles(prepared, [...others, { table: "work", file }]);
+      if (!run.ok) throw new Error(run.error.reason);
+      return run.result;
+    };
+    const clean = await screenWith(write("width-work-clean.csv", csv(grid("work"))));
+    // Rows 5, 9 and 13 of the work table (data rows 4, 8, 12): a blank cell past the header, a cell with text past it, one cell short.
+    const work = grid("work").map((row) => [...row]);
+    const width = (work[0] as string[]).length;
+    (work[4] as string[]).push("", " ");
+    (work[8] as string[]).push("备注");
+    (work[12] as string[]).pop();
+    const fromCsv = await screenWith(write("width-work.csv", csv(work)));
+    expect(fromCsv.rejected.map((r) => [r.table, r.row, r.code, r.reason])).toEqual([
+      ["work", 9, "wrong_cell_count", `has ${width + 1} cells, the header has ${width}`],
+      ["work", 13, "wrong_cell_count", `has ${width - 1} cells, the header has ${width}`],
+    ]);
+    const before = clean.counts.tables.work as { rowsRead: number; rowsRejected: number; records: number };
+    expect(before.rowsRejected).toBe(0);
+    expect(fromCsv.counts.tables.work).toEqual({ rowsRead: before.rowsRead, rowsRejected: 2, records: before.records - 2 });
+    // A workbook leaves a row's trailing empty cells out: a short row is not wrong, text past the header is.
+    const fromXlsx = await screenWith(write("width-work.xlsx", workbook({ sheets: [{ name: "务工", data: sheetXml(work, "inline") }] })));
+    expect(fromXlsx.rejected.map((r) => [r.table, r.row, r.code])).toEqual([["work", 9, "wrong_cell_count"]]);
   });
 
   it("gives the same result when the rule tests are deferred and settled in any order (as on workers)", async () => {

@@ -1,6 +1,7 @@
 import { Piscina } from "piscina";
 import { isHeaderRow, mapColumns } from "../columns";
 import type { ParameterValue } from "../schema";
+import { cellCountProblem } from "../records";
 import { workerModule, workerOptions } from "./pool";
 import type { CsvEncoding } from "./encoding";
 import { readErrorIssue } from "./read-error";
@@ -117,8 +118,9 @@ export async function screenTableFiles(
           }
           if (!map.ok) continue;
           rows++;
+          const wrong = "cells" in source ? cellCountProblem(source.cells, map.map.width, strictWidth) : undefined;
           if (!("cells" in source)) screener.reject(source.row, source.code, source.reason);
-          else if (strictWidth && source.cells.length !== map.map.width) screener.reject(source.row, "wrong_cell_count", `has ${source.cells.length} cells, the header has ${map.map.width}`);
+          else if (wrong !== undefined) screener.reject(source.row, "wrong_cell_count", wrong);
           else {
             const values: Record<string, unknown> = {};
             for (const [field, index] of map.map.indexes) values[field] = source.cells[index];
