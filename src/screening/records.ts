@@ -1,7 +1,7 @@
 import type { PreparedRulebook } from "./prepare";
 import { SUBJECT_DEPTH, fieldColumns, fieldLabel } from "./prepare";
 import type { Field, Subject } from "./schema";
-import { convertCell, isCellProblem, type CellResult, type FieldValue } from "./values";
+import { convertCell, isCellProblem, type CellResult, type Conversion, type FieldValue } from "./values";
 
 /** A record's unit path 县/乡/村 (empty text where the cell was empty). */
 export interface UnitPath {
@@ -176,6 +176,9 @@ const UNUSABLE = Symbol("unusable");
 interface FieldEntry {
   readonly name: string;
   readonly field: Field;
+  /** What conversion reads of the field, in an object of the same shape for every field. */
+  readonly conversion: Conversion;
+  readonly required: boolean;
   readonly label: string;
   at: string | number;
   /** Text cells already converted, and their outcome (see {@link convertMemo}); undefined where memoising does not pay. */
@@ -214,7 +217,8 @@ function fieldEntry(name: string, field: Field): FieldEntry {
   // Plain text converts by a trim, a boolean or a short code table's code by a comparison or
   // two: cheaper than a lookup. Numbers, dates, months and long code tables repeat, and cost more.
   const memoised = field.type === "text" ? (field.allowed?.length ?? 0) > SHORT_CODE_TABLE : field.type !== "boolean";
-  return { name, field, label: fieldLabel(name, field), at: name, memo: memoised ? new Map() : undefined, lookups: 0, hits: 0 };
+  const conversion: Conversion = { type: field.type, trim: field.trim, allowed: field.allowed };
+  return { name, field, conversion, required: field.required === true, label: fieldLabel(name, field), at: name, memo: memoised ? new Map() : undefined, lookups: 0, hits: 0 };
 }
 
 /**
@@ -223,14 +227,14 @@ function fieldEntry(name: string, field: Field): FieldEntry {
  */
 function convertMemo(entry: FieldEntry, raw: unknown, clean: boolean): CellResult {
   const memo = entry.memo;
-  if (memo === undefined || typeof raw !== "string") return convertCell(raw, entry.field, entry.label, clean);
+  if (memo === undefined || typeof raw !== "string") return convertCell(raw, entry.conversion, entry.label, clean);
   const known = memo.get(raw);
   entry.lookups++;
   if (known !== undefined) {
     entry.hits++;
     return known;
   }
-  const result = convertCell(raw, entry.field, entry.label, clean);
+  const result = convertCell(raw, entry.conversion, entry.label, clean);
   // A long cell would keep the text of the file it was cut from (see detached).
   if (memo.size < MEMO_SIZE) memo.set(detached(raw), result);
   if (entry.lookups >= MEMO_TRIAL && entry.hits * 2 < entry.lookups) entry.memo = undefined;
@@ -411,13 +415,13 @@ function showZh(value: FieldValue): string {
 
 /** Converts one field's cell; an unusable one is null, with its issue pushed to `issues`. */
 function convertEntry(entry: FieldEntry, raw: unknown, row: number, issues: CellIssue[], clean = false): FieldValue {
-  const { name, field, label, at } = entry;
+  const { name, label, at } = entry;
   const converted = convertMemo(entry, raw, clean);
   if (isCellProblem(converted)) {
     issues.push({ field: name, code: converted.code, value: cellValue(raw), reason: converted.reason, zh: converted.zh, row });
     return null;
   }
-  if ((converted === null || converted === "") && field.required && at !== -1) {
+  if ((converted === null || converted === "") && entry.required && at !== -1) {
     const value = cellValue(raw);
     const blank = typeof value === "string" && value !== "";
     issues.push({

@@ -16,6 +16,17 @@ export interface CellProblem {
 /** The outcome of converting one cell: its value, or (the only object) why it cannot be used. */
 export type CellResult = FieldValue | CellProblem;
 
+/**
+ * What converting a cell reads of its field: a field, or the same three properties copied into
+ * an object of one shape (as the record assembler does, so that reading them stays cheap however
+ * differently the rulebook's fields were written).
+ */
+export interface Conversion {
+  readonly type: Field["type"];
+  readonly trim?: boolean | undefined;
+  readonly allowed?: readonly string[] | undefined;
+}
+
 /** Tells a problem from a value: values are never objects. */
 export function isCellProblem(result: CellResult): result is CellProblem {
   return typeof result === "object" && result !== null;
@@ -59,7 +70,7 @@ function problem(code: string, label: string, raw: unknown, en: string, zh: stri
  * @param clean - Whether the caller knows that the text holds no U+FFFD (it checked the whole line once).
  * @returns The value, or (an object) the code and reason of the failure.
  */
-export function convertCell(raw: unknown, field: Field, label: string, clean = false): CellResult {
+export function convertCell(raw: unknown, field: Conversion, label: string, clean = false): CellResult {
   const keepRaw = field.trim === false && field.type === "text";
   if (raw === undefined || raw === null) return keepRaw ? "" : null;
   let text: string | undefined;

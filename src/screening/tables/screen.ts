@@ -358,7 +358,7 @@ export class TablesScreener {
     for (const [field, declared] of Object.entries(table.table.fields)) {
       const raw = values[field];
       const label = tableFieldLabel(table.table, field);
-      const converted = convertCell(raw, { ...declared, of: "village" }, label);
+      const converted = convertCell(raw, declared, label);
       const value = raw === undefined || raw === null ? null : typeof raw === "object" ? String(raw) : (raw as FieldValue);
       if (isCellProblem(converted)) {
         issues.push({ field, code: converted.code, value, reason: converted.reason, zh: converted.zh });
